@@ -1,0 +1,4 @@
+package daas
+
+// MachineCatalogsService manages machine catalogs (/MachineCatalogs).
+type MachineCatalogsService service

@@ -1,0 +1,322 @@
+package daas
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matched with [errors.Is]. An [*APIError] matches the one
+// that fits its status code; a [*JobError] matches [ErrJobFailed] or
+// [ErrJobCanceled].
+var (
+	ErrNotFound          = errors.New("daas: not found")
+	ErrUnauthorized      = errors.New("daas: unauthorized")
+	ErrForbidden         = errors.New("daas: forbidden")
+	ErrConflict          = errors.New("daas: conflict")
+	ErrRateLimited       = errors.New("daas: rate limited")
+	ErrJobFailed         = errors.New("daas: job failed")
+	ErrJobCanceled       = errors.New("daas: job canceled")
+	ErrNoCredentials     = errors.New("daas: exactly one credential option is required")
+	ErrUntrustedLocation = errors.New("daas: location points outside the configured API origin")
+)
+
+// maxErrorBody caps how much of an error response body is read and kept.
+const maxErrorBody = 64 << 10
+
+// NameValue is the service's name/value pair, used in job parameters,
+// error parameters and catalog metadata.
+type NameValue struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}
+
+// APIError is a non-success answer from the service (or from the gateway in
+// front of it). It is returned by every call that gets such an answer; match
+// the common cases with [errors.Is] and the sentinels ([ErrNotFound],
+// [ErrConflict], ...), or read the fields with [errors.As].
+type APIError struct {
+	StatusCode int // HTTP status code
+	// Type is the error type URI of the Citrix Cloud error body
+	// (https://errors-api.cloud.com/common/notFound), or the ErrorType of an
+	// orchestration error body. Empty when the body had neither.
+	Type       string
+	Detail     string      // the human-readable message
+	Parameters []NameValue // extra details, such as retryDelay
+	// TransactionID is the Citrix-TransactionId of the call: the one the
+	// client sent (kept across retries), which the service echoes.
+	TransactionID string
+	Method        string        // HTTP method of the request
+	URL           string        // request URL without query string or credentials
+	RetryAfter    time.Duration // from Retry-After or the retryDelay parameter, if any
+	Body          []byte        // the response body, at most 64 KiB
+}
+
+// Error returns a one-line description: method, path, status, detail and
+// transaction id.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("daas: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+	}
+	if e.URL != "" {
+		b.WriteString(e.URL)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if d := oneLine(e.Detail); d != "" {
+		b.WriteString(": ")
+		b.WriteString(d)
+	}
+	if e.TransactionID != "" {
+		b.WriteString(" (transaction ")
+		b.WriteString(e.TransactionID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel that matches the status code.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// Param returns the value of the named parameter (case-insensitive) and
+// whether it was present.
+func (e *APIError) Param(name string) (string, bool) {
+	for _, p := range e.Parameters {
+		if strings.EqualFold(p.Name, name) {
+			return p.Value, true
+		}
+	}
+	return "", false
+}
+
+// JobError is the outcome of a job that ended Failed or Canceled (or
+// CompleteWithWarning, when waiting with [WarningsAsErrors]).
+type JobError struct {
+	JobID      string
+	Type       string      // the job's type, such as CreateMachineCatalog
+	Status     JobStatus   // the terminal status
+	Code       string      // the job's ErrorCode, such as DuplicateObject
+	Message    string      // the job's ErrorString
+	Parameters []NameValue // the job's ErrorParameters
+	Info       *JobInfo    // the job as last read
+}
+
+// Error returns a one-line description of the job's outcome.
+func (e *JobError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "daas: job %s", e.JobID)
+	if e.Type != "" {
+		fmt.Fprintf(&b, " (%s)", e.Type)
+	}
+	fmt.Fprintf(&b, " ended %s", e.Status)
+	if e.Code != "" && e.Code != "Unknown" {
+		fmt.Fprintf(&b, ": %s", e.Code)
+	}
+	if m := oneLine(e.Message); m != "" {
+		fmt.Fprintf(&b, ": %s", m)
+	}
+	return b.String()
+}
+
+// Is matches [ErrJobFailed] for a failed job (and a warning turned into an
+// error) and [ErrJobCanceled] for a canceled one.
+func (e *JobError) Is(target error) bool {
+	switch target {
+	case ErrJobFailed:
+		return e.Status != JobCanceled
+	case ErrJobCanceled:
+		return e.Status == JobCanceled
+	}
+	return false
+}
+
+// Param returns the value of the named error parameter (case-insensitive).
+func (e *JobError) Param(name string) (string, bool) {
+	for _, p := range e.Parameters {
+		if strings.EqualFold(p.Name, name) {
+			return p.Value, true
+		}
+	}
+	return "", false
+}
+
+// errorBody covers both error shapes the service sends: the Citrix Cloud
+// common body {type, detail, parameters} and the orchestration body
+// {ErrorMessage, ErrorType, ErrorDetails, ...}. Field matching in
+// encoding/json is case-insensitive, which covers both spellings seen.
+type errorBody struct {
+	Type         string          `json:"type"`
+	Detail       string          `json:"detail"`
+	Parameters   json.RawMessage `json:"parameters"`
+	ErrorMessage string          `json:"ErrorMessage"`
+	ErrorType    string          `json:"ErrorType"`
+	ErrorDetails string          `json:"ErrorDetails"`
+	Message      string          `json:"message"` // gateway 500: {"message": "..."}
+	Error        json.RawMessage `json:"Error"`   // legacy {"Error":{"Message","Type"}}
+}
+
+// newAPIError builds an APIError from a response, reading at most
+// maxErrorBody bytes of its body. It closes the body.
+func newAPIError(resp *http.Response, method, rawURL, txid string) *APIError {
+	e := &APIError{
+		StatusCode:    resp.StatusCode,
+		Method:        method,
+		URL:           rawURL,
+		TransactionID: txid,
+	}
+	if resp.Body != nil {
+		e.Body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		_ = resp.Body.Close()
+	}
+	if e.TransactionID == "" {
+		e.TransactionID = resp.Header.Get("Citrix-TransactionId")
+	}
+	e.decodeBody()
+	e.RetryAfter = retryAfter(resp.Header, e.Parameters)
+	return e
+}
+
+func (e *APIError) decodeBody() {
+	body := bytes.TrimSpace(e.Body)
+	if len(body) == 0 || body[0] != '{' {
+		return
+	}
+	var eb errorBody
+	if json.Unmarshal(body, &eb) != nil {
+		return
+	}
+	e.Type = eb.Type
+	e.Detail = eb.Detail
+	e.Parameters = decodeParams(eb.Parameters)
+	if e.Detail == "" {
+		e.Detail = eb.ErrorMessage
+	}
+	if e.Type == "" {
+		e.Type = eb.ErrorType
+	}
+	if e.Detail == "" && eb.ErrorDetails != "" {
+		e.Detail = eb.ErrorDetails
+	} else if eb.ErrorDetails != "" {
+		e.Parameters = append(e.Parameters, NameValue{Name: "ErrorDetails", Value: eb.ErrorDetails})
+	}
+	if e.Detail == "" {
+		e.Detail = eb.Message
+	}
+	if len(eb.Error) > 0 && e.Detail == "" {
+		var legacy struct{ Message, Type string }
+		if json.Unmarshal(eb.Error, &legacy) == nil {
+			e.Detail = legacy.Message
+			if e.Type == "" {
+				e.Type = legacy.Type
+			}
+		}
+	}
+}
+
+// decodeParams accepts parameters as an array of {name, value} pairs (the
+// documented form) or as an object (seen in the troubleshooting docs).
+// Values that are not strings keep their JSON text.
+func decodeParams(raw json.RawMessage) []NameValue {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil
+	}
+	switch raw[0] {
+	case '[':
+		var items []struct {
+			Name  string          `json:"name"`
+			Value json.RawMessage `json:"value"`
+		}
+		if json.Unmarshal(raw, &items) != nil {
+			return nil
+		}
+		out := make([]NameValue, 0, len(items))
+		for _, it := range items {
+			out = append(out, NameValue{Name: it.Name, Value: rawString(it.Value)})
+		}
+		return out
+	case '{':
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return nil
+		}
+		out := make([]NameValue, 0, len(m))
+		for k, v := range m {
+			out = append(out, NameValue{Name: k, Value: rawString(v)})
+		}
+		// Map order is random; keep the result stable.
+		slices.SortFunc(out, func(a, b NameValue) int { return strings.Compare(a.Name, b.Name) })
+		return out
+	}
+	return nil
+}
+
+func rawString(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	if string(v) == "null" {
+		return ""
+	}
+	return string(v)
+}
+
+// retryAfter reads the wait the server asked for: the Retry-After header
+// (seconds or an HTTP date) or the retryDelay error parameter (seconds),
+// whichever is longer. Zero when neither is present or valid.
+func retryAfter(h http.Header, params []NameValue) time.Duration {
+	var d time.Duration
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && secs < 1e9 {
+			d = time.Duration(secs * float64(time.Second))
+		} else if t, err := http.ParseTime(v); err == nil {
+			d = max(time.Until(t), 0)
+		}
+	}
+	for _, p := range params {
+		if strings.EqualFold(p.Name, "retryDelay") {
+			if secs, err := strconv.ParseFloat(strings.TrimSpace(p.Value), 64); err == nil && secs >= 0 && secs < 1e9 {
+				d = max(d, time.Duration(secs*float64(time.Second)))
+			}
+		}
+	}
+	return d
+}
+
+// oneLine folds white space so that an error message stays on one line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return strings.TrimSpace(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
