@@ -356,6 +356,10 @@ type schedule struct {
 	originAt  time.Time
 	originPct float64
 	hasOrigin bool
+
+	// Bounds of the progress rate, in percent per second.
+	rateLo, rateHi float64
+	hasRate        bool
 }
 
 func newSchedule(pol PollPolicy, started time.Time) *schedule {
@@ -381,24 +385,33 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 	return s.jitter(s.cur)
 }
 
-// aim returns the interval to the finish estimated from the progress rate
-// since the origin, clamped to [MinInterval, MaxInterval].
+// aim returns the interval to the finish estimated from the progress seen
+// so far, clamped to [MinInterval, MaxInterval].
+//
+// The service reports whole percents, so a read of pct at elapsed time t
+// says that the rate r (percent per second, assumed steady since the origin)
+// satisfies pct <= r·t < pct+1. The wait intersects these bounds over all its
+// reads, which narrows r far below one percent of the job's length, and aims
+// at the finish the middle of the range predicts. When a read contradicts
+// the earlier ones (progress that is not steady), the bounds restart from it.
 func (s *schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	if !s.hasOrigin {
 		s.originAt, s.originPct, s.hasOrigin = now, float64(pct), true
 		return 0, false
 	}
-	if pct <= 0 || pct >= 100 {
+	elapsed := now.Sub(s.originAt).Seconds()
+	done := float64(pct) - s.originPct
+	if pct >= 100 || done <= 0 || elapsed <= 0 {
 		return 0, false
 	}
-	// The service reports whole percents: the job is somewhere in
-	// [pct, pct+1); take the middle.
-	done := float64(pct) + 0.5 - s.originPct
-	elapsed := now.Sub(s.originAt)
-	if done <= 0 || elapsed <= 0 {
-		return 0, false
+	lo, hi := done/elapsed, (done+1)/elapsed
+	if !s.hasRate || lo >= s.rateHi || hi <= s.rateLo {
+		s.rateLo, s.rateHi, s.hasRate = lo, hi, true
+	} else {
+		s.rateLo, s.rateHi = max(s.rateLo, lo), min(s.rateHi, hi)
 	}
-	left := time.Duration(float64(elapsed) * (100 - float64(pct) - 0.5) / done)
+	rate := (s.rateLo + s.rateHi) / 2
+	left := time.Duration(((100-s.originPct)/rate - elapsed) * float64(time.Second))
 	return min(max(left, s.pol.MinInterval), s.pol.MaxInterval), true
 }
 
