@@ -434,6 +434,8 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 		}
 		return nil
 	}
+	seen := map[string]bool{}
+	viaResults := jc.origin == nil
 	for page := 0; ; page++ {
 		var env struct {
 			Items             json.RawMessage `json:"Items"`
@@ -458,7 +460,11 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 		if page > 100000 {
 			return fmt.Errorf("daas: job %s: result has too many pages", jc.id)
 		}
-		next, err := jc.nextPage(ctx, *env.ContinuationToken)
+		if seen[*env.ContinuationToken] {
+			return fmt.Errorf("daas: job %s: the service repeated continuation token %q", jc.id, truncate(*env.ContinuationToken, 64))
+		}
+		seen[*env.ContinuationToken] = true
+		next, err := jc.nextPage(ctx, *env.ContinuationToken, &viaResults)
 		if err != nil {
 			return err
 		}
@@ -468,20 +474,27 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 
 // nextPage fetches the page after a continuation token: from the list call
 // that started the job (run synchronously), or, for a job whose origin is
-// not known, from the job's results.
-func (jc *jobCore) nextPage(ctx context.Context, token string) (json.RawMessage, error) {
-	ref := "Jobs/" + url.PathEscape(jc.id) + "/Results"
-	var q url.Values
-	if jc.origin != nil {
+// not known, from the job's results. When the list call refuses the token
+// as malformed (400), the token is taken to be the results' own and the
+// page, and every later one (*viaResults), comes from the job's results.
+func (jc *jobCore) nextPage(ctx context.Context, token string, viaResults *bool) (json.RawMessage, error) {
+	if !*viaResults {
 		u := *jc.origin
-		q = u.Query()
+		q := u.Query()
 		q.Del("async")
 		u.RawQuery = ""
-		ref = u.String()
+		raw, err := jc.getPage(ctx, u.String(), q, token)
+		var ae *APIError
+		if err == nil || !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
+			return raw, err
+		}
+		*viaResults = true
 	}
-	if q == nil {
-		q = url.Values{}
-	}
+	return jc.getPage(ctx, "Jobs/"+url.PathEscape(jc.id)+"/Results", url.Values{}, token)
+}
+
+// getPage reads one page of a paged result: ref with the continuation token.
+func (jc *jobCore) getPage(ctx context.Context, ref string, q url.Values, token string) (json.RawMessage, error) {
 	q.Set("continuationToken", token)
 	r, err := jc.c.newRequest(http.MethodGet, ref, q, nil)
 	if err != nil {
