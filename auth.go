@@ -67,9 +67,9 @@ func (e *AuthError) Error() string {
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, ": %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	}
-	if e.Code != "" {
+	if c := oneLine(e.Code); c != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Code)
+		b.WriteString(c)
 	}
 	if d := oneLine(e.Description); d != "" {
 		b.WriteString(": ")
@@ -97,8 +97,8 @@ func (e *AuthError) Is(target error) bool {
 type staticToken struct{ tok Token }
 
 func (s staticToken) Token(context.Context) (Token, error) { return s.tok, nil }
-func (s staticToken) String() string                        { return "daas.staticToken{REDACTED}" }
-func (s staticToken) GoString() string                      { return s.String() }
+func (s staticToken) String() string                       { return "daas.staticToken{REDACTED}" }
+func (s staticToken) GoString() string                     { return s.String() }
 
 // secret holds a client secret; it never prints its value.
 type secret string
@@ -257,6 +257,10 @@ func parseTokenResponse(status int, body []byte, txid string, sent time.Time) (T
 	}
 	if tr.AccessToken == "" {
 		return Token{}, &AuthError{StatusCode: status, Description: "token answer has no access_token", TransactionID: txid}
+	}
+	if strings.ContainsFunc(tr.AccessToken, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		// Not a token a header can carry (and never echoed: it may be one).
+		return Token{}, &AuthError{StatusCode: status, Description: "token answer has a malformed access_token", TransactionID: txid}
 	}
 	secs, ok := parseExpiresIn(tr.ExpiresIn)
 	if !ok {

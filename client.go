@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -127,15 +128,18 @@ type config struct {
 // not refreshed; when it expires calls fail with [ErrUnauthorized].
 func WithBearerToken(token string) Option {
 	return func(c *config) error {
-		token = strings.TrimSpace(token)
-		if token == "" {
+		// A local: an Option may be applied by concurrent NewClient calls.
+		tok := strings.TrimSpace(token)
+		if tok == "" {
 			return errors.New("daas: WithBearerToken: empty token")
 		}
-		if strings.ContainsAny(token, "\r\n") {
+		if strings.ContainsAny(tok, "\r\n") {
 			return errors.New("daas: WithBearerToken: token contains a line break")
 		}
 		c.creds++
-		c.ts = staticToken{tok: Token{Value: token}}
+		// A pointer: fmt prints a nested pointer as an address, so even
+		// %+v of a dereferenced Client cannot show the token.
+		c.ts = &staticToken{tok: Token{Value: tok}}
 		return nil
 	}
 }
@@ -176,11 +180,11 @@ func WithTokenSource(ts TokenSource) Option {
 // site of the customer.
 func WithSiteID(id string) Option {
 	return func(c *config) error {
-		id = strings.TrimSpace(id)
-		if id == "" || strings.ContainsAny(id, "\r\n") {
+		site := strings.TrimSpace(id) // a local, as in WithBearerToken
+		if site == "" || strings.ContainsAny(site, "\r\n") {
 			return errors.New("daas: WithSiteID: empty or malformed site id")
 		}
-		c.siteID = id
+		c.siteID = site
 		return nil
 	}
 }
@@ -391,10 +395,11 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	}
 	switch {
 	case u.Scheme == "" || u.Host == "":
-		return nil, fmt.Errorf("URL %q is not absolute", raw)
+		// Not echoed: "user:password@host/path" parses as a relative URL.
+		return nil, errors.New("URL is not absolute (want https://host/path)")
 	case u.User != nil:
 		return nil, errors.New("URL must not carry credentials")
-	case u.RawQuery != "" || u.Fragment != "":
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return nil, fmt.Errorf("URL %q must not have a query or fragment", u.Redacted())
 	case u.Scheme == "https":
 	case u.Scheme == "http":
@@ -690,6 +695,7 @@ func (c *Client) send(ctx context.Context, hreq *http.Request, authorize func(*h
 	pol := c.retry
 	var next time.Duration
 	attempt := 0
+	var prepErr error // the token could not be had for a retry
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.hc,
 		RetryMax:     pol.MaxRetries,
@@ -703,14 +709,14 @@ func (c *Client) send(ctx context.Context, hreq *http.Request, authorize func(*h
 			if !retry {
 				return false, nil
 			}
+			if attempt >= pol.MaxRetries {
+				return false, nil
+			}
 			next = max(pol.backoff(attempt), min(server, pol.MaxDelay))
-			attempt++
 			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < next {
 				return false, nil // the wait would outlive the caller
 			}
-			if attempt > pol.MaxRetries {
-				return false, nil
-			}
+			attempt++
 			status := 0
 			if resp != nil {
 				status = resp.StatusCode
@@ -722,14 +728,19 @@ func (c *Client) send(ctx context.Context, hreq *http.Request, authorize func(*h
 		},
 		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration { return next },
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
-			if resp != nil {
+			if resp != nil && prepErr == nil {
 				return resp, nil // the caller turns the status into an *APIError
 			}
+			// After a failed PrepareRetry, resp is the previous attempt's
+			// answer, already drained and closed: report why no retry went out.
 			return nil, err
 		},
 	}
 	if authorize != nil {
-		rc.PrepareRetry = authorize
+		rc.PrepareRetry = func(req *http.Request) error {
+			prepErr = authorize(req)
+			return prepErr
+		}
 	}
 	start := time.Now()
 	resp, err := rc.Do(rreq)
@@ -829,6 +840,9 @@ func newUUID() string {
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n-- // cut between characters, not inside one
 	}
 	return s[:n] + "..."
 }

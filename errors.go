@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Sentinel errors, matched with [errors.Is]. An [*APIError] matches the one
@@ -132,13 +133,13 @@ type JobError struct {
 // Error returns a one-line description of the job's outcome.
 func (e *JobError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "daas: job %s", e.JobID)
-	if e.Type != "" {
-		fmt.Fprintf(&b, " (%s)", e.Type)
+	fmt.Fprintf(&b, "daas: job %s", oneLine(e.JobID))
+	if t := oneLine(e.Type); t != "" {
+		fmt.Fprintf(&b, " (%s)", t)
 	}
-	fmt.Fprintf(&b, " ended %s", e.Status)
-	if e.Code != "" && e.Code != "Unknown" {
-		fmt.Fprintf(&b, ": %s", e.Code)
+	fmt.Fprintf(&b, " ended %s", oneLine(string(e.Status)))
+	if c := oneLine(e.Code); c != "" && c != "Unknown" {
+		fmt.Fprintf(&b, ": %s", c)
 	}
 	if m := oneLine(e.Message); m != "" {
 		fmt.Fprintf(&b, ": %s", m)
@@ -313,10 +314,16 @@ func retryAfter(h http.Header, params []NameValue) time.Duration {
 	return d
 }
 
-// oneLine folds white space so that an error message stays on one line.
+// maxMessage caps the server-provided text an error message repeats.
+const maxMessage = 1024
+
+// oneLine folds white space and drops control characters (line and
+// paragraph separators, escape sequences) so that an error message stays on
+// one plain line, and caps it at maxMessage bytes.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\t") {
+	s = truncate(s, maxMessage)
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && (unicode.IsSpace(r) || unicode.IsControl(r)) }) {
 		return strings.TrimSpace(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
 }
