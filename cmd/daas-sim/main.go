@@ -1,0 +1,234 @@
+// Command daas-sim runs the fake Citrix DaaS of package daastest as a
+// standalone server, for curl, PowerShell or any other client.
+//
+//	go run ./cmd/daas-sim [flags]
+//
+// It listens on 127.0.0.1:8787 (see -addr; it refuses addresses that are not
+// loopback unless -allow-remote is given) and prints, one per line, the
+// shell-sourceable settings a client needs:
+//
+//	CITRIX_BASE_URL=http://127.0.0.1:8787/cvad/manage
+//	CITRIX_TOKEN_URL=http://127.0.0.1:8787/cctrustoauth2/<customer>/tokens/clients
+//	CITRIX_CUSTOMER_ID=...
+//	CITRIX_SITE_ID=...
+//	CITRIX_CLIENT_ID=...
+//	CITRIX_CLIENT_SECRET=...
+//
+// With -tls it serves HTTPS with a self-signed certificate and adds
+// CITRIX_CA_FILE, a PEM file of that certificate (for curl --cacert). It
+// then serves until interrupted (SIGINT or SIGTERM), logging one line per
+// request to standard error (method, path, route, status; never a token or
+// secret) unless -quiet is given.
+//
+// Flags set the seeded catalogs (-catalogs), job durations (-job-duration,
+// -time-scale), the progress curve (-progress), random job failures
+// (-fail-rate), random 503 and 429 answers (-5xx-rate, -429-rate), the token
+// lifetime (-token-lifetime) and the seed of all random choices (-seed).
+// Run it with -h for the list.
+//
+// An async call with curl (7.84 or newer) in bash:
+//
+//	go run ./cmd/daas-sim > sim.env &
+//	sleep 2; set -a; . ./sim.env; set +a
+//	TOKEN=$(curl -s "$CITRIX_TOKEN_URL" -H 'Accept: application/json' \
+//	  -H 'Content-Type: application/x-www-form-urlencoded' \
+//	  -d "grant_type=client_credentials&client_id=$CITRIX_CLIENT_ID&client_secret=$CITRIX_CLIENT_SECRET" |
+//	  sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+//	H=(-H "Authorization: CWSAuth bearer=$TOKEN" -H "Citrix-CustomerId: $CITRIX_CUSTOMER_ID"
+//	   -H "Citrix-InstanceId: $CITRIX_SITE_ID" -H 'Accept: application/json')
+//	JOB=$(curl -s -o /dev/null -w '%header{location}' "${H[@]}" "$CITRIX_BASE_URL/MachineCatalogs?async=true")
+//	curl -s "${H[@]}" "$JOB"            # the job: Status, OverallProgressPercent, ...
+//	sleep 3; curl -s "${H[@]}" "$JOB/Results"   # {"Items":[...],"ContinuationToken":null,...}
+package main
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/daaskit/daas/daastest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "daas-sim:", err)
+		os.Exit(1)
+	}
+}
+
+// settings are the command's flags.
+type settings struct {
+	addr          string
+	allowRemote   bool
+	catalogs      int
+	jobDuration   time.Duration
+	progress      string
+	failRate      float64
+	rate5xx       float64
+	rate429       float64
+	tokenLifetime time.Duration
+	timeScale     float64
+	tls           bool
+	seed          int64
+	quiet         bool
+}
+
+// parseFlags reads and checks the command line.
+func parseFlags(args []string, stderr io.Writer) (*settings, error) {
+	var st settings
+	fs := flag.NewFlagSet("daas-sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&st.addr, "addr", "127.0.0.1:8787", "address to listen on (host:port; port 0 picks a free one)")
+	fs.BoolVar(&st.allowRemote, "allow-remote", false, "allow an address that is not loopback")
+	fs.IntVar(&st.catalogs, "catalogs", 5, "number of seeded machine catalogs")
+	fs.DurationVar(&st.jobDuration, "job-duration", 3*time.Second, "how long each async job runs (service time)")
+	fs.StringVar(&st.progress, "progress", "linear", "progress curve of jobs: linear, steps or none")
+	fs.Float64Var(&st.failRate, "fail-rate", 0, "probability that a job ends Failed (0 to 1)")
+	fs.Float64Var(&st.rate5xx, "5xx-rate", 0, "probability that a request gets 503 Service Unavailable (0 to 1)")
+	fs.Float64Var(&st.rate429, "429-rate", 0, "probability that a request gets 429 Too Many Requests with retryDelay 1 (0 to 1)")
+	fs.DurationVar(&st.tokenLifetime, "token-lifetime", daastest.DefaultTokenLifetime, "lifetime of bearer tokens (service time)")
+	fs.Float64Var(&st.timeScale, "time-scale", 1, "service seconds per real second (60: a 30-minute job takes 30 s)")
+	fs.BoolVar(&st.tls, "tls", false, "serve HTTPS with a self-signed certificate")
+	fs.Int64Var(&st.seed, "seed", daastest.DefaultSeed, "seed of ids and random faults")
+	fs.BoolVar(&st.quiet, "quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case st.catalogs < 0:
+		return nil, fmt.Errorf("-catalogs %d: want 0 or more", st.catalogs)
+	case st.jobDuration < 0:
+		return nil, fmt.Errorf("-job-duration %v: want 0 or more", st.jobDuration)
+	case st.tokenLifetime < time.Second:
+		return nil, fmt.Errorf("-token-lifetime %v: want 1s or more", st.tokenLifetime)
+	case !(st.timeScale > 0):
+		return nil, fmt.Errorf("-time-scale %v: want more than 0", st.timeScale)
+	}
+	for name, r := range map[string]float64{"-fail-rate": st.failRate, "-5xx-rate": st.rate5xx, "-429-rate": st.rate429} {
+		if r < 0 || r > 1 {
+			return nil, fmt.Errorf("%s %v: want 0 to 1", name, r)
+		}
+	}
+	if _, ok := progressCurve(st.progress); !ok {
+		return nil, fmt.Errorf("-progress %q: want linear, steps or none", st.progress)
+	}
+	if !st.allowRemote {
+		if err := checkLoopback(st.addr); err != nil {
+			return nil, err
+		}
+	}
+	return &st, nil
+}
+
+func progressCurve(name string) (daastest.ProgressCurve, bool) {
+	for _, c := range []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone} {
+		if c.String() == name {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// checkLoopback refuses a listen address whose host is not loopback.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("-addr %q: not a loopback address; the simulator accepts anyone who can reach it, so pass -allow-remote to listen there", addr)
+}
+
+// run parses args, serves until ctx ends and returns nil, or returns the
+// error that kept it from serving. The client settings go to stdout, the
+// request log to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	st, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", st.addr)
+	if err != nil {
+		return err
+	}
+	if tcp, ok := l.Addr().(*net.TCPAddr); ok && !st.allowRemote && !tcp.IP.IsLoopback() {
+		l.Close()
+		return fmt.Errorf("-addr %q: resolved to %v, not a loopback address", st.addr, tcp.IP)
+	}
+
+	curve, _ := progressCurve(st.progress)
+	opts := []daastest.Option{
+		daastest.WithListener(l),
+		daastest.WithCatalogs(st.catalogs),
+		daastest.WithJobDuration(st.jobDuration),
+		daastest.WithProgress(curve),
+		daastest.WithTokenLifetime(st.tokenLifetime),
+		daastest.WithTimeScale(st.timeScale),
+		daastest.WithSeed(st.seed),
+		daastest.WithRequestLogLimit(1000),
+	}
+	if st.tls {
+		opts = append(opts, daastest.WithTLS())
+	}
+	if !st.quiet {
+		opts = append(opts, daastest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+	}
+	s := daastest.NewServer(opts...)
+	defer s.Close()
+	if st.failRate > 0 {
+		s.JobsMatching("", daastest.Outcome{
+			Status:      "Failed",
+			ErrorCode:   "UnknownError",
+			ErrorString: "Simulated failure (daas-sim -fail-rate).",
+			Rate:        st.failRate,
+		})
+	}
+	if st.rate5xx > 0 {
+		s.InjectFault(daastest.Fault{Rate: st.rate5xx, Status: 503})
+	}
+	if st.rate429 > 0 {
+		s.InjectFault(daastest.Fault{Rate: st.rate429, Status: 429, RetryDelay: 1})
+	}
+
+	banner := fmt.Sprintf("CITRIX_BASE_URL=%s\nCITRIX_TOKEN_URL=%s\nCITRIX_CUSTOMER_ID=%s\nCITRIX_SITE_ID=%s\nCITRIX_CLIENT_ID=%s\nCITRIX_CLIENT_SECRET=%s\n",
+		s.URL, s.TokenURL, s.CustomerID, s.SiteID, s.ClientID, s.ClientSecret)
+	if cert := s.Certificate(); cert != nil {
+		f, err := os.CreateTemp("", "daas-sim-*.pem")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(f.Name())
+		err = pem.Encode(f, &pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		banner += "CITRIX_CA_FILE=" + f.Name() + "\n"
+	}
+	if _, err := io.WriteString(stdout, banner); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs the simulator with args until the test ends and returns the
+// settings it printed.
+func start(t *testing.T, args ...string) (env map[string]string, stderr *syncBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw, stderr)
+		pw.CloseWithError(errors.New("run returned"))
+		done <- err
+	}()
+	lines := 6
+	if slices.Contains(args, "-tls") {
+		lines++ // CITRIX_CA_FILE
+	}
+	env = map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for len(env) < lines && sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		if !ok {
+			t.Fatalf("banner line %q is not KEY=value", sc.Text())
+		}
+		env[k] = v
+	}
+	if len(env) < lines {
+		cancel()
+		t.Fatalf("banner incomplete (%v): %v; stderr: %s", env, <-done, stderr)
+	}
+	go io.Copy(io.Discard, pr) // anything after the banner
+	stop = sync.OnceValue(func() error {
+		cancel()
+		return <-done
+	})
+	t.Cleanup(func() { stop() })
+	return env, stderr, stop
+}
+
+func token(t *testing.T, hc *http.Client, env map[string]string) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {env["CITRIX_CLIENT_ID"]}, "client_secret": {env["CITRIX_CLIENT_SECRET"]}}
+	resp, err := hc.Post(env["CITRIX_TOKEN_URL"], "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   string `json:"expires_in"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != 200 || tok.AccessToken == "" {
+		t.Fatalf("token: %d %v %+v", resp.StatusCode, err, tok)
+	}
+	return tok.AccessToken
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	env, stderr, stop := start(t, "-addr", "127.0.0.1:0", "-catalogs", "3", "-job-duration", "0s")
+	for _, k := range []string{"CITRIX_BASE_URL", "CITRIX_TOKEN_URL", "CITRIX_CUSTOMER_ID", "CITRIX_SITE_ID", "CITRIX_CLIENT_ID", "CITRIX_CLIENT_SECRET"} {
+		if env[k] == "" {
+			t.Errorf("%s missing from the banner", k)
+		}
+	}
+	if !strings.HasPrefix(env["CITRIX_BASE_URL"], "http://127.0.0.1:") || !strings.HasSuffix(env["CITRIX_BASE_URL"], "/cvad/manage") {
+		t.Errorf("CITRIX_BASE_URL = %q", env["CITRIX_BASE_URL"])
+	}
+
+	hc := &http.Client{}
+	tok := token(t, hc, env)
+	req, _ := http.NewRequest("GET", env["CITRIX_BASE_URL"]+"/MachineCatalogs?async=true", nil)
+	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
+	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
+	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 202 || !strings.HasPrefix(resp.Header.Get("Location"), env["CITRIX_BASE_URL"]+"/Jobs/") {
+		t.Fatalf("async list: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	req.URL, _ = url.Parse(resp.Header.Get("Location") + "/Results")
+	resp, err = hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct{ Items []json.RawMessage }
+	json.NewDecoder(resp.Body).Decode(&page)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(page.Items) != 3 {
+		t.Errorf("results: %d with %d items", resp.StatusCode, len(page.Items))
+	}
+
+	if err := stop(); err != nil {
+		t.Errorf("run returned %v after the context ended", err)
+	}
+	log := stderr.String()
+	for _, want := range []string{"method=POST", "method=GET", "status=202", `route="GET /Jobs/{id}/Results"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %s:\n%s", want, log)
+		}
+	}
+	for _, secret := range []string{tok, env["CITRIX_CLIENT_SECRET"]} {
+		if strings.Contains(log, secret) {
+			t.Errorf("log shows a secret:\n%s", log)
+		}
+	}
+}
+
+func TestRunTLS(t *testing.T) {
+	t.Parallel()
+	env, _, stop := start(t, "-addr", "127.0.0.1:0", "-tls", "-quiet")
+	if !strings.HasPrefix(env["CITRIX_BASE_URL"], "https://") {
+		t.Errorf("CITRIX_BASE_URL = %q", env["CITRIX_BASE_URL"])
+	}
+	caFile := env["CITRIX_CA_FILE"]
+	pemBytes, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatalf("CA file %s holds no certificate", caFile)
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	token(t, hc, env)
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(caFile); !os.IsNotExist(err) {
+		t.Errorf("CA file left behind: %v", err)
+	}
+}
+
+func TestRunRejectsBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-addr", "0.0.0.0:0"},
+		{"-addr", ":8787"},
+		{"-addr", "192.0.2.1:80"},
+		{"-addr", "nonsense"},
+		{"-progress", "zigzag"},
+		{"-fail-rate", "2"},
+		{"-5xx-rate", "-0.1"},
+		{"-time-scale", "0"},
+		{"-token-lifetime", "0s"},
+		{"-catalogs", "-1"},
+		{"-job-duration", "-1s"},
+		{"extra"},
+		{"-no-such-flag"},
+	} {
+		var stderr bytes.Buffer
+		if err := run(t.Context(), args, io.Discard, &stderr); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+	if err := run(t.Context(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v", err)
+	}
+	if err := checkLoopback("localhost:1"); err != nil {
+		t.Errorf("localhost refused: %v", err)
+	}
+	if err := checkLoopback("[::1]:1"); err != nil {
+		t.Errorf("::1 refused: %v", err)
+	}
+}

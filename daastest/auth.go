@@ -1,0 +1,181 @@
+package daastest
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// tokenInfo is what a bearer token stands for.
+type tokenInfo struct {
+	clientID string
+	expires  time.Time // service time
+}
+
+// tokenError is an OAuth 2 error body from the token endpoint.
+func tokenError(code, description string) *reply {
+	return jsonReply(http.StatusBadRequest, struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}{code, description})
+}
+
+// handleToken serves POST /cctrustoauth2/{customerId}/tokens/clients.
+func (s *Server) handleToken(r *http.Request, params []string, body []byte, tooLarge bool) *reply {
+	mt, mtParams, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" || len(mtParams) != 0 {
+		return tokenError("invalid_request",
+			"Content-Type must be application/x-www-form-urlencoded, without a charset or other parameter.")
+	}
+	if tooLarge {
+		return tokenError("invalid_request", "The request body is too large.")
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return tokenError("invalid_request", "The request body is not a valid form.")
+	}
+	if gt := form.Get("grant_type"); gt != "client_credentials" {
+		return tokenError("unsupported_grant_type", "grant_type must be client_credentials.")
+	}
+	id, secret := form.Get("client_id"), form.Get("client_secret")
+	if id == "" || secret == "" {
+		return tokenError("invalid_request", "client_id and client_secret are required.")
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.advanceLocked()
+	want, known := s.clients[id]
+	customer := params[0]
+	if !known || want != secret || !(customer == s.CustomerID || strings.EqualFold(customer, "root")) {
+		return tokenError("invalid_client", "Invalid client id or client secret.")
+	}
+	rp := jsonReply(http.StatusOK, tokenModel{
+		TokenType:   "bearer",
+		AccessToken: s.mintLocked(id, now),
+		ExpiresIn:   strconv.Itoa(int(s.cfg.tokenLife / time.Second)),
+	})
+	rp.header = http.Header{
+		"Cache-Control": {"no-store"},
+		"Pragma":        {"no-cache"},
+		"X-Cc-Localgeo": {"US"},
+	}
+	return rp
+}
+
+// IssueToken mints a bearer token for the default API client, valid for the
+// token lifetime from now (service time), for clients configured with a
+// static token. The token is the value after "CWSAuth bearer=".
+func (s *Server) IssueToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mintLocked(s.ClientID, s.advanceLocked())
+}
+
+// mintLocked creates a token for clientID. Callers hold s.mu.
+func (s *Server) mintLocked(clientID string, now time.Time) string {
+	if len(s.tokens) >= 1024 { // a long-running simulator: drop dead tokens
+		for t, info := range s.tokens {
+			if !info.expires.After(now) {
+				delete(s.tokens, t)
+			}
+		}
+	}
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	tok := base64.RawURLEncoding.EncodeToString(b[:])
+	s.tokens[tok] = tokenInfo{clientID: clientID, expires: now.Add(s.cfg.tokenLife)}
+	s.stats.TokensIssued++
+	return tok
+}
+
+// randomSecret returns a client secret: 32 random characters, safe in a
+// shell without quotes.
+func randomSecret() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// parseAuthorization returns the token of "CWSAuth bearer=<token>"; the
+// scheme and the key match case-insensitively.
+func parseAuthorization(v string) (string, bool) {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !strings.EqualFold(scheme, "CWSAuth") {
+		return "", false
+	}
+	key, tok, ok := strings.Cut(strings.TrimSpace(rest), "=")
+	if !ok || !strings.EqualFold(strings.TrimSpace(key), "bearer") || tok == "" {
+		return "", false
+	}
+	return tok, true
+}
+
+// caller is who made an API request.
+type caller struct {
+	clientID string
+	site     string // "" on routes that are not site-scoped
+	origin   string // scheme://host for absolute Location headers
+}
+
+// checkRequest runs the checks the service makes on every /cvad/manage
+// request, in its order: authentication, Citrix-CustomerId,
+// Citrix-InstanceId (site-scoped routes), Accept, then the body's
+// Content-Type and size. Callers hold s.mu.
+func (s *Server) checkRequest(r *http.Request, route string, now time.Time, hasBody, tooLarge bool) (caller, *reply) {
+	var c caller
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		return c, unauthorized("missing")
+	}
+	tok, ok := parseAuthorization(auth)
+	info, live := s.tokens[tok]
+	if !ok || !live || !info.expires.After(now) {
+		return c, unauthorized("invalid")
+	}
+	c.clientID = info.clientID
+
+	switch cust := r.Header.Get("Citrix-CustomerId"); {
+	case cust == "":
+		return c, internalError()
+	case cust != s.CustomerID:
+		return c, forbidden()
+	}
+
+	if route != routeMe {
+		site := r.Header.Get("Citrix-InstanceId")
+		if site == "" {
+			return c, badRequest("missing", "The Citrix-InstanceId header is required", "name", "Citrix-InstanceId")
+		}
+		known := false
+		for _, id := range s.sites {
+			known = known || strings.EqualFold(id, site)
+		}
+		if !known {
+			return c, notFound("Site", site)
+		}
+		c.site = site
+	}
+
+	if accept := r.Header.Values("Accept"); len(accept) != 1 || accept[0] != "application/json" {
+		return c, errReply(http.StatusNotAcceptable, "notAcceptable", "Must accept application/json media type", "contentType", "application/json")
+	}
+
+	if hasBody || tooLarge {
+		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" || !strings.EqualFold(params["charset"], "utf-8") {
+			return c, errReply(http.StatusUnsupportedMediaType, "unsupportedMediaType", "Must use application/json; charset=utf-8 media type")
+		}
+	}
+	if tooLarge {
+		return c, errReply(http.StatusRequestEntityTooLarge, "tooLong",
+			"The request body is larger than "+strconv.Itoa(MaxBodyBytes)+" bytes", "maxBytes", strconv.Itoa(MaxBodyBytes))
+	}
+	c.origin = requestOrigin(r)
+	return c, nil
+}

@@ -1,0 +1,204 @@
+// Package daastest is a fake Citrix DaaS REST API for your tests, in the
+// spirit of net/http/httptest: an in-memory service with the token
+// endpoint, GET /me, MachineCatalogs and the asynchronous Jobs API, which
+// answers with the paths, JSON property names, statuses, headers and error
+// bodies of the real service, and which a test can steer.
+//
+// # Usage
+//
+//	s := daastest.NewServer(daastest.WithCatalogs(3))
+//	t.Cleanup(s.Close)
+//	client := s.Client() // a *daas.Client for s, authenticated
+//	job, err := client.MachineCatalogs.ListAsync(ctx)
+//
+// The server's URL, TokenURL, CustomerID, SiteID, ClientID and ClientSecret
+// fields are what any other client needs (curl, PowerShell, a generated SDK);
+// [Server.HTTPClient] is an http.Client that reaches the server (trusting its
+// certificate with [WithTLS]) and does not follow redirects, so a test sees
+// the 303 of GET /Jobs/{id}/Results. [Server.IssueToken] mints a bearer token
+// for clients configured with a static token.
+//
+// # Service time
+//
+// Jobs, tokens and job retention run on service time, [Server.Now]:
+//
+//	now = base + (clock() - start) × scale + offset
+//
+// The clock is time.Now unless [WithClock] replaces it; [WithTimeScale]
+// makes service time run faster (60: a 30-minute job takes 30 real seconds);
+// [Server.Advance] adds to the offset, to jump past a long job or the 48
+// hours of job retention at once. Every duration configured on the fake is
+// in service time. With a frozen clock (WithClock returning a constant),
+// service time moves only with Advance, which makes job states exact.
+//
+// The fake runs no background goroutine or timer. A job records when it was created
+// and how long it runs; its status, progress and times are computed from
+// service time when read. Before answering any request, and in the methods
+// that report state, the server finishes every job whose end has come, in
+// order of end time, applying its effect (creating, changing or deleting
+// the catalog; taking the results of a list). So a catalog created by an
+// async POST exists only once its job completes, and a list job sees the
+// catalogs as they were when it completed.
+//
+// # Tests in a testing/synctest bubble
+//
+// A bubble forbids real sockets, so use [WithoutListener]: the server then
+// answers only in process, through [Server.Transport] (also behind
+// [Server.HTTPClient] and [Server.Client]), which calls the handler
+// directly. Inside the bubble time.Now is fake, so time.Sleep(10 *
+// time.Minute) lets a 10-minute job progress without any real wait, and a
+// client's poll interval costs nothing:
+//
+//	synctest.Test(t, func(t *testing.T) {
+//		s := daastest.NewServer(daastest.WithoutListener(), daastest.WithJobDuration(30*time.Minute))
+//		defer s.Close()
+//		job, _ := s.Client().MachineCatalogs.ListAsync(t.Context())
+//		catalogs, err := job.Wait(t.Context())
+//		// ...
+//	})
+//
+// The in-memory transport works with a listener too; it answers only
+// requests for the server's own origin.
+//
+// # Steering jobs
+//
+// [WithJobDuration], [WithJobDurationFor] and [WithJobDurationFunc] set how
+// long jobs run (2 s by default) and [WithProgress] how
+// OverallProgressPercent rises. A job is NotStarted for the first 2% of its
+// duration, then InProgress. [Server.NextJob] and [Server.JobsMatching] make
+// jobs end Failed, CompleteWithWarning or Canceled, pass through
+// NonTerminatingError mid-run, refuse cancellation, or run for another
+// duration ([Outcome]); [Server.CancelJob] cancels one now. [Server.Job] and
+// [Server.Jobs] show any job's state.
+//
+// # Faults
+//
+// [Server.InjectFault] makes matching requests (by route key, see [Routes])
+// fail with a status (429 and 503 with the documented bodies and a
+// retryDelay parameter, a Retry-After header, 500, a bare 502), drop the
+// connection before or after the request took effect, or answer late; by
+// probability (seeded by [WithSeed], so runs repeat) or for the next N
+// requests. A reset over the network closes the TCP connection; through
+// the in-memory transport RoundTrip returns an error matching
+// syscall.ECONNRESET. Note that net/http's own Transport replays an
+// idempotent request (GET, or one with an Idempotency-Key) when a reused
+// connection fails before any answer, so one reset can show up as two
+// requests in [Server.Count].
+//
+// # Assertions
+//
+// [Server.Count] and [Stats.ByRoute] count requests by route key:
+//
+//	POST /tokens                        (the token endpoint)
+//	GET /me
+//	GET /MachineCatalogs                POST /MachineCatalogs
+//	GET /MachineCatalogs/{nameOrId}     PATCH /MachineCatalogs/{nameOrId}
+//	DELETE /MachineCatalogs/{nameOrId}
+//	GET /Jobs                           GET /Jobs/{id}
+//	DELETE /Jobs/{id}                   GET /Jobs/{id}/Results
+//	POST /Jobs/{id}/$cancel
+//
+// [Server.Stats] also counts effects (CatalogsCreated counts catalogs
+// actually created), so a test can prove a retried POST was acted on once.
+// [Server.Requests] is the request log, secrets redacted; [Server.Catalogs]
+// the catalogs.
+//
+// # Checks
+//
+// Every /cvad/manage request is checked as the service does, in this order:
+// Authorization "CWSAuth bearer=<token>" (scheme and key in any case) with a
+// live token, else 401 with reason "missing" or "invalid"; Citrix-CustomerId,
+// else 500 with the gateway's activityId body, or 403 for another customer;
+// Citrix-InstanceId on every route but GET /me; Accept exactly
+// "application/json", else 406; a request body with Content-Type
+// "application/json; charset=utf-8", else 415; a body of at most 1 MiB, else
+// 413. Every answer carries Citrix-TransactionId, the request's or a new
+// UUID.
+//
+// # Fidelity choices
+//
+// The reference the fake follows leaves some behaviour unconfirmed. What the
+// fake does there:
+//
+//   - Citrix-InstanceId missing: 400 (type missing, parameter name =
+//     Citrix-InstanceId). An unknown site: 404 (type notFound, entityType =
+//     Site).
+//   - A missing Accept header gets the 406 like a wrong one. An Accept with a
+//     charset is refused (the docs say the value must be exactly
+//     application/json).
+//   - Error "parameters" are always an array of {name, value}, also in the
+//     401 and 406 bodies that one document shows as an object.
+//   - Token endpoint: a Content-Type other than bare
+//     application/x-www-form-urlencoded (a charset included) gets 400
+//     {"error":"invalid_request"}; a grant_type other than
+//     client_credentials gets unsupported_grant_type; a client of another
+//     customer in the path gets invalid_client. It does not check Accept.
+//     Successful answers carry X-Cws-TransactionId, not
+//     Citrix-TransactionId.
+//   - GET /me: ExpiryTime and RefreshExpirationTime are the token's expiry
+//     in the docs' "1:00:00 PM" form (UTC); site names are cloudxdsite,
+//     cloudxdsite2, ...
+//   - Request bodies: a property the model does not have, or one spelled in
+//     another case, is refused with 400 invalidJson naming it (the service
+//     may ignore it; the fake is stricter so a client's typo shows). Known
+//     properties the fake does not model are accepted and ignored. Enum
+//     values match in any case. An empty body, malformed JSON or a non-object
+//     gives 400 invalidJson; a value of the wrong type, 400 invalidJson
+//     naming the property. A body over 1 MiB gets 413 (type tooLong).
+//   - Catalog names: unique per folder, compared case-insensitively, and may
+//     not contain '\' or '|'. A duplicate on a synchronous create or rename
+//     is a 409 with the orchestration-layer body {ErrorMessage, SdkErrorId:
+//     "DuplicateObject", ErrorType, ErrorDetails, SupportLink}. With
+//     async=true it is found by the job, which fails with ErrorCode
+//     DuplicateObject.
+//   - Admin folders: AdminFolder.Name is the path with a trailing
+//     backslash (`Europe\Paris\`), FullName is `Europe\Paris\Name`, a catalog
+//     at the root has "AdminFolder": null. Folders are created on demand
+//     (the service needs them to exist). {nameOrId} is an id or a full name
+//     with '|' or '\' separators; a bare name finds a catalog at the root
+//     only. adminFolder takes a path or a folder id; an unknown folder is a
+//     404.
+//   - GET /MachineCatalogs/{nameOrId} and PATCH of an unknown catalog: 404
+//     with the notFound body; DELETE: 404 with no body, as documented.
+//   - Sync PATCH answers 200 with the detail model (the service may also
+//     answer 204).
+//   - fields keeps only the named top-level properties (any case; an unknown
+//     name is a 400 invalidString).
+//   - The list's limit must be 1 to 1000 (else 400 outOfRange);
+//     continuationToken values are opaque and tied to the listing that made
+//     them: a token of another listing is a 400 invalidString.
+//   - Async list jobs (JobType GetMachineCatalogs) store every matching
+//     catalog; GET /Jobs/{id}/Results returns them in one body unless limit
+//     was given or [WithResultPageSize] is set, when it pages them with its
+//     own ContinuationToken, accepted as ?continuationToken= on Results.
+//     Async GET of one catalog uses JobType GetMachineCatalog (assumed) and
+//     its Results are the detail model.
+//   - Results of a job that has not finished, or that ended Failed or
+//     Canceled: 409 (type optimisticConcurrency, parameters id and status).
+//     Create and update redirect (303) to the catalog, delete to
+//     /MachineCatalogs, with absolute Locations on the request's host; so
+//     does the job's ResultLocation, which for list and get jobs is the
+//     Results URL. $cancel of a job that is not cancellable and DELETE of a
+//     running job: 409 optimisticConcurrency.
+//   - Jobs: CreationTime, StartTime and EndTime and their Formatted* twins use
+//     the same form, 2026-03-01T12:00:00.000+00:00; an unset one is
+//     0001-01-01T00:00:00+00:00. ErrorCode is "Unknown" without an error.
+//     ErrorParameters and SubJobs are [] when empty. IsCancellable is true
+//     while a job runs (unless its Outcome says otherwise). Progress of a
+//     failed or canceled job stays where it was (99 for a job failing at its
+//     end). CreateMachineCatalog jobs have two sub jobs (types
+//     CreateMachineCatalog and SetProvScheme, illustrative) sharing the
+//     duration; sub jobs are not addressable. GET /Jobs lists all the
+//     caller's jobs the server keeps, oldest first, with a null
+//     ContinuationToken.
+//   - Catalog models: every property is written, null where the fake has no
+//     value (ProvisioningScheme, JobsInProgress, HypervisorConnection, ...);
+//     Scopes, Metadata, Errors, Warnings and DeliveryGroups are [], Tenants
+//     null. Uid counts up from 1.
+//   - 502 and 504 faults answer an HTML page without Citrix-TransactionId,
+//     as a gateway does; other statuses than 429, 500, 502, 503, 504 get a
+//     common error body of type .../common/error.
+//   - Paths match case-insensitively and one trailing slash is ignored; an
+//     unknown path is a 404 and a known path with another method a 405 with
+//     Allow, before any header check.
+package daastest
