@@ -549,6 +549,9 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 		if r.body != nil {
 			hreq.Body = io.NopCloser(bytes.NewReader(r.body))
 			hreq.ContentLength = int64(len(r.body))
+			// With GetBody, net/http may resend a request that failed on a
+			// stale keep-alive connection before any byte was written.
+			hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(r.body)), nil }
 		}
 		var used string
 		authorize := func(req *http.Request) error {
