@@ -91,3 +91,55 @@ func TestCanceledWaitLeavesNoGoroutine(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, <-errc, context.Canceled)
 }
+
+// JobsService against the fake: list, get, cancel, delete and raw results.
+func TestJobsServiceAgainstFake(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := daastest.NewServer(daastest.WithoutListener(), daastest.WithCatalogs(2), daastest.WithJobDuration(time.Minute))
+		defer srv.Close()
+		c := srv.Client()
+		ctx := t.Context()
+
+		list, err := c.MachineCatalogs.ListAsync(ctx)
+		require.NoError(t, err)
+		create, err := c.MachineCatalogs.CreateAsync(ctx, daas.CreateMachineCatalogRequest{
+			Name: "Dev", ProvisioningType: daas.ProvisioningTypeManual, SessionSupport: daas.SessionSupportSingleSession,
+		})
+		require.NoError(t, err)
+
+		jobs, err := c.Jobs.List(ctx)
+		require.NoError(t, err)
+		ids := map[string]string{}
+		for _, j := range jobs {
+			ids[j.ID] = j.Type
+		}
+		assert.Equal(t, map[string]string{list.ID(): "GetMachineCatalogs", create.ID(): "CreateMachineCatalog"}, ids)
+
+		info, err := c.Jobs.Get(ctx, create.ID())
+		require.NoError(t, err)
+		assert.False(t, info.Status.Terminal())
+		v, _ := info.Param("Name")
+		assert.Equal(t, "Dev", v)
+
+		err = c.Jobs.Delete(ctx, create.ID())
+		require.ErrorIs(t, err, daas.ErrConflict, "a running job cannot be deleted")
+
+		canceled, err := c.Jobs.Cancel(ctx, create.ID())
+		require.NoError(t, err)
+		assert.Equal(t, daas.JobCanceled, canceled.Status)
+		_, err = create.Wait(ctx)
+		require.ErrorIs(t, err, daas.ErrJobCanceled)
+		assert.Len(t, srv.Catalogs(), 2, "a canceled create creates nothing")
+
+		time.Sleep(time.Minute)
+		raw, err := c.Jobs.Results(ctx, list.ID())
+		require.NoError(t, err)
+		assert.Contains(t, string(raw), `"Items"`)
+
+		require.NoError(t, c.Jobs.Delete(ctx, list.ID()))
+		_, err = c.Jobs.Get(ctx, list.ID())
+		require.ErrorIs(t, err, daas.ErrNotFound)
+		_, err = list.Wait(ctx)
+		require.ErrorIs(t, err, daas.ErrNotFound, "a deleted job ends the wait")
+	})
+}
