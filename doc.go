@@ -34,9 +34,11 @@ any other [TokenSource].
 [WithRegion] picks the token host: [RegionUS] (the default), [RegionEU] and
 [RegionAPS] use api.cloud.com for the API and api-us, api-eu or
 api-ap-s.cloud.com for tokens; [RegionJP] uses api.citrixcloud.jp for both.
-[WithBaseURL] and [WithTokenURL] point the client elsewhere: an on-premises
-Delivery Controller, the [github.com/daaskit/daas/daastest] fake, or the
-cmd/daas-sim simulator.
+[WithBaseURL] points the client at another API root: an on-premises
+Delivery Controller (whose tokens come from its own /cvad/manage/Tokens
+endpoint, so pass one with [WithBearerToken] or a [TokenSource]), the
+[github.com/daaskit/daas/daastest] fake, or the cmd/daas-sim simulator;
+[WithTokenURL] sets the client-credentials token endpoint.
 
 Every call carries Citrix-CustomerId and, for site-scoped calls,
 Citrix-InstanceId. Without [WithSiteID] the client reads GET /me on its first
@@ -68,13 +70,14 @@ once; with [CancelOnContextDone] it cancels the job first, best effort.
 
 [OnProgress] reports each change of status or percent, in order, on the
 waiting goroutine. The schedule ([PollPolicy], [DefaultPollPolicy]): the first
-read one second after the 202, then intervals doubling to at most 30 s, with
+read one second after Wait begins, then intervals doubling to at most 30 s, with
 jitter; a Retry-After header or a retryDelay parameter is a floor for the
 next read; and when the job reports progress, the next read is aimed at the
 finish estimated from the progress rate. [PollInterval] changes the bounds
-for one wait. All waits of a client share one poller: with more than a few
-jobs waiting, it reads them all with one GET /Jobs per tick instead of one
-GET /Jobs/{id} each. It runs no goroutine of its own.
+for one wait. All waits of a client share one poller: with more than four
+jobs waiting (PollPolicy.BatchThreshold), it reads them all with one GET
+/Jobs per tick instead of one GET /Jobs/{id} each. It runs no goroutine of
+its own.
 
 # Errors
 

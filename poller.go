@@ -13,7 +13,7 @@ import (
 // PollPolicy is the schedule on which a client reads the status of the jobs
 // it waits for.
 //
-// The first read comes MinInterval after the job was accepted (async lists
+// The first read comes MinInterval after Wait starts (async lists
 // finish in seconds). Each later interval is the previous one times
 // Multiplier, capped at MaxInterval, spread by Jitter so that many jobs
 // started together do not poll in step. A Retry-After header or retryDelay
@@ -207,6 +207,13 @@ func (p *poller) take(w *waiter) *JobInfo {
 func (p *poller) refresh(ctx context.Context, w *waiter) (*JobInfo, error) {
 	for {
 		p.mu.Lock()
+		if info := w.info; info != nil {
+			// A list read delivered w's job since w last looked (its timer
+			// and the delivery came together): that read serves this tick.
+			w.info = nil
+			p.mu.Unlock()
+			return info, nil
+		}
 		call := p.list
 		if call == nil {
 			call = &listCall{done: make(chan struct{})}
@@ -280,7 +287,9 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 	w := p.register(jc.id)
 	defer p.unregister(w)
 	s := newSchedule(wc.pol, jc.started)
-	timer := time.NewTimer(max(s.first(), jc.floor))
+	// A server's wait is honoured up to MaxInterval, like the retry policy
+	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
+	timer := time.NewTimer(max(s.first(), min(jc.floor, wc.pol.MaxInterval)))
 	defer timer.Stop()
 	for {
 		var info *JobInfo
@@ -313,7 +322,7 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 				var ae *APIError
 				floor := time.Duration(0)
 				if errors.As(err, &ae) {
-					floor = ae.RetryAfter
+					floor = min(ae.RetryAfter, wc.pol.MaxInterval)
 				}
 				p.c.debug(ctx, "job poll failed; will poll again", "job", jc.id, "error", err.Error())
 				timer.Reset(max(s.next(time.Now(), nil), floor))
