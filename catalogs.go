@@ -1,6 +1,7 @@
 package daas
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -229,20 +231,42 @@ type MachineCatalog struct {
 // type is left zero instead of failing the decode, and raw JSON parts that
 // are null become nil.
 func (c *MachineCatalog) UnmarshalJSON(data []byte) error {
-	type plain MachineCatalog // without this method
-	err := json.Unmarshal(data, (*plain)(c))
+	// Leniency is for fields: a catalog that is not an object at all (an
+	// array, a string) is an error, not an empty catalog.
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] != '{' && string(t) != "null" {
+		return &json.UnmarshalTypeError{Value: jsonKind(t[0]), Type: reflect.TypeFor[MachineCatalog]()}
+	}
+	err := json.Unmarshal(data, (*plainCatalog)(c))
 	var typeErr *json.UnmarshalTypeError
 	if err != nil && !errors.As(err, &typeErr) {
 		return err
 	}
 	// encoding/json decodes every other field before it reports a type
 	// mismatch; keep them.
+	c.dropNullRaw()
+	return nil
+}
+
+// dropNullRaw makes the raw JSON parts that are null nil.
+func (c *MachineCatalog) dropNullRaw() {
 	for _, raw := range []*json.RawMessage{&c.ProvisioningScheme, &c.RemotePCEnrollmentScopes, &c.Warnings, &c.UpgradeInfo, &c.UpgradeDetail} {
 		if string(*raw) == "null" {
 			*raw = nil
 		}
 	}
-	return nil
+}
+
+// jsonKind names the kind of JSON value that starts with b.
+func jsonKind(b byte) string {
+	switch b {
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	}
+	return "number"
 }
 
 // MachineCatalogPage is one page of a catalog list.
@@ -573,12 +597,36 @@ func (s *MachineCatalogsService) list(ctx context.Context, cfg *listConfig) (*Ma
 	if err != nil {
 		return nil, err
 	}
-	page := new(MachineCatalogPage)
-	if _, err := s.send(ctx, r, page); err != nil {
-		return nil, err
+	// The page decodes into the plain catalog type, without the lenient
+	// UnmarshalJSON of MachineCatalog: encoding/json already skips a field
+	// of the wrong type and goes on, and this way each catalog is scanned
+	// once instead of three times. Only an item that is not an object at
+	// all fails the page, as it fails MachineCatalog.UnmarshalJSON.
+	var wire struct {
+		Items             []plainCatalog `json:"Items"`
+		ContinuationToken string         `json:"ContinuationToken"`
+		TotalItems        int            `json:"TotalItems"`
+	}
+	if _, err := s.send(ctx, r, &wire); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) || typeErr.Field == "Items" {
+			return nil, err
+		}
+	}
+	page := &MachineCatalogPage{
+		Items:             make([]MachineCatalog, len(wire.Items)),
+		ContinuationToken: wire.ContinuationToken,
+		TotalItems:        wire.TotalItems,
+	}
+	for i := range wire.Items {
+		page.Items[i] = MachineCatalog(wire.Items[i])
+		page.Items[i].dropNullRaw()
 	}
 	return page, nil
 }
+
+// plainCatalog is MachineCatalog without its methods, for decoding.
+type plainCatalog MachineCatalog
 
 // All returns every machine catalog, fetching the pages of GET
 // /MachineCatalogs one at a time as the loop reaches them:

@@ -851,3 +851,25 @@ func TestCatalogsContextCanceled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.True(t, errors.Is(err, context.Canceled))
 }
+
+func TestCatalogsListPageDecodesLeniently(t *testing.T) {
+	t.Parallel()
+	serve := func(body string) *daas.Client {
+		return newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_, _ = w.Write([]byte(body))
+		})
+	}
+	client := serve(`{"Items":[{"Name":"a","TotalCount":"many","ProvisioningScheme":null},{"Name":"b","TotalCount":3}],"ContinuationToken":"t2","TotalItems":"x"}`)
+	page, err := client.MachineCatalogs.List(t.Context())
+	require.NoError(t, err, "a field of the wrong type does not fail the page")
+	require.Len(t, page.Items, 2)
+	assert.Equal(t, "a", page.Items[0].Name)
+	assert.Zero(t, page.Items[0].TotalCount)
+	assert.Nil(t, page.Items[0].ProvisioningScheme, "null raw parts become nil")
+	assert.Equal(t, 3, int(page.Items[1].TotalCount))
+	assert.Equal(t, "t2", page.ContinuationToken)
+
+	_, err = serve(`{"Items":[{"Name":"a"},"not a catalog"]}`).MachineCatalogs.List(t.Context())
+	assert.Error(t, err, "an item that is not an object fails the page")
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // ErrBadLocation is returned when the service accepts an async call but its
@@ -84,6 +85,9 @@ func (j *JobInfo) Param(name string) (string, bool) {
 // on its own and one of the wrong type is skipped, so that a surprise in one
 // field never fails a wait. Only a body that is not a JSON object is an error.
 func (j *JobInfo) UnmarshalJSON(data []byte) error {
+	if j.decodeWire(data) {
+		return nil
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
 		return err
@@ -131,6 +135,64 @@ func (j *JobInfo) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// jobWire is JobResponseModel with the types the service documents, for
+// the common case where every field has them.
+type jobWire struct {
+	ID                     string      `json:"Id"`
+	Type                   string      `json:"Type"`
+	Status                 string      `json:"Status"`
+	OverallProgressPercent *float64    `json:"OverallProgressPercent"`
+	IsCancellable          bool        `json:"IsCancellable"`
+	Parameters             []NameValue `json:"Parameters"`
+	SubJobs                []JobInfo   `json:"SubJobs"`
+	ResultLocation         string      `json:"ResultLocation"`
+	ErrorString            string      `json:"ErrorString"`
+	ErrorCode              string      `json:"ErrorCode"`
+	ErrorParameters        []NameValue `json:"ErrorParameters"`
+	CreationTime           string      `json:"CreationTime"`
+	FormattedCreationTime  string      `json:"FormattedCreationTime"`
+	StartTime              string      `json:"StartTime"`
+	FormattedStartTime     string      `json:"FormattedStartTime"`
+	EndTime                string      `json:"EndTime"`
+	FormattedEndTime       string      `json:"FormattedEndTime"`
+}
+
+// decodeWire decodes a job whose every field has its documented type, and
+// reports false (leaving the lenient path to do the work) otherwise.
+func (j *JobInfo) decodeWire(data []byte) bool {
+	var w jobWire
+	if len(data) == 0 || data[0] != '{' || json.Unmarshal(data, &w) != nil {
+		return false
+	}
+	*j = JobInfo{
+		ID:              w.ID,
+		Type:            w.Type,
+		Status:          JobStatus(w.Status),
+		Progress:        -1,
+		IsCancellable:   w.IsCancellable,
+		Parameters:      nilIfEmpty(w.Parameters),
+		SubJobs:         w.SubJobs,
+		ResultLocation:  w.ResultLocation,
+		ErrorString:     w.ErrorString,
+		ErrorCode:       w.ErrorCode,
+		ErrorParameters: nilIfEmpty(w.ErrorParameters),
+		CreatedAt:       parseJobTime(w.FormattedCreationTime, w.CreationTime),
+		StartedAt:       parseJobTime(w.FormattedStartTime, w.StartTime),
+		EndedAt:         parseJobTime(w.FormattedEndTime, w.EndTime),
+	}
+	if w.OverallProgressPercent != nil {
+		j.Progress = int(min(max(*w.OverallProgressPercent, 0), 100))
+	}
+	return true
+}
+
+func nilIfEmpty(nv []NameValue) []NameValue {
+	if len(nv) == 0 {
+		return nil
+	}
+	return nv
+}
+
 // decodePairs reads [{"Name": ..., "Value": ...}] and skips broken items.
 func decodePairs(raw json.RawMessage) []NameValue {
 	var items []json.RawMessage
@@ -171,21 +233,43 @@ var jobTimeLayouts = [...]string{
 func decodeJobTime(raws ...json.RawMessage) time.Time {
 	for _, raw := range raws {
 		var s string
-		if json.Unmarshal(raw, &s) != nil || s == "" {
+		if json.Unmarshal(raw, &s) != nil {
 			continue
 		}
-		for _, layout := range jobTimeLayouts {
-			t, err := time.Parse(layout, s)
-			if err != nil {
-				continue
-			}
-			if t.Year() <= 1 {
-				return time.Time{}
-			}
+		if t, ok := parseOneJobTime(s); ok {
 			return t
 		}
 	}
 	return time.Time{}
+}
+
+// parseJobTime is decodeJobTime for strings already decoded.
+func parseJobTime(vals ...string) time.Time {
+	for _, s := range vals {
+		if t, ok := parseOneJobTime(s); ok {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// parseOneJobTime parses s in one of the service's layouts; the zero date
+// gives the zero time.
+func parseOneJobTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range jobTimeLayouts {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		if t.Year() <= 1 {
+			return time.Time{}, true
+		}
+		return t, true
+	}
+	return time.Time{}, false
 }
 
 // Job is a handle on one asynchronous job of the service whose result is a
@@ -396,24 +480,40 @@ func (jc *jobCore) fetchResult(ctx context.Context, out any) error {
 		return err
 	}
 	if resp.StatusCode == http.StatusSeeOther {
-		loc := resp.Header.Get("Location")
-		if loc == "" {
-			return fmt.Errorf("%w: job %s results: 303 without Location", ErrBadLocation, jc.id)
-		}
-		target, err := r.url.Parse(loc)
+		target, err := jc.c.resultTarget(r.url, resp.Header.Get("Location"))
 		if err != nil {
-			return fmt.Errorf("%w: job %s results: %q", ErrBadLocation, jc.id, truncate(loc, 200))
+			return fmt.Errorf("daas: job %s results: %w", jc.id, err)
 		}
 		r, err := jc.c.newRequest(http.MethodGet, target.String(), nil, nil)
 		if err != nil {
 			return fmt.Errorf("daas: job %s results: %w", jc.id, err)
 		}
 		raw = nil
-		if _, err := jc.c.do(ctx, r, &raw); err != nil {
+		resp, err := jc.c.do(ctx, r, &raw)
+		if err != nil {
 			return err
+		}
+		if resp.StatusCode == http.StatusSeeOther {
+			return fmt.Errorf("daas: job %s results: %w: the 303 target redirected again", jc.id, ErrBadLocation)
 		}
 	}
 	return jc.decodeResult(ctx, raw, out)
+}
+
+// resultTarget checks the Location of a 303 from a job's results, resolved
+// against from.
+func (c *Client) resultTarget(from *url.URL, loc string) (*url.URL, error) {
+	if loc == "" {
+		return nil, fmt.Errorf("%w: 303 without Location", ErrBadLocation)
+	}
+	target, err := from.Parse(loc)
+	if err != nil || target.Host == "" || target.User != nil || (target.Scheme != "https" && target.Scheme != "http") {
+		return nil, fmt.Errorf("%w: %q", ErrBadLocation, truncate(loc, 200))
+	}
+	if !c.sameOrigin(target) {
+		return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, target.Scheme, truncate(target.Host, 200))
+	}
+	return target, nil
 }
 
 // decodeResult decodes raw into out, unwrapping an Items envelope into a
@@ -426,7 +526,9 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 	rv := reflect.ValueOf(out).Elem()
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 {
-		return nil
+		// A job with no stored result answers 303; an empty body would
+		// leave the caller a zero T (a nil *MachineCatalog) with no error.
+		return fmt.Errorf("daas: job %s: empty result, nothing to decode into %s", jc.id, rv.Type())
 	}
 	if rv.Kind() != reflect.Slice || trimmed[0] != '{' {
 		if err := json.Unmarshal(trimmed, out); err != nil {
@@ -553,6 +655,9 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 	if r.method != http.MethodGet && r.method != http.MethodHead {
 		r.mayCreate = true
 	}
+	// The progress clock starts when the request goes out: the job exists
+	// (at progress 0) from some moment before the 202 arrives.
+	sent := time.Now()
 	resp, err := c.do(ctx, r, nil)
 	if err != nil {
 		return nil, err
@@ -564,7 +669,7 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 	if err != nil {
 		return nil, fmt.Errorf("daas: %s %s: %w", r.method, r.redacted(), err)
 	}
-	core.started = time.Now()
+	core.started = sent
 	core.floor = retryAfter(resp.Header, nil)
 	if r.method == http.MethodGet {
 		origin := *r.url
@@ -600,16 +705,26 @@ func (c *Client) parseJobLocation(loc string) (string, error) {
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return "", fmt.Errorf("%w: unsupported scheme in %q", ErrBadLocation, truncate(loc, 200))
 	}
+	if u.User != nil {
+		return "", fmt.Errorf("%w: credentials in the job URL", ErrBadLocation)
+	}
 	if !c.sameOrigin(u) {
-		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, u.Host)
+		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, truncate(u.Host, 200))
 	}
 	escaped := strings.TrimRight(u.EscapedPath(), "/")
 	i := strings.LastIndexByte(escaped, '/')
 	if i < 0 || i == len(escaped)-1 {
 		return "", fmt.Errorf("%w: no job id in %q", ErrBadLocation, truncate(loc, 200))
 	}
+	// A job id is one plain path segment: no dot segment anywhere in the
+	// path, no escaped separator or control character in the id.
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return "", fmt.Errorf("%w: dot segment in %q", ErrBadLocation, truncate(loc, 200))
+		}
+	}
 	id, err := url.PathUnescape(escaped[i+1:])
-	if err != nil || id == "" || id == "." || id == ".." {
+	if err != nil || id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
 		return "", fmt.Errorf("%w: malformed job id in %q", ErrBadLocation, truncate(loc, 200))
 	}
 	return id, nil
@@ -639,6 +754,26 @@ func (s *JobsService) Get(ctx context.Context, id string) (*JobInfo, error) {
 type jobList struct {
 	Items             []JobInfo `json:"Items"`
 	ContinuationToken *string   `json:"ContinuationToken"`
+}
+
+// UnmarshalJSON skips items that are not job objects, so that one broken
+// item never fails the read of every job in the list.
+func (l *jobList) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Items             []json.RawMessage `json:"Items"`
+		ContinuationToken *string           `json:"ContinuationToken"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*l = jobList{ContinuationToken: raw.ContinuationToken, Items: make([]JobInfo, 0, len(raw.Items))}
+	for _, it := range raw.Items {
+		var ji JobInfo
+		if ji.UnmarshalJSON(it) == nil {
+			l.Items = append(l.Items, ji)
+		}
+	}
+	return nil
 }
 
 // List reads the caller's active and recently finished jobs (GET /Jobs),

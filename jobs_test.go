@@ -43,6 +43,7 @@ type fakeJob struct {
 	dur      time.Duration
 	final    JobStatus
 	progress bool
+	step     int    // with progress: report multiples of step only
 	result   string // body of /Results, or "" for a 303 to resultAt
 	resultAt string
 	// statusAt overrides the status while the job runs (for odd statuses).
@@ -99,7 +100,11 @@ func (j *fakeJob) model(now time.Time) map[string]any {
 		status = j.statusAt(elapsed)
 	}
 	if j.progress {
-		pct = min(99, int(100*elapsed/j.dur))
+		p := min(99, int(100*elapsed/j.dur))
+		if j.step > 0 {
+			p -= p % j.step
+		}
+		pct = p
 	}
 	if elapsed >= j.dur {
 		status = j.final

@@ -29,7 +29,7 @@ type PollPolicy struct {
 	MinInterval time.Duration // first interval, and the floor of every interval
 	MaxInterval time.Duration // cap of every interval
 	Multiplier  float64       // growth per poll, at least 1
-	Jitter      float64       // spread of each interval, a fraction in [0, 1)
+	Jitter      float64       // spread of each interval: ±Jitter/2 of it, Jitter in [0, 1)
 
 	DisableProgressAim bool // poll on the exponential schedule even when the job reports progress
 	DisableBatch       bool // never use GET /Jobs for many waiters
@@ -37,7 +37,7 @@ type PollPolicy struct {
 }
 
 // DefaultPollPolicy returns the schedule a client uses unless told
-// otherwise: first read after 1 s, intervals doubling to at most 30 s, ±10%
+// otherwise: first read after 1 s, intervals doubling to at most 30 s, ±5%
 // jitter, progress-aimed reads, batch reads above 4 waiters.
 //
 // Why these numbers: Citrix's own SDK polls every 10 s, then every 30 s, so
@@ -369,6 +369,10 @@ type schedule struct {
 	// Bounds of the progress rate, in percent per second.
 	rateLo, rateHi float64
 	hasRate        bool
+
+	// The progress step: the greatest common divisor of the distinct
+	// values seen (counted from the origin).
+	step, lastDone, distinct int
 }
 
 func newSchedule(pol PollPolicy, started time.Time) *schedule {
@@ -397,12 +401,17 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 // aim returns the interval to the finish estimated from the progress seen
 // so far, clamped to [MinInterval, MaxInterval].
 //
-// The service reports whole percents, so a read of pct at elapsed time t
-// says that the rate r (percent per second, assumed steady since the origin)
-// satisfies pct <= r·t < pct+1. The wait intersects these bounds over all its
-// reads, which narrows r far below one percent of the job's length, and aims
-// at the finish the middle of the range predicts. When a read contradicts
-// the earlier ones (progress that is not steady), the bounds restart from it.
+// A read of pct at elapsed time t says that the rate r (percent per second,
+// assumed steady since the origin) satisfies pct <= r·t < pct+q, where q is
+// the job's progress step: 1 for a job that reports every percent, 25 for
+// one that reports 25, 50, 75 (learnt as the greatest common divisor of the
+// values seen). The wait intersects these bounds over all its reads, which
+// soon pins the rate far below one step; when a read contradicts the earlier
+// ones (progress that is not steady), the bounds restart from it. The read
+// is aimed at the middle of the finish's range while it is wide, and at its
+// latest end once the range is within 10%: a read that lands just before the
+// finish costs a second read MinInterval later, one just after costs only
+// the small slack.
 func (s *schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	if !s.hasOrigin {
 		s.originAt, s.originPct, s.hasOrigin = now, float64(pct), true
@@ -413,15 +422,33 @@ func (s *schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	if pct >= 100 || done <= 0 || elapsed <= 0 {
 		return 0, false
 	}
-	lo, hi := done/elapsed, (done+1)/elapsed
+	if d := int(done); d != s.lastDone {
+		s.lastDone, s.distinct = d, s.distinct+1
+		s.step = gcd(s.step, d)
+	}
+	q := 1.0
+	if s.distinct >= 2 {
+		q = float64(s.step)
+	}
+	lo, hi := done/elapsed, (done+q)/elapsed
 	if !s.hasRate || lo >= s.rateHi || hi <= s.rateLo {
 		s.rateLo, s.rateHi, s.hasRate = lo, hi, true
 	} else {
 		s.rateLo, s.rateHi = max(s.rateLo, lo), min(s.rateHi, hi)
 	}
 	rate := (s.rateLo + s.rateHi) / 2
+	if s.rateHi/s.rateLo-1 <= 0.10 {
+		rate = s.rateLo
+	}
 	left := time.Duration(((100-s.originPct)/rate - elapsed) * float64(time.Second))
 	return min(max(left, s.pol.MinInterval), s.pol.MaxInterval), true
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // jitter spreads d by ±Jitter/2 and clamps it to [MinInterval, MaxInterval].

@@ -114,7 +114,7 @@ func TestWaitProgressAimedPoll(t *testing.T) {
 		polls := s.pollTimes("j1")
 		last := polls[len(polls)-1]
 		assert.GreaterOrEqual(t, last, dur)
-		assert.LessOrEqual(t, last-dur, time.Second, "the poll aimed at the estimated finish finds the job soon after it ends")
+		assert.LessOrEqual(t, last-dur, 5*time.Second, "the poll aimed at the estimated finish finds the job soon after it ends (the 30 s grid would be 15 s late)")
 		// Without aiming the job is found on the 30 s grid.
 		s2 := newJobServer(t)
 		s2.add(&fakeJob{id: "j1", dur: dur, progress: true, result: `{}`})
@@ -214,4 +214,44 @@ func TestWaitRejectsBadPollInterval(t *testing.T) {
 	require.Error(t, err)
 	_, err = ResumeJob[struct{}](c, "j").Wait(t.Context(), PollInterval(2*time.Second, time.Second))
 	require.Error(t, err)
+}
+
+// Progress that moves in steps of 25: the step is learnt from the values
+// seen, so coarse progress narrows the estimate instead of resetting it.
+func TestWaitProgressSteps(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const dur = 20*time.Minute + 13*time.Second
+		delay := func(aim bool) (time.Duration, int) {
+			s := newJobServer(t)
+			s.add(&fakeJob{id: "j1", dur: dur, progress: true, step: 25, result: `{}`})
+			pol := DefaultPollPolicy()
+			pol.DisableProgressAim = !aim
+			_, err := newTestJob[json.RawMessage](jobClient(t, s, exact(pol)), "j1").Wait(t.Context())
+			require.NoError(t, err)
+			polls := s.pollTimes("j1")
+			return polls[len(polls)-1] - dur, len(polls)
+		}
+		aimed, n := delay(true)
+		grid, nGrid := delay(false)
+		t.Logf("aimed: %v late after %d polls; 30 s grid: %v late after %d", aimed, n, grid, nGrid)
+		// With reads 30 s apart, the step crossings are known to ±15 s only:
+		// aiming cannot beat the grid by much here, but it must not lose to
+		// it, nor spend more than a few extra reads.
+		assert.LessOrEqual(t, aimed, grid)
+		assert.LessOrEqual(t, aimed, 30*time.Second)
+		assert.LessOrEqual(t, n, nGrid+3)
+	})
+}
+
+func TestScheduleLearnsProgressStep(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := newSchedule(DefaultPollPolicy(), t0)
+	const rate = 100.0 / 1200 // percent per second: a 20-minute job
+	for _, sec := range []int{305, 335, 365, 605, 635, 665, 905, 935} {
+		pct := int(rate*float64(sec)) / 25 * 25
+		s.next(t0.Add(time.Duration(sec)*time.Second), &JobInfo{Status: JobInProgress, Progress: pct})
+	}
+	assert.Equal(t, 25, s.step)
+	assert.True(t, s.rateLo <= rate && rate < s.rateHi, "the bounds [%v, %v) hold the true rate %v", s.rateLo, s.rateHi, rate)
+	assert.Less(t, s.rateHi/s.rateLo, 1.3, "the reads together pin the rate tighter than the last one alone (4/3)")
 }

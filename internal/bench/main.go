@@ -1,0 +1,163 @@
+// Command bench measures the daas SDK: how soon Job.Wait sees a finished
+// job and at what cost in requests, against the poll schedules of Citrix's
+// own Go SDK, Azure, Google and a naive loop; how it scales to many
+// concurrent waits; and the overhead of a call against hand-written
+// net/http code. It drives the daastest fake in process, with a time scale,
+// and writes the results to BENCHMARKS.md at the repository root.
+//
+//	go run ./internal/bench                 # every workload, ~2 minutes
+//	go run ./internal/bench -workload single -jobs 200 -scale 20
+//	go run ./internal/bench -out -          # print only
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/daaskit/daas/internal/bench/harness"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		scale     = flag.Float64("scale", 25, "time scale of the single-job workload: the fake runs this many times faster than real time, and every poll interval is divided by it")
+		manyScale = flag.Float64("many-scale", 10, "time scale of the many-jobs workload")
+		jobs      = flag.Int("jobs", 100, "jobs of the single-job workload (each waited for by every policy under each progress curve)")
+		many      = flag.Int("many", 1000, "concurrent waits of the many-jobs workload")
+		workload  = flag.String("workload", "all", "workloads to run: all, single, many, overhead, or a comma-separated list")
+		seed      = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
+		count     = flag.Int("count", 3, "runs of each call-overhead benchmark (the median is kept)")
+		trial     = flag.Bool("trial", true, "also run the proposed schedule (a harness copy of the library's, changed) in the single-job workload, as a labelled extra row")
+		out       = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
+	)
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flag.Args())
+	}
+	want := map[string]bool{}
+	for _, w := range strings.Split(*workload, ",") {
+		switch w = strings.TrimSpace(w); w {
+		case "all":
+			want["single"], want["many"], want["overhead"] = true, true, true
+		case "single", "many", "overhead":
+			want[w] = true
+		default:
+			return fmt.Errorf("unknown workload %q (want all, single, many or overhead)", w)
+		}
+	}
+	if *scale <= 0 || *manyScale <= 0 || *jobs <= 0 || *many <= 0 {
+		return errors.New("-scale, -many-scale, -jobs and -many must be positive")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep := &harness.Report{
+		Machine:       harness.ThisMachine(),
+		Command:       command(),
+		Date:          time.Now(),
+		LoadBefore:    harness.LoadAvg(),
+		OverheadCount: *count,
+	}
+	start := time.Now()
+
+	if want["single"] {
+		fmt.Fprintf(os.Stderr, "single jobs: %d jobs × %d policies × 3 curves at ×%g (about %s)...\n", *jobs, len(harness.Policies(*trial)), *scale,
+			(time.Duration(float64(32*time.Minute) / *scale)).Round(time.Second))
+		// Fewer collections, fewer stop-the-world pauses in the timings;
+		// the live heap is a few MB.
+		old := debug.SetGCPercent(400)
+		res, err := harness.RunSingle(ctx, harness.SingleConfig{Scale: *scale, Jobs: *jobs, Seed: *seed, Policies: harness.Policies(*trial)})
+		debug.SetGCPercent(old)
+		if err != nil {
+			return fmt.Errorf("single jobs: %w", err)
+		}
+		rep.Single = res
+	}
+	if want["many"] {
+		cfg := harness.ManyConfig{Scale: *manyScale, Jobs: *many, Seed: *seed}
+		for _, batch := range []bool{true, false} {
+			fmt.Fprintf(os.Stderr, "many jobs: %d waits, batch %v, at ×%g...\n", *many, batch, *manyScale)
+			res, err := harness.RunMany(ctx, cfg, batch)
+			if err != nil {
+				return fmt.Errorf("many jobs (batch %v): %w", batch, err)
+			}
+			rep.Many = append(rep.Many, res)
+		}
+	}
+	if want["overhead"] {
+		fmt.Fprintf(os.Stderr, "call overhead: 6 benchmarks × %d...\n", *count)
+		rows, size, err := harness.RunOverhead(*count)
+		if err != nil {
+			return err
+		}
+		rep.Overhead, rep.PageBytes = rows, size
+	}
+	rep.Wall = time.Since(start)
+	rep.LoadAfter = harness.LoadAvg()
+
+	md := rep.Markdown()
+	fmt.Print(md)
+	if *out == "-" {
+		return nil
+	}
+	path := *out
+	if !filepath.IsAbs(path) {
+		root, err := repoRoot()
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(root, path)
+	}
+	if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s (%s)\n", path, rep.Wall.Round(time.Second))
+	return nil
+}
+
+// command is how this run was invoked, as a go run command line.
+func command() string {
+	parts := []string{"go run ./internal/bench"}
+	for _, a := range os.Args[1:] {
+		if a == "" || strings.ContainsAny(a, " \t'\"$") {
+			a = strconv.Quote(a)
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}
+
+// repoRoot finds the module root of github.com/daaskit/daas from the
+// working directory up.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(strings.TrimSpace(string(b)), "module github.com/daaskit/daas\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("not inside the github.com/daaskit/daas module; give -out an absolute path")
+		}
+		dir = parent
+	}
+}
