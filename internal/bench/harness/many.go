@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -51,12 +52,15 @@ type ManyResult struct {
 
 	// Memory and goroutines with every job waiting, against before the
 	// waits: medians of a few samples.
-	HeapPerJob      float64 // HeapAlloc delta / jobs, bytes
-	HeapPerJobNoIdl float64 // the same with the idle connections closed first
-	StackPerJob     float64 // StackInuse delta / jobs, bytes
-	Goroutines      int     // runtime.NumGoroutine() with all waiting
-	GoroutinesIdle  int     // ... before the waits started (after the jobs)
-	Conns           int     // idle connections closed for HeapPerJobNoIdl (estimate: goroutine drop / 3)
+	HeapPerJob       float64 // HeapAlloc delta / jobs, bytes
+	HeapMin, HeapMax float64 // the smallest and largest of the samples behind HeapPerJob
+	Samples          int     // heap samples taken
+	Busy             int     // ... of them with a status read in flight right after (the quiesce wait ran out)
+	HeapPerJobNoIdl  float64 // the same with the idle connections closed first
+	StackPerJob      float64 // StackInuse delta / jobs, bytes
+	Goroutines       int     // runtime.NumGoroutine() with all waiting
+	GoroutinesIdle   int     // ... before the waits started (after the jobs)
+	Conns            int     // idle connections closed for HeapPerJobNoIdl (estimate: goroutine drop / 3)
 
 	// ListReadMs is the median real time of a GET /Jobs, to the end of its
 	// body (decoded); ListReadKB its mean size.
@@ -143,14 +147,18 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 		}
 		ct.quiesce(ctx)
 		m := memSample()
-		heap = append(heap, float64(m.heap-before.heap)/float64(cfg.Jobs))
-		stack = append(stack, float64(m.stack-before.stack)/float64(cfg.Jobs))
+		res.Samples++
+		if ct.inflight.Load() > 0 {
+			res.Busy++
+		}
+		heap = append(heap, delta(m.heap, before.heap)/float64(cfg.Jobs))
+		stack = append(stack, delta(m.stack, before.stack)/float64(cfg.Jobs))
 		res.Goroutines = max(res.Goroutines, m.goroutines)
 		tr.CloseIdleConnections()
 		time.Sleep(20 * time.Millisecond) // let the server's connection goroutines end
 		ct.quiesce(ctx)
 		m2 := memSample()
-		heapNoIdle = append(heapNoIdle, float64(m2.heap-before.heap)/float64(cfg.Jobs))
+		heapNoIdle = append(heapNoIdle, delta(m2.heap, before.heap)/float64(cfg.Jobs))
 		res.Conns = max(res.Conns, (m.goroutines-m2.goroutines)/3)
 	}
 	wg.Wait()
@@ -160,6 +168,9 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 		return nil, err
 	}
 	res.HeapPerJob, res.HeapPerJobNoIdl, res.StackPerJob = Median(heap), Median(heapNoIdle), Median(stack)
+	if len(heap) > 0 {
+		res.HeapMin, res.HeapMax = slices.Min(heap), slices.Max(heap)
+	}
 	res.JobReads, res.ListReads = int(ct.jobReads.Load()), int(ct.listReads.Load())
 	res.ServerReads = srv.Count(routeJob) + srv.Count(routeJobList) - readsBefore
 	res.Bytes = ct.bytes.Load()
@@ -186,6 +197,9 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 	res.DelayMedian, res.DelayP95 = Median(delays), Percentile(delays, 0.95)
 	return res, nil
 }
+
+// delta is a − b, negative when the figure shrank.
+func delta(a, b uint64) float64 { return float64(int64(a) - int64(b)) }
 
 type mem struct {
 	heap, stack uint64

@@ -25,6 +25,10 @@ const (
 	OverheadBaseline = "net/http + encoding/json"
 )
 
+// ServerInMemory is the Server of the overhead rows whose clients call an
+// in-memory http.RoundTripper instead of a server.
+const ServerInMemory = "none (in-memory transport)"
+
 // OverheadCatalogs is the page size of the call-overhead workload.
 const OverheadCatalogs = 250
 
@@ -41,16 +45,49 @@ type plainPage struct {
 // An OverheadFixture is a fake with 250 catalogs on loopback, a daas client
 // for it, and what a hand-written net/http + encoding/json client needs.
 // Canned is a second, trivial server that answers the fake's exact catalog
-// page from memory, to measure the clients with almost no server work.
+// page from memory, to measure the clients with almost no server work; and
+// an in-memory http.RoundTripper answers the same page with no socket and
+// no server at all, to measure the clients' own work alone.
 type OverheadFixture struct {
 	Fake   *daastest.Server
 	Canned *httptest.Server
 
-	sdk, sdkCanned *daas.Client
-	hc             *http.Client
-	token          string
-	userAgent      string
-	page           []byte // the fake's answer, as the canned server replays it
+	sdk, sdkCanned, sdkMem *daas.Client
+	hc, hcMem              *http.Client
+	token                  string
+	userAgent              string
+	page                   []byte      // the fake's answer, as the canned server replays it
+	header                 http.Header // the fake's answer's headers
+}
+
+// memBase is the API root the in-memory clients call. No request to it
+// leaves the process (their transport answers from memory); it is a
+// loopback address only because the SDK allows plain http for no other.
+const memBase = "http://127.0.0.1:9/cvad/manage"
+
+// memTransport answers GET /cvad/manage/MachineCatalogs with the captured
+// page, from memory: what a client costs with the network and the server
+// taken out.
+type memTransport struct {
+	page   []byte
+	header http.Header
+}
+
+func (t *memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	if req.Method != http.MethodGet || req.URL.Path != "/cvad/manage/MachineCatalogs" {
+		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        t.header.Clone(),
+		Body:          io.NopCloser(bytes.NewReader(t.page)),
+		ContentLength: int64(len(t.page)),
+		Request:       req,
+	}, nil
 }
 
 func newTransport() *http.Transport {
@@ -76,13 +113,19 @@ func NewOverheadFixture() (*OverheadFixture, error) {
 		return nil, err
 	}
 	f.page = body
+	f.header = http.Header{}
+	for _, k := range []string{"Content-Type", "Citrix-TransactionId"} {
+		if v, ok := hdr[k]; ok {
+			f.header[k] = v
+		}
+	}
 	f.Canned = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/cvad/manage/MachineCatalogs" {
 			http.NotFound(w, r)
 			return
 		}
-		for _, k := range []string{"Content-Type", "Citrix-TransactionId"} {
-			w.Header()[k] = hdr[k]
+		for k, v := range f.header {
+			w.Header()[k] = v
 		}
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		_, _ = w.Write(body)
@@ -98,6 +141,19 @@ func NewOverheadFixture() (*OverheadFixture, error) {
 		return nil, err
 	}
 	f.sdkCanned = c
+	mem := &memTransport{page: f.page, header: f.header}
+	f.hcMem = &http.Client{Transport: mem}
+	c, err = daas.NewClient(f.Fake.CustomerID,
+		daas.WithBearerToken(f.token),
+		daas.WithBaseURL(memBase),
+		daas.WithSiteID(f.Fake.SiteID),
+		daas.WithHTTPClient(&http.Client{Transport: mem}),
+	)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	f.sdkMem = c
 	return f, nil
 }
 
@@ -132,11 +188,15 @@ func (f *OverheadFixture) ListBaseline(ctx context.Context, canned bool) (int, e
 	if canned {
 		base = f.Canned.URL + "/cvad/manage"
 	}
+	return f.listBaseline(ctx, f.hc, base)
+}
+
+func (f *OverheadFixture) listBaseline(ctx context.Context, hc *http.Client, base string) (int, error) {
 	req, err := f.newRequest(ctx, base)
 	if err != nil {
 		return 0, err
 	}
-	resp, err := f.hc.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -176,24 +236,23 @@ func newUUID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// DecodeSDK decodes the captured page into daas.MachineCatalogPage the way
-// the SDK does (a json.Decoder over the body), without any HTTP: the cost of
-// the SDK's decoding alone. canned is ignored.
-func (f *OverheadFixture) DecodeSDK(context.Context, bool) (int, error) {
-	var page daas.MachineCatalogPage
-	err := jsonDecode(f.page, &page)
-	return len(page.Items), err
+// ListSDKInMemory lists one page of catalogs through the SDK's public API
+// (MachineCatalogs.List, decoding the page as List does) with an
+// http.Client whose transport answers the captured page from memory: the
+// SDK's own work per call, no socket, no server. canned is ignored.
+func (f *OverheadFixture) ListSDKInMemory(ctx context.Context, _ bool) (int, error) {
+	page, err := f.sdkMem.MachineCatalogs.List(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return len(page.Items), nil
 }
 
-// DecodeBaseline decodes the captured page into plainCatalog items the way
-// the baseline does, without any HTTP. canned is ignored.
-func (f *OverheadFixture) DecodeBaseline(context.Context, bool) (int, error) {
-	var page plainPage
-	err := jsonDecode(f.page, &page)
-	return len(page.Items), err
+// ListBaselineInMemory is ListBaseline with an http.Client whose transport
+// answers the captured page from memory. canned is ignored.
+func (f *OverheadFixture) ListBaselineInMemory(ctx context.Context, _ bool) (int, error) {
+	return f.listBaseline(ctx, f.hcMem, memBase)
 }
-
-func jsonDecode(b []byte, v any) error { return json.NewDecoder(bytes.NewReader(b)).Decode(v) }
 
 // PageBytes is the size of the catalog page.
 func (f *OverheadFixture) PageBytes() int { return len(f.page) }
@@ -237,16 +296,19 @@ func Bench(b *testing.B, list func(context.Context, bool) (int, error), canned b
 // OverheadRow is one measured client against one server.
 type OverheadRow struct {
 	Client   string // "daas SDK" or "net/http + encoding/json"
-	Server   string // "fake" or "canned"
+	Server   string // "fake", "canned" or ServerInMemory
 	NsPerOp  float64
 	CPUPerOp float64 // process CPU (user + system) ns per op: client, server and GC
 	BPerOp   float64
 	Allocs   float64
 	N        int
+	// CPURuns is CPUPerOp of each run, in order: run i of the SDK and of
+	// the baseline against the same server came one after the other.
+	CPURuns []float64
 }
 
-// RunOverhead measures the SDK and the baseline against the fake and the
-// canned server, and their decoding alone, with testing.Benchmark, count
+// RunOverhead measures the SDK and the baseline against the fake, the
+// canned server and the in-memory transport, with testing.Benchmark, count
 // times each, alternating. It keeps the fastest time of each (other load on
 // the machine only ever adds time) and the median of the memory figures. It
 // returns the size of the page too.
@@ -266,8 +328,8 @@ func RunOverhead(count int) ([]OverheadRow, int, error) {
 		{OverheadBaseline, "fake", f.ListBaseline, false},
 		{OverheadSDK, "canned", f.ListSDK, true},
 		{OverheadBaseline, "canned", f.ListBaseline, true},
-		{OverheadSDK, "none (decode only)", f.DecodeSDK, false},
-		{OverheadBaseline, "none (decode only)", f.DecodeBaseline, false},
+		{OverheadSDK, ServerInMemory, f.ListSDKInMemory, false},
+		{OverheadBaseline, ServerInMemory, f.ListBaselineInMemory, false},
 	}
 	samples := make([][]OverheadRow, len(cfgs))
 	for range max(count, 1) {
@@ -301,6 +363,10 @@ func RunOverhead(count int) ([]OverheadRow, int, error) {
 		rows[i].CPUPerOp = minOf(s, func(r OverheadRow) float64 { return r.CPUPerOp })
 		rows[i].BPerOp = medianOf(s, func(r OverheadRow) float64 { return r.BPerOp })
 		rows[i].Allocs = medianOf(s, func(r OverheadRow) float64 { return r.Allocs })
+		rows[i].CPURuns = nil
+		for _, x := range s {
+			rows[i].CPURuns = append(rows[i].CPURuns, x.CPUPerOp)
+		}
 	}
 	return rows, f.PageBytes(), nil
 }

@@ -8,8 +8,9 @@ import (
 // The call-overhead benchmarks: go test -bench . -benchmem ./internal/bench/...
 // ListSDK and ListBaseline hit the daastest fake over loopback; the Canned
 // pair hits a server that answers the fake's page from memory, so that the
-// figures are mostly the clients' own; the Decode pair decodes that page
-// without any HTTP.
+// figures are mostly the clients' own; the InMemory pair makes the same
+// calls through an http.RoundTripper that answers that page from memory, no
+// socket and no server.
 
 var (
 	fixtureOnce sync.Once
@@ -46,12 +47,12 @@ func BenchmarkListBaselineCanned(b *testing.B) {
 	Bench(b, f.ListBaseline, true)
 }
 
-func BenchmarkDecodeSDK(b *testing.B) {
+func BenchmarkListSDKInMemory(b *testing.B) {
 	f := overheadFixture(b)
-	Bench(b, f.DecodeSDK, false)
+	Bench(b, f.ListSDKInMemory, false)
 }
 
-func BenchmarkDecodeBaseline(b *testing.B) {
+func BenchmarkListBaselineInMemory(b *testing.B) {
 	f := overheadFixture(b)
-	Bench(b, f.DecodeBaseline, false)
+	Bench(b, f.ListBaselineInMemory, false)
 }

@@ -31,12 +31,6 @@ type Policy struct {
 	// Fixed marks a loop schedule with neither jitter nor progress: its
 	// delays can be computed exactly, which the noise check uses.
 	Fixed bool
-	// OriginAtSend starts a loop schedule's clock when the async request is
-	// sent instead of when its 202 arrives.
-	OriginAtSend bool
-	// Experimental marks a policy that is not one of the compared ones but
-	// a trial of a change to the library.
-	Experimental bool
 }
 
 // IsLib reports whether the policy waits with the library's Wait.
@@ -60,7 +54,7 @@ func DaasDefault() Policy {
 	p := daas.DefaultPollPolicy()
 	return Policy{
 		Name: "daas default",
-		Desc: "daas.DefaultPollPolicy(): first read after 1 s, ×2 to 30 s, ±5% jitter, reads aimed at the finish the progress predicts",
+		Desc: "daas.DefaultPollPolicy(): first read after 1 s, ×2 to 30 s, ±5% jitter; with progress, reads aimed at the finish it predicts (the middle of the range the reads allow, its latest end once that range is within 10%), the progress step learnt from the values seen, the progress clock started when the request was sent",
 		Lib:  &p,
 	}
 }
@@ -135,33 +129,9 @@ func (g *googleSchedule) Next(time.Duration, *daas.JobInfo) time.Duration {
 	return d
 }
 
-// Proposed is the change to the library's schedule that this harness
-// suggests, run as a Job.Poll loop on a copy of the library's schedule
-// (aim.go): reads aimed at the latest finish the progress allows once the
-// reads pin it within 10%, progress granularity learnt from the values seen,
-// and the progress clock started when the async request is sent. It is not
-// the library.
-func Proposed() Policy {
-	return Policy{
-		Name:         "proposed (trial)",
-		Desc:         "NOT the library: a copy of its schedule with the DefaultPollPolicy numbers, aiming at the latest finish the reads allow once they pin it within 10%, learning the progress step (25 for 0/25/50/75), progress clock from when the request was sent",
-		Schedule:     func(r *rand.Rand) Schedule { return newAimSchedule(daas.DefaultPollPolicy(), ProposedAim, r) },
-		OriginAtSend: true,
-		Experimental: true,
-	}
-}
-
-// ProposedAim are the schedule changes of [Proposed].
-var ProposedAim = aimOptions{Upper: true, Within: 0.10, Quantum: true}
-
-// Policies returns the policies the single-job workload compares, and the
-// trial of the proposed schedule when trial is set.
-func Policies(trial bool) []Policy {
-	ps := []Policy{DaasDefault(), CitrixSDK(), Azure(), Google(), Naive()}
-	if trial {
-		ps = append(ps, Proposed())
-	}
-	return ps
+// Policies returns the policies the single-job workload compares.
+func Policies() []Policy {
+	return []Policy{DaasDefault(), CitrixSDK(), Azure(), Google(), Naive()}
 }
 
 // Deterministic schedules, for the noise check: the read that first finds

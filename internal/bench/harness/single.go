@@ -35,7 +35,7 @@ func (c *SingleConfig) defaults() {
 		c.Curves = []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone}
 	}
 	if c.Policies == nil {
-		c.Policies = Policies(true)
+		c.Policies = Policies()
 	}
 }
 
@@ -47,6 +47,10 @@ type JobResult struct {
 	Duration time.Duration // planned duration, service time
 	Delay    time.Duration // detection delay, service time: seen terminal − ended
 	Polls    int           // GET /Jobs/{id} reads of this job
+	// Values is how many different progress percents strictly between 0
+	// and 100 the wait saw while the job ran: what it had to estimate the
+	// finish from.
+	Values int
 }
 
 // DelayPct is the detection delay as a percentage of the job's duration.
@@ -195,20 +199,22 @@ type waitResult struct {
 func waitOne(ctx context.Context, srv *daastest.Server, c *daas.Client, startMu *sync.Mutex, pol Policy, d time.Duration, scale float64, r *rand.Rand) (waitResult, error) {
 	startMu.Lock()
 	srv.NextJob(daastest.Outcome{Duration: d})
-	sent := time.Now()
 	job, err := daas.StartJob[struct{}](ctx, c, http.MethodGet, "MachineCatalogs", nil)
 	startMu.Unlock()
 	if err != nil {
 		return waitResult{}, err
 	}
 	origin := time.Now() // the 202 arrived: where a competitor's clock starts
-	if pol.OriginAtSend {
-		origin = sent
+	seenPct := map[int]bool{}
+	note := func(info daas.JobInfo) {
+		if !info.Status.Terminal() && info.Progress > 0 && info.Progress < 100 {
+			seenPct[info.Progress] = true
+		}
 	}
 	if pol.IsLib() {
-		_, err = job.Wait(ctx)
+		_, err = job.Wait(ctx, daas.OnProgress(note))
 	} else {
-		err = pollLoop(ctx, job, pol.Schedule(r), scale, origin)
+		err = pollLoop(ctx, job, pol.Schedule(r), scale, origin, note)
 	}
 	seen := srv.Now()
 	if err != nil {
@@ -221,12 +227,12 @@ func waitOne(ctx context.Context, srv *daastest.Server, c *daas.Client, startMu 
 	if snap.Duration != d {
 		return waitResult{}, fmt.Errorf("job %s: ran %v, want %v", job.ID(), snap.Duration, d)
 	}
-	return waitResult{JobResult: JobResult{Delay: seen.Sub(snap.EndedAt)}, id: job.ID()}, nil
+	return waitResult{JobResult: JobResult{Delay: seen.Sub(snap.EndedAt), Values: len(seenPct)}, id: job.ID()}, nil
 }
 
 // pollLoop reads job on schedule s (service time, divided by scale) until it
-// is terminal; the schedule's clock starts at origin.
-func pollLoop(ctx context.Context, job *daas.Job[struct{}], s Schedule, scale float64, origin time.Time) error {
+// is terminal; the schedule's clock starts at origin. note sees every read.
+func pollLoop(ctx context.Context, job *daas.Job[struct{}], s Schedule, scale float64, origin time.Time, note func(daas.JobInfo)) error {
 	next := origin.Add(scaleDown(s.First(), scale))
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -244,6 +250,7 @@ func pollLoop(ctx context.Context, job *daas.Job[struct{}], s Schedule, scale fl
 		if err != nil {
 			return err
 		}
+		note(*info)
 		if info.Status.Terminal() {
 			return nil
 		}

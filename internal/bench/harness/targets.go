@@ -51,21 +51,6 @@ func Targets(single *SingleResult, many []*ManyResult, over []OverheadRow) []Tar
 	return append(ts, otherTargets(many, over)...)
 }
 
-// TrialTargets evaluates the single-job targets for the proposed schedule
-// (nil when it was not run).
-func TrialTargets(single *SingleResult) []Target {
-	name := Proposed().Name
-	if single == nil {
-		return nil
-	}
-	for _, p := range single.Config.Policies {
-		if p.Name == name {
-			return singleTargets(single, name)
-		}
-	}
-	return nil
-}
-
 func singleTargets(single *SingleResult, daasName string) []Target {
 	var ts []Target
 	citrixName := CitrixSDK().Name
