@@ -238,7 +238,12 @@ func (s *credentialsSource) fetch(ctx context.Context) (Token, error) {
 	if len(body) > maxTokenBody {
 		return Token{}, &AuthError{StatusCode: resp.StatusCode, Description: "token answer larger than 64 KiB", TransactionID: txid}
 	}
-	return parseTokenResponse(resp.StatusCode, body, txid, sent)
+	tok, err := parseTokenResponse(resp.StatusCode, body, txid, sent)
+	if ae := (*AuthError)(nil); errors.As(err, &ae) {
+		// A token endpoint may echo the form back in its description.
+		ae.Code, ae.Description = redact(ae.Code, string(s.secret)), redact(ae.Description, string(s.secret))
+	}
+	return tok, err
 }
 
 // parseTokenResponse turns the token endpoint's answer into a Token.

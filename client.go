@@ -98,6 +98,12 @@ func (c *Client) String() string {
 // GoString is the %#v form; like String it carries no credential.
 func (c *Client) GoString() string { return c.String() }
 
+// Format prints a Client value as String does, whatever the verb. Without
+// it, fmt prints a dereferenced Client field by field, and a verb other
+// than %v (%s, %d, %x) applied to the pointer that holds the credentials
+// prints what it points to: the client secret and the current token.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
 // CustomerID returns the Citrix Cloud customer id the client works for.
 func (c *Client) CustomerID() string { return c.customerID }
 
@@ -573,7 +579,11 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 			c.debug(ctx, "token refused; fetching a new one and replaying", "method", r.method, "url", r.redacted())
 			continue
 		}
-		return c.finish(resp, r, hdr.Get("Citrix-TransactionId"), v)
+		resp, err = c.finish(resp, r, hdr.Get("Citrix-TransactionId"), v)
+		if ae := (*APIError)(nil); errors.As(err, &ae) {
+			ae.redact(used) // a server that echoes the request's Authorization
+		}
+		return resp, err
 	}
 }
 
@@ -596,8 +606,9 @@ func (c *Client) finish(resp *http.Response, r *request, txid string, v any) (*h
 	return resp, newAPIError(resp, r.method, r.redacted(), txid)
 }
 
-// maxBody caps a success body the library decodes.
-const maxBody = 256 << 20
+// maxBody caps a success body the library decodes. A variable only so that
+// tests can prove the cap with a smaller one (export_test.go).
+var maxBody int64 = 256 << 20
 
 // decodeJSON decodes one JSON value into v. An empty body leaves v as it is.
 func decodeJSON(body io.Reader, v any) error {

@@ -317,6 +317,29 @@ func retryAfter(h http.Header, params []NameValue) time.Duration {
 // maxMessage caps the server-provided text an error message repeats.
 const maxMessage = 1024
 
+// redact replaces a credential the client sent wherever the server's answer
+// repeats it. Short values are left alone: real tokens and secrets are long,
+// and replacing a short one would garble the message.
+func redact(text, credential string) string {
+	if len(credential) < 8 {
+		return text
+	}
+	return strings.ReplaceAll(text, credential, "REDACTED")
+}
+
+// redact removes the token from what the server said: some gateways echo
+// the request's headers into their error pages.
+func (e *APIError) redact(token string) {
+	if len(token) < 8 || !bytes.Contains(e.Body, []byte(token)) {
+		return
+	}
+	e.Body = bytes.ReplaceAll(e.Body, []byte(token), []byte("REDACTED"))
+	e.Type, e.Detail = redact(e.Type, token), redact(e.Detail, token)
+	for i := range e.Parameters {
+		e.Parameters[i].Name, e.Parameters[i].Value = redact(e.Parameters[i].Name, token), redact(e.Parameters[i].Value, token)
+	}
+}
+
 // oneLine folds white space and drops control characters (line and
 // paragraph separators, escape sequences) so that an error message stays on
 // one plain line, and caps it at maxMessage bytes.
