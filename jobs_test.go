@@ -60,6 +60,7 @@ type jobServer struct {
 	requests  map[string]int // by "METHOD first-segment[/rest-kind]"
 	fail      func(r *http.Request) int
 	hideLists bool     // GET /Jobs leaves jobs out
+	listFails int      // GET /Jobs answers with this status
 	pages     []string // result pages after the first, by continuation token
 	cancels   int
 }
@@ -161,6 +162,10 @@ func (s *jobServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case key == "GET Jobs":
 		s.lists = append(s.lists, now)
+		if s.listFails != 0 {
+			w.WriteHeader(s.listFails)
+			return
+		}
 		items := []any{}
 		if !s.hideLists {
 			for _, j := range s.jobs {

@@ -24,7 +24,8 @@ import (
 //
 // When more than BatchThreshold jobs are waited on at once through one
 // client, their status is read with one GET /Jobs per tick for all of them
-// instead of one GET /Jobs/{id} each.
+// instead of one GET /Jobs/{id} each. Jobs the list does not show are read
+// by themselves; when a list read fails, every job is, for a minute.
 type PollPolicy struct {
 	MinInterval time.Duration // first interval, and the floor of every interval
 	MaxInterval time.Duration // cap of every interval
@@ -142,6 +143,8 @@ type poller struct {
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
 	list    *listCall // the list read in flight, if any
+	// Until then, no list reads: the last one failed.
+	listBrokenUntil time.Time
 }
 
 type waiter struct {
@@ -186,10 +189,14 @@ func (p *poller) batching(pol PollPolicy) bool {
 		threshold = 4
 	}
 	p.mu.Lock()
-	n := len(p.waiters)
-	p.mu.Unlock()
-	return n > threshold
+	defer p.mu.Unlock()
+	return len(p.waiters) > threshold && !time.Now().Before(p.listBrokenUntil)
 }
+
+// listPause is how long the waiters read their jobs one by one after a
+// list read failed: a service (or a gateway) without GET /Jobs, or with a
+// list it cannot serve, must not stop the waits.
+const listPause = time.Minute
 
 // take returns what a list read delivered to w, if anything.
 func (p *poller) take(w *waiter) *JobInfo {
@@ -225,6 +232,8 @@ func (p *poller) refresh(ctx context.Context, w *waiter) (*JobInfo, error) {
 			p.list = nil
 			if err == nil {
 				p.deliver(items)
+			} else if !isContextErr(err) {
+				p.listBrokenUntil = time.Now().Add(listPause)
 			}
 			p.mu.Unlock()
 			close(call.done)
@@ -307,6 +316,11 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 				info, err = p.refresh(ctx, w)
 				if err == nil && info != nil {
 					jc.store(info)
+				}
+				if err != nil && ctx.Err() == nil {
+					// The list failed: read this job by itself.
+					p.c.debug(ctx, "job list read failed; reading the job itself", "job", jc.id, "error", err.Error())
+					info, err = nil, nil
 				}
 			}
 			if err == nil && info == nil {

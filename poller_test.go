@@ -255,3 +255,39 @@ func TestScheduleLearnsProgressStep(t *testing.T) {
 	assert.True(t, s.rateLo <= rate && rate < s.rateHi, "the bounds [%v, %v) hold the true rate %v", s.rateLo, s.rateHi, rate)
 	assert.Less(t, s.rateHi/s.rateLo, 1.3, "the reads together pin the rate tighter than the last one alone (4/3)")
 }
+
+// A service (or gateway) that cannot list jobs does not stop batch waits:
+// after a failed list read the waiters read their jobs one by one, and try
+// the list again only after a pause.
+func TestBatchSurvivesBrokenList(t *testing.T) {
+	for _, status := range []int{http.StatusNotFound, http.StatusForbidden, http.StatusInternalServerError} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newJobServer(t)
+				s.listFails = status
+				c := jobClient(t, s, exact(PollPolicy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}))
+				var wg sync.WaitGroup
+				for i := range 10 {
+					id := fmt.Sprintf("j%d", i)
+					s.add(&fakeJob{id: id, dur: 100 * time.Second, result: `{}`})
+					j := newTestJob[json.RawMessage](c, id)
+					wg.Go(func() {
+						_, err := j.Wait(t.Context())
+						assert.NoError(t, err)
+					})
+				}
+				wg.Wait()
+				s.mu.Lock()
+				lists := s.lists
+				s.mu.Unlock()
+				// Ticks at 1, 3, 7, 15, 31, 61, 91, 121 s: the list is tried at
+				// 1 s, and again only when the minute's pause is over (61 and
+				// 121 s); at every tick each job is read by itself.
+				require.Len(t, lists, 3, "%v", lists)
+				assert.Equal(t, 60*time.Second, lists[1].Sub(lists[0]))
+				assert.Equal(t, 60*time.Second, lists[2].Sub(lists[1]))
+				assert.Equal(t, 10*8, s.count("GET Jobs/{id}"), "every job read by itself at every tick")
+			})
+		})
+	}
+}
