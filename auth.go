@@ -120,16 +120,10 @@ type credentialsSource struct {
 	send     func(ctx context.Context, req *http.Request) (*http.Response, error)
 	now      func() time.Time
 
-	mu       sync.Mutex
-	cur      Token
-	ahead    time.Duration // refresh when less than this is left
-	inflight *tokenCall
-}
-
-type tokenCall struct {
-	done chan struct{}
-	tok  Token
-	err  error
+	mu     sync.Mutex
+	cur    Token
+	ahead  time.Duration // refresh when less than this is left
+	flight flight[Token]
 }
 
 func (s *credentialsSource) String() string {
@@ -142,53 +136,34 @@ func (s *credentialsSource) GoString() string { return s.String() }
 // the cached one is close to expiry. When a refresh ahead of expiry fails, the
 // still-valid cached token is returned.
 func (s *credentialsSource) Token(ctx context.Context) (Token, error) {
-	for {
-		s.mu.Lock()
-		now := s.now()
-		if s.cur.Value != "" && now.Before(s.cur.Expiry.Add(-s.ahead)) {
-			tok := s.cur
-			s.mu.Unlock()
-			return tok, nil
-		}
-		call := s.inflight
-		if call == nil {
-			call = &tokenCall{done: make(chan struct{})}
-			s.inflight = call
-			s.mu.Unlock()
-			call.tok, call.err = s.fetch(ctx)
-			s.mu.Lock()
-			if call.err == nil {
-				s.cur = call.tok
-				life := call.tok.Expiry.Sub(now)
-				s.ahead = min(time.Minute, life/10)
-			}
-			s.inflight = nil
-			s.mu.Unlock()
-			close(call.done)
-		} else {
-			s.mu.Unlock()
-			select {
-			case <-call.done:
-			case <-ctx.Done():
-				return Token{}, ctx.Err()
-			}
-		}
-		if call.err == nil {
-			return call.tok, nil
-		}
-		// The fetch failed. A caller whose own context is fine retries
-		// when the failure was another caller's cancellation.
-		if isContextErr(call.err) && ctx.Err() == nil {
-			continue
-		}
-		s.mu.Lock()
-		cur := s.cur
-		s.mu.Unlock()
-		if cur.Value != "" && s.now().Before(cur.Expiry) {
-			return cur, nil
-		}
-		return Token{}, call.err
+	s.mu.Lock()
+	cur, ahead := s.cur, s.ahead
+	s.mu.Unlock()
+	if cur.Value != "" && s.now().Before(cur.Expiry.Add(-ahead)) {
+		return cur, nil
 	}
+	tok, err := s.flight.do(ctx, func(ctx context.Context) (Token, error) {
+		now := s.now()
+		tok, err := s.fetch(ctx)
+		if err == nil {
+			s.mu.Lock()
+			s.cur, s.ahead = tok, min(time.Minute, tok.Expiry.Sub(now)/10)
+			s.mu.Unlock()
+		}
+		return tok, err
+	})
+	if err == nil {
+		return tok, nil
+	}
+	// The fetch failed: a token still valid (a refresh ahead of expiry
+	// failed) serves until it expires.
+	s.mu.Lock()
+	cur = s.cur
+	s.mu.Unlock()
+	if cur.Value != "" && s.now().Before(cur.Expiry) {
+		return cur, nil
+	}
+	return Token{}, err
 }
 
 // invalidate drops the cached token if it is still the one the API refused,

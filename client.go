@@ -861,57 +861,77 @@ func truncate(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// siteCache discovers the site id through GET /me once; concurrent callers
-// share one request.
-type siteCache struct {
+// flight shares one call among concurrent callers: the first runs it, the
+// others wait for its result or for their own context to end. A caller
+// whose context is still fine runs the call again when it failed only
+// because the first caller's context ended.
+type flight[T any] struct {
 	mu   sync.Mutex
-	id   string
-	call *siteCall
+	call *flightCall[T]
 }
 
-type siteCall struct {
+type flightCall[T any] struct {
 	done chan struct{}
-	id   string
+	val  T
 	err  error
+}
+
+func (f *flight[T]) do(ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
+	for {
+		f.mu.Lock()
+		c := f.call
+		if c == nil {
+			c = &flightCall[T]{done: make(chan struct{})}
+			f.call = c
+			f.mu.Unlock()
+			c.val, c.err = fn(ctx)
+			f.mu.Lock()
+			f.call = nil
+			f.mu.Unlock()
+			close(c.done)
+		} else {
+			f.mu.Unlock()
+			select {
+			case <-c.done:
+			case <-ctx.Done():
+				var zero T
+				return zero, ctx.Err()
+			}
+		}
+		if c.err != nil && isContextErr(c.err) && ctx.Err() == nil {
+			continue
+		}
+		return c.val, c.err
+	}
+}
+
+// siteCache discovers the site id through GET /me once; concurrent callers
+// share one request, and a failed one is not cached.
+type siteCache struct {
+	mu     sync.Mutex
+	id     string
+	flight flight[string]
 }
 
 func (s *siteCache) get(ctx context.Context, c *Client) (string, error) {
 	if c.siteID != "" {
 		return c.siteID, nil
 	}
-	for {
-		s.mu.Lock()
-		if s.id != "" {
-			id := s.id
-			s.mu.Unlock()
-			return id, nil
-		}
-		call := s.call
-		if call == nil {
-			call = &siteCall{done: make(chan struct{})}
-			s.call = call
-			s.mu.Unlock()
-			call.id, call.err = c.discoverSite(ctx)
-			s.mu.Lock()
-			if call.err == nil {
-				s.id = call.id
-			}
-			s.call = nil
-			s.mu.Unlock()
-			close(call.done)
-		} else {
-			s.mu.Unlock()
-			select {
-			case <-call.done:
-			case <-ctx.Done():
-				return "", ctx.Err()
-			}
-		}
-		if call.err != nil && isContextErr(call.err) && ctx.Err() == nil {
-			continue // another caller's context ended; try again
-		}
-		return call.id, call.err
+	s.mu.Lock()
+	id := s.id
+	s.mu.Unlock()
+	if id != "" {
+		return id, nil
 	}
+	return s.flight.do(ctx, func(ctx context.Context) (string, error) {
+		id, err := c.discoverSite(ctx)
+		if err == nil {
+			s.mu.Lock()
+			s.id = id
+			s.mu.Unlock()
+		}
+		return id, err
+	})
 }
 
 // Site is a DaaS site of the customer, as GET /me lists it.

@@ -142,7 +142,7 @@ type poller struct {
 
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
-	list    *listCall // the list read in flight, if any
+	lists   flight[struct{}] // one list read at a time, shared by the waiters
 	// Until then, no list reads: the last one failed.
 	listBrokenUntil time.Time
 }
@@ -154,11 +154,6 @@ type waiter struct {
 	// Guarded by poller.mu.
 	info     *JobInfo  // what the last list read showed, not yet taken
 	listedAt time.Time // when that read finished
-}
-
-type listCall struct {
-	done chan struct{}
-	err  error
 }
 
 func newPoller(c *Client) *poller {
@@ -198,6 +193,8 @@ func (p *poller) batching(pol PollPolicy) bool {
 // list it cannot serve, must not stop the waits.
 const listPause = time.Minute
 
+var errListPaused = errors.New("daas: job list reads paused after a failed one")
+
 // take returns what a list read delivered to w, if anything.
 func (p *poller) take(w *waiter) *JobInfo {
 	p.mu.Lock()
@@ -212,47 +209,37 @@ func (p *poller) take(w *waiter) *JobInfo {
 // waiters it shows. It returns w's job, or nil when the list does not show
 // it (the caller then reads the job itself).
 func (p *poller) refresh(ctx context.Context, w *waiter) (*JobInfo, error) {
-	for {
-		p.mu.Lock()
-		if info := w.info; info != nil {
-			// A list read delivered w's job since w last looked (its timer
-			// and the delivery came together): that read serves this tick.
-			w.info = nil
-			p.mu.Unlock()
-			return info, nil
-		}
-		call := p.list
-		if call == nil {
-			call = &listCall{done: make(chan struct{})}
-			p.list = call
-			p.mu.Unlock()
-			items, err := p.c.Jobs.List(ctx)
-			p.mu.Lock()
-			call.err = err
-			p.list = nil
-			if err == nil {
-				p.deliver(items)
-			} else if !isContextErr(err) {
-				p.listBrokenUntil = time.Now().Add(listPause)
-			}
-			p.mu.Unlock()
-			close(call.done)
-		} else {
-			p.mu.Unlock()
-			select {
-			case <-call.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-		}
-		if call.err != nil {
-			if isContextErr(call.err) && ctx.Err() == nil {
-				continue // the reader's context ended, not ours: read again
-			}
-			return nil, call.err
-		}
-		return p.take(w), nil
+	if info := p.take(w); info != nil {
+		// A list read delivered w's job since w last looked (its timer and
+		// the delivery came together): that read serves this tick.
+		return info, nil
 	}
+	_, err := p.lists.do(ctx, func(ctx context.Context) (struct{}, error) {
+		// Another waiter's read may have ended, delivering w's job or
+		// failing, between the look above and this one.
+		p.mu.Lock()
+		delivered, paused := w.info != nil, time.Now().Before(p.listBrokenUntil)
+		p.mu.Unlock()
+		if delivered {
+			return struct{}{}, nil
+		}
+		if paused {
+			return struct{}{}, errListPaused
+		}
+		items, err := p.c.Jobs.List(ctx)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err == nil {
+			p.deliver(items)
+		} else if !isContextErr(err) {
+			p.listBrokenUntil = time.Now().Add(listPause)
+		}
+		return struct{}{}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.take(w), nil
 }
 
 // deliver hands each waiter its job from a list read. p.mu is held.
