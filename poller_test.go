@@ -172,17 +172,7 @@ func TestBatchFallsBackToSingleReads(t *testing.T) {
 		s := newJobServer(t)
 		s.hideLists = true
 		c := jobClient(t, s)
-		var wg sync.WaitGroup
-		for i := range 10 {
-			id := fmt.Sprintf("j%d", i)
-			s.add(&fakeJob{id: id, dur: 10 * time.Second, result: `{}`})
-			j := newTestJob[json.RawMessage](c, id)
-			wg.Go(func() {
-				_, err := j.Wait(t.Context())
-				assert.NoError(t, err)
-			})
-		}
-		wg.Wait()
+		waitForJobs(t, s, c, 10, 10*time.Second)
 		assert.Positive(t, s.count("GET Jobs"))
 		assert.GreaterOrEqual(t, s.count("GET Jobs/{id}"), 10, "jobs the list does not show are read one by one")
 	})
@@ -192,17 +182,7 @@ func TestFewWaitersReadSingly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		c := jobClient(t, s)
-		var wg sync.WaitGroup
-		for i := range 4 {
-			id := fmt.Sprintf("j%d", i)
-			s.add(&fakeJob{id: id, dur: 10 * time.Second, result: `{}`})
-			j := newTestJob[json.RawMessage](c, id)
-			wg.Go(func() {
-				_, err := j.Wait(t.Context())
-				assert.NoError(t, err)
-			})
-		}
-		wg.Wait()
+		waitForJobs(t, s, c, 4, 10*time.Second)
 		assert.Zero(t, s.count("GET Jobs"))
 		assert.Positive(t, s.count("GET Jobs/{id}"))
 	})
@@ -266,17 +246,7 @@ func TestBatchSurvivesBrokenList(t *testing.T) {
 				s := newJobServer(t)
 				s.listFails = status
 				c := jobClient(t, s, exact(PollPolicy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}))
-				var wg sync.WaitGroup
-				for i := range 10 {
-					id := fmt.Sprintf("j%d", i)
-					s.add(&fakeJob{id: id, dur: 100 * time.Second, result: `{}`})
-					j := newTestJob[json.RawMessage](c, id)
-					wg.Go(func() {
-						_, err := j.Wait(t.Context())
-						assert.NoError(t, err)
-					})
-				}
-				wg.Wait()
+				waitForJobs(t, s, c, 10, 100*time.Second)
 				s.mu.Lock()
 				lists := s.lists
 				s.mu.Unlock()
@@ -290,4 +260,21 @@ func TestBatchSurvivesBrokenList(t *testing.T) {
 			})
 		})
 	}
+}
+
+// waitForJobs starts n jobs of duration dur on s and waits for all of them
+// concurrently through c.
+func waitForJobs(t *testing.T, s *jobServer, c *Client, n int, dur time.Duration) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := range n {
+		id := fmt.Sprintf("j%d", i)
+		s.add(&fakeJob{id: id, dur: dur, result: `{}`})
+		j := newTestJob[json.RawMessage](c, id)
+		wg.Go(func() {
+			_, err := j.Wait(t.Context())
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
 }
