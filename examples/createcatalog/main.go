@@ -19,19 +19,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/daaskit/daas"
 	"github.com/daaskit/daas/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, os.Args[1:], exampleenv.Options{})
-	stop()
-	exampleenv.Exit("createcatalog", err)
-}
+func main() { exampleenv.Main("createcatalog", run) }
 
 func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.Options) error {
 	fs := flag.NewFlagSet("createcatalog", flag.ContinueOnError)

@@ -17,9 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -27,12 +24,7 @@ import (
 	"github.com/daaskit/daas/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, os.Args[1:], exampleenv.Options{})
-	stop()
-	exampleenv.Exit("listcatalogs", err)
-}
+func main() { exampleenv.Main("listcatalogs", run) }
 
 func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.Options) error {
 	fs := flag.NewFlagSet("listcatalogs", flag.ContinueOnError)

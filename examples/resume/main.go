@@ -19,20 +19,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/daaskit/daas"
 	"github.com/daaskit/daas/examples/internal/exampleenv"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, os.Args[1:], exampleenv.Options{})
-	stop()
-	exampleenv.Exit("resume", err)
-}
+func main() { exampleenv.Main("resume", run) }
 
 func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.Options) error {
 	fs := flag.NewFlagSet("resume", flag.ContinueOnError)

@@ -16,7 +16,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/daaskit/daas"
@@ -228,10 +230,14 @@ func (e *Env) NewClient(extra ...daas.Option) (*daas.Client, error) {
 // Close stops the built-in fake if Open started it.
 func (e *Env) Close() { e.close() }
 
-// Exit ends an example program after its run function returned err: status
-// 0 for nil or -h, 130 after an interrupt, 1 for any other error, which it
-// prints to standard error after the program's name.
-func Exit(name string, err error) {
+// Main is an example program's main: it calls run with a context that ends
+// on Ctrl-C or SIGTERM, the program's arguments and the environment's
+// settings, then exits: status 0 for nil or -h, 130 after an interrupt, 1
+// for any other error, which it prints to standard error after name.
+func Main(name string, run func(ctx context.Context, stdout io.Writer, args []string, opts Options) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Stdout, os.Args[1:], Options{})
+	stop()
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
