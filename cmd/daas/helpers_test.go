@@ -129,3 +129,8 @@ func byJob(out string, ids []string) string {
 	}
 	return strings.Join(slices.Concat(groups...), "")
 }
+
+// daastestCatalog is a valid creation request named name.
+func daastestCatalog(name string) daas.CreateMachineCatalogRequest {
+	return daas.CreateMachineCatalogRequest{Name: name, ProvisioningType: "MCS", SessionSupport: "MultiSession"}
+}
