@@ -29,8 +29,8 @@ type barState struct {
 	status   daas.JobStatus
 	progress int
 	start    time.Time
-	// since is when progress was first above 0, the base of the estimate.
-	since time.Time
+	// seenAt is when the progress last changed, the base of the estimate.
+	seenAt time.Time
 }
 
 func newBars(w io.Writer, n int) *bars {
@@ -74,10 +74,11 @@ func (b *bars) add(i int, id string) {
 func (b *bars) update(i int, info daas.JobInfo) {
 	b.mu.Lock()
 	s := &b.jobs[i]
-	s.typ, s.status, s.progress = info.Type, info.Status, info.Progress
-	if s.since.IsZero() && info.Progress > 0 {
-		s.since = time.Now()
+	s.typ, s.status = info.Type, info.Status
+	if info.Progress != s.progress || s.seenAt.IsZero() {
+		s.seenAt = time.Now()
 	}
+	s.progress = info.Progress
 	bar := s.bar
 	b.mu.Unlock()
 	if info.Progress >= 0 {
@@ -94,16 +95,16 @@ func (b *bars) finish(i int, _ outcome) {
 
 func (b *bars) close() { b.p.Wait() }
 
-// estimate is the time left by the job's progress rate so far, "~?" before
-// it can tell.
+// estimate is the time left at the job's rate of progress so far (from the
+// start of the wait to the read that saw the percent), less the time since
+// that read; "ETA ~?" before a percent above 0 is seen.
 func estimate(s *barState, now time.Time) string {
-	if s.since.IsZero() || s.progress <= 0 || s.progress >= 100 {
+	if s.progress <= 0 || s.progress >= 100 {
 		return "ETA ~?"
 	}
-	// The rate is measured from the start of the wait: progress began then.
-	done := now.Sub(s.start)
-	left := time.Duration(float64(done) * float64(100-s.progress) / float64(s.progress))
-	return fmt.Sprintf("ETA %v", round(left))
+	took := s.seenAt.Sub(s.start)
+	left := time.Duration(float64(took)*float64(100-s.progress)/float64(s.progress)) - now.Sub(s.seenAt)
+	return fmt.Sprintf("ETA %v", round(max(left, 0)))
 }
 
 // round rounds d for display: to 0.1 s under a minute, to seconds above.
