@@ -20,7 +20,10 @@ var errNoConfig = errors.New("no configuration: set CITRIX_CUSTOMER_ID and CITRI
 // that the command exits with [exitConfig].
 type configError struct{ err error }
 
+// Error returns the underlying error's message.
 func (e *configError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *configError) Unwrap() error { return e.err }
 
 // newClient builds the client from the environment variables the simulator

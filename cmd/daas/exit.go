@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/daaskit/daas"
 )
@@ -25,15 +26,17 @@ const (
 // usageError marks an error in the command's arguments ([exitUsage]).
 type usageError struct{ msg string }
 
+// Error returns the message.
 func (e *usageError) Error() string { return e.msg }
 
 // errInterrupted ends a command stopped by Ctrl-C.
 var errInterrupted = errors.New("interrupted")
 
-// exitError is an outcome that has been reported already and only sets the
-// exit code (a job that failed, printed with its error).
+// exitStatus is an outcome that has been reported already and only sets
+// the exit code (a job that failed, printed with its error).
 type exitStatus struct{ code int }
 
+// Error names the exit status.
 func (e *exitStatus) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // codeOf maps a command's error to the exit code.
@@ -94,7 +97,7 @@ func worst(codes []int) int {
 func report(stderr io.Writer, err error) int {
 	var es *exitStatus
 	if err != nil && !errors.As(err, &es) {
-		fmt.Fprintln(stderr, "daas:", err)
+		fmt.Fprintln(stderr, "daas:", strings.TrimPrefix(err.Error(), "daas: "))
 	}
 	return codeOf(err)
 }

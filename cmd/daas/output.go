@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -69,8 +70,8 @@ func (a *app) showOutcome(printResult func(any)) func(outcome) {
 			status, typ = string(o.info.Status), o.info.Type
 		}
 		line := fmt.Sprintf("job %s %s %s in %v", o.id, typ, status, round(o.elapsed))
-		if o.err != nil {
-			line += ": " + o.err.Error()
+		if r := reason(o.err); r != "" {
+			line += ": " + r
 		} else if o.info != nil && o.info.Status == daas.JobCompleteWithWarning {
 			line += ": warning: " + o.info.ErrorString
 		}
@@ -79,4 +80,20 @@ func (a *app) showOutcome(printResult func(any)) func(outcome) {
 			printResult(o.result)
 		}
 	}
+}
+
+// reason is why a wait ended without a result, without what the line
+// already says ("" when nothing): the job's error code and message for a job that ended
+// badly, the error otherwise.
+func reason(err error) string {
+	var je *daas.JobError
+	switch {
+	case errors.As(err, &je) && je.Message != "" && je.Code != "" && je.Code != "Unknown":
+		return je.Code + ": " + je.Message
+	case errors.As(err, &je) && je.Message != "":
+		return je.Message
+	case errors.As(err, &je), err == nil:
+		return "" // the status says it all
+	}
+	return strings.TrimPrefix(err.Error(), "daas: ")
 }

@@ -57,7 +57,9 @@ func TestTerminalBars(t *testing.T) {
 		require.NoError(t, err)
 		return string(out)
 	}
-	isBar := func(line string) bool { return strings.Contains(line, "[") && strings.Contains(line, "]") && strings.Contains(line, "%") }
+	isBar := func(line string) bool {
+		return strings.Contains(line, "[") && strings.Contains(line, "]") && strings.Contains(line, "%")
+	}
 	var sawBars, final string
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
