@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/daaskit/daas"
@@ -137,6 +136,3 @@ func (c *catalogsDeleteCmd) Run(ctx context.Context, a *app) error {
 	}
 	return a.await(ctx, &c.waitFlags, []pending{pendingOf(job)}, a.showOutcome(nil))
 }
-
-// usagef is a usage error.
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }

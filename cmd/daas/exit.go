@@ -29,6 +29,9 @@ type usageError struct{ msg string }
 // Error returns the message.
 func (e *usageError) Error() string { return e.msg }
 
+// usagef is a usage error.
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
 // errInterrupted ends a command stopped by Ctrl-C.
 var errInterrupted = errors.New("interrupted")
 
