@@ -284,6 +284,7 @@ func TestTokenRefreshAheadOfExpiry(t *testing.T) {
 	}}
 	c := f.start(t)
 	clk := withClock(t, c)
+	cs := c.ts.(*credentialsSource)
 	ctx := t.Context()
 	get := func() (string, error) {
 		tok, err := c.ts.Token(ctx)
@@ -300,7 +301,14 @@ func TestTokenRefreshAheadOfExpiry(t *testing.T) {
 	assert.Equal(t, "tok-1", v)
 	assert.Equal(t, int32(1), f.tokenFetches.Load())
 
-	clk.advance(2 * time.Second) // less than a minute left: refreshed ahead
+	// Less than a minute left: the still-valid token serves at once, and
+	// one refresh runs in the background.
+	clk.advance(2 * time.Second)
+	v, err = get()
+	require.NoError(t, err)
+	assert.Equal(t, "tok-1", v)
+	cs.bg.Wait()
+	assert.Equal(t, int32(2), f.tokenFetches.Load())
 	v, err = get()
 	require.NoError(t, err)
 	assert.Equal(t, "tok-2", v)
@@ -312,6 +320,12 @@ func TestTokenRefreshAheadOfExpiry(t *testing.T) {
 	v, err = get()
 	require.NoError(t, err)
 	assert.Equal(t, "tok-2", v)
+	cs.bg.Wait()
+	assert.Equal(t, int32(3), f.tokenFetches.Load())
+	v, err = get() // ...and holds back the next refresh for a while
+	require.NoError(t, err)
+	assert.Equal(t, "tok-2", v)
+	cs.bg.Wait()
 	assert.Equal(t, int32(3), f.tokenFetches.Load())
 
 	// ...but not once it has expired.

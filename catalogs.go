@@ -602,16 +602,9 @@ func (s *MachineCatalogsService) list(ctx context.Context, cfg *listConfig) (*Ma
 	// of the wrong type and goes on, and this way each catalog is scanned
 	// once instead of three times. Only an item that is not an object at
 	// all fails the page, as it fails MachineCatalog.UnmarshalJSON.
-	var wire struct {
-		Items             []plainCatalog `json:"Items"`
-		ContinuationToken string         `json:"ContinuationToken"`
-		TotalItems        int            `json:"TotalItems"`
-	}
+	var wire catalogPageWire
 	if _, err := s.send(ctx, r, &wire); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &typeErr) || typeErr.Field == "Items" {
-			return nil, err
-		}
+		return nil, err
 	}
 	page := &MachineCatalogPage{
 		Items:             make([]MachineCatalog, len(wire.Items)),
@@ -623,6 +616,25 @@ func (s *MachineCatalogsService) list(ctx context.Context, cfg *listConfig) (*Ma
 		page.Items[i].dropNullRaw()
 	}
 	return page, nil
+}
+
+// catalogPageWire is a page of GET /MachineCatalogs as the service sends it.
+type catalogPageWire struct {
+	Items             []plainCatalog `json:"Items"`
+	ContinuationToken string         `json:"ContinuationToken"`
+	TotalItems        int            `json:"TotalItems"`
+}
+
+// tolerate makes the decoding of a page lenient for the fields of its
+// catalogs (and its TotalItems): a field of an unexpected type is left zero.
+// Items that are not an array of objects, or a ContinuationToken that is
+// not a string (All would stop after this page), fail the page.
+func (*catalogPageWire) tolerate(err error) bool {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return false
+	}
+	return typeErr.Field != "Items" && typeErr.Field != "ContinuationToken"
 }
 
 // plainCatalog is MachineCatalog without its methods, for decoding.

@@ -272,8 +272,10 @@ func TestNewClientRegions(t *testing.T) {
 		{"EU", []Option{WithRegion(RegionEU)}, "https://api.cloud.com/cvad/manage", "https://api-eu.cloud.com/cctrustoauth2/cust1/tokens/clients"},
 		{"APS", []Option{WithRegion(RegionAPS)}, "https://api.cloud.com/cvad/manage", "https://api-ap-s.cloud.com/cctrustoauth2/cust1/tokens/clients"},
 		{"JP", []Option{WithRegion(RegionJP)}, "https://api.citrixcloud.jp/cvad/manage", "https://api.citrixcloud.jp/cctrustoauth2/cust1/tokens/clients"},
-		{"EU with base override", []Option{WithRegion(RegionEU), WithBaseURL("https://ddc.example.com/cvad/manage")},
-			"https://ddc.example.com/cvad/manage", "https://api-eu.cloud.com/cctrustoauth2/cust1/tokens/clients"},
+		{"EU with base override on a Citrix Cloud host", []Option{WithRegion(RegionEU), WithBaseURL("https://API.cloud.com/cvad/manage/")},
+			"https://api.cloud.com/cvad/manage", "https://api-eu.cloud.com/cctrustoauth2/cust1/tokens/clients"},
+		{"base and token override", []Option{WithRegion(RegionEU), WithBaseURL("https://ddc.example.com/cvad/manage"), WithTokenURL("https://ddc.example.com/token")},
+			"https://ddc.example.com/cvad/manage", "https://ddc.example.com/token"},
 		{"JP with token override", []Option{WithRegion(RegionJP), WithTokenURL("https://trust.example.com/t")},
 			"https://api.citrixcloud.jp/cvad/manage", "https://trust.example.com/t"},
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Sentinel errors, matched with [errors.Is]. An [*APIError] matches the one
@@ -314,39 +313,75 @@ func retryAfter(h http.Header, params []NameValue) time.Duration {
 	return d
 }
 
-// maxMessage caps the server-provided text an error message repeats.
-const maxMessage = 1024
-
-// redact replaces a credential the client sent wherever the server's answer
-// repeats it. Short values are left alone: real tokens and secrets are long,
-// and replacing a short one would garble the message.
-func redact(text, credential string) string {
-	if len(credential) < 8 {
-		return text
-	}
-	return strings.ReplaceAll(text, credential, "REDACTED")
-}
-
-// redact removes the token from what the server said: some gateways echo
-// the request's headers into their error pages.
+// redact removes the token from what the server said, in every form it may
+// take there: some gateways echo the request's headers into their error
+// pages.
 func (e *APIError) redact(token string) {
-	if len(token) < 8 || !bytes.Contains(e.Body, []byte(token)) {
+	if len(token) < minRedacted {
 		return
 	}
-	e.Body = bytes.ReplaceAll(e.Body, []byte(token), []byte("REDACTED"))
+	e.Body = redactBytes(e.Body, token)
 	e.Type, e.Detail = redact(e.Type, token), redact(e.Detail, token)
 	for i := range e.Parameters {
 		e.Parameters[i].Name, e.Parameters[i].Value = redact(e.Parameters[i].Name, token), redact(e.Parameters[i].Value, token)
 	}
 }
 
-// oneLine folds white space and drops control characters (line and
-// paragraph separators, escape sequences) so that an error message stays on
-// one plain line, and caps it at maxMessage bytes.
-func oneLine(s string) string {
-	s = truncate(s, maxMessage)
-	if !strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && (unicode.IsSpace(r) || unicode.IsControl(r)) }) {
-		return strings.TrimSpace(s)
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+// AuthError is a failure of the token endpoint, such as invalid_client for a
+// wrong client id or secret. It matches [ErrUnauthorized] with [errors.Is]
+// when the endpoint rejected the credentials.
+type AuthError struct {
+	StatusCode    int    // HTTP status of the token endpoint's answer
+	Code          string // OAuth error code, such as invalid_client
+	Description   string // OAuth error_description
+	TransactionID string // X-Cws-TransactionId of the answer, if any
 }
+
+// Error returns a one-line description; it never contains the secret.
+func (e *AuthError) Error() string {
+	var b strings.Builder
+	b.WriteString("daas: token request failed")
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	if c := oneLine(e.Code); c != "" {
+		b.WriteString(": ")
+		b.WriteString(c)
+	}
+	if d := oneLine(e.Description); d != "" {
+		b.WriteString(": ")
+		b.WriteString(d)
+	}
+	if e.TransactionID != "" {
+		fmt.Fprintf(&b, " (transaction %s)", e.TransactionID)
+	}
+	return b.String()
+}
+
+// Is matches [ErrUnauthorized] when the credentials were rejected.
+func (e *AuthError) Is(target error) bool {
+	if target != ErrUnauthorized {
+		return false
+	}
+	switch e.Code {
+	case "invalid_client", "unauthorized_client", "invalid_grant":
+		return true
+	}
+	return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
+}
+
+// timeoutError is the failure of an attempt that ran out of its
+// [RetryPolicy.AttemptTimeout]. It is a [net.Error] whose Timeout method
+// reports true; it does not match the context's errors, because the
+// caller's context did not end.
+type timeoutError struct{ limit time.Duration }
+
+func (e *timeoutError) Error() string {
+	return "daas: attempt timed out after " + e.limit.String()
+}
+
+// Timeout reports true: this is a timeout.
+func (e *timeoutError) Timeout() bool { return true }
+
+// Temporary reports true: another attempt may be answered.
+func (e *timeoutError) Temporary() bool { return true }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/daaskit/daas/internal/flight"
 )
 
 // PollPolicy is the schedule on which a client reads the status of the jobs
@@ -142,7 +144,7 @@ type poller struct {
 
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
-	lists   flight[struct{}] // one list read at a time, shared by the waiters
+	lists   flight.Group[struct{}] // one list read at a time, shared by the waiters
 	// Until then, no list reads: the last one failed.
 	listBrokenUntil time.Time
 }
@@ -214,7 +216,7 @@ func (p *poller) refresh(ctx context.Context, w *waiter) (*JobInfo, error) {
 		// the delivery came together): that read serves this tick.
 		return info, nil
 	}
-	_, err := p.lists.do(ctx, func(ctx context.Context) (struct{}, error) {
+	_, err := p.lists.Do(ctx, func(ctx context.Context) (struct{}, error) {
 		// Another waiter's read may have ended, delivering w's job or
 		// failing, between the look above and this one.
 		p.mu.Lock()
