@@ -606,9 +606,13 @@ func (s *MachineCatalogsService) list(ctx context.Context, cfg *listConfig) (*Ma
 	if _, err := s.send(ctx, r, &wire); err != nil {
 		return nil, err
 	}
+	next, err := wire.token()
+	if err != nil {
+		return nil, fmt.Errorf("daas: %s %s: decoding the page: %w", r.method, r.redacted(), err)
+	}
 	page := &MachineCatalogPage{
 		Items:             make([]MachineCatalog, len(wire.Items)),
-		ContinuationToken: wire.ContinuationToken,
+		ContinuationToken: next,
 		TotalItems:        wire.TotalItems,
 	}
 	for i := range wire.Items {
@@ -619,22 +623,34 @@ func (s *MachineCatalogsService) list(ctx context.Context, cfg *listConfig) (*Ma
 }
 
 // catalogPageWire is a page of GET /MachineCatalogs as the service sends it.
+// The continuation token is kept raw: encoding/json reports only the first
+// type mismatch of a value, so a lenient catalog field before it would hide
+// a token of the wrong type, and All would stop after this page.
 type catalogPageWire struct {
-	Items             []plainCatalog `json:"Items"`
-	ContinuationToken string         `json:"ContinuationToken"`
-	TotalItems        int            `json:"TotalItems"`
+	Items             []plainCatalog  `json:"Items"`
+	ContinuationToken json.RawMessage `json:"ContinuationToken"`
+	TotalItems        int             `json:"TotalItems"`
 }
 
 // tolerate makes the decoding of a page lenient for the fields of its
 // catalogs (and its TotalItems): a field of an unexpected type is left zero.
-// Items that are not an array of objects, or a ContinuationToken that is
-// not a string (All would stop after this page), fail the page.
+// Items that are not an array of objects fail the page.
 func (*catalogPageWire) tolerate(err error) bool {
 	var typeErr *json.UnmarshalTypeError
-	if !errors.As(err, &typeErr) {
-		return false
+	return errors.As(err, &typeErr) && typeErr.Field != "Items"
+}
+
+// token returns the page's continuation token: a string, or absent (null).
+func (w *catalogPageWire) token() (string, error) {
+	raw := bytes.TrimSpace(w.ContinuationToken)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
 	}
-	return typeErr.Field != "Items" && typeErr.Field != "ContinuationToken"
+	var tok string
+	if err := json.Unmarshal(raw, &tok); err != nil {
+		return "", &json.UnmarshalTypeError{Value: jsonKind(raw[0]), Type: reflect.TypeFor[string](), Field: "ContinuationToken"}
+	}
+	return tok, nil
 }
 
 // plainCatalog is MachineCatalog without its methods, for decoding.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -872,4 +873,84 @@ func TestCatalogsListPageDecodesLeniently(t *testing.T) {
 
 	_, err = serve(`{"Items":[{"Name":"a"},"not a catalog"]}`).MachineCatalogs.List(t.Context())
 	assert.Error(t, err, "an item that is not an object fails the page")
+}
+
+// tokenFunc is a daas.TokenSource from a function.
+type tokenFunc func(context.Context) (daas.Token, error)
+
+func (f tokenFunc) Token(ctx context.Context) (daas.Token, error) { return f(ctx) }
+
+// rawCatalogClient is a client of a loopback server answering with h.
+func rawCatalogClient(t *testing.T, h http.HandlerFunc, opts ...daas.Option) *daas.Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := daas.NewClient("cust1", append([]daas.Option{daas.WithBaseURL(srv.URL + "/cvad/manage"), daas.WithSiteID("site-1")}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// TestListNeverSwallowsErrors (defect 3): an error that wraps a
+// *json.UnmarshalTypeError from anywhere but the page's own fields (here
+// the caller's TokenSource, before any request) fails List and All; it gave
+// an empty page and a nil error.
+func TestListNeverSwallowsErrors(t *testing.T) {
+	t.Parallel()
+	var expires struct {
+		ExpiresIn int `json:"expires_in"`
+	}
+	tokenErr := json.Unmarshal([]byte(`{"expires_in":"3600"}`), &expires)
+	require.Error(t, tokenErr)
+	ts := tokenFunc(func(context.Context) (daas.Token, error) {
+		return daas.Token{}, fmt.Errorf("my token source: %w", tokenErr)
+	})
+	var requests atomic.Int32
+	c := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(`{"Items":[]}`))
+	}, daas.WithTokenSource(ts))
+	page, err := c.MachineCatalogs.List(t.Context())
+	var typeErr *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &typeErr)
+	assert.Nil(t, page)
+	n := 0
+	for _, err := range c.MachineCatalogs.All(t.Context()) {
+		assert.ErrorAs(t, err, &typeErr)
+		n++
+	}
+	assert.Equal(t, 1, n)
+	assert.Zero(t, requests.Load())
+}
+
+// TestListContinuationTokenOfWrongType (defect 3): a ContinuationToken that
+// is not a string fails the page; it silently ended All after page 1. A
+// catalog field of the wrong type is still tolerated.
+func TestListContinuationTokenOfWrongType(t *testing.T) {
+	t.Parallel()
+	c := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Items":[{"Id":"a","Name":"A","SessionSupport":7}],"ContinuationToken":12345}`))
+	}, daas.WithBearerToken("tok-0123456789"))
+	_, err := c.MachineCatalogs.List(t.Context())
+	var typeErr *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &typeErr)
+	assert.Equal(t, "ContinuationToken", typeErr.Field)
+	var got []string
+	errs := 0
+	for cat, err := range c.MachineCatalogs.All(t.Context()) {
+		if err != nil {
+			errs++
+			continue
+		}
+		got = append(got, cat.ID)
+	}
+	assert.Equal(t, 1, errs)
+	assert.Empty(t, got)
+
+	lenient := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Items":[{"Id":"a","Name":"A","SessionSupport":7}],"TotalItems":"1"}`))
+	}, daas.WithBearerToken("tok-0123456789"))
+	page, err := lenient.MachineCatalogs.List(t.Context())
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, "A", page.Items[0].Name)
 }
