@@ -175,6 +175,13 @@ func TestNewClientValidation(t *testing.T) {
 		{"token URL with query", testCustomer, []Option{WithClientCredentials("id", "sec"), WithTokenURL("https://example.com/t?secret=1")}, nil, "query"},
 		{"token URL with userinfo", testCustomer, []Option{WithClientCredentials("id", "sec"), WithTokenURL("https://u:pw-7788@example.com/t")}, nil, "credentials"},
 		{"malformed base URL", testCustomer, []Option{cred, WithBaseURL("https://exa mple.com/%zz")}, nil, "WithBaseURL"},
+		// Defect 7: the secret of an on-premises controller went to the
+		// Citrix Cloud token host; a base URL off the API root failed later.
+		{"client credentials, on-premises base URL, no token URL", testCustomer, []Option{WithClientCredentials("id", "sec"), WithBaseURL("https://ddc.example.com/cvad/manage")}, nil, "WithTokenURL"},
+		{"client credentials, look-alike cloud host, no token URL", testCustomer, []Option{WithClientCredentials("id", "sec"), WithBaseURL("https://api.cloud.com.example.net/cvad/manage")}, nil, "WithTokenURL"},
+		{"client credentials, cloud host on another port, no token URL", testCustomer, []Option{WithClientCredentials("id", "sec"), WithBaseURL("https://api.cloud.com:8443/cvad/manage")}, nil, "WithTokenURL"},
+		{"base URL without the API root", testCustomer, []Option{cred, WithBaseURL("https://ddc.example.com")}, nil, "/cvad/manage"},
+		{"base URL with another path", testCustomer, []Option{cred, WithBaseURL("https://ddc.example.com/cvad/manage/MachineCatalogs")}, nil, "/cvad/manage"},
 		{"nil http client", testCustomer, []Option{cred, WithHTTPClient(nil)}, nil, "nil client"},
 		{"nil logger", testCustomer, []Option{cred, WithLogger(nil)}, nil, "nil logger"},
 		{"user agent with line break", testCustomer, []Option{cred, WithUserAgent("a\r\nb")}, nil, "line break"},
