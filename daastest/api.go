@@ -24,30 +24,35 @@ const (
 )
 
 // handleAPI checks and serves one /cvad/manage request.
-func (s *Server) handleAPI(r *http.Request, route string, params []string, body []byte, tooLarge bool) *reply {
+func (s *Server) handleAPI(r *http.Request, rt *route, args []string, body []byte, tooLarge bool) *reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.advanceLocked()
-	c, rp := s.checkRequest(r, route, now, len(body) > 0, tooLarge)
+	c, rp := s.checkRequest(r, rt, now, len(body) > 0, tooLarge)
 	if rp != nil {
 		return rp
 	}
-	q := r.URL.Query()
-	switch route {
-	case routeMe:
-		return s.me(r, c, now)
-	case routeListCatalogs:
-		return s.listCatalogs(q, c, now)
-	case routeGetCatalog:
-		return s.getCatalog(q, params[0], c, now)
-	case routeCreateCatalog:
-		return s.createCatalog(q, body, c, now)
-	case routeUpdateCatalog:
-		return s.updateCatalog(q, params[0], body, c, now)
-	case routeDeleteCatalog:
-		return s.deleteCatalog(q, params[0], c, now)
+	return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
+}
+
+// siteRoutes are the routes about the caller and its sites.
+func siteRoutes() []*route {
+	me := newRoute(routeMe, func(s *Server, c *call) *reply { return s.me(c.r, c.caller, c.now) })
+	me.siteless = true
+	return []*route{me}
+}
+
+// catalogRoutes are the MachineCatalogs routes.
+func catalogRoutes() []*route {
+	return []*route{
+		newRoute(routeListCatalogs, func(s *Server, c *call) *reply { return s.listCatalogs(c.query, c.caller, c.now) }),
+		newRoute(routeCreateCatalog, func(s *Server, c *call) *reply { return s.createCatalog(c.query, c.body, c.caller, c.now) }),
+		newRoute(routeGetCatalog, func(s *Server, c *call) *reply { return s.getCatalog(c.query, c.args[0], c.caller, c.now) }),
+		newRoute(routeUpdateCatalog, func(s *Server, c *call) *reply {
+			return s.updateCatalog(c.query, c.args[0], c.body, c.caller, c.now)
+		}),
+		newRoute(routeDeleteCatalog, func(s *Server, c *call) *reply { return s.deleteCatalog(c.query, c.args[0], c.caller, c.now) }),
 	}
-	return s.handleJobs(r, route, params, c, now)
 }
 
 // me serves GET /me.

@@ -127,7 +127,7 @@ type caller struct {
 // request, in its order: authentication, Citrix-CustomerId,
 // Citrix-InstanceId (site-scoped routes), Accept, then the body's
 // Content-Type and size. Callers hold s.mu.
-func (s *Server) checkRequest(r *http.Request, route string, now time.Time, hasBody, tooLarge bool) (caller, *reply) {
+func (s *Server) checkRequest(r *http.Request, rt *route, now time.Time, hasBody, tooLarge bool) (caller, *reply) {
 	var c caller
 	auth := r.Header.Get("Authorization")
 	if auth == "" {
@@ -147,7 +147,7 @@ func (s *Server) checkRequest(r *http.Request, route string, now time.Time, hasB
 		return c, forbidden()
 	}
 
-	if route != routeMe {
+	if !rt.siteless {
 		site := r.Header.Get("Citrix-InstanceId")
 		if site == "" {
 			return c, badRequest("missing", "The Citrix-InstanceId header is required", "name", "Citrix-InstanceId")

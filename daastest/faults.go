@@ -84,8 +84,8 @@ type faultHit struct {
 // Status outside 400..599, or nothing to do (no Status, Reset or Latency).
 func (s *Server) InjectFault(f Fault) {
 	switch {
-	case f.Route != "" && !knownRoute(f.Route):
-		panic(fmt.Sprintf("daastest: InjectFault: unknown route %q (known: %q)", f.Route, Routes()))
+	case f.Route != "" && !s.knownRoute(f.Route):
+		panic(fmt.Sprintf("daastest: InjectFault: unknown route %q (known: %q)", f.Route, s.routeKeys()))
 	case f.Rate < 0 || f.Rate > 1:
 		panic(fmt.Sprintf("daastest: InjectFault: Rate %v outside [0, 1]", f.Rate))
 	case f.Count < 0 || f.Latency < 0 || f.RetryDelay < 0:

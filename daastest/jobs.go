@@ -570,42 +570,73 @@ func (s *Server) lookupJob(c caller, id string) (*job, *reply) {
 	return j, nil
 }
 
-// handleJobs serves the /Jobs routes. Callers hold s.mu.
-func (s *Server) handleJobs(r *http.Request, route string, params []string, c caller, now time.Time) *reply {
-	if route == routeListJobs {
-		js := s.sortedJobs(c.clientID)
-		items := make([]json.RawMessage, 0, len(js))
-		for _, j := range js {
-			items = append(items, marshal(j.model(now)))
-		}
-		return jsonReply(http.StatusOK, collection{Items: items})
+// jobRoutes are the /Jobs routes.
+func jobRoutes() []*route {
+	return []*route{
+		newRoute(routeListJobs, func(s *Server, c *call) *reply { return s.listJobs(c.caller, c.now) }),
+		newRoute(routeGetJob, (*Server).getJob),
+		newRoute(routeDeleteJob, (*Server).deleteJob),
+		newRoute(routeJobResults, (*Server).jobResultsRoute),
+		newRoute(routeCancelJob, (*Server).cancelJob),
 	}
-	j, rp := s.lookupJob(c, params[0])
+}
+
+// listJobs serves GET /Jobs: the caller's jobs, oldest first.
+func (s *Server) listJobs(c caller, now time.Time) *reply {
+	js := s.sortedJobs(c.clientID)
+	items := make([]json.RawMessage, 0, len(js))
+	for _, j := range js {
+		items = append(items, marshal(j.model(now)))
+	}
+	return jsonReply(http.StatusOK, collection{Items: items})
+}
+
+// getJob serves GET /Jobs/{id}.
+func (s *Server) getJob(c *call) *reply {
+	j, rp := s.lookupJob(c.caller, c.args[0])
 	if rp != nil {
 		return rp
 	}
-	switch route {
-	case routeGetJob:
-		return jsonReply(http.StatusOK, j.model(now))
-	case routeDeleteJob:
-		if !j.done {
-			return conflict("The job has not finished; only a finished job can be deleted", "id", j.id)
-		}
-		j.deleted = true
-		delete(s.jobs, j.id)
-		return emptyReply(http.StatusNoContent)
-	case routeCancelJob:
-		if !j.done {
-			if j.outcome.NotCancellable {
-				return conflict("The job cannot be cancelled", "id", j.id)
-			}
-			heap.Remove(&s.pending, j.heapIndex)
-			s.finish(j, now, true)
-		}
-		return jsonReply(http.StatusOK, j.model(now))
-	default: // routeJobResults
-		return s.jobResults(r, j, now)
+	return jsonReply(http.StatusOK, j.model(c.now))
+}
+
+// deleteJob serves DELETE /Jobs/{id}: only a finished job can go.
+func (s *Server) deleteJob(c *call) *reply {
+	j, rp := s.lookupJob(c.caller, c.args[0])
+	if rp != nil {
+		return rp
 	}
+	if !j.done {
+		return conflict("The job has not finished; only a finished job can be deleted", "id", j.id)
+	}
+	j.deleted = true
+	delete(s.jobs, j.id)
+	return emptyReply(http.StatusNoContent)
+}
+
+// cancelJob serves POST /Jobs/{id}/$cancel.
+func (s *Server) cancelJob(c *call) *reply {
+	j, rp := s.lookupJob(c.caller, c.args[0])
+	if rp != nil {
+		return rp
+	}
+	if !j.done {
+		if j.outcome.NotCancellable {
+			return conflict("The job cannot be cancelled", "id", j.id)
+		}
+		heap.Remove(&s.pending, j.heapIndex)
+		s.finish(j, c.now, true)
+	}
+	return jsonReply(http.StatusOK, j.model(c.now))
+}
+
+// jobResultsRoute serves GET /Jobs/{id}/Results.
+func (s *Server) jobResultsRoute(c *call) *reply {
+	j, rp := s.lookupJob(c.caller, c.args[0])
+	if rp != nil {
+		return rp
+	}
+	return s.jobResults(c.r, j, c.now)
 }
 
 // jobResults serves GET /Jobs/{id}/Results.

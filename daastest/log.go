@@ -106,8 +106,8 @@ func (s *Server) Requests() []Request {
 // example "GET /Jobs/{id}" (see [Routes]). It panics on an unknown key, so a
 // typo cannot pass as a zero.
 func (s *Server) Count(route string) int {
-	if !knownRoute(route) {
-		panic(fmt.Sprintf("daastest: Count: unknown route %q (known: %q)", route, Routes()))
+	if !s.knownRoute(route) {
+		panic(fmt.Sprintf("daastest: Count: unknown route %q (known: %q)", route, s.routeKeys()))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -69,6 +69,7 @@ type Server struct {
 	rules    map[string]Outcome // JobsMatching by job type ("" = any)
 
 	faults []*faultState
+	routes []*route // the API's routes, matched in [Server.matchRoute]; copied on write (see custom.go)
 
 	log   []Request // ring buffer of the last cfg.logLimit requests
 	logAt int       // next slot once the ring is full
@@ -103,6 +104,7 @@ func NewServer(opts ...Option) *Server {
 		jobs:     map[string]*job{},
 		rules:    map[string]Outcome{},
 		nextUID:  1,
+		routes:   builtinRoutes(),
 	}
 	s.stats.ByRoute = map[string]int{}
 	s.stats.ByStatus = map[int]int{}
@@ -126,6 +128,9 @@ func NewServer(opts ...Option) *Server {
 		s.clients[c.id] = c.secret
 	}
 	s.seedCatalogs()
+	for _, ur := range cfg.userRoutes {
+		s.handleLocked("WithRoute", ur.key, ur.handler)
+	}
 
 	scheme := "http"
 	if cfg.tls {
@@ -280,7 +285,7 @@ func (s *Server) Certificate() *x509.Certificate {
 // serve answers one request. It returns true when the connection must be
 // reset instead of answered (an injected fault).
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
-	route, params, routeErr := matchRoute(r)
+	route, rt, params, routeErr := s.matchRoute(r)
 	body, tooLarge, readErr := readBody(r.Body)
 
 	s.mu.Lock()
@@ -316,8 +321,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		rp = badRequest("invalidJson", "The request body could not be read")
 	case route == routeToken:
 		rp = s.handleToken(r, params, body, tooLarge)
+	case rt.handler != nil:
+		rp = s.serveUser(r, rt, params, body, tooLarge)
 	default:
-		rp = s.handleAPI(r, route, params, body, tooLarge)
+		rp = s.handleAPI(r, rt, params, body, tooLarge)
 	}
 	if f.reset == ResetAfterHandler {
 		s.record(&rec, 0, true)
