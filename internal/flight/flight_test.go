@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// timeoutErr looks like a context error, as net/http's timeouts do.
-var timeoutErr = fmt.Errorf("attempt timed out: %w", context.DeadlineExceeded)
+// errTimeout looks like a context error, as net/http's timeouts do.
+var errTimeout = fmt.Errorf("attempt timed out: %w", context.DeadlineExceeded)
 
 func TestLeaderRunsOnceAndSharesResult(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -52,9 +52,9 @@ func TestLeaderNeverLoops(t *testing.T) {
 		if runs.Add(1) > 100 {
 			return 0, errors.New("looping")
 		}
-		return 0, timeoutErr
+		return 0, errTimeout
 	})
-	assert.ErrorIs(t, err, timeoutErr)
+	assert.ErrorIs(t, err, errTimeout)
 	assert.Equal(t, int32(1), runs.Load())
 }
 
@@ -69,7 +69,7 @@ func TestFollowerTakesTimeoutAsResult(t *testing.T) {
 			if runs.Add(1) == 1 {
 				<-release
 			}
-			return 0, timeoutErr
+			return 0, errTimeout
 		}
 		errs := make(chan error, 2)
 		for range 2 {
@@ -77,8 +77,8 @@ func TestFollowerTakesTimeoutAsResult(t *testing.T) {
 		}
 		synctest.Wait()
 		close(release)
-		assert.ErrorIs(t, <-errs, timeoutErr)
-		assert.ErrorIs(t, <-errs, timeoutErr)
+		assert.ErrorIs(t, <-errs, errTimeout)
+		assert.ErrorIs(t, <-errs, errTimeout)
 		assert.Equal(t, int32(1), runs.Load())
 	})
 }
