@@ -128,6 +128,7 @@ func NewServer(opts ...Option) *Server {
 		s.clients[c.id] = c.secret
 	}
 	s.seedCatalogs()
+	s.zoneRef(primaryZone) // every site has its primary zone
 
 	scheme := "http"
 	if cfg.tls {
