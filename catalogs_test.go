@@ -646,8 +646,9 @@ func TestCatalogsCreateAsyncFailedJob(t *testing.T) {
 
 func TestCatalogsListAsync(t *testing.T) {
 	t.Parallel()
-	// The fake pages an async list's results itself: its tokens are for
-	// GET /Jobs/{id}/Results, and the list call refuses them once.
+	// The job's results are the first page; its ContinuationToken is the
+	// list's, so the later pages come from the sync list, one request each,
+	// at the list's page size (250 unless PageSize says otherwise).
 	for _, tc := range []struct {
 		name           string
 		opts           []daastest.Option
@@ -655,8 +656,8 @@ func TestCatalogsListAsync(t *testing.T) {
 		lists, results int
 	}{
 		{name: "one body", lists: 1, results: 1},
-		{name: "result pages", opts: []daastest.Option{daastest.WithResultPageSize(400)}, lists: 2, results: 3},
-		{name: "page size", listOpts: []daas.ListOption{daas.PageSize(300)}, lists: 2, results: 4},
+		{name: "result pages", opts: []daastest.Option{daastest.WithResultPageSize(400)}, lists: 4, results: 1},
+		{name: "page size", listOpts: []daas.ListOption{daas.PageSize(300)}, lists: 4, results: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -726,6 +727,44 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 			"limit": {"2"}, "adminFolder": {"Pools"}, "fields": {"Id,Name"}, "continuationToken": {tok},
 		}, lists[i], "page %d: the same filters, not async", i+2)
 	}
+}
+
+// A list that refuses the result's continuation token fails the wait: the
+// token is never sent to GET /Jobs/{id}/Results, which has no such
+// parameter in the spec.
+func TestCatalogsListAsyncRefusedTokenFails(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var results []url.Values
+	client := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case p == "/cvad/manage/MachineCatalogs" && r.URL.Query().Get("async") == "true":
+			w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/j1")
+			w.WriteHeader(http.StatusAccepted)
+		case p == "/cvad/manage/MachineCatalogs":
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"type":"https://errors-api.cloud.com/common/invalidString","detail":"bad token"}`)
+		case p == "/cvad/manage/Jobs/j1":
+			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
+		case p == "/cvad/manage/Jobs/j1/Results":
+			mu.Lock()
+			results = append(results, r.URL.Query())
+			mu.Unlock()
+			fmt.Fprint(w, `{"Items":[{"Id":"a","Name":"A"}],"ContinuationToken":"t1"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	job, err := client.MachineCatalogs.ListAsync(t.Context())
+	require.NoError(t, err)
+	_, err = job.Wait(t.Context(), fastPoll)
+	var ae *daas.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []url.Values{{}}, results, "Results read once, without a continuation token")
 }
 
 func TestCatalogsGetAsync(t *testing.T) {
