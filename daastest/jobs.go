@@ -612,7 +612,7 @@ func (s *Server) getJob(c *call) *reply {
 func (s *Server) deleteJob(c *call) *reply {
 	j, rp := s.lookupJob(c.caller, c.args[0])
 	if rp != nil {
-		return rp
+		return emptyReply(http.StatusNotFound) // the spec's 404 here has no body
 	}
 	if !j.done {
 		return conflict("The job has not finished; only a finished job can be deleted", "id", j.id)

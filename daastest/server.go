@@ -376,6 +376,16 @@ func writeReply(w http.ResponseWriter, r *http.Request, route string, rp *reply)
 			h.Set("Citrix-TransactionId", txn)
 		}
 	}
+	if route != routeToken && !rp.noTransactionID {
+		// The headers the spec documents on every /cvad/manage answer
+		// (Citrix-FilterScope aside: the fake has no scopes to report).
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Language", "en-US")
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-cache")
+			h.Set("Pragma", "no-cache")
+		}
+	}
 	if rp.body != nil {
 		ct := rp.contentType
 		if ct == "" {
