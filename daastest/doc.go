@@ -167,10 +167,12 @@
 // Citrix-FilterScope. Job types the fake emits, all values of the spec's
 // JobType: GetMachineCatalogs, GetMachineCatalogDetails,
 // CreateMachineCatalog (sub jobs CreateMachineCatalog and SetProvScheme),
-// UpdateMachineCatalog, DeleteMachineCatalog. Job error codes it emits, all
-// values of JobErrorCode: Unknown (no error), UnknownError, ObjectNotFound,
-// DuplicateObject, and whatever an [Outcome] names (the caller's to keep in
-// the enum). Job statuses are those of JobStatus.
+// UpdateMachineCatalog, DeleteMachineCatalog, and for a registered route
+// its [JobSpec] Type (Unknown when empty; the caller's to keep in the
+// enum). Job error codes it emits, all values of JobErrorCode: Unknown (no
+// error), UnknownError, ObjectNotFound, DuplicateObject, and whatever an
+// [Outcome] or a registered job's effect names (the caller's to keep in the
+// enum). Job statuses are those of JobStatus.
 //
 // # Fidelity choices
 //

@@ -293,3 +293,38 @@ func TestInvalidOptionsPanic(t *testing.T) {
 		s.NextJob(daastest.Outcome{Status: "Exploded"})
 	}()
 }
+
+// Header keys set by map assignment, not in canonical form (as generated
+// clients set them), are read through the in-memory transport as a server
+// reading the wire reads them.
+func TestTransportCanonicalizesHeaderKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	req := f.request("POST", "/MachineCatalogs", `{"Name":"Raw","ProvisioningType":"MCS","SessionSupport":"SingleSession"}`)
+	for _, k := range []string{"Authorization", "Citrix-CustomerId", "Citrix-InstanceId", "Accept", "Content-Type"} {
+		v := req.Header.Get(k)
+		req.Header.Del(k)
+		switch k {
+		case "Citrix-CustomerId":
+			req.Header["Citrix-CustomerId"] = []string{v}
+		case "Citrix-InstanceId":
+			req.Header["citrix-instanceid"] = []string{v}
+		case "Content-Type":
+			req.Header["content-type"] = []string{"application/json"}
+		default:
+			req.Header[strings.ToUpper(k)] = []string{v}
+		}
+	}
+	resp, b := f.do(req)
+	eq(t, "status", resp.StatusCode, http.StatusOK)
+	eq(t, "created", object(t, b)["Name"], any("Raw"))
+}
+
+// DELETE of an unknown job is a 404 without a body, as the spec has it.
+func TestDeleteUnknownJobHasNoBody(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	resp, b := f.call("DELETE", "/Jobs/5e1a2b3c-0000-4000-8000-000000000000", "")
+	eq(t, "status", resp.StatusCode, http.StatusNotFound)
+	eq(t, "body", string(b), "")
+}
