@@ -679,22 +679,49 @@ func TestCatalogsListAsync(t *testing.T) {
 	}
 }
 
-// When the list call accepts the result's continuation token, the pages
-// after the first come from it, synchronously, with the same filters.
-func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
-	t.Parallel()
+// asyncListClient is a client of a scripted service whose async catalog
+// list starts job j1, complete at once, whose Results are results; every
+// sync list call is recorded (its query) and answered by list.
+func asyncListClient(t *testing.T, results string, list func(w http.ResponseWriter, q url.Values)) (*daas.Client, func() (lists, resultReads []url.Values)) {
+	t.Helper()
 	var mu sync.Mutex
-	var lists []url.Values
+	var lists, reads []url.Values
 	client := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
 		switch p := r.URL.Path; {
-		case p == "/cvad/manage/MachineCatalogs" && r.URL.Query().Get("async") == "true":
+		case p == "/cvad/manage/MachineCatalogs" && q.Get("async") == "true":
 			w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/j1")
 			w.WriteHeader(http.StatusAccepted)
 		case p == "/cvad/manage/MachineCatalogs":
 			mu.Lock()
-			lists = append(lists, r.URL.Query())
+			lists = append(lists, q)
 			mu.Unlock()
-			switch r.URL.Query().Get("continuationToken") {
+			list(w, q)
+		case p == "/cvad/manage/Jobs/j1":
+			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
+		case p == "/cvad/manage/Jobs/j1/Results":
+			mu.Lock()
+			reads = append(reads, q)
+			mu.Unlock()
+			fmt.Fprint(w, results)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	return client, func() ([]url.Values, []url.Values) {
+		mu.Lock()
+		defer mu.Unlock()
+		return lists, reads
+	}
+}
+
+// When the list call accepts the result's continuation token, the pages
+// after the first come from it, synchronously, with the same filters.
+func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
+	t.Parallel()
+	client, seen := asyncListClient(t, `{"Items":[{"Id":"a","Name":"A"},{"Id":"b","Name":"B"}],"ContinuationToken":"t1"}`,
+		func(w http.ResponseWriter, q url.Values) {
+			switch q.Get("continuationToken") {
 			case "t1":
 				fmt.Fprint(w, `{"Items":[{"Id":"c","Name":"C"},{"Id":"d","Name":"D"}],"ContinuationToken":"t2"}`)
 			case "t2":
@@ -702,14 +729,7 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 			default:
 				w.WriteHeader(http.StatusBadRequest)
 			}
-		case p == "/cvad/manage/Jobs/j1":
-			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
-		case p == "/cvad/manage/Jobs/j1/Results":
-			fmt.Fprint(w, `{"Items":[{"Id":"a","Name":"A"},{"Id":"b","Name":"B"}],"ContinuationToken":"t1"}`)
-		default:
-			http.NotFound(w, r)
-		}
-	})
+		})
 	job, err := client.MachineCatalogs.ListAsync(t.Context(), daas.PageSize(2), daas.InFolder("Pools"), daas.Fields("Id", "Name"))
 	require.NoError(t, err)
 	cats, err := job.Wait(t.Context(), fastPoll)
@@ -719,8 +739,8 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, ids)
-	mu.Lock()
-	defer mu.Unlock()
+	lists, reads := seen()
+	assert.Len(t, reads, 1, "Results read once")
 	require.Len(t, lists, 2)
 	for i, tok := range []string{"t1", "t2"} {
 		assert.Equal(t, url.Values{
@@ -734,37 +754,21 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 // parameter in the spec.
 func TestCatalogsListAsyncRefusedTokenFails(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var results []url.Values
-	client := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
-		switch p := r.URL.Path; {
-		case p == "/cvad/manage/MachineCatalogs" && r.URL.Query().Get("async") == "true":
-			w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/j1")
-			w.WriteHeader(http.StatusAccepted)
-		case p == "/cvad/manage/MachineCatalogs":
+	client, seen := asyncListClient(t, `{"Items":[{"Id":"a","Name":"A"}],"ContinuationToken":"t1"}`,
+		func(w http.ResponseWriter, _ url.Values) {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprint(w, `{"type":"https://errors-api.cloud.com/common/invalidString","detail":"bad token"}`)
-		case p == "/cvad/manage/Jobs/j1":
-			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
-		case p == "/cvad/manage/Jobs/j1/Results":
-			mu.Lock()
-			results = append(results, r.URL.Query())
-			mu.Unlock()
-			fmt.Fprint(w, `{"Items":[{"Id":"a","Name":"A"}],"ContinuationToken":"t1"}`)
-		default:
-			http.NotFound(w, r)
-		}
-	})
+		})
 	job, err := client.MachineCatalogs.ListAsync(t.Context())
 	require.NoError(t, err)
 	_, err = job.Wait(t.Context(), fastPoll)
 	var ae *daas.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
-	mu.Lock()
-	defer mu.Unlock()
-	assert.Equal(t, []url.Values{{}}, results, "Results read once, without a continuation token")
+	lists, reads := seen()
+	assert.Len(t, lists, 1)
+	assert.Equal(t, []url.Values{{}}, reads, "Results read once, without a continuation token")
 }
 
 func TestCatalogsGetAsync(t *testing.T) {
