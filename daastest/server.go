@@ -331,8 +331,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		s.record(&rec, 0, true)
 		return true
 	}
-	writeReply(w, r, route, rp)
+	// Counted before the answer goes out: a client holding its answer
+	// finds the request in Count, Stats and Requests.
 	s.record(&rec, rp.status, f.fired)
+	writeReply(w, r, route, rp)
 	return false
 }
 

@@ -328,3 +328,28 @@ func TestDeleteUnknownJobHasNoBody(t *testing.T) {
 	eq(t, "status", resp.StatusCode, http.StatusNotFound)
 	eq(t, "body", string(b), "")
 }
+
+// countingWriter notes, when the answer starts, how many requests the
+// server had counted.
+type countingWriter struct {
+	*httptest.ResponseRecorder
+	s       *daastest.Server
+	counted int
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	w.counted = w.s.Stats().Requests
+	w.ResponseRecorder.WriteHeader(code)
+}
+
+// A request is counted (and logged) before its answer goes out, so a
+// client that has its answer sees it in Count, Stats and Requests.
+func TestRequestCountedBeforeTheAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	before := f.s.Stats().Requests
+	w := &countingWriter{ResponseRecorder: httptest.NewRecorder(), s: f.s}
+	f.s.Handler().ServeHTTP(w, f.request("GET", "/MachineCatalogs", ""))
+	eq(t, "status", w.Code, http.StatusOK)
+	eq(t, "counted when the answer started", w.counted, before+1)
+}
