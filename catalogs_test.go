@@ -647,8 +647,9 @@ func TestCatalogsCreateAsyncFailedJob(t *testing.T) {
 
 func TestCatalogsListAsync(t *testing.T) {
 	t.Parallel()
-	// The fake pages an async list's results itself: its tokens are for
-	// GET /Jobs/{id}/Results, and the list call refuses them once.
+	// The job's results are the first page; its ContinuationToken is the
+	// list's, so the later pages come from the sync list, one request each,
+	// at the list's page size (250 unless PageSize says otherwise).
 	for _, tc := range []struct {
 		name           string
 		opts           []daastest.Option
@@ -656,8 +657,8 @@ func TestCatalogsListAsync(t *testing.T) {
 		lists, results int
 	}{
 		{name: "one body", lists: 1, results: 1},
-		{name: "result pages", opts: []daastest.Option{daastest.WithResultPageSize(400)}, lists: 2, results: 3},
-		{name: "page size", listOpts: []daas.ListOption{daas.PageSize(300)}, lists: 2, results: 4},
+		{name: "result pages", opts: []daastest.Option{daastest.WithResultPageSize(400)}, lists: 4, results: 1},
+		{name: "page size", listOpts: []daas.ListOption{daas.PageSize(300)}, lists: 4, results: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -679,22 +680,49 @@ func TestCatalogsListAsync(t *testing.T) {
 	}
 }
 
-// When the list call accepts the result's continuation token, the pages
-// after the first come from it, synchronously, with the same filters.
-func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
-	t.Parallel()
+// asyncListClient is a client of a scripted service whose async catalog
+// list starts job j1, complete at once, whose Results are results; every
+// sync list call is recorded (its query) and answered by list.
+func asyncListClient(t *testing.T, results string, list func(w http.ResponseWriter, q url.Values)) (*daas.Client, func() (lists, resultReads []url.Values)) {
+	t.Helper()
 	var mu sync.Mutex
-	var lists []url.Values
+	var lists, reads []url.Values
 	client := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
 		switch p := r.URL.Path; {
-		case p == "/cvad/manage/MachineCatalogs" && r.URL.Query().Get("async") == "true":
+		case p == "/cvad/manage/MachineCatalogs" && q.Get("async") == "true":
 			w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/j1")
 			w.WriteHeader(http.StatusAccepted)
 		case p == "/cvad/manage/MachineCatalogs":
 			mu.Lock()
-			lists = append(lists, r.URL.Query())
+			lists = append(lists, q)
 			mu.Unlock()
-			switch r.URL.Query().Get("continuationToken") {
+			list(w, q)
+		case p == "/cvad/manage/Jobs/j1":
+			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
+		case p == "/cvad/manage/Jobs/j1/Results":
+			mu.Lock()
+			reads = append(reads, q)
+			mu.Unlock()
+			fmt.Fprint(w, results)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	return client, func() ([]url.Values, []url.Values) {
+		mu.Lock()
+		defer mu.Unlock()
+		return lists, reads
+	}
+}
+
+// When the list call accepts the result's continuation token, the pages
+// after the first come from it, synchronously, with the same filters.
+func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
+	t.Parallel()
+	client, seen := asyncListClient(t, `{"Items":[{"Id":"a","Name":"A"},{"Id":"b","Name":"B"}],"ContinuationToken":"t1"}`,
+		func(w http.ResponseWriter, q url.Values) {
+			switch q.Get("continuationToken") {
 			case "t1":
 				fmt.Fprint(w, `{"Items":[{"Id":"c","Name":"C"},{"Id":"d","Name":"D"}],"ContinuationToken":"t2"}`)
 			case "t2":
@@ -702,14 +730,7 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 			default:
 				w.WriteHeader(http.StatusBadRequest)
 			}
-		case p == "/cvad/manage/Jobs/j1":
-			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
-		case p == "/cvad/manage/Jobs/j1/Results":
-			fmt.Fprint(w, `{"Items":[{"Id":"a","Name":"A"},{"Id":"b","Name":"B"}],"ContinuationToken":"t1"}`)
-		default:
-			http.NotFound(w, r)
-		}
-	})
+		})
 	job, err := client.MachineCatalogs.ListAsync(t.Context(), daas.PageSize(2), daas.InFolder("Pools"), daas.Fields("Id", "Name"))
 	require.NoError(t, err)
 	cats, err := job.Wait(t.Context(), fastPoll)
@@ -719,14 +740,36 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, ids)
-	mu.Lock()
-	defer mu.Unlock()
+	lists, reads := seen()
+	assert.Len(t, reads, 1, "Results read once")
 	require.Len(t, lists, 2)
 	for i, tok := range []string{"t1", "t2"} {
 		assert.Equal(t, url.Values{
 			"limit": {"2"}, "adminFolder": {"Pools"}, "fields": {"Id,Name"}, "continuationToken": {tok},
 		}, lists[i], "page %d: the same filters, not async", i+2)
 	}
+}
+
+// A list that refuses the result's continuation token fails the wait: the
+// token is never sent to GET /Jobs/{id}/Results, which has no such
+// parameter in the spec.
+func TestCatalogsListAsyncRefusedTokenFails(t *testing.T) {
+	t.Parallel()
+	client, seen := asyncListClient(t, `{"Items":[{"Id":"a","Name":"A"}],"ContinuationToken":"t1"}`,
+		func(w http.ResponseWriter, _ url.Values) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"type":"https://errors-api.cloud.com/common/invalidString","detail":"bad token"}`)
+		})
+	job, err := client.MachineCatalogs.ListAsync(t.Context())
+	require.NoError(t, err)
+	_, err = job.Wait(t.Context(), fastPoll)
+	var ae *daas.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
+	lists, reads := seen()
+	assert.Len(t, lists, 1)
+	assert.Equal(t, []url.Values{{}}, reads, "Results read once, without a continuation token")
 }
 
 func TestCatalogsGetAsync(t *testing.T) {

@@ -537,7 +537,6 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 		return nil
 	}
 	seen := map[string]bool{}
-	viaResults := jc.origin == nil
 	for page := 0; ; page++ {
 		var env struct {
 			Items             json.RawMessage `json:"Items"`
@@ -566,7 +565,7 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 			return fmt.Errorf("daas: job %s: the service repeated continuation token %q", jc.id, truncate(*env.ContinuationToken, 64))
 		}
 		seen[*env.ContinuationToken] = true
-		next, err := jc.nextPage(ctx, *env.ContinuationToken, &viaResults)
+		next, err := jc.nextPage(ctx, *env.ContinuationToken)
 		if err != nil {
 			return err
 		}
@@ -574,25 +573,21 @@ func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out an
 	}
 }
 
-// nextPage fetches the page after a continuation token: from the list call
-// that started the job (run synchronously), or, for a job whose origin is
-// not known, from the job's results. When the list call refuses the token
-// as malformed (400), the token is taken to be the results' own and the
-// page, and every later one (*viaResults), comes from the job's results.
-func (jc *jobCore) nextPage(ctx context.Context, token string, viaResults *bool) (json.RawMessage, error) {
-	if !*viaResults {
-		u := *jc.origin
-		q := u.Query()
-		q.Del("async")
-		u.RawQuery = ""
-		raw, err := jc.getPage(ctx, u.String(), q, token)
-		var ae *APIError
-		if err == nil || !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
-			return raw, err
-		}
-		*viaResults = true
+// nextPage fetches the page after a continuation token. The token of an
+// async list's results belongs to the list (the spec gives GET
+// /Jobs/{id}/Results no continuationToken), so the page comes from the list
+// call that started the job, run synchronously with the same filters: one
+// request per page, no new job to wait for. Only a job whose list call is
+// not known (resumed by id) asks its results, the one place left.
+func (jc *jobCore) nextPage(ctx context.Context, token string) (json.RawMessage, error) {
+	if jc.origin == nil {
+		return jc.getPage(ctx, "Jobs/"+url.PathEscape(jc.id)+"/Results", url.Values{}, token)
 	}
-	return jc.getPage(ctx, "Jobs/"+url.PathEscape(jc.id)+"/Results", url.Values{}, token)
+	u := *jc.origin
+	q := u.Query()
+	q.Del("async")
+	u.RawQuery = ""
+	return jc.getPage(ctx, u.String(), q, token)
 }
 
 // getPage reads one page of a paged result: ref with the continuation token.

@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// This file serves /cvad/manage: GET /me and the MachineCatalogs routes
-// (the Jobs routes are in jobs.go).
+// This file serves the MachineCatalogs routes of /cvad/manage (GET /me and
+// the Sites are in sites.go, the Jobs routes in jobs.go).
 
 // Catalog list paging limits, as the service documents them.
 const (
@@ -35,13 +35,6 @@ func (s *Server) handleAPI(r *http.Request, rt *route, args []string, body []byt
 	return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
 }
 
-// siteRoutes are the routes about the caller and its sites.
-func siteRoutes() []*route {
-	me := newRoute(routeMe, func(s *Server, c *call) *reply { return s.me(c.r, c.caller, c.now) })
-	me.siteless = true
-	return []*route{me}
-}
-
 // catalogRoutes are the MachineCatalogs routes.
 func catalogRoutes() []*route {
 	return []*route{
@@ -53,26 +46,6 @@ func catalogRoutes() []*route {
 		}),
 		newRoute(routeDeleteCatalog, func(s *Server, c *call) *reply { return s.deleteCatalog(c.query, c.args[0], c.caller, c.now) }),
 	}
-}
-
-// me serves GET /me.
-func (s *Server) me(r *http.Request, c caller, now time.Time) *reply {
-	tok, _ := parseAuthorization(r.Header.Get("Authorization"))
-	expiry := s.tokens[tok].expires.UTC().Format("3:04:05 PM")
-	sites := make([]siteModel, len(s.sites))
-	for i, id := range s.sites {
-		sites[i] = siteModel{ID: id, Name: "cloudxdsite"}
-		if i > 0 {
-			sites[i].Name = fmt.Sprintf("cloudxdsite%d", i+1)
-		}
-	}
-	return jsonReply(http.StatusOK, meModel{
-		UserID:                c.clientID,
-		DisplayName:           strPtr("API client " + c.clientID),
-		ExpiryTime:            expiry,
-		RefreshExpirationTime: expiry,
-		Customers:             []customerModel{{ID: s.CustomerID, Sites: sites}},
-	})
 }
 
 // listCatalogs serves GET /MachineCatalogs, sync or async.
@@ -117,15 +90,25 @@ func (s *Server) listCatalogs(q url.Values, c caller, now time.Time) *reply {
 		}
 		return jsonReply(http.StatusOK, page)
 	}
+	// The job's results are one page: all the catalogs, or limit (or
+	// WithResultPageSize) of them with the ContinuationToken of this list,
+	// which the caller passes back to the list (sync, or async for a new
+	// job), as Citrix's Terraform provider does.
 	pageSize := s.cfg.resultPage
 	if q.Has("limit") && (pageSize == 0 || limit < pageSize) {
 		pageSize = limit
 	}
+	if pageSize == 0 {
+		pageSize = -1
+	}
 	return s.startJob(c, now, jobSpec{
 		typ: "GetMachineCatalogs",
 		apply: func(j *job) {
-			j.items, _, _ = s.catalogPage(folder, after, -1, fields)
-			j.isList, j.pageSize = true, pageSize
+			items, last, more := s.catalogPage(folder, after, pageSize, fields)
+			j.items, j.isList = items, true
+			if more {
+				j.next = encodeToken("catalogs", last)
+			}
 		},
 	})
 }
@@ -166,7 +149,7 @@ func (s *Server) getCatalog(q url.Values, nameOrID string, c caller, now time.Ti
 		return &reply{status: http.StatusOK, body: selectFields(marshal(s.catalogDetail(cat)), fields)}
 	}
 	return s.startJob(c, now, jobSpec{
-		typ:    "GetMachineCatalog",
+		typ:    "GetMachineCatalogDetails",
 		params: []NameValue{{Name: "NameOrId", Value: nameOrID}},
 		apply: func(j *job) {
 			j.resourceID = cat.ID

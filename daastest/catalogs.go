@@ -347,17 +347,16 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 		HasBeenPromotedFrom:      "Unknown",
 		Zone:                     s.zoneRef(c.Zone),
 		AdminFolder:              s.folderRef(c.AdminFolder),
-		Scopes:                   []refModel{},
+		Scopes:                   []scopeModel{},
 		Metadata:                 metadata,
 		Errors:                   []string{},
-		Warnings:                 []string{},
 	}
 }
 
 // catalogDetail renders c as MachineCatalogDetailResponseModel. Callers
 // hold s.mu.
 func (s *Server) catalogDetail(c *Catalog) catalogDetailModel {
-	return catalogDetailModel{catalogModel: s.catalogModel(c), DeliveryGroups: []refModel{}}
+	return catalogDetailModel{catalogModel: s.catalogModel(c), DeliveryGroups: []deliveryGroupRefModel{}}
 }
 
 // encodeToken makes an opaque continuation token for position n of a kind

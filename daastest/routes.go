@@ -17,6 +17,8 @@ const apiRoot = "/cvad/manage"
 const (
 	routeToken         = "POST /tokens" // POST /cctrustoauth2/{customerId}/tokens/clients
 	routeMe            = "GET /me"
+	routeListSites     = "GET /Sites"
+	routeGetSite       = "GET /Sites/{nameOrId}"
 	routeListCatalogs  = "GET /MachineCatalogs"
 	routeCreateCatalog = "POST /MachineCatalogs"
 	routeGetCatalog    = "GET /MachineCatalogs/{nameOrId}"
@@ -27,6 +29,7 @@ const (
 	routeDeleteJob     = "DELETE /Jobs/{id}"
 	routeJobResults    = "GET /Jobs/{id}/Results"
 	routeCancelJob     = "POST /Jobs/{id}/$cancel"
+	routeSkipRemaining = "POST /Jobs/{id}/$SkipRemaining"
 )
 
 // call is one checked API request as a route's handler sees it. Handlers

@@ -128,6 +128,7 @@ func NewServer(opts ...Option) *Server {
 		s.clients[c.id] = c.secret
 	}
 	s.seedCatalogs()
+	s.zoneRef(primaryZone) // every site has its primary zone
 	for _, ur := range cfg.userRoutes {
 		s.handleLocked("WithRoute", ur.key, ur.handler)
 	}
@@ -330,8 +331,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		s.record(&rec, 0, true)
 		return true
 	}
-	writeReply(w, r, route, rp)
+	// Counted before the answer goes out: a client holding its answer
+	// finds the request in Count, Stats and Requests.
 	s.record(&rec, rp.status, f.fired)
+	writeReply(w, r, route, rp)
 	return false
 }
 
@@ -378,6 +381,16 @@ func writeReply(w http.ResponseWriter, r *http.Request, route string, rp *reply)
 				txn = in
 			}
 			h.Set("Citrix-TransactionId", txn)
+		}
+	}
+	if route != routeToken && !rp.noTransactionID {
+		// The headers the spec documents on every /cvad/manage answer
+		// (Citrix-FilterScope aside: the fake has no scopes to report).
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Language", "en-US")
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-cache")
+			h.Set("Pragma", "no-cache")
 		}
 	}
 	if rp.body != nil {
