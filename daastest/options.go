@@ -62,25 +62,26 @@ const (
 
 // config is everything the options set.
 type config struct {
-	clock       func() time.Time
-	scale       float64
-	noListener  bool
-	listener    net.Listener
-	tls         bool
-	customerID  string
-	sites       []string
-	apiClients  []apiClient
-	tokenLife   time.Duration
-	jobDuration time.Duration
-	durationFor map[string]time.Duration
-	durationFn  func(jobType string, n int) time.Duration
-	progress    ProgressCurve
-	retention   time.Duration
-	resultPage  int
-	seeds       []seedCatalogs
-	seed        int64
-	logLimit    int
-	logger      *slog.Logger
+	clock        func() time.Time
+	scale        float64
+	noListener   bool
+	listener     net.Listener
+	tls          bool
+	customerID   string
+	sites        []string
+	apiClients   []apiClient
+	tokenLife    time.Duration
+	jobDuration  time.Duration
+	durationFor  map[string]time.Duration
+	durationFn   func(jobType string, n int) time.Duration
+	progress     ProgressCurve
+	retention    time.Duration
+	resultPage   int
+	seeds        []seedCatalogs
+	machineSeeds []seedMachine
+	seed         int64
+	logLimit     int
+	logger       *slog.Logger
 }
 
 type apiClient struct{ id, secret string }

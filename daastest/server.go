@@ -61,6 +61,9 @@ type Server struct {
 	folders  map[string]*refModel // lower-cased path -> folder
 	zones    map[string]*refModel // lower-cased name -> zone
 
+	machines       []*Machine // ordered by UID
+	nextMachineUID int
+
 	jobs     map[string]*job
 	pending  jobHeap // running jobs by planned end
 	finished []*job  // finished jobs in order of end time, for retention
@@ -104,7 +107,9 @@ func NewServer(opts ...Option) *Server {
 		jobs:     map[string]*job{},
 		rules:    map[string]Outcome{},
 		nextUID:  1,
-		routes:   builtinRoutes(),
+
+		nextMachineUID: 1,
+		routes:         builtinRoutes(),
 	}
 	s.stats.ByRoute = map[string]int{}
 	s.stats.ByStatus = map[int]int{}
@@ -128,6 +133,7 @@ func NewServer(opts ...Option) *Server {
 		s.clients[c.id] = c.secret
 	}
 	s.seedCatalogs()
+	s.seedMachines()
 
 	scheme := "http"
 	if cfg.tls {
