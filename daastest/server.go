@@ -331,8 +331,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		s.record(&rec, 0, true)
 		return true
 	}
-	writeReply(w, r, route, rp)
+	// Recorded before the reply is written: a client that has its answer
+	// must find the request in the counters.
 	s.record(&rec, rp.status, f.fired)
+	writeReply(w, r, route, rp)
 	return false
 }
 
