@@ -2,9 +2,16 @@ package daas
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
+	"strings"
 )
 
 // MachinesService manages the machines of the site (/Machines): reading
@@ -365,4 +372,259 @@ type MachinePage struct {
 	// TotalItems is the number of items of the whole query, when the
 	// service reports it; 0 otherwise.
 	TotalItems int `json:"TotalItems,omitempty"`
+}
+
+// machinePath returns the API path of one machine: nameOrID escaped as a
+// single segment, so the "\" of a SAM name stays inside it.
+func machinePath(nameOrID string) (string, error) {
+	if err := checkID("machine name or id", nameOrID); err != nil {
+		return "", err
+	}
+	return "Machines/" + escapeSegment(nameOrID), nil
+}
+
+// escapeSegment escapes s as one path segment; "." and ".." are escaped
+// too, so that no URL resolution drops them.
+func escapeSegment(s string) string {
+	seg := url.PathEscape(s)
+	if seg == "." || seg == ".." {
+		seg = strings.ReplaceAll(seg, ".", "%2E")
+	}
+	return seg
+}
+
+// machineListQuery checks the list options a machine list accepts (not
+// [InFolder]: machines are not in admin folders) and returns its query.
+func machineListQuery(method string, opts []ListOption) (*listConfig, error) {
+	cfg, err := newListConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(cfg.used, "InFolder") {
+		return nil, fmt.Errorf("daas: %s: option InFolder does not apply to machines", method)
+	}
+	return cfg, nil
+}
+
+// send does a synchronous call and checks that the answer is a plain
+// success.
+func (s *MachinesService) send(ctx context.Context, r *request, v any) (*http.Response, error) {
+	return (*MachineCatalogsService)(s).send(ctx, r, v)
+}
+
+// listMachines reads one page of machines from path.
+func (c *Client) listMachines(ctx context.Context, path string, cfg *listConfig) (*MachinePage, error) {
+	r, err := c.newRequest(http.MethodGet, path, cfg.query(), nil)
+	if err != nil {
+		return nil, err
+	}
+	var wire struct {
+		Items             []plainMachine `json:"Items"`
+		ContinuationToken string         `json:"ContinuationToken"`
+		TotalItems        int            `json:"TotalItems"`
+	}
+	if _, err := c.MachineCatalogs.send(ctx, r, &wire); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) || typeErr.Field == "Items" {
+			return nil, err
+		}
+	}
+	page := &MachinePage{Items: make([]Machine, len(wire.Items)), ContinuationToken: wire.ContinuationToken, TotalItems: wire.TotalItems}
+	for i := range wire.Items {
+		page.Items[i] = Machine(wire.Items[i])
+		page.Items[i].dropNullRaw()
+	}
+	return page, nil
+}
+
+// allMachines ranges over every page of machines from path.
+func (c *Client) allMachines(ctx context.Context, method, path string, opts []ListOption) iter.Seq2[Machine, error] {
+	return func(yield func(Machine, error) bool) {
+		cfg, err := machineListQuery(method, opts)
+		if err != nil {
+			yield(Machine{}, err)
+			return
+		}
+		seen := map[string]bool{}
+		for {
+			page, err := c.listMachines(ctx, path, cfg)
+			if err != nil {
+				yield(Machine{}, err)
+				return
+			}
+			for _, m := range page.Items {
+				if !yield(m, nil) {
+					return
+				}
+			}
+			next := page.ContinuationToken
+			if next == "" {
+				return
+			}
+			if seen[next] {
+				yield(Machine{}, fmt.Errorf("daas: GET %s: the service repeated continuation token %q; stopping", path, truncate(next, 64)))
+				return
+			}
+			seen[next] = true
+			cfg.token = next
+		}
+	}
+}
+
+// List returns one page of the site's machines (GET /Machines). Pass the
+// page's ContinuationToken back with [ContinuationToken] for the next one,
+// or use [MachinesService.All]. [InFolder] does not apply to machines.
+func (s *MachinesService) List(ctx context.Context, opts ...ListOption) (*MachinePage, error) {
+	cfg, err := machineListQuery("Machines.List", opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.listMachines(ctx, "Machines", cfg)
+}
+
+// All returns every machine of the site, fetching the pages of GET
+// /Machines one at a time as the loop reaches them. A failed page ends the
+// sequence with its error, yielded once.
+func (s *MachinesService) All(ctx context.Context, opts ...ListOption) iter.Seq2[Machine, error] {
+	return s.client.allMachines(ctx, "Machines.All", "Machines", opts)
+}
+
+// ListAsync lists every machine of the site as a job of the service (GET
+// /Machines?async=true, job type GetMachines); the job's result holds all
+// pages.
+func (s *MachinesService) ListAsync(ctx context.Context, opts ...ListOption) (*Job[[]Machine], error) {
+	cfg, err := machineListQuery("Machines.ListAsync", opts)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.client.newRequest(http.MethodGet, "Machines", cfg.query(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return startJob[[]Machine](ctx, s.client, r)
+}
+
+// Get returns one machine, by id, SAM name (DOMAIN\NAME) or DNS name (GET
+// /Machines/{nameOrId}). A machine that does not exist gives an error
+// matching [ErrNotFound].
+func (s *MachinesService) Get(ctx context.Context, nameOrID string) (*Machine, error) {
+	path, err := machinePath(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.client.newRequest(http.MethodGet, path, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	m := new(Machine)
+	if _, err := s.send(ctx, r, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// UpdateMachineRequest is the body of a machine update, the API's
+// UpdateMachineRequestModel: only the fields set are changed. Put a machine
+// in maintenance mode before removing it or rebooting it out of use:
+//
+//	daas.UpdateMachineRequest{InMaintenanceMode: daas.Ptr(true)}
+type UpdateMachineRequest struct {
+	InMaintenanceMode    *bool       `json:"InMaintenanceMode,omitempty"`
+	AssignedClientName   *string     `json:"AssignedClientName,omitempty"`
+	AssignedIPAddress    *string     `json:"AssignedIPAddress,omitempty"`
+	AssignedUsers        []string    `json:"AssignedUsers,omitzero"` // every user: those not listed are unassigned
+	HostedMachineID      *string     `json:"HostedMachineId,omitempty"`
+	HypervisorConnection *string     `json:"HypervisorConnection,omitempty"` // name or id
+	PublishedName        *string     `json:"PublishedName,omitempty"`
+	Icon                 *string     `json:"Icon,omitempty"` // icon id
+	Metadata             []NameValue `json:"Metadata,omitzero"`
+}
+
+func (r *UpdateMachineRequest) validate() error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("daas: UpdateMachineRequest: %w", err)
+	}
+	if string(b) == "{}" {
+		return errors.New("daas: UpdateMachineRequest: no field is set; nothing to update")
+	}
+	return nil
+}
+
+// Update changes the fields of a machine that req sets (PATCH
+// /Machines/{nameOrId}) and returns the machine as it is afterwards, read
+// back with a GET since the service answers 204 No Content. An empty
+// request is an error, returned before any request.
+func (s *MachinesService) Update(ctx context.Context, nameOrID string, req UpdateMachineRequest) (*Machine, error) {
+	r, err := s.updateRequest(nameOrID, &req)
+	if err != nil {
+		return nil, err
+	}
+	m := new(Machine)
+	if _, err := s.send(ctx, r, m); err != nil {
+		return nil, err
+	}
+	if m.ID != "" {
+		return m, nil
+	}
+	return s.Get(ctx, nameOrID)
+}
+
+// UpdateAsync starts an update of a machine as a job of the service (PATCH
+// /Machines/{nameOrId}?async=true, job type UpdateMachineCatalogMachine);
+// its result is the machine as it is afterwards.
+func (s *MachinesService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateMachineRequest) (*Job[*Machine], error) {
+	r, err := s.updateRequest(nameOrID, &req)
+	if err != nil {
+		return nil, err
+	}
+	return startJob[*Machine](ctx, s.client, r)
+}
+
+func (s *MachinesService) updateRequest(nameOrID string, req *UpdateMachineRequest) (*request, error) {
+	path, err := machinePath(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	return s.client.newRequest(http.MethodPatch, path, nil, req)
+}
+
+// Delete removes a machine from the site (DELETE /Machines/{nameOrId}).
+// Options choose what becomes of its VM and its account ([DeleteVMs],
+// [MachineAccounts], [PurgeDBOnly]). The service refuses to remove a
+// machine that is not in maintenance mode; put it there first with
+// [MachinesService.Update].
+func (s *MachinesService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
+	r, err := s.deleteRequest(nameOrID, opts)
+	if err != nil {
+		return err
+	}
+	_, err = s.send(ctx, r, nil)
+	return err
+}
+
+// DeleteAsync starts the removal of a machine as a job of the service
+// (DELETE /Machines/{nameOrId}?async=true, job type DeleteMachine), which has
+// no result.
+func (s *MachinesService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
+	r, err := s.deleteRequest(nameOrID, opts)
+	if err != nil {
+		return nil, err
+	}
+	return startJob[struct{}](ctx, s.client, r)
+}
+
+func (s *MachinesService) deleteRequest(nameOrID string, opts []DeleteOption) (*request, error) {
+	path, err := machinePath(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	q, err := newDeleteConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.newRequest(http.MethodDelete, path, q, nil)
 }

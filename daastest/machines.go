@@ -42,13 +42,21 @@ type Machine struct {
 
 	// pending is the power action under way, if any.
 	pending *powerAction
+	// imageOutOfDate marks a machine not yet on its catalog's image.
+	imageOutOfDate bool
 }
 
-// powerAction is a power transition: the machine shows a transitional
-// state until the action's job ends, then its final state.
+// powerAction is a power transition under way: the machine shows a
+// transitional state until it ends (with its job, for an async action),
+// then its final state; an action whose job fails leaves it as it was.
 type powerAction struct {
-	job   *job
-	final string
+	job        *job // nil for a sync action
+	start, end time.Time
+	from       string // the state before
+	via        string // the transitional state (TurningOff then TurningOn for a reboot)
+	final      string
+	reboot     bool
+	logoff     bool // the action ends the machine's sessions
 }
 
 // seedMachine is one WithMachine or WithMachines option.
@@ -265,9 +273,32 @@ func (s *Server) Machines() []Machine {
 	return out
 }
 
-// powerStateAt is m's power state at service time now. Callers hold s.mu.
+// powerStateAt is m's power state at service time now: a transitional
+// one while a power action runs. An action that has ended is settled here.
+// Callers hold s.mu.
 func (s *Server) powerStateAt(m *Machine, now time.Time) string {
-	_ = now // transitions are stored as they happen, by the power jobs
+	p := m.pending
+	if p == nil {
+		return m.PowerState
+	}
+	ended, ok := !now.Before(p.end), true
+	if p.job != nil {
+		ended, ok = p.job.done, p.job.succeeded()
+	}
+	if !ended {
+		if p.reboot && !now.Before(p.start.Add(p.end.Sub(p.start)/2)) {
+			return "TurningOn"
+		}
+		return p.via
+	}
+	m.pending = nil
+	if ok {
+		m.PowerState = p.final
+		m.RegistrationState = registrationFor(p.final)
+		if p.final != "On" || p.logoff {
+			m.SessionCount = 0
+		}
+	}
 	return m.PowerState
 }
 
@@ -356,7 +387,7 @@ func (s *Server) machineModel(m *Machine, now time.Time) machineModel {
 	}
 	if m.HostedMachineID != "" {
 		_, short, _ := strings.Cut(m.Name, `\`)
-		mm.Hosting = &hostingRef{HostedMachineID: strPtr(m.HostedMachineID), HostedMachineName: strPtr(short)}
+		mm.Hosting = &hostingRef{HostedMachineID: strPtr(m.HostedMachineID), HostedMachineName: strPtr(short), ImageOutOfDate: m.imageOutOfDate}
 	}
 	return mm
 }
@@ -372,4 +403,18 @@ func summaryState(m *Machine, power string) string {
 		return "InUse"
 	}
 	return "Available"
+}
+
+// machineRoutes are the /Machines routes and the machines of a catalog.
+func machineRoutes() []*route {
+	rs := []*route{
+		newRoute(routeListMachines, func(s *Server, c *call) *reply { return s.listOfMachines(c, nil, "GetMachines") }),
+		newRoute(routeGetMachine, (*Server).getMachine),
+		newRoute(routeUpdateMachine, (*Server).updateMachine),
+		newRoute(routeDeleteMachine, (*Server).deleteMachine),
+	}
+	for _, a := range machineActions {
+		rs = append(rs, newRoute(a.route, a.serve))
+	}
+	return append(rs, catalogMachineRoutes()...)
 }

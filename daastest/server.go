@@ -61,7 +61,8 @@ type Server struct {
 	folders  map[string]*refModel // lower-cased path -> folder
 	zones    map[string]*refModel // lower-cased name -> zone
 
-	machines       []*Machine // ordered by UID
+	machines       []*Machine          // ordered by UID
+	provFailures   map[string][]string // FailProvisioning: catalog -> messages
 	nextMachineUID int
 
 	jobs     map[string]*job
