@@ -194,12 +194,13 @@ func (s *Server) createMachines(j *job, cat *Catalog, names []string) {
 	}
 }
 
-// provisioningProgress renders ProvisioningProgressResponseModel for cat:
-// null for a catalog never provisioned. Callers hold s.mu.
+// provisioningProgress renders ProvisioningProgressResponseModel for cat
+// (null for a catalog never provisioned) and JobsInProgress, the spec's
+// nullable RefResponseModel[]: null while no job runs, as for a catalog the
+// fake does not provision. Callers hold s.mu.
 func (s *Server) provisioningProgress(cat *Catalog, now time.Time) (progress any, inProgress []refModel) {
-	inProgress = []refModel{}
 	if len(cat.prov.jobs) == 0 {
-		return nil, inProgress
+		return nil, nil
 	}
 	type model struct {
 		IsRunning           bool     `json:"IsRunning"`
