@@ -25,7 +25,6 @@ func newMachineFake(t *testing.T, opts ...daastest.Option) (*daastest.Server, *d
 	return newCatalogFake(t, append(base, opts...)...)
 }
 
-
 func TestMachinesListGetPaging(t *testing.T) {
 	t.Parallel()
 	srv, c := newMachineFake(t)
