@@ -115,8 +115,7 @@ func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.O
 	// removes no machine that could take a session), then its sessions,
 	// then the machine and its VM.
 	victim := slices.MaxFunc(added, func(a, b daas.Machine) int { return strings.Compare(a.Name, b.Name) })
-	on := true
-	if _, err := client.Machines.Update(ctx, victim.ID, daas.UpdateMachineRequest{InMaintenanceMode: &on}); err != nil {
+	if _, err := client.Machines.Update(ctx, victim.ID, daas.UpdateMachineRequest{InMaintenanceMode: daas.Ptr(true)}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Put %s in maintenance mode.\n", victim.Name)
