@@ -353,3 +353,38 @@ func TestImageUpdateAndRollback(t *testing.T) {
 		assert.Contains(t, string(cat.ProvisioningScheme), `Pool-base.snapshot`, "back on the image kept by StoreOldImage")
 	})
 }
+
+// Many provisioning jobs at once: WaitProvisioned waits on them through the
+// shared poller, which reads them all with one GET /Jobs per tick, and
+// OnProgress hears from every job.
+func TestWaitProvisionedBatches(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newMachineFake(t, daastest.WithJobDurationFor("AddMachineCatalogMachine", time.Hour))
+		ctx := t.Context()
+		const n = 8
+		ids := map[string]bool{}
+		for range n {
+			job, err := c.MachineCatalogs.AddMachineAsync(ctx, "Pool", daas.AddMachineRequest{})
+			require.NoError(t, err)
+			ids[job.ID()] = true
+		}
+		before := srv.Count("GET /Jobs/{id}")
+		reported := map[string]daas.JobStatus{}
+		start := time.Now()
+		cat, err := c.MachineCatalogs.WaitProvisioned(ctx, "Pool", daas.OnProgress(func(j daas.JobInfo) { reported[j.ID] = j.Status }))
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, time.Since(start), 59*time.Minute, "the jobs run for the duration of their type")
+		assert.Equal(t, 3+n, cat.TotalCount)
+		assert.Len(t, reported, n, "every job reported")
+		for id, st := range reported {
+			assert.True(t, ids[id], "reported job %s is one of the catalog's", id)
+			assert.Equal(t, daas.JobComplete, st)
+		}
+		lists := srv.Count("GET /Jobs")
+		t.Logf("GET /Jobs %d, GET /Jobs/{id} %d while waiting", lists, srv.Count("GET /Jobs/{id}")-before)
+		assert.Positive(t, lists, "batch reads")
+		assert.Less(t, srv.Count("GET /Jobs/{id}")-before, n, "fewer single reads than jobs: the list serves them")
+		assert.Less(t, lists, 200, "an hour of waiting stays on the poll schedule (30s at most between reads)")
+	})
+}
