@@ -1,6 +1,7 @@
 package daas_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -386,5 +387,101 @@ func TestWaitProvisionedBatches(t *testing.T) {
 		assert.Positive(t, lists, "batch reads")
 		assert.Less(t, srv.Count("GET /Jobs/{id}")-before, n, "fewer single reads than jobs: the list serves them")
 		assert.Less(t, lists, 200, "an hour of waiting stays on the poll schedule (30s at most between reads)")
+	})
+}
+
+// Every power action, in both forms: the plain form answers with the
+// machine in its transitional state, the job form ends with the machine in
+// its final state; each call is one request on its route.
+func TestMachinesPowerEveryAction(t *testing.T) {
+	t.Parallel()
+	type action struct {
+		name          string
+		route         string
+		from          daas.PowerState
+		plain         func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error)
+		async         func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error)
+		between, then daas.PowerState
+		jobType       string
+	}
+	actions := []action{
+		{"start", "$start", daas.PowerStateOff,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Start(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.StartAsync(ctx, m) },
+			daas.PowerStateTurningOn, daas.PowerStateOn, "StartMachines"},
+		{"shutdown", "$shutdown", daas.PowerStateOn,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Shutdown(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.ShutdownAsync(ctx, m) },
+			daas.PowerStateTurningOff, daas.PowerStateOff, "ShutDownMachines"},
+		{"reboot", "$reboot", daas.PowerStateOn,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Reboot(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.RebootAsync(ctx, m) },
+			daas.PowerStateTurningOff, daas.PowerStateOn, "RebootMachines"},
+		{"suspend", "$suspend", daas.PowerStateOn,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Suspend(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.SuspendAsync(ctx, m) },
+			daas.PowerStateSuspending, daas.PowerStateSuspended, "SuspendMachines"},
+		{"resume", "$resume", daas.PowerStateSuspended,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Resume(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.ResumeAsync(ctx, m) },
+			daas.PowerStateResuming, daas.PowerStateOn, "ResumeMachines"},
+	}
+	for _, a := range actions {
+		t.Run(a.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				srv, c := newMachineFake(t, daastest.WithJobDuration(5*time.Minute),
+					daastest.WithMachine(daastest.Machine{Name: `CORP\Sync`, Catalog: "Pool", PowerState: string(a.from)}),
+					daastest.WithMachine(daastest.Machine{Name: `CORP\Job`, Catalog: "Pool", PowerState: string(a.from)}))
+				ctx := t.Context()
+				route := "POST /Machines/{nameOrId}/" + a.route
+
+				m, err := a.plain(ctx, c, `CORP\Sync`)
+				require.NoError(t, err)
+				assert.Equal(t, a.between, m.PowerState, "plain form answers at once")
+				assert.Equal(t, `CORP\Sync`, m.Name)
+				assert.Equal(t, "", lastRequest(t, srv, route).Query.Get("async"))
+
+				job, err := a.async(ctx, c, `CORP\Job`)
+				require.NoError(t, err)
+				assert.Equal(t, "true", lastRequest(t, srv, route).Query.Get("async"))
+				_, err = job.Wait(ctx)
+				require.NoError(t, err)
+				assert.Equal(t, a.jobType, job.Info().Type)
+				for _, name := range []string{`CORP\Sync`, `CORP\Job`} {
+					got, err := c.Machines.Get(ctx, name)
+					require.NoError(t, err)
+					assert.Equal(t, a.then, got.PowerState, name)
+					assert.False(t, got.PowerActionPending, name)
+				}
+				assert.Equal(t, 2, srv.Count(route))
+				assert.Equal(t, 2, srv.Stats().PowerActions)
+			})
+		})
+	}
+}
+
+// The plain session actions answer with the machine; logging off ends its
+// sessions.
+func TestMachinesSessionActionsPlain(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newMachineFake(t, daastest.WithJobDuration(time.Minute),
+			daastest.WithMachine(daastest.Machine{Name: `CORP\Host`, Catalog: "Pool", PowerState: "On", SessionCount: 4}))
+		ctx := t.Context()
+		m, err := c.Machines.DisconnectSessions(ctx, `CORP\Host`)
+		require.NoError(t, err)
+		assert.Equal(t, `CORP\Host`, m.Name)
+		m, err = c.Machines.LogOffSessions(ctx, `CORP\Host`)
+		require.NoError(t, err)
+		assert.Equal(t, daas.PowerStateOn, m.PowerState)
+		time.Sleep(2 * time.Minute) // fake time inside the bubble: the log-off takes its minute
+		got, err := c.Machines.Get(ctx, `CORP\Host`)
+		require.NoError(t, err)
+		assert.Zero(t, got.SessionCount)
+		assert.Equal(t, 1, srv.Count("POST /Machines/{nameOrId}/$logoff"))
+		assert.Equal(t, 1, srv.Count("POST /Machines/{nameOrId}/$disconnect"))
+		_, err = c.Machines.LogOffSessions(ctx, `CORP\Gone`)
+		assert.ErrorIs(t, err, daas.ErrNotFound)
 	})
 }
