@@ -406,24 +406,44 @@ func TestMachinesPowerEveryAction(t *testing.T) {
 	}
 	actions := []action{
 		{"start", "$start", daas.PowerStateOff,
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Start(ctx, m) },
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.StartAsync(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Start(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.StartAsync(ctx, m)
+			},
 			daas.PowerStateTurningOn, daas.PowerStateOn, "StartMachines"},
 		{"shutdown", "$shutdown", daas.PowerStateOn,
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Shutdown(ctx, m) },
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.ShutdownAsync(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Shutdown(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.ShutdownAsync(ctx, m)
+			},
 			daas.PowerStateTurningOff, daas.PowerStateOff, "ShutDownMachines"},
 		{"reboot", "$reboot", daas.PowerStateOn,
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Reboot(ctx, m) },
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.RebootAsync(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Reboot(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.RebootAsync(ctx, m)
+			},
 			daas.PowerStateTurningOff, daas.PowerStateOn, "RebootMachines"},
 		{"suspend", "$suspend", daas.PowerStateOn,
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Suspend(ctx, m) },
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.SuspendAsync(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Suspend(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.SuspendAsync(ctx, m)
+			},
 			daas.PowerStateSuspending, daas.PowerStateSuspended, "SuspendMachines"},
 		{"resume", "$resume", daas.PowerStateSuspended,
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) { return c.Machines.Resume(ctx, m) },
-			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) { return c.Machines.ResumeAsync(ctx, m) },
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Resume(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.ResumeAsync(ctx, m)
+			},
 			daas.PowerStateResuming, daas.PowerStateOn, "ResumeMachines"},
 	}
 	for _, a := range actions {
