@@ -48,6 +48,9 @@ type route struct {
 	// siteless routes do not need Citrix-InstanceId (GET /me).
 	siteless bool
 	serve    func(s *Server, c *call) *reply
+	// handler serves a route a test registered (see custom.go); serve is
+	// nil then.
+	handler RouteHandler
 }
 
 // newRoute makes a route from its key.
@@ -82,13 +85,13 @@ func (s *Server) knownRoute(key string) bool {
 	if key == routeToken {
 		return true
 	}
-	return slices.ContainsFunc(s.routes, func(rt *route) bool { return rt.key == key })
+	return slices.ContainsFunc(s.routeTable(), func(rt *route) bool { return rt.key == key })
 }
 
 // routeKeys lists the server's route keys, for error messages.
 func (s *Server) routeKeys() []string {
 	keys := []string{routeToken}
-	for _, rt := range s.routes {
+	for _, rt := range s.routeTable() {
 		keys = append(keys, rt.key)
 	}
 	return keys
@@ -121,7 +124,7 @@ func (s *Server) matchRoute(r *http.Request) (key string, rt *route, args []stri
 	var best *route
 	var bestRank []bool
 	var allow []string
-	for _, cand := range s.routes {
+	for _, cand := range s.routeTable() {
 		rank, ok := matchPattern(cand.pattern, api)
 		if !ok {
 			continue
