@@ -41,7 +41,6 @@ type provisioning struct {
 	masterImage  string
 	oldImage     string // kept by StoreOldImage, for a rollback
 	jobs         []*job // provisioning jobs, in order
-	failures     []string
 }
 
 func catalogMachineRoutes() []*route {
