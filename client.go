@@ -59,6 +59,9 @@ type Client struct {
 	MachineCatalogs *MachineCatalogsService
 	// Jobs reads and manages the service's asynchronous jobs directly.
 	Jobs *JobsService
+	// Machines manages the site's machines: power, sessions, maintenance
+	// mode, removal.
+	Machines *MachinesService
 
 	common service // one struct behind every service
 
@@ -395,6 +398,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.MachineCatalogs = (*MachineCatalogsService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
+	c.Machines = (*MachinesService)(&c.common)
 	return c, nil
 }
 
@@ -523,6 +527,11 @@ type request struct {
 	// and any async write). It is retried only when the server cannot have
 	// acted on it.
 	mayCreate bool
+	// header holds extra headers of this call (X-AdminCredential).
+	header http.Header
+	// secrets are values of this call that must never reach an error, such
+	// as the admin credential of its header.
+	secrets []string
 }
 
 // newRequest builds a call to ref (relative to the API root, or an absolute
@@ -580,6 +589,9 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 	if r.body != nil {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")
 	}
+	for k, v := range r.header {
+		hdr[k] = v
+	}
 	if r.siteScoped {
 		site, err := c.site.get(ctx, c)
 		if err != nil {
@@ -607,6 +619,9 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 		resp, err = c.finish(resp, r, txid, v)
 		if ae := (*APIError)(nil); errors.As(err, &ae) {
 			ae.redact(st.used) // a server that echoes the request's Authorization
+			for _, secret := range r.secrets {
+				ae.redact(secret)
+			}
 		}
 		return resp, err
 	}

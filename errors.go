@@ -127,6 +127,11 @@ type JobError struct {
 	Message    string      // the job's ErrorString
 	Parameters []NameValue // the job's ErrorParameters
 	Info       *JobInfo    // the job as last read
+	// SubJobs are the job's sub jobs that did not complete (each with its
+	// id, status, error code and message): the machines of a provisioning
+	// job that were not created, for example. The job's other sub jobs
+	// completed; they are on Info.
+	SubJobs []JobInfo
 }
 
 // Error returns a one-line description of the job's outcome.
@@ -142,6 +147,26 @@ func (e *JobError) Error() string {
 	}
 	if m := oneLine(e.Message); m != "" {
 		fmt.Fprintf(&b, ": %s", m)
+	}
+	if len(e.SubJobs) > 0 {
+		total := len(e.SubJobs)
+		if e.Info != nil {
+			total = len(e.Info.SubJobs)
+		}
+		fmt.Fprintf(&b, " [%d of %d sub-jobs did not complete:", len(e.SubJobs), total)
+		for i, sj := range e.SubJobs {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s %s", oneLine(sj.ID), oneLine(string(sj.Status)))
+			if c := oneLine(sj.ErrorCode); c != "" && c != "Unknown" {
+				fmt.Fprintf(&b, " %s", c)
+			}
+			if m := oneLine(sj.ErrorString); m != "" {
+				fmt.Fprintf(&b, ": %s", m)
+			}
+		}
+		b.WriteString("]")
 	}
 	return b.String()
 }

@@ -406,7 +406,19 @@ func outcome(info *JobInfo, warningsAsErrors bool) error {
 		Message:    info.ErrorString,
 		Parameters: info.ErrorParameters,
 		Info:       &cp,
+		SubJobs:    failedSubJobs(info.SubJobs),
 	}
+}
+
+// failedSubJobs returns the sub jobs that ended without completing.
+func failedSubJobs(subs []JobInfo) []JobInfo {
+	var out []JobInfo
+	for _, sj := range subs {
+		if sj.Status == JobFailed || sj.Status == JobCanceled {
+			out = append(out, sj)
+		}
+	}
+	return out
 }
 
 func (j *Job[T]) result(ctx context.Context, info *JobInfo) (T, error) {

@@ -234,6 +234,7 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 		}
 		s.addCatalog(&cat)
 		s.stats.CatalogsCreated++
+		s.afterCreate(&cat, req.ProvisioningScheme, c, now)
 		return jsonReply(http.StatusOK, s.catalogDetail(&cat))
 	}
 	return s.startJob(c, now, jobSpec{
@@ -247,6 +248,7 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 			}
 			s.addCatalog(&cat)
 			s.stats.CatalogsCreated++
+			s.afterCreate(&cat, req.ProvisioningScheme, caller{clientID: j.owner, origin: j.origin}, j.end)
 			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
 		},
 	})

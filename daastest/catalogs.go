@@ -53,6 +53,8 @@ type Catalog struct {
 	UsedCount int
 	// Metadata are the catalog's name/value metadata.
 	Metadata []NameValue
+
+	prov provisioning // MCS state (provisioning.go)
 }
 
 // enumValues lists the values of an API enum by its property name.
@@ -321,7 +323,7 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 	if metadata == nil {
 		metadata = []NameValue{}
 	}
-	return catalogModel{
+	m := catalogModel{
 		Name:                     c.Name,
 		FullName:                 c.fullName(),
 		ID:                       c.ID,
@@ -350,7 +352,13 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 		Scopes:                   []scopeModel{},
 		Metadata:                 metadata,
 		Errors:                   []string{},
+		CanRollbackVMImage:       c.prov.oldImage != "",
 	}
+	m.ProvisioningProgress, m.JobsInProgress = s.provisioningProgress(c, s.nowLocked())
+	if c.prov.masterImage != "" {
+		m.ProvisioningScheme = map[string]any{"MasterImagePath": c.prov.masterImage, "NumTotalMachines": c.TotalCount}
+	}
+	return m
 }
 
 // catalogDetail renders c as MachineCatalogDetailResponseModel. Callers

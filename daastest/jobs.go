@@ -152,6 +152,13 @@ type job struct {
 type subJob struct {
 	id  string
 	typ string
+	// Set when the job's effect decided this sub job's own outcome (one
+	// machine of several failed): then it ends as it says, whatever the
+	// parent's status.
+	decided bool
+	errCode string // "" when it succeeded
+	errText string
+	params  []NameValue // nil: the parent's
 }
 
 // fail makes a finishing job Failed with this code and message.
@@ -275,11 +282,16 @@ func (j *job) subModel(i int, parent jobModel, t time.Time) jobModel {
 	}
 	end := j.created.Add(j.duration * time.Duration(i+1) / n)
 	status := statusInProgress
+	sub := j.subs[i]
 	switch {
 	case j.skippedSub(i):
 		// Skipped by $SkipRemaining: it never runs. JobStatus has no
 		// "Skipped"; Canceled is the nearest value.
 		status = statusCanceled
+	case j.done && sub.decided && sub.errCode != "":
+		status = statusFailed
+	case j.done && sub.decided:
+		status = statusComplete
 	case parent.Status == statusNotStarted:
 		status = statusNotStarted
 	case j.succeeded() || end.Before(t) || (!j.done && !end.After(t)):
@@ -300,6 +312,9 @@ func (j *job) subModel(i int, parent jobModel, t time.Time) jobModel {
 		ErrorParameters:        []NameValue{},
 		CreationTime:           parent.CreationTime,
 	}
+	if sub.params != nil {
+		m.Parameters = sub.params
+	}
 	if !t.Before(start) && !j.skippedSub(i) {
 		m.StartTime = timePtr(start)
 	}
@@ -309,6 +324,11 @@ func (j *job) subModel(i int, parent jobModel, t time.Time) jobModel {
 	case statusFailed, statusCanceled:
 		m.EndTime = timePtr(t)
 		m.ErrorString, m.ErrorCode, m.ErrorParameters = parent.ErrorString, parent.ErrorCode, parent.ErrorParameters
+		if sub.decided {
+			m.EndTime = timePtr(end)
+			m.ErrorString, m.ErrorCode = strPtr(sub.errText), sub.errCode
+			m.ErrorParameters = []NameValue{{Name: "ErrorDetails", Value: "ErrorMessage : " + sub.errText}}
+		}
 	}
 	m.FormattedCreationTime, m.FormattedStartTime, m.FormattedEndTime = m.CreationTime, m.StartTime, m.EndTime
 	if j.skippedSub(i) {
@@ -358,6 +378,18 @@ type jobSpec struct {
 
 // startJob starts an async job and returns the 202 reply. Callers hold s.mu.
 func (s *Server) startJob(c caller, now time.Time, spec jobSpec) *reply {
+	return accepted(c, s.newJob(c, now, spec))
+}
+
+// accepted is the 202 reply for a job just started.
+func accepted(c caller, j *job) *reply {
+	rp := &reply{status: http.StatusAccepted, body: []byte{}}
+	rp.header = http.Header{"Location": {c.origin + apiRoot + "/Jobs/" + j.id}}
+	return rp
+}
+
+// newJob starts a job at time now, for caller c. Callers hold s.mu.
+func (s *Server) newJob(c caller, now time.Time, spec jobSpec) *job {
 	s.jobSeq++
 	o := s.outcomeFor(spec.typ)
 	j := &job{
@@ -383,10 +415,7 @@ func (s *Server) startJob(c caller, now time.Time, spec jobSpec) *reply {
 	s.jobs[j.id] = j
 	heap.Push(&s.pending, j)
 	s.stats.JobsCreated++
-
-	rp := &reply{status: http.StatusAccepted, body: []byte{}}
-	rp.header = http.Header{"Location": {c.origin + apiRoot + "/Jobs/" + j.id}}
-	return rp
+	return j
 }
 
 // outcomeFor picks the outcome of a new job. Callers hold s.mu.

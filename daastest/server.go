@@ -61,6 +61,10 @@ type Server struct {
 	folders  map[string]*refModel // lower-cased path -> folder
 	zones    map[string]*refModel // lower-cased name -> zone
 
+	machines       []*Machine          // ordered by UID
+	provFailures   map[string][]string // FailProvisioning: catalog -> messages
+	nextMachineUID int
+
 	jobs     map[string]*job
 	pending  jobHeap // running jobs by planned end
 	finished []*job  // finished jobs in order of end time, for retention
@@ -104,7 +108,9 @@ func NewServer(opts ...Option) *Server {
 		jobs:     map[string]*job{},
 		rules:    map[string]Outcome{},
 		nextUID:  1,
-		routes:   builtinRoutes(),
+
+		nextMachineUID: 1,
+		routes:         builtinRoutes(),
 	}
 	s.stats.ByRoute = map[string]int{}
 	s.stats.ByStatus = map[int]int{}
@@ -129,6 +135,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.seedCatalogs()
 	s.zoneRef(primaryZone) // every site has its primary zone
+	s.seedMachines()
 	for _, ur := range cfg.userRoutes {
 		s.handleLocked("WithRoute", ur.key, ur.handler)
 	}
