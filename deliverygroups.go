@@ -670,3 +670,15 @@ func (s *DeliveryGroupsService) StartRebootCycleAsync(ctx context.Context, group
 	}
 	return startJob[struct{}](ctx, s.client, r)
 }
+
+// AddMachinesItem is [DeliveryGroupsService.AddMachinesAsync] as a
+// [Client.Batch] item, checked and escaped the same way.
+func (s *DeliveryGroupsService) AddMachinesItem(group, catalog string, count int) (BatchItem, error) {
+	return asyncItem(s.addMachinesRequest(group, catalog, count))
+}
+
+// RemoveMachineItem is [DeliveryGroupsService.RemoveMachineAsync] as a
+// [Client.Batch] item, checked and escaped the same way.
+func (s *DeliveryGroupsService) RemoveMachineItem(group, machine string) (BatchItem, error) {
+	return asyncItem(s.removeMachineRequest(group, machine))
+}

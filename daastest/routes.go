@@ -64,7 +64,7 @@ func newRoute(key string, serve func(*Server, *call) *reply) *route {
 // builtinRoutes returns a new table of the routes the fake models, in the
 // order [Routes] lists them. Each resource's file lists its own routes.
 func builtinRoutes() []*route {
-	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), jobRoutes())
+	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), deliveryGroupRoutes(), batchRoutes(), jobRoutes())
 }
 
 // Routes returns the keys of the routes the fake models, for
