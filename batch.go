@@ -120,12 +120,13 @@ func (r *BatchResult) Succeeded() []BatchItemResult {
 // poller (so that many jobs cost one GET /Jobs per tick, not one read per
 // job), records each job's outcome in its item's Err, and returns nil when
 // every item succeeded, or a [*BatchError] listing each failed item. The
-// successful items stay in r. opts are those of [Job.Wait]; with
-// [OnProgress] the function is called from several goroutines at once.
+// successful items stay in r. opts are those of [Job.Wait], applied to
+// each job; [OnProgress] reports every job's changes, one call at a time.
 // When ctx ends first, Wait returns the context's error; items whose jobs
 // had ended keep their outcome.
 func (r *BatchResult) Wait(ctx context.Context, opts ...WaitOption) error {
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	errs := make([]error, len(r.Items))
 	for i := range r.Items {
 		it := &r.Items[i]
@@ -135,6 +136,13 @@ func (r *BatchResult) Wait(ctx context.Context, opts ...WaitOption) error {
 		wc, err := it.Job.core.c.waitConfig(opts)
 		if err != nil {
 			return err
+		}
+		if inner := wc.onProgress; inner != nil {
+			wc.onProgress = func(j JobInfo) {
+				mu.Lock()
+				defer mu.Unlock()
+				inner(j)
+			}
 		}
 		wg.Go(func() {
 			info, err := it.Job.core.c.poller.wait(ctx, it.Job.core, wc)
