@@ -48,7 +48,9 @@ func TestBatch200SubJobsShareThePoller(t *testing.T) {
 		require.NotNil(t, it.Job, "item %d", i)
 	}
 	before := statusReads(srv)
-	require.NoError(t, res.Wait(ctx, poll))
+	changes := 0 // a plain int: the race detector proves the calls are serialized
+	require.NoError(t, res.Wait(ctx, poll, daas.OnProgress(func(daas.JobInfo) { changes++ })))
+	assert.GreaterOrEqual(t, changes, 200)
 	reads := statusReads(srv) - before
 	t.Logf("200 sub-jobs waited with %d status requests (%d list reads)", reads, srv.Count("GET /Jobs"))
 	assert.LessOrEqual(t, reads, 36, "the sub-jobs are read together, one GET /Jobs per tick")

@@ -91,9 +91,18 @@ func (s *Server) doBatch(c *call) *reply {
 	if rp != nil {
 		return rp
 	}
-	var req batchRequest
-	if rp := decodeBody(c.body, &req); rp != nil {
+	var raw struct {
+		Items []json.RawMessage `json:"Items"`
+	}
+	if rp := decodeBody(c.body, &raw); rp != nil {
 		return rp
+	}
+	var req batchRequest
+	req.Items = make([]batchItem, len(raw.Items))
+	for i, it := range raw.Items {
+		if rp := decodeBody(it, &req.Items[i]); rp != nil {
+			return rp
+		}
 	}
 	switch n := len(req.Items); {
 	case n == 0:
