@@ -184,4 +184,3 @@ func (s *MachineCatalogsService) RollbackProvisioningSchemeAsync(ctx context.Con
 	}
 	return startJob[*MachineCatalog](ctx, s.client, r)
 }
-

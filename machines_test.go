@@ -1,6 +1,7 @@
 package daas_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -24,7 +25,6 @@ func newMachineFake(t *testing.T, opts ...daastest.Option) (*daastest.Server, *d
 	}
 	return newCatalogFake(t, append(base, opts...)...)
 }
-
 
 func TestMachinesListGetPaging(t *testing.T) {
 	t.Parallel()
@@ -352,5 +352,156 @@ func TestImageUpdateAndRollback(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, cat.CanRollbackVMImage)
 		assert.Contains(t, string(cat.ProvisioningScheme), `Pool-base.snapshot`, "back on the image kept by StoreOldImage")
+	})
+}
+
+// Many provisioning jobs at once: WaitProvisioned waits on them through the
+// shared poller, which reads them all with one GET /Jobs per tick, and
+// OnProgress hears from every job.
+func TestWaitProvisionedBatches(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newMachineFake(t, daastest.WithJobDurationFor("AddMachineCatalogMachine", time.Hour))
+		ctx := t.Context()
+		const n = 8
+		ids := map[string]bool{}
+		for range n {
+			job, err := c.MachineCatalogs.AddMachineAsync(ctx, "Pool", daas.AddMachineRequest{})
+			require.NoError(t, err)
+			ids[job.ID()] = true
+		}
+		before := srv.Count("GET /Jobs/{id}")
+		reported := map[string]daas.JobStatus{}
+		start := time.Now()
+		cat, err := c.MachineCatalogs.WaitProvisioned(ctx, "Pool", daas.OnProgress(func(j daas.JobInfo) { reported[j.ID] = j.Status }))
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, time.Since(start), 59*time.Minute, "the jobs run for the duration of their type")
+		assert.Equal(t, 3+n, cat.TotalCount)
+		assert.Len(t, reported, n, "every job reported")
+		for id, st := range reported {
+			assert.True(t, ids[id], "reported job %s is one of the catalog's", id)
+			assert.Equal(t, daas.JobComplete, st)
+		}
+		lists := srv.Count("GET /Jobs")
+		t.Logf("GET /Jobs %d, GET /Jobs/{id} %d while waiting", lists, srv.Count("GET /Jobs/{id}")-before)
+		assert.Positive(t, lists, "batch reads")
+		assert.Less(t, srv.Count("GET /Jobs/{id}")-before, n, "fewer single reads than jobs: the list serves them")
+		assert.Less(t, lists, 200, "an hour of waiting stays on the poll schedule (30s at most between reads)")
+	})
+}
+
+// Every power action, in both forms: the plain form answers with the
+// machine in its transitional state, the job form ends with the machine in
+// its final state; each call is one request on its route.
+func TestMachinesPowerEveryAction(t *testing.T) {
+	t.Parallel()
+	type action struct {
+		name          string
+		route         string
+		from          daas.PowerState
+		plain         func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error)
+		async         func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error)
+		between, then daas.PowerState
+		jobType       string
+	}
+	actions := []action{
+		{"start", "$start", daas.PowerStateOff,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Start(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.StartAsync(ctx, m)
+			},
+			daas.PowerStateTurningOn, daas.PowerStateOn, "StartMachines"},
+		{"shutdown", "$shutdown", daas.PowerStateOn,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Shutdown(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.ShutdownAsync(ctx, m)
+			},
+			daas.PowerStateTurningOff, daas.PowerStateOff, "ShutDownMachines"},
+		{"reboot", "$reboot", daas.PowerStateOn,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Reboot(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.RebootAsync(ctx, m)
+			},
+			daas.PowerStateTurningOff, daas.PowerStateOn, "RebootMachines"},
+		{"suspend", "$suspend", daas.PowerStateOn,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Suspend(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.SuspendAsync(ctx, m)
+			},
+			daas.PowerStateSuspending, daas.PowerStateSuspended, "SuspendMachines"},
+		{"resume", "$resume", daas.PowerStateSuspended,
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Machine, error) {
+				return c.Machines.Resume(ctx, m)
+			},
+			func(ctx context.Context, c *daas.Client, m string) (*daas.Job[struct{}], error) {
+				return c.Machines.ResumeAsync(ctx, m)
+			},
+			daas.PowerStateResuming, daas.PowerStateOn, "ResumeMachines"},
+	}
+	for _, a := range actions {
+		t.Run(a.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				srv, c := newMachineFake(t, daastest.WithJobDuration(5*time.Minute),
+					daastest.WithMachine(daastest.Machine{Name: `CORP\Sync`, Catalog: "Pool", PowerState: string(a.from)}),
+					daastest.WithMachine(daastest.Machine{Name: `CORP\Job`, Catalog: "Pool", PowerState: string(a.from)}))
+				ctx := t.Context()
+				route := "POST /Machines/{nameOrId}/" + a.route
+
+				m, err := a.plain(ctx, c, `CORP\Sync`)
+				require.NoError(t, err)
+				assert.Equal(t, a.between, m.PowerState, "plain form answers at once")
+				assert.Equal(t, `CORP\Sync`, m.Name)
+				assert.Equal(t, "", lastRequest(t, srv, route).Query.Get("async"))
+
+				job, err := a.async(ctx, c, `CORP\Job`)
+				require.NoError(t, err)
+				assert.Equal(t, "true", lastRequest(t, srv, route).Query.Get("async"))
+				_, err = job.Wait(ctx)
+				require.NoError(t, err)
+				assert.Equal(t, a.jobType, job.Info().Type)
+				for _, name := range []string{`CORP\Sync`, `CORP\Job`} {
+					got, err := c.Machines.Get(ctx, name)
+					require.NoError(t, err)
+					assert.Equal(t, a.then, got.PowerState, name)
+					assert.False(t, got.PowerActionPending, name)
+				}
+				assert.Equal(t, 2, srv.Count(route))
+				assert.Equal(t, 2, srv.Stats().PowerActions)
+			})
+		})
+	}
+}
+
+// The plain session actions answer with the machine; logging off ends its
+// sessions.
+func TestMachinesSessionActionsPlain(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newMachineFake(t, daastest.WithJobDuration(time.Minute),
+			daastest.WithMachine(daastest.Machine{Name: `CORP\Host`, Catalog: "Pool", PowerState: "On", SessionCount: 4}))
+		ctx := t.Context()
+		m, err := c.Machines.DisconnectSessions(ctx, `CORP\Host`)
+		require.NoError(t, err)
+		assert.Equal(t, `CORP\Host`, m.Name)
+		m, err = c.Machines.LogOffSessions(ctx, `CORP\Host`)
+		require.NoError(t, err)
+		assert.Equal(t, daas.PowerStateOn, m.PowerState)
+		time.Sleep(2 * time.Minute) // fake time inside the bubble: the log-off takes its minute
+		got, err := c.Machines.Get(ctx, `CORP\Host`)
+		require.NoError(t, err)
+		assert.Zero(t, got.SessionCount)
+		assert.Equal(t, 1, srv.Count("POST /Machines/{nameOrId}/$logoff"))
+		assert.Equal(t, 1, srv.Count("POST /Machines/{nameOrId}/$disconnect"))
+		_, err = c.Machines.LogOffSessions(ctx, `CORP\Gone`)
+		assert.ErrorIs(t, err, daas.ErrNotFound)
 	})
 }

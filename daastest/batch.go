@@ -196,11 +196,11 @@ func (s *Server) batchReply(c *call, it batchItem) *reply {
 		body = []byte(*it.Body)
 		r.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
-	key, rt, args, unmatched := s.matchRoute(r)
+	key, rt, args, unmatched := matchIn(s.routes, r) // s.mu is held
 	switch {
 	case unmatched != nil:
 		return unmatched
-	case key == routeBatch || rt == nil:
+	case key == routeBatch || rt == nil || rt.serve == nil:
 		return badRequest("invalidString", "A batch item cannot be a batch or a token request", "name", "RelativeUrl", "value", it.RelativeURL)
 	}
 	caller, rp := s.checkRequest(r, rt, c.now, len(body) > 0, false)

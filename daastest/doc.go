@@ -85,6 +85,35 @@
 // connection fails before any answer, so one reset can show up as two
 // requests in [Server.Count].
 //
+// # Routes the fake does not model
+//
+// [Server.Handle] (or the [WithRoute] option) registers a route of your
+// own: a method and a path pattern under /cvad/manage with {name}
+// segments, and a [RouteHandler]. The handler sees the request ([Call]:
+// path values, query, body, API client) after the fake's checks and any
+// [Fault] on the route, and answers a [Reply]: a status and a JSON body, an
+// error body of the service's form ([ErrorReply]), or a job ([JobSpec]):
+// 202 with its Location, then a job that runs like the fake's own (its
+// duration, progress and [Outcome] set by the same options and methods,
+// matched by its Type, which should be a value of the API's JobType enum),
+// with an effect run when it completes and results served from
+// GET /Jobs/{id}/Results as 200 with a body or 303 to a path:
+//
+//	s.Handle("POST /Zones", func(c *daastest.Call) daastest.Reply {
+//		if !c.Async() {
+//			return daastest.Reply{Status: http.StatusCreated, Body: zone}
+//		}
+//		return daastest.Reply{Job: &daastest.JobSpec{Type: "CreateZone", ResultPath: "/Zones/" + id}}
+//	})
+//
+// A registered route is counted, logged and faulted by its key ("POST
+// /Zones") like a built-in one. Registering a route that exists (a built-in
+// one included) panics, as http.ServeMux does. Routes may be registered at
+// any time, also while the server serves; a request sees the routes
+// registered before it arrived. Handlers run without the server's lock and
+// concurrently; a job's effect runs with the lock held and must not call the
+// Server. Package daassim builds a simulator with such routes.
+//
 // # Assertions
 //
 // [Server.Count] and [Stats.ByRoute] count requests by route key:
@@ -97,6 +126,8 @@
 //	GET /Jobs                           GET /Jobs/{id}
 //	DELETE /Jobs/{id}                   GET /Jobs/{id}/Results
 //	POST /Jobs/{id}/$cancel
+//
+// and the keys of the routes registered with [Server.Handle].
 //
 // [Server.Stats] also counts effects (CatalogsCreated counts catalogs
 // actually created), so a test can prove a retried POST was acted on once.

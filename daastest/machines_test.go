@@ -49,3 +49,22 @@ func TestSeedMachineInvalid(t *testing.T) {
 		})
 	}
 }
+
+// setDeliveryGroup, the helper delivery groups use, keeps the catalog's
+// UsedCount and the free machines in step.
+func TestSetDeliveryGroup(t *testing.T) {
+	s := NewServer(WithoutListener(), WithCatalog(Catalog{Name: "Pool"}), WithMachines("Pool", 2))
+	defer s.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cat, m := s.catalogs[0], s.machines[0]
+	s.setDeliveryGroup(m, "dg-1", "Desktops")
+	s.setDeliveryGroup(m, "dg-2", "Other") // a move: still one used
+	if cat.UsedCount != 1 || len(s.freeMachines(cat)) != 1 || m.DeliveryGroupName != "Other" {
+		t.Errorf("in a group: used %d, free %d, group %q", cat.UsedCount, len(s.freeMachines(cat)), m.DeliveryGroupName)
+	}
+	s.setDeliveryGroup(m, "", "ignored")
+	if cat.UsedCount != 0 || len(s.freeMachines(cat)) != 2 || m.DeliveryGroupName != "" {
+		t.Errorf("out of groups: used %d, free %d, group %q", cat.UsedCount, len(s.freeMachines(cat)), m.DeliveryGroupName)
+	}
+}

@@ -83,6 +83,7 @@ type config struct {
 	seed         int64
 	logLimit     int
 	logger       *slog.Logger
+	userRoutes   []userRoute // WithRoute
 }
 
 type apiClient struct{ id, secret string }

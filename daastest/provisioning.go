@@ -41,7 +41,6 @@ type provisioning struct {
 	masterImage  string
 	oldImage     string // kept by StoreOldImage, for a rollback
 	jobs         []*job // provisioning jobs, in order
-	failures     []string
 }
 
 func catalogMachineRoutes() []*route {
@@ -140,13 +139,15 @@ func (s *Server) afterCreate(cat *Catalog, raw json.RawMessage, c caller, at tim
 	cat.prov.namingScheme = ps.MachineAccountCreationRules.NamingScheme
 	cat.prov.masterImage = ps.MasterImagePath
 	if ps.NumTotalMachines > 0 {
-		s.provision(cat, c, at, ps.NumTotalMachines)
+		s.provision(cat, c, at, ps.NumTotalMachines, jobAddMachines)
 	}
 }
 
-// provision starts an AddMachines job that creates n machines in cat, one
-// sub job each, ending at the job's end. Callers hold s.mu.
-func (s *Server) provision(cat *Catalog, c caller, at time.Time, n int) *job {
+// provision starts a job of type typ (AddMachines after a create,
+// AddMachineCatalogMachine for one machine added) that creates n machines
+// in cat, one sub job each, ending at the job's end; its duration is that
+// of typ. Callers hold s.mu.
+func (s *Server) provision(cat *Catalog, c caller, at time.Time, n int, typ string) *job {
 	names := make([]string, n)
 	for i := range names {
 		names[i] = s.nextMachineName(cat)
@@ -156,7 +157,7 @@ func (s *Server) provision(cat *Catalog, c caller, at time.Time, n int) *job {
 		subTypes[i] = jobAddMachines
 	}
 	j := s.newJob(c, at, jobSpec{
-		typ:      jobAddMachines,
+		typ:      typ,
 		params:   []NameValue{{Name: "MachineCatalog", Value: cat.ID}, {Name: "Count", Value: strconv.Itoa(n)}},
 		subTypes: subTypes,
 		apply:    func(j *job) { s.createMachines(j, cat, names) },
@@ -194,12 +195,13 @@ func (s *Server) createMachines(j *job, cat *Catalog, names []string) {
 	}
 }
 
-// provisioningProgress renders ProvisioningProgressResponseModel for cat:
-// null for a catalog never provisioned. Callers hold s.mu.
+// provisioningProgress renders ProvisioningProgressResponseModel for cat
+// (null for a catalog never provisioned) and JobsInProgress, the spec's
+// nullable RefResponseModel[]: null while no job runs, as for a catalog the
+// fake does not provision. Callers hold s.mu.
 func (s *Server) provisioningProgress(cat *Catalog, now time.Time) (progress any, inProgress []refModel) {
-	inProgress = []refModel{}
 	if len(cat.prov.jobs) == 0 {
-		return nil, inProgress
+		return nil, nil
 	}
 	type model struct {
 		IsRunning           bool     `json:"IsRunning"`
@@ -283,7 +285,7 @@ func (s *Server) addCatalogMachine(c *call) *reply {
 	}
 	var j *job
 	if cat.ProvisioningType == "MCS" {
-		j = s.provision(cat, c.caller, c.now, 1)
+		j = s.provision(cat, c.caller, c.now, 1, jobAddMachine)
 	} else {
 		if req.MachineName == nil || strings.TrimSpace(*req.MachineName) == "" {
 			return badRequest("missing", "The MachineName property is required for a catalog that is not MCS", "name", "MachineName")
@@ -312,7 +314,6 @@ func (s *Server) addCatalogMachine(c *call) *reply {
 			},
 		})
 	}
-	j.typ = jobAddMachine
 	if !async {
 		return jsonReply(http.StatusOK, j.model(c.now))
 	}

@@ -48,6 +48,9 @@ type route struct {
 	// siteless routes do not need Citrix-InstanceId (GET /me).
 	siteless bool
 	serve    func(s *Server, c *call) *reply
+	// handler serves a route a test registered (see custom.go); serve is
+	// nil then.
+	handler RouteHandler
 }
 
 // newRoute makes a route from its key.
@@ -64,7 +67,7 @@ func newRoute(key string, serve func(*Server, *call) *reply) *route {
 // builtinRoutes returns a new table of the routes the fake models, in the
 // order [Routes] lists them. Each resource's file lists its own routes.
 func builtinRoutes() []*route {
-	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), deliveryGroupRoutes(), batchRoutes(), jobRoutes())
+	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), jobRoutes(), deliveryGroupRoutes(), batchRoutes())
 }
 
 // Routes returns the keys of the routes the fake models, for
@@ -82,13 +85,13 @@ func (s *Server) knownRoute(key string) bool {
 	if key == routeToken {
 		return true
 	}
-	return slices.ContainsFunc(s.routes, func(rt *route) bool { return rt.key == key })
+	return slices.ContainsFunc(s.routeTable(), func(rt *route) bool { return rt.key == key })
 }
 
 // routeKeys lists the server's route keys, for error messages.
 func (s *Server) routeKeys() []string {
 	keys := []string{routeToken}
-	for _, rt := range s.routes {
+	for _, rt := range s.routeTable() {
 		keys = append(keys, rt.key)
 	}
 	return keys
@@ -103,6 +106,12 @@ func (s *Server) routeKeys() []string {
 // naming the methods it allows. rt is nil for the token endpoint, whose key
 // is returned alone.
 func (s *Server) matchRoute(r *http.Request) (key string, rt *route, args []string, unmatched *reply) {
+	return matchIn(s.routeTable(), r)
+}
+
+// matchIn is matchRoute on a given table, for callers that hold s.mu (the
+// items of a batch).
+func matchIn(table []*route, r *http.Request) (key string, rt *route, args []string, unmatched *reply) {
 	segs, ok := splitPath(r.URL.EscapedPath())
 	if !ok {
 		return "", nil, nil, notFoundPath(r)
@@ -121,7 +130,7 @@ func (s *Server) matchRoute(r *http.Request) (key string, rt *route, args []stri
 	var best *route
 	var bestRank []bool
 	var allow []string
-	for _, cand := range s.routes {
+	for _, cand := range table {
 		rank, ok := matchPattern(cand.pattern, api)
 		if !ok {
 			continue

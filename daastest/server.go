@@ -75,7 +75,7 @@ type Server struct {
 	rules    map[string]Outcome // JobsMatching by job type ("" = any)
 
 	faults []*faultState
-	routes []*route // the API's routes, matched in [Server.matchRoute]
+	routes []*route // the API's routes, matched in [Server.matchRoute]; copied on write (see custom.go)
 
 	log   []Request // ring buffer of the last cfg.logLimit requests
 	logAt int       // next slot once the ring is full
@@ -138,6 +138,9 @@ func NewServer(opts ...Option) *Server {
 	s.seedCatalogs()
 	s.seedMachines()
 	s.seedGroups()
+	for _, ur := range cfg.userRoutes {
+		s.handleLocked("WithRoute", ur.key, ur.handler)
+	}
 
 	scheme := "http"
 	if cfg.tls {
@@ -328,6 +331,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		rp = badRequest("invalidJson", "The request body could not be read")
 	case route == routeToken:
 		rp = s.handleToken(r, params, body, tooLarge)
+	case rt.handler != nil:
+		rp = s.serveUser(r, rt, params, body, tooLarge)
 	default:
 		rp = s.handleAPI(r, rt, params, body, tooLarge)
 	}

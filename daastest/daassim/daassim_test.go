@@ -1,4 +1,4 @@
-package main
+package daassim
 
 import (
 	"bufio"
@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/daaskit/daas/daastest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -41,12 +43,18 @@ func (b *syncBuffer) String() string {
 // settings it printed.
 func start(t *testing.T, args ...string) (env map[string]string, stderr *syncBuffer, stop func() error) {
 	t.Helper()
+	return startWith(t, nil, args...)
+}
+
+// startWith is start with daastest options for Run.
+func startWith(t *testing.T, opts []daastest.Option, args ...string) (env map[string]string, stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	stderr = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, pw, stderr)
+		err := Run(ctx, args, pw, stderr, opts...)
 		pw.CloseWithError(errors.New("run returned"))
 		done <- err
 	}()
@@ -192,11 +200,11 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-no-such-flag"},
 	} {
 		var stderr bytes.Buffer
-		if err := run(t.Context(), args, io.Discard, &stderr); err == nil {
+		if err := Run(t.Context(), args, io.Discard, &stderr); err == nil {
 			t.Errorf("%q: no error", args)
 		}
 	}
-	if err := run(t.Context(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
+	if err := Run(t.Context(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
 	if err := checkLoopback("localhost:1"); err != nil {
@@ -204,5 +212,47 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 	if err := checkLoopback("[::1]:1"); err != nil {
 		t.Errorf("::1 refused: %v", err)
+	}
+}
+
+// TestRunWithRoute serves a route added through Run's options over TCP,
+// as a job, next to the flags' settings.
+func TestRunWithRoute(t *testing.T) {
+	t.Parallel()
+	zones := daastest.WithRoute("POST /Zones", func(c *daastest.Call) daastest.Reply {
+		return daastest.Reply{Job: &daastest.JobSpec{Type: "CreateZone", Result: map[string]string{"Name": "Paris"}}}
+	})
+	env, stderr, stop := startWith(t, []daastest.Option{zones}, "-addr", "127.0.0.1:0", "-job-duration", "0s")
+	hc := &http.Client{}
+	tok := token(t, hc, env)
+	req, _ := http.NewRequest("POST", env["CITRIX_BASE_URL"]+"/Zones?async=true", nil)
+	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
+	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
+	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 202 {
+		t.Fatalf("POST /Zones?async=true: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("GET", resp.Header.Get("Location")+"/Results", nil)
+	req.Header = resp.Request.Header
+	resp, err = hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"Name":"Paris"}` {
+		t.Errorf("results: %d %s", resp.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+	if log := stderr.String(); !strings.Contains(log, `route="POST /Zones"`) {
+		t.Errorf("log lacks the registered route:\n%s", log)
 	}
 }

@@ -1,5 +1,8 @@
-// Command daas-sim runs the fake Citrix DaaS of package daastest as a
-// standalone server, for curl, PowerShell or any other client.
+// Package daassim is the simulator of command daas-sim as a library: the
+// fake Citrix DaaS of package daastest as a standalone server, for curl,
+// PowerShell or any other client. cmd/daas-sim is [Main] and nothing else;
+// a simulator of your own, with routes the fake does not model, is a main
+// package that passes them to Main (see "Your own simulator" below).
 //
 //	go run ./cmd/daas-sim [flags]
 //
@@ -39,7 +42,35 @@
 //	JOB=$(curl -s -o /dev/null -w '%header{location}' "${H[@]}" "$CITRIX_BASE_URL/MachineCatalogs?async=true")
 //	curl -s "${H[@]}" "$JOB"            # the job: Status, OverallProgressPercent, ...
 //	sleep 3; curl -s "${H[@]}" "$JOB/Results"   # {"Items":[...],"ContinuationToken":null,...}
-package main
+//
+// # Your own simulator
+//
+// Options given to [Main] or [Run] apply after those the flags set, so
+// [daastest.WithRoute] adds routes (sync or as jobs, see
+// [daastest.Server.Handle]) and any other daastest option overrides a flag.
+// A simulator that also answers GET /Zones and POST /Zones is a main package
+// of its own, in your module:
+//
+//	package main
+//
+//	import (
+//		"github.com/daaskit/daas/daastest"
+//		"github.com/daaskit/daas/daastest/daassim"
+//	)
+//
+//	func main() {
+//		daassim.Main(
+//			daastest.WithRoute("GET /Zones", func(c *daastest.Call) daastest.Reply {
+//				return daastest.Reply{Body: map[string]any{"Items": []any{}}}
+//			}),
+//			daastest.WithRoute("POST /Zones", func(c *daastest.Call) daastest.Reply {
+//				return daastest.Reply{Job: &daastest.JobSpec{Type: "CreateZone"}}
+//			}),
+//		)
+//	}
+//
+// It takes the same flags; go run . -h lists them.
+package daassim
 
 import (
 	"context"
@@ -58,10 +89,14 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-func main() {
+// Main is the main function of a simulator: it runs [Run] with the command
+// line, standard output and standard error until SIGINT or SIGTERM, then
+// exits: with status 0 after serving or after -h, 1 after an error, which
+// it prints. opts are as for Run.
+func Main(opts ...daastest.Option) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr, opts...)
+	stop()
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
@@ -158,10 +193,13 @@ func checkLoopback(addr string) error {
 	return fmt.Errorf("-addr %q: not a loopback address; the simulator accepts anyone who can reach it, so pass -allow-remote to listen there", addr)
 }
 
-// run parses args, serves until ctx ends and returns nil, or returns the
-// error that kept it from serving. The client settings go to stdout, the
-// request log to stderr.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// Run parses args (the flags, without the program name), serves until ctx
+// ends and returns nil, or returns the error that kept it from serving
+// (flag.ErrHelp after -h). The client settings go to stdout, the request
+// log to stderr. opts are applied after the options the flags set, so they
+// add to them ([daastest.WithRoute]) or override them; an invalid one
+// panics, as in [daastest.NewServer].
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...daastest.Option) error {
 	st, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -176,7 +214,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	curve, _ := progressCurve(st.progress)
-	opts := []daastest.Option{
+	flagOpts := []daastest.Option{
 		daastest.WithListener(l),
 		daastest.WithCatalogs(st.catalogs),
 		daastest.WithJobDuration(st.jobDuration),
@@ -187,12 +225,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		daastest.WithRequestLogLimit(1000),
 	}
 	if st.tls {
-		opts = append(opts, daastest.WithTLS())
+		flagOpts = append(flagOpts, daastest.WithTLS())
 	}
 	if !st.quiet {
-		opts = append(opts, daastest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+		flagOpts = append(flagOpts, daastest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
-	s := daastest.NewServer(opts...)
+	s := daastest.NewServer(append(flagOpts, opts...)...)
 	defer s.Close()
 	if st.failRate > 0 {
 		s.JobsMatching("", daastest.Outcome{
