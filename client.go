@@ -62,6 +62,8 @@ type Client struct {
 	// Machines manages the site's machines: power, sessions, maintenance
 	// mode, removal.
 	Machines *MachinesService
+	// DeliveryGroups manages delivery groups and their machines.
+	DeliveryGroups *DeliveryGroupsService
 
 	common service // one struct behind every service
 
@@ -399,6 +401,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	c.MachineCatalogs = (*MachineCatalogsService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
 	c.Machines = (*MachinesService)(&c.common)
+	c.DeliveryGroups = (*DeliveryGroupsService)(&c.common)
 	return c, nil
 }
 

@@ -288,6 +288,7 @@ type jobCore struct {
 	started  time.Time // when the 202 arrived; zero for a resumed job
 	origin   *url.URL  // the async GET that started the job, for result paging
 	floor    time.Duration
+	batch    *batchPlan // a batch's items, for its result (batch.go)
 
 	mu   sync.Mutex
 	info *JobInfo
@@ -427,6 +428,9 @@ func (j *Job[T]) result(ctx context.Context, info *JobInfo) (T, error) {
 		return out, nil
 	}
 	err := j.core.fetchResult(ctx, &out)
+	if b, ok := any(&out).(*BatchResult); ok && err == nil {
+		err = j.core.bindBatch(b) // batch.go
+	}
 	return out, err
 }
 

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -54,22 +53,9 @@ func (s *Server) listCatalogs(q url.Values, c caller, now time.Time) *reply {
 	if rp != nil {
 		return rp
 	}
-	limit := defaultLimit
-	if q.Has("limit") {
-		v := q.Get("limit")
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return badRequest("outOfRange", fmt.Sprintf("limit must be between 1 and %d", maxLimit), "name", "limit", "value", v)
-		}
-		limit = n
-	}
-	after := 0
-	if tok := q.Get("continuationToken"); tok != "" {
-		n, ok := decodeToken("catalogs", tok)
-		if !ok {
-			return badRequest("invalidString", "The continuation token is not valid", "name", "continuationToken", "value", tok)
-		}
-		after = n
+	limit, after, rp := pageQuery(q, "catalogs")
+	if rp != nil {
+		return rp
 	}
 	var folder *refModel
 	if v := q.Get("adminFolder"); v != "" {
@@ -90,26 +76,11 @@ func (s *Server) listCatalogs(q url.Values, c caller, now time.Time) *reply {
 		}
 		return jsonReply(http.StatusOK, page)
 	}
-	// The job's results are one page: all the catalogs, or limit (or
-	// WithResultPageSize) of them with the ContinuationToken of this list,
-	// which the caller passes back to the list (sync, or async for a new
-	// job), as Citrix's Terraform provider does.
-	pageSize := s.cfg.resultPage
-	if q.Has("limit") && (pageSize == 0 || limit < pageSize) {
-		pageSize = limit
-	}
-	if pageSize == 0 {
-		pageSize = -1
-	}
 	return s.startJob(c, now, jobSpec{
 		typ: "GetMachineCatalogs",
-		apply: func(j *job) {
-			items, last, more := s.catalogPage(folder, after, pageSize, fields)
-			j.items, j.isList = items, true
-			if more {
-				j.next = encodeToken("catalogs", last)
-			}
-		},
+		apply: s.listResults(q, limit, "catalogs", func(limit int) ([]json.RawMessage, int, bool) {
+			return s.catalogPage(folder, after, limit, fields)
+		}),
 	})
 }
 

@@ -170,8 +170,12 @@ func redactHeader(h http.Header) http.Header {
 	return out
 }
 
-// redactBody hides client_secret in token request bodies.
+// redactBody hides client_secret in token request bodies and the secret
+// headers of batch items.
 func redactBody(route string, body []byte) []byte {
+	if route == routeBatch && len(body) > 0 {
+		return redactBatchBody(body)
+	}
 	if route != routeToken || len(body) == 0 {
 		return body
 	}

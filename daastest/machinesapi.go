@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -35,22 +34,9 @@ func (s *Server) listOfMachines(c *call, cat *Catalog, jobType string) *reply {
 	if rp != nil {
 		return rp
 	}
-	limit := defaultLimit
-	if q.Has("limit") {
-		v := q.Get("limit")
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return badRequest("outOfRange", fmt.Sprintf("limit must be between 1 and %d", maxLimit), "name", "limit", "value", v)
-		}
-		limit = n
-	}
-	after := 0
-	if tok := q.Get("continuationToken"); tok != "" {
-		n, ok := decodeToken("machines", tok)
-		if !ok {
-			return badRequest("invalidString", "The continuation token is not valid", "name", "continuationToken", "value", tok)
-		}
-		after = n
+	limit, after, rp := pageQuery(q, "machines")
+	if rp != nil {
+		return rp
 	}
 	fields, rp := queryFields(q, reflect.TypeFor[machineModel]())
 	if rp != nil {
@@ -79,19 +65,8 @@ func (s *Server) listOfMachines(c *call, cat *Catalog, jobType string) *reply {
 		}
 		return jsonReply(http.StatusOK, out)
 	}
-	pageSize := s.cfg.resultPage
-	if q.Has("limit") && (pageSize == 0 || limit < pageSize) {
-		pageSize = limit
-	}
-	if pageSize == 0 {
-		pageSize = -1
-	}
 	spec := jobSpec{typ: jobType, apply: func(j *job) {
-		items, last, more := page(j.end, pageSize)
-		j.items, j.isList = items, true
-		if more {
-			j.next = encodeToken("machines", last)
-		}
+		s.listResults(q, limit, "machines", func(limit int) ([]json.RawMessage, int, bool) { return page(j.end, limit) })(j)
 	}}
 	if cat != nil {
 		spec.params = []NameValue{{Name: "NameOrId", Value: c.args[0]}}

@@ -79,6 +79,7 @@ type config struct {
 	resultPage   int
 	seeds        []seedCatalogs
 	machineSeeds []seedMachine
+	groupSeeds   []DeliveryGroup
 	seed         int64
 	logLimit     int
 	logger       *slog.Logger

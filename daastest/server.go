@@ -61,7 +61,9 @@ type Server struct {
 	folders  map[string]*refModel // lower-cased path -> folder
 	zones    map[string]*refModel // lower-cased name -> zone
 
-	machines       []*Machine          // ordered by UID
+	machines       []*Machine       // ordered by UID
+	groups         []*DeliveryGroup // ordered by UID
+	batch          batchState
 	provFailures   map[string][]string // FailProvisioning: catalog -> messages
 	nextMachineUID int
 
@@ -136,6 +138,7 @@ func NewServer(opts ...Option) *Server {
 	s.seedCatalogs()
 	s.zoneRef(primaryZone) // every site has its primary zone
 	s.seedMachines()
+	s.seedGroups()
 	for _, ur := range cfg.userRoutes {
 		s.handleLocked("WithRoute", ur.key, ur.handler)
 	}
