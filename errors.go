@@ -270,8 +270,8 @@ func (e *WaitError) Unwrap() []error {
 // later: a 429 or a 5xx, a token endpoint that answered one or could not be
 // reached, a transport failure (a dropped connection, an attempt that timed
 // out), an answer that could not be read. Everything else (bad input, a
-// 4xx, a refused location, a token
-// source's own error) cannot pass and ends a wait at once. Whether a wait
+// 4xx, a refused location, a token source's own error) cannot pass and ends
+// a wait at once. Whether a wait
 // ends because of its context is the caller's question (ctx.Err()), not
 // this one's.
 func transient(err error) bool {
