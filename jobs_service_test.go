@@ -105,7 +105,7 @@ func TestJobsServiceChecksStatuses(t *testing.T) {
 			}
 			reads.Store(0)
 			synctest.Test(t, func(t *testing.T) {
-				_, err = ResumeJob[struct{}](c, "j1").Wait(t.Context())
+				_, err = ResumeJob[struct{}](c, "j1").Wait(hourCtx(t))
 				isStatus(err)
 			})
 			assert.Equal(t, int32(1), reads.Load(), "the wait ends on the first answer")

@@ -68,21 +68,23 @@ func TestBatchDeliveryServesWaitersBelowThreshold(t *testing.T) {
 // Defect 3: errors that can never pass end a wait at once.
 func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 	t.Run("malformed ids", func(t *testing.T) {
-		s := newJobServer(t)
-		c := jobClient(t, s)
-		for _, id := range []string{"", " ", ".", "..", "a/b", `a\b`, "a\x00b", "a\nb"} {
-			j := ResumeJob[struct{}](c, id)
-			_, err := j.Wait(context.Background())
-			require.ErrorIs(t, err, ErrBadJobID, "%q", id)
-			_, err = j.Poll(t.Context())
-			require.ErrorIs(t, err, ErrBadJobID, "%q", id)
-			require.ErrorIs(t, j.Cancel(t.Context()), ErrBadJobID, "%q", id)
-			_, err = c.Jobs.Get(t.Context(), id)
-			require.ErrorIs(t, err, ErrBadJobID, "%q", id)
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		assert.Empty(t, s.requests, "nothing was sent")
+		synctest.Test(t, func(t *testing.T) {
+			s := newJobServer(t)
+			c := jobClient(t, s)
+			for _, id := range []string{"", " ", ".", "..", "a/b", `a\b`, "a\x00b", "a\nb"} {
+				j := ResumeJob[struct{}](c, id)
+				_, err := j.Wait(hourCtx(t))
+				require.ErrorIs(t, err, ErrBadJobID, "%q", id)
+				_, err = j.Poll(t.Context())
+				require.ErrorIs(t, err, ErrBadJobID, "%q", id)
+				require.ErrorIs(t, j.Cancel(t.Context()), ErrBadJobID, "%q", id)
+				_, err = c.Jobs.Get(t.Context(), id)
+				require.ErrorIs(t, err, ErrBadJobID, "%q", id)
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			assert.Empty(t, s.requests, "nothing was sent")
+		})
 	})
 	t.Run("several sites and no WithSiteID", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
@@ -96,7 +98,7 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 				WithHTTPClient(&http.Client{Transport: handlerTransport{h}}))
 			require.NoError(t, err)
 			start := time.Now()
-			_, err = ResumeJob[struct{}](c, "j1").Wait(context.Background())
+			_, err = ResumeJob[struct{}](c, "j1").Wait(hourCtx(t))
 			require.ErrorContains(t, err, "2 sites")
 			assert.Less(t, time.Since(start), 2*time.Second, "the first failed read ends the wait")
 			assert.Equal(t, 1, me)
@@ -112,7 +114,7 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 				WithHTTPClient(&http.Client{Transport: handlerTransport{s}}))
 			require.NoError(t, err)
 			start := time.Now()
-			_, err = newTestJob[struct{}](c, "j1").Wait(context.Background())
+			_, err = newTestJob[struct{}](c, "j1").Wait(hourCtx(t))
 			require.ErrorContains(t, err, "vault sealed")
 			assert.Less(t, time.Since(start), 2*time.Second)
 			assert.Equal(t, 1, calls)
@@ -124,13 +126,21 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 			s.add(&fakeJob{id: "j1", dur: time.Hour})
 			s.fail = func(*http.Request) int { return http.StatusBadRequest }
 			c := jobClient(t, s)
-			_, err := newTestJob[struct{}](c, "j1").Wait(context.Background())
+			_, err := newTestJob[struct{}](c, "j1").Wait(hourCtx(t))
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
 			assert.Equal(t, 1, s.count("GET Jobs/{id}"))
 		})
 	})
+}
+
+// hourCtx is a context that ends after an hour: a wait that does not end
+// at once ends with it, instead of hanging the test.
+func hourCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 type tokenFunc func(context.Context) (Token, error)
