@@ -302,3 +302,55 @@ func TestBatchCostsNoMoreThanSingle(t *testing.T) {
 		})
 	})
 }
+
+// fakeReader is a jobReader without HTTP: it counts reads and answers
+// every job InProgress.
+type fakeReader struct {
+	mu          sync.Mutex
+	gets, lists int
+}
+
+func (r *fakeReader) readJob(_ context.Context, id string) (*JobInfo, time.Duration, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gets++
+	return &JobInfo{ID: id, Status: JobInProgress}, 0, nil
+}
+
+func (r *fakeReader) readJobs(context.Context) ([]JobInfo, time.Duration, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lists++
+	return nil, 0, nil
+}
+
+// Defect 1, step by step: a waiter woken after a list read delivered its
+// job, when the waiter count has fallen to the threshold meanwhile, takes
+// what was delivered instead of reading its job by itself.
+func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
+	r := &fakeReader{}
+	p := newPollerWith(r, func(context.Context, string, ...any) {})
+	pol := DefaultPollPolicy()
+	pol.BatchThreshold = 2
+	w := p.register("J1")
+	others := []*waiter{p.register("j2"), p.register("j3")}
+	p.mu.Lock()
+	p.deliver([]JobInfo{{ID: "j1", Status: JobComplete}, {ID: "j2", Status: JobComplete}, {ID: "j3", Status: JobComplete}}, 0)
+	p.mu.Unlock()
+	for _, o := range others { // their jobs ended: they stop waiting
+		p.unregister(o)
+	}
+	jc := &jobCore{r: r, id: "J1"}
+	info, _, err := p.read(t.Context(), w, jc, pol)
+	require.NoError(t, err)
+	assert.Equal(t, JobComplete, info.Status)
+	assert.Equal(t, JobComplete, jc.snapshot().Status, "the delivery is cached")
+	assert.Zero(t, r.gets, "no single read")
+	assert.Zero(t, r.lists, "no list read")
+
+	// With nothing delivered and few waiters, the step reads the job.
+	info, _, err = p.read(t.Context(), w, jc, pol)
+	require.NoError(t, err)
+	assert.Equal(t, JobInProgress, info.Status)
+	assert.Equal(t, 1, r.gets)
+}
