@@ -271,9 +271,8 @@ func (e *WaitError) Unwrap() []error {
 // reached, a transport failure (a dropped connection, an attempt that timed
 // out), an answer that could not be read. Everything else (bad input, a
 // 4xx, a refused location, a token source's own error) cannot pass and ends
-// a wait at once. Whether a wait
-// ends because of its context is the caller's question (ctx.Err()), not
-// this one's.
+// a wait at once. Whether a wait ends because of its context is the
+// caller's question (ctx.Err()), not this one's.
 func transient(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
