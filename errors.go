@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -117,6 +120,32 @@ func (e *APIError) Param(name string) (string, bool) {
 	return "", false
 }
 
+// ErrBadLocation is returned when the service accepts an async call but its
+// Location header is missing, relative or malformed, so the job cannot be
+// followed. A Location on another origin gives [ErrUntrustedLocation]
+// instead.
+var ErrBadLocation = errors.New("daas: missing or malformed job location")
+
+// ErrBadJobID is returned, before anything is sent, for a job id that is
+// not one plain path segment: empty or blank, "." or "..", or holding a
+// slash, a backslash or a control character.
+var ErrBadJobID = errors.New("daas: malformed job id")
+
+// errListPaused is the error of a job list read skipped because the last
+// one showed that the service has no list to read.
+var errListPaused = errors.New("daas: job list reads paused after a failed one")
+
+// The job error codes (JobErrorCode) the library reasons about. Other codes
+// pass through unchanged in [JobError.Code] and [JobInfo.ErrorCode].
+const (
+	// JobErrorUnknown is the ErrorCode of a job without an error.
+	JobErrorUnknown = "Unknown"
+	// JobErrorDuplicateObject is the ErrorCode of a job that failed
+	// because the object it would create exists: its [JobError] matches
+	// [ErrConflict], as the synchronous call's 409 does.
+	JobErrorDuplicateObject = "DuplicateObject"
+)
+
 // JobError is the outcome of a job that ended Failed or Canceled (or
 // CompleteWithWarning, when waiting with [WarningsAsErrors]).
 type JobError struct {
@@ -127,14 +156,15 @@ type JobError struct {
 	Message    string      // the job's ErrorString
 	Parameters []NameValue // the job's ErrorParameters
 	Info       *JobInfo    // the job as last read
-	// SubJobs are the job's sub jobs that did not complete (each with its
-	// id, status, error code and message): the machines of a provisioning
-	// job that were not created, for example. The job's other sub jobs
-	// completed; they are on Info.
+	// SubJobs are the job's sub-jobs that ended Failed or Canceled (at any
+	// depth), each with its id, status, error code and message.
 	SubJobs []JobInfo
+	// subTotal is the number of sub-jobs the job had, for Error.
+	subTotal int
 }
 
-// Error returns a one-line description of the job's outcome.
+// Error returns a one-line description of the job's outcome, naming its
+// failed sub-jobs.
 func (e *JobError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "daas: job %s", oneLine(e.JobID))
@@ -142,43 +172,48 @@ func (e *JobError) Error() string {
 		fmt.Fprintf(&b, " (%s)", t)
 	}
 	fmt.Fprintf(&b, " ended %s", oneLine(string(e.Status)))
-	if c := oneLine(e.Code); c != "" && c != "Unknown" {
-		fmt.Fprintf(&b, ": %s", c)
-	}
-	if m := oneLine(e.Message); m != "" {
-		fmt.Fprintf(&b, ": %s", m)
-	}
+	writeCodeMessage(&b, e.Code, e.Message)
 	if len(e.SubJobs) > 0 {
-		total := len(e.SubJobs)
-		if e.Info != nil {
-			total = len(e.Info.SubJobs)
-		}
-		fmt.Fprintf(&b, " [%d of %d sub-jobs did not complete:", len(e.SubJobs), total)
+		total := max(e.subTotal, len(e.SubJobs))
+		fmt.Fprintf(&b, "; %d of %d sub-jobs failed:", len(e.SubJobs), total)
 		for i, sj := range e.SubJobs {
+			if i == maxSubJobsNamed {
+				fmt.Fprintf(&b, " and %d more", len(e.SubJobs)-i)
+				break
+			}
 			if i > 0 {
-				b.WriteString(";")
+				b.WriteByte(',')
 			}
 			fmt.Fprintf(&b, " %s %s", oneLine(sj.ID), oneLine(string(sj.Status)))
-			if c := oneLine(sj.ErrorCode); c != "" && c != "Unknown" {
-				fmt.Fprintf(&b, " %s", c)
-			}
-			if m := oneLine(sj.ErrorString); m != "" {
-				fmt.Fprintf(&b, ": %s", m)
-			}
+			writeCodeMessage(&b, sj.ErrorCode, sj.ErrorString)
 		}
-		b.WriteString("]")
 	}
 	return b.String()
 }
 
+// maxSubJobsNamed caps the failed sub-jobs JobError.Error names.
+const maxSubJobsNamed = 5
+
+func writeCodeMessage(b *strings.Builder, code, msg string) {
+	if c := oneLine(code); c != "" && c != JobErrorUnknown {
+		fmt.Fprintf(b, ": %s", c)
+	}
+	if m := oneLine(msg); m != "" {
+		fmt.Fprintf(b, ": %s", m)
+	}
+}
+
 // Is matches [ErrJobFailed] for a failed job (and a warning turned into an
-// error) and [ErrJobCanceled] for a canceled one.
+// error), [ErrJobCanceled] for a canceled one, and [ErrConflict] for a job
+// that failed with [JobErrorDuplicateObject].
 func (e *JobError) Is(target error) bool {
 	switch target {
 	case ErrJobFailed:
 		return e.Status != JobCanceled
 	case ErrJobCanceled:
 		return e.Status == JobCanceled
+	case ErrConflict:
+		return e.Status == JobFailed && strings.EqualFold(e.Code, JobErrorDuplicateObject)
 	}
 	return false
 }
@@ -191,6 +226,85 @@ func (e *JobError) Param(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// WaitError is the error of a [Job.Wait] that ended because its context
+// ended before the job did. It matches the context's error
+// ([context.Canceled] or [context.DeadlineExceeded]) with [errors.Is], and
+// says what the wait knew then: the job, its last status, and the error of
+// the last status read if that failed (an [*APIError] found with
+// [errors.As]), so that "the job is slow" and "the service is down" read
+// differently.
+type WaitError struct {
+	JobID      string
+	LastStatus JobStatus // the last status read; empty when none was
+	LastErr    error     // the last status read's error; nil when it succeeded
+	Err        error     // the context's error
+}
+
+// Error returns a one-line description.
+func (e *WaitError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "daas: waiting for job %s: %v", oneLine(e.JobID), e.Err)
+	if e.LastStatus != "" {
+		fmt.Fprintf(&b, "; last status %s", oneLine(string(e.LastStatus)))
+	} else {
+		b.WriteString("; no status read")
+	}
+	if e.LastErr != nil {
+		fmt.Fprintf(&b, "; last poll failed: %s", oneLine(e.LastErr.Error()))
+	}
+	return b.String()
+}
+
+// Unwrap returns the context's error and the last poll error.
+func (e *WaitError) Unwrap() []error {
+	if e.LastErr == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.LastErr}
+}
+
+// transient reports whether a failed status read may pass if tried again
+// later: a 429 or a 5xx, a token endpoint that answered one or could not be
+// reached, a transport failure (a dropped connection, an attempt that timed
+// out), an answer that could not be read. Everything else (bad input, a
+// 4xx, a refused location, a token source's own error) cannot pass and ends
+// a wait at once. Whether a wait ends because of its context is the
+// caller's question (ctx.Err()), not this one's.
+func transient(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode >= 500
+	}
+	var auth *AuthError
+	if errors.As(err, &auth) {
+		if auth.StatusCode == http.StatusTooManyRequests || auth.StatusCode >= 500 {
+			return true
+		}
+		return transportFailure(err)
+	}
+	if errors.Is(err, ErrUntrustedLocation) || errors.Is(err, ErrBadLocation) {
+		return false
+	}
+	return transportFailure(err) || unreadable(err)
+}
+
+// unreadable reports whether err is a 2xx answer that could not be read as
+// what it should be (a gateway's HTML page, null for a job): a glitch in
+// front of the service that the next read may not meet.
+func unreadable(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, errJobNull)
+}
+
+// transportFailure reports whether err comes from the network: a
+// [net.Error] (timeouts included) or a [*url.Error].
+func transportFailure(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.EOF)
 }
 
 // errorBody covers both error shapes the service sends: the Citrix Cloud

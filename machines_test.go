@@ -308,7 +308,7 @@ func TestWaitProvisionedPartialFailure(t *testing.T) {
 		assert.Equal(t, daas.JobFailed, je.SubJobs[0].Status)
 		assert.Equal(t, "ProvisioningFailed", je.SubJobs[0].ErrorCode)
 		assert.Contains(t, je.SubJobs[0].ErrorString, "no capacity in the zone")
-		assert.Contains(t, err.Error(), "1 of 2 sub-jobs did not complete")
+		assert.Contains(t, err.Error(), "1 of 2 sub-jobs failed")
 		assert.Contains(t, err.Error(), je.SubJobs[0].ID)
 		require.NotNil(t, cat, "the successful part is not hidden")
 		assert.Equal(t, 1, cat.TotalCount)
