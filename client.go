@@ -83,9 +83,6 @@ type Client struct {
 	poller *poller
 }
 
-// service is the shared backing struct of every service.
-type service struct{ client *Client }
-
 // String describes the client without any credential.
 func (c *Client) String() string {
 	if c == nil {

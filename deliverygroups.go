@@ -287,18 +287,10 @@ func escapeName(what, name string) (string, error) {
 	return seg, nil
 }
 
-// send does a synchronous call and checks that the answer is a plain
-// success.
+// send does a synchronous call that must answer a plain success.
 func (s *DeliveryGroupsService) send(ctx context.Context, r *request, v any) error {
-	resp, err := s.client.do(ctx, r, v)
-	if err != nil {
-		return err
-	}
-	switch resp.StatusCode {
-	case http.StatusOK, http.StatusCreated, http.StatusNoContent:
-		return nil
-	}
-	return fmt.Errorf("daas: %s %s: unexpected status %d", r.method, r.redacted(), resp.StatusCode)
+	_, err := (*service)(s).send(ctx, r, v)
+	return err
 }
 
 // onlyOptions refuses list options other than the allowed ones.

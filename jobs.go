@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -410,35 +409,9 @@ type jobReader interface {
 	readJobs(ctx context.Context) ([]JobInfo, time.Duration, error)
 }
 
-// send does one call of the service and checks that the answer has one of
-// the statuses the operation documents; any other (a 303, an unexpected
-// 2xx) is an [*APIError], never a silent success.
+// send does a call that must answer one of want.
 func (s *JobsService) send(ctx context.Context, r *request, v any, want ...int) (*http.Response, error) {
-	resp, err := s.client.do(ctx, r, v)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkStatus(r, resp, want...); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
-// checkStatus returns an [*APIError] when resp's status is not one of want.
-func checkStatus(r *request, resp *http.Response, want ...int) error {
-	if slices.Contains(want, resp.StatusCode) {
-		return nil
-	}
-	e := &APIError{
-		StatusCode: resp.StatusCode,
-		Method:     r.method,
-		URL:        r.redacted(),
-		Detail:     "unexpected status for this operation",
-	}
-	if resp.Request != nil {
-		e.TransactionID = resp.Request.Header.Get("Citrix-TransactionId")
-	}
-	return e
+	return (*service)(s).send(ctx, r, v, want...)
 }
 
 // Get reads one job (GET /Jobs/{id}).

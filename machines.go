@@ -406,10 +406,9 @@ func machineListQuery(method string, opts []ListOption) (*listConfig, error) {
 	return cfg, nil
 }
 
-// send does a synchronous call and checks that the answer is a plain
-// success.
+// send does a synchronous call that must answer a plain success.
 func (s *MachinesService) send(ctx context.Context, r *request, v any) (*http.Response, error) {
-	return (*MachineCatalogsService)(s).send(ctx, r, v)
+	return (*service)(s).send(ctx, r, v)
 }
 
 // listMachines reads one page of machines from path.
