@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strings"
 )
@@ -323,11 +322,11 @@ type CreateMachineCatalogRequest struct {
 func (r *CreateMachineCatalogRequest) validate() error {
 	switch {
 	case strings.TrimSpace(r.Name) == "":
-		return errors.New("daas: CreateMachineCatalogRequest: Name is required")
+		return inputErr("CreateMachineCatalogRequest", "Name is required")
 	case r.ProvisioningType == "":
-		return errors.New("daas: CreateMachineCatalogRequest: ProvisioningType is required")
+		return inputErr("CreateMachineCatalogRequest", "ProvisioningType is required")
 	case r.SessionSupport == "":
-		return errors.New("daas: CreateMachineCatalogRequest: SessionSupport is required")
+		return inputErr("CreateMachineCatalogRequest", "SessionSupport is required")
 	}
 	return nil
 }
@@ -387,10 +386,10 @@ func (r *UpdateMachineCatalogRequest) validate() error {
 		return fmt.Errorf("daas: UpdateMachineCatalogRequest: %w", err)
 	}
 	if string(b) == "{}" {
-		return errors.New("daas: UpdateMachineCatalogRequest: no field is set; nothing to update")
+		return inputErr("UpdateMachineCatalogRequest", "no field is set; nothing to update")
 	}
 	if r.Name != nil && strings.TrimSpace(*r.Name) == "" {
-		return errors.New("daas: UpdateMachineCatalogRequest: Name is set but empty")
+		return inputErr("UpdateMachineCatalogRequest", "Name is set but empty")
 	}
 	return nil
 }
@@ -398,12 +397,9 @@ func (r *UpdateMachineCatalogRequest) validate() error {
 // catalogPath returns the API path of one catalog: nameOrID escaped as a
 // single segment, so that "|" and "/" in foldered names stay inside it.
 func catalogPath(nameOrID string) (string, error) {
-	if err := checkID("machine catalog name or id", nameOrID); err != nil {
+	seg, err := pathSegment("machine catalog name or id", nameOrID)
+	if err != nil {
 		return "", err
-	}
-	seg := url.PathEscape(nameOrID)
-	if seg == "." || seg == ".." {
-		seg = strings.ReplaceAll(seg, ".", "%2E")
 	}
 	return "MachineCatalogs/" + seg, nil
 }
@@ -584,7 +580,7 @@ func (s *MachineCatalogsService) GetAsync(ctx context.Context, nameOrID string, 
 	}
 	for _, name := range cfg.used {
 		if name != "Fields" {
-			return nil, fmt.Errorf("daas: MachineCatalogs.GetAsync: option %s does not apply to one catalog", name)
+			return nil, inputErr("MachineCatalogs.GetAsync", "option %s does not apply to one catalog", name)
 		}
 	}
 	r, err := s.client.newRequest(http.MethodGet, path, cfg.query(), nil)

@@ -267,7 +267,7 @@ func ResumeJob[T any](c *Client, id string) *Job[T] {
 // checkJobID refuses an id that is not one plain path segment.
 func checkJobID(id string) error {
 	if strings.TrimSpace(id) == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
-		return fmt.Errorf("%w: %q", ErrBadJobID, truncate(id, 200))
+		return &InputError{Op: "job id", Reason: fmt.Sprintf("malformed: %q", truncate(id, 200)), kind: ErrBadJobID}
 	}
 	return nil
 }
@@ -295,15 +295,15 @@ func StartJob[T any](ctx context.Context, c *Client, method, path string, body a
 	switch method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 	default:
-		return nil, fmt.Errorf("daas: StartJob: unsupported method %q", method)
+		return nil, inputErr("StartJob", "unsupported method %q", method)
 	}
 	if path == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("daas: StartJob: path %q must be relative to the API root", truncate(path, 200))
+		return nil, inputErr("StartJob", "path %q must be relative to the API root", truncate(path, 200))
 	}
 	ref, rawQuery, _ := strings.Cut(path, "?")
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("daas: StartJob: malformed query: %w", err)
+		return nil, inputErr("StartJob", "malformed query: %v", err)
 	}
 	r, err := c.newRequest(method, ref, q, body)
 	if err != nil {
@@ -562,17 +562,4 @@ func (s *JobsService) Results(ctx context.Context, id string) (json.RawMessage, 
 	}
 	jc := &jobCore{c: s.client, r: s, id: id, kind: resultRaw}
 	return jc.readResult(ctx)
-}
-
-// checkID refuses an empty id or one with control characters.
-func checkID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("daas: empty %s", what)
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("daas: %s %q has a control character", what, id)
-		}
-	}
-	return nil
 }

@@ -1,8 +1,6 @@
 package daas
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -26,9 +24,9 @@ type listConfig struct {
 	err    error
 }
 
-func (c *listConfig) fail(format string, args ...any) {
+func (c *listConfig) fail(op, format string, args ...any) {
 	if c.err == nil {
-		c.err = fmt.Errorf("daas: "+format, args...)
+		c.err = inputErr(op, format, args...)
 	}
 }
 
@@ -41,7 +39,7 @@ func PageSize(n int) ListOption {
 	return func(c *listConfig) {
 		c.used = append(c.used, "PageSize")
 		if n < 1 || n > maxPageSize {
-			c.fail("PageSize(%d): want 1 to %d", n, maxPageSize)
+			c.fail("PageSize("+strconv.Itoa(n)+")", "want 1 to %d", maxPageSize)
 			return
 		}
 		c.limit = n
@@ -54,7 +52,7 @@ func InFolder(path string) ListOption {
 	return func(c *listConfig) {
 		c.used = append(c.used, "InFolder")
 		if strings.TrimSpace(path) == "" {
-			c.fail("InFolder: empty folder")
+			c.fail("InFolder", "empty folder")
 			return
 		}
 		c.folder = path
@@ -68,12 +66,12 @@ func Fields(names ...string) ListOption {
 	return func(c *listConfig) {
 		c.used = append(c.used, "Fields")
 		if len(names) == 0 {
-			c.fail("Fields: no field names")
+			c.fail("Fields", "no field names")
 			return
 		}
 		for _, n := range names {
 			if strings.TrimSpace(n) == "" || strings.Contains(n, ",") {
-				c.fail("Fields: malformed field name %q", n)
+				c.fail("Fields", "malformed field name %q", n)
 				return
 			}
 		}
@@ -142,7 +140,7 @@ func MachineAccounts(action AccountAction) DeleteOption {
 	return func(c *deleteConfig) {
 		if strings.TrimSpace(string(action)) == "" {
 			if c.err == nil {
-				c.err = errors.New("daas: MachineAccounts: empty account action")
+				c.err = inputErr("MachineAccounts", "empty account action")
 			}
 			return
 		}
