@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/daaskit/daas/internal/flight"
 )
 
 // A TokenSource supplies bearer tokens for the Authorization header. The
@@ -50,49 +52,6 @@ func (t Token) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("value", "REDACTED"), slog.Time("expiry", t.Expiry))
 }
 
-// AuthError is a failure of the token endpoint, such as invalid_client for a
-// wrong client id or secret. It matches [ErrUnauthorized] with [errors.Is]
-// when the endpoint rejected the credentials.
-type AuthError struct {
-	StatusCode    int    // HTTP status of the token endpoint's answer
-	Code          string // OAuth error code, such as invalid_client
-	Description   string // OAuth error_description
-	TransactionID string // X-Cws-TransactionId of the answer, if any
-}
-
-// Error returns a one-line description; it never contains the secret.
-func (e *AuthError) Error() string {
-	var b strings.Builder
-	b.WriteString("daas: token request failed")
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, ": %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	}
-	if c := oneLine(e.Code); c != "" {
-		b.WriteString(": ")
-		b.WriteString(c)
-	}
-	if d := oneLine(e.Description); d != "" {
-		b.WriteString(": ")
-		b.WriteString(d)
-	}
-	if e.TransactionID != "" {
-		fmt.Fprintf(&b, " (transaction %s)", e.TransactionID)
-	}
-	return b.String()
-}
-
-// Is matches [ErrUnauthorized] when the credentials were rejected.
-func (e *AuthError) Is(target error) bool {
-	if target != ErrUnauthorized {
-		return false
-	}
-	switch e.Code {
-	case "invalid_client", "unauthorized_client", "invalid_grant":
-		return true
-	}
-	return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
-}
-
 // staticToken is the source behind WithBearerToken.
 type staticToken struct{ tok Token }
 
@@ -109,21 +68,29 @@ func (secret) GoString() string { return "REDACTED" }
 // maxTokenBody caps the token endpoint's answer.
 const maxTokenBody = 64 << 10
 
+// refreshPause is how long a failed refresh ahead of expiry holds back the
+// next one, while the cached token still serves.
+const refreshPause = 10 * time.Second
+
 // credentialsSource fetches tokens with the OAuth2 client-credentials grant
-// from the Citrix Cloud token endpoint, caches them, refreshes them ahead of
-// expiry with one request in flight however many goroutines ask, and drops a
-// token the API refused.
+// from the Citrix Cloud token endpoint and caches them. While the cached
+// token is valid, callers get it at once: close to its expiry, one refresh
+// runs in the background, holding nobody. Without a valid token, callers
+// share one fetch. A token the API refused is dropped.
 type credentialsSource struct {
 	clientID string
 	secret   secret
 	tokenURL string
-	send     func(ctx context.Context, req *http.Request) (*http.Response, error)
+	send     func(ctx context.Context, form []byte) (*http.Response, error)
 	now      func() time.Time
 
-	mu     sync.Mutex
-	cur    Token
-	ahead  time.Duration // refresh when less than this is left
-	flight flight[Token]
+	mu         sync.Mutex
+	cur        Token
+	ahead      time.Duration // refresh when less than this is left
+	refreshing bool          // a refresh ahead of expiry runs
+	retryAt    time.Time     // no refresh ahead of expiry before: the last failed
+	bg         sync.WaitGroup
+	flight     flight.Group[Token]
 }
 
 func (s *credentialsSource) String() string {
@@ -132,38 +99,49 @@ func (s *credentialsSource) String() string {
 
 func (s *credentialsSource) GoString() string { return s.String() }
 
-// Token returns the cached token, or fetches a new one when none is cached or
-// the cached one is close to expiry. When a refresh ahead of expiry fails, the
-// still-valid cached token is returned.
+// Token returns the cached token while it is valid, starting a refresh in
+// the background when it is close to expiry; without a valid token it
+// fetches one (one fetch for every concurrent caller).
 func (s *credentialsSource) Token(ctx context.Context) (Token, error) {
 	s.mu.Lock()
-	cur, ahead := s.cur, s.ahead
-	s.mu.Unlock()
-	if cur.Value != "" && s.now().Before(cur.Expiry.Add(-ahead)) {
-		return cur, nil
-	}
-	tok, err := s.flight.do(ctx, func(ctx context.Context) (Token, error) {
-		now := s.now()
-		tok, err := s.fetch(ctx)
-		if err == nil {
-			s.mu.Lock()
-			s.cur, s.ahead = tok, min(time.Minute, tok.Expiry.Sub(now)/10)
-			s.mu.Unlock()
+	cur, now := s.cur, s.now()
+	if cur.Value != "" && now.Before(cur.Expiry) {
+		if !now.Before(cur.Expiry.Add(-s.ahead)) && !s.refreshing && !now.Before(s.retryAt) {
+			s.refreshing = true
+			s.bg.Add(1)
+			// Detached from the caller, which does not wait for it; the
+			// fetch is bounded by the retry policy's attempt timeout.
+			go s.refreshAhead(context.WithoutCancel(ctx))
 		}
-		return tok, err
-	})
-	if err == nil {
-		return tok, nil
-	}
-	// The fetch failed: a token still valid (a refresh ahead of expiry
-	// failed) serves until it expires.
-	s.mu.Lock()
-	cur = s.cur
-	s.mu.Unlock()
-	if cur.Value != "" && s.now().Before(cur.Expiry) {
+		s.mu.Unlock()
 		return cur, nil
 	}
-	return Token{}, err
+	s.mu.Unlock()
+	return s.flight.Do(ctx, s.fetchAndStore)
+}
+
+// refreshAhead replaces the token that is close to expiry.
+func (s *credentialsSource) refreshAhead(ctx context.Context) {
+	defer s.bg.Done()
+	_, err := s.flight.Do(ctx, s.fetchAndStore)
+	s.mu.Lock()
+	s.refreshing = false
+	if err != nil {
+		s.retryAt = s.now().Add(refreshPause)
+	}
+	s.mu.Unlock()
+}
+
+// fetchAndStore fetches a token and caches it.
+func (s *credentialsSource) fetchAndStore(ctx context.Context) (Token, error) {
+	now := s.now()
+	tok, err := s.fetch(ctx)
+	if err == nil {
+		s.mu.Lock()
+		s.cur, s.ahead = tok, min(time.Minute, tok.Expiry.Sub(now)/10)
+		s.mu.Unlock()
+	}
+	return tok, err
 }
 
 // invalidate drops the cached token if it is still the one the API refused,
@@ -192,15 +170,8 @@ func (s *credentialsSource) fetch(ctx context.Context) (Token, error) {
 		"client_id":     {s.clientID},
 		"client_secret": {string(s.secret)},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.tokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return Token{}, fmt.Errorf("daas: token request: %w", redactURLError(err))
-	}
-	// The endpoint refuses a charset parameter on the form content type.
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
 	sent := s.now()
-	resp, err := s.send(ctx, req)
+	resp, err := s.send(ctx, []byte(form.Encode()))
 	if err != nil {
 		return Token{}, err
 	}
@@ -267,6 +238,69 @@ func parseExpiresIn(raw json.RawMessage) (int64, bool) {
 	return secs, true
 }
 
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+// transport is the stack under the client's one retry client: for every
+// attempt it sets the Authorization header (a retry after a long wait
+// carries a token valid then) and bounds the attempt by the retry policy's
+// AttemptTimeout, body included. It does not pass CloseIdleConnections on:
+// go-retryablehttp calls it after every failed call, which would empty the
+// connection pool of every other call (and of the caller's own transport).
+type transport struct {
+	base    http.RoundTripper
+	ts      TokenSource
+	timeout time.Duration
+}
+
+// RoundTrip sends one attempt.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	parent := req.Context()
+	st := attemptsOf(parent)
+	out := *req // a RoundTripper must not change the request it is given
+	if st.authorize {
+		tok, err := t.ts.Token(parent)
+		if err != nil {
+			if req.Body != nil {
+				_ = req.Body.Close()
+			}
+			st.tokenErr = err
+			return nil, err
+		}
+		st.used = tok.Value
+		out.Header = req.Header.Clone()
+		out.Header.Set("Authorization", "CWSAuth bearer="+tok.Value)
+	}
+	ctx, cancel := context.WithTimeout(parent, t.timeout)
+	resp, err := t.base.RoundTrip(out.WithContext(ctx))
+	if err != nil {
+		timedOut := ctx.Err() != nil && parent.Err() == nil
+		cancel()
+		if timedOut {
+			return nil, &timeoutError{limit: t.timeout}
+		}
+		return nil, err
+	}
+	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, parent: parent, cancel: cancel, limit: t.timeout}
+	return resp, nil
+}
+
+// timedBody is an answer's body under the attempt timeout: reading it after
+// the timeout fails with a timeout error; closing it ends the timer.
+type timedBody struct {
+	rc          io.ReadCloser
+	ctx, parent context.Context
+	cancel      context.CancelFunc
+	limit       time.Duration
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF && b.ctx.Err() != nil && b.parent.Err() == nil {
+		err = &timeoutError{limit: b.limit}
+	}
+	return n, err
+}
+
+func (b *timedBody) Close() error {
+	err := b.rc.Close()
+	b.cancel()
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -284,6 +285,7 @@ func TestTokenRefreshAheadOfExpiry(t *testing.T) {
 	}}
 	c := f.start(t)
 	clk := withClock(t, c)
+	cs := c.ts.(*credentialsSource)
 	ctx := t.Context()
 	get := func() (string, error) {
 		tok, err := c.ts.Token(ctx)
@@ -300,7 +302,14 @@ func TestTokenRefreshAheadOfExpiry(t *testing.T) {
 	assert.Equal(t, "tok-1", v)
 	assert.Equal(t, int32(1), f.tokenFetches.Load())
 
-	clk.advance(2 * time.Second) // less than a minute left: refreshed ahead
+	// Less than a minute left: the still-valid token serves at once, and
+	// one refresh runs in the background.
+	clk.advance(2 * time.Second)
+	v, err = get()
+	require.NoError(t, err)
+	assert.Equal(t, "tok-1", v)
+	cs.bg.Wait()
+	assert.Equal(t, int32(2), f.tokenFetches.Load())
 	v, err = get()
 	require.NoError(t, err)
 	assert.Equal(t, "tok-2", v)
@@ -312,6 +321,12 @@ func TestTokenRefreshAheadOfExpiry(t *testing.T) {
 	v, err = get()
 	require.NoError(t, err)
 	assert.Equal(t, "tok-2", v)
+	cs.bg.Wait()
+	assert.Equal(t, int32(3), f.tokenFetches.Load())
+	v, err = get() // ...and holds back the next refresh for a while
+	require.NoError(t, err)
+	assert.Equal(t, "tok-2", v)
+	cs.bg.Wait()
 	assert.Equal(t, int32(3), f.tokenFetches.Load())
 
 	// ...but not once it has expired.
@@ -621,4 +636,114 @@ func TestAuthErrorIs(t *testing.T) {
 	}
 	e := &AuthError{StatusCode: 400, Code: "invalid_client", Description: "Invalid\nclient", TransactionID: "tx9"}
 	assert.Equal(t, "daas: token request failed: 400 Bad Request: invalid_client: Invalid client (transaction tx9)", e.Error())
+}
+
+// TestRefreshAheadHoldsNobody (defect 2): with a hung token endpoint and 30 s
+// of validity left, a call with a 20 s deadline succeeds with the cached
+// token; one refresh runs in the background, however many calls come.
+func TestRefreshAheadHoldsNobody(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var hang atomic.Bool
+		f := &fakeCloud{}
+		f.token = func(w http.ResponseWriter, n int32) {
+			writeJSON(w, 200, tokenJSON(fmt.Sprintf("tok-%d", n), "3600"))
+		}
+		srv := memTransport(f.ServeHTTP)
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Path == tokenPath && hang.Load() {
+				f.tokenFetches.Add(1)
+				<-r.Context().Done()
+				return nil, r.Context().Err()
+			}
+			return srv.RoundTrip(r)
+		})
+		pol := RetryPolicy{MaxRetries: 1, MinDelay: time.Second, MaxDelay: time.Second, AttemptTimeout: 40 * time.Second}
+		c := f.client(t, "http://127.0.0.1", WithHTTPClient(&http.Client{Transport: rt}), WithRetryPolicy(pol))
+		_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
+		require.NoError(t, err)
+		hang.Store(true)
+		time.Sleep(time.Hour - 30*time.Second) // 30 s of validity left
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+				defer cancel()
+				start := time.Now()
+				_, err := call(ctx, c, http.MethodGet, "Jobs", nil, nil, nil)
+				assert.NoError(t, err)
+				assert.Zero(t, time.Since(start), "not held by the refresh")
+			})
+		}
+		wg.Wait()
+		synctest.Wait() // the background refresh has reached the hung endpoint
+		assert.Equal(t, int32(2), f.tokenFetches.Load(), "one background refresh")
+		c.ts.(*credentialsSource).bg.Wait()
+		for _, a := range f.auths() {
+			assert.Equal(t, "CWSAuth bearer=tok-1", a)
+		}
+	})
+}
+
+// TestSecretRedactedInEveryForm (defect 6): a token endpoint that echoes the
+// form body shows the secret URL-encoded; one that echoes it as JSON shows
+// it escaped. No form reaches the error.
+func TestSecretRedactedInEveryForm(t *testing.T) {
+	t.Parallel()
+	const secret = `Abc+def/ghi=jkl&mno<p>"q`
+	lowerHex := regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.QueryEscape(secret), strings.ToLower)
+	forms := []string{secret, url.QueryEscape(secret), lowerHex, url.PathEscape(secret)}
+	for _, html := range []bool{false, true} {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		require.NoError(t, enc.Encode(secret))
+		s := strings.Trim(strings.TrimSpace(b.String()), `"`)
+		forms = append(forms, s, strings.ReplaceAll(s, "/", `\/`))
+	}
+	for i, form := range forms {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			f := &fakeCloud{token: func(w http.ResponseWriter, _ int32) {
+				body, _ := json.Marshal(map[string]string{"error": "invalid_request", "error_description": "bad form: " + form})
+				writeJSON(w, 400, string(body))
+			}}
+			srv := newServer(t, f.ServeHTTP)
+			c := newTestClient(t, WithBaseURL(srv.URL+"/cvad/manage"), WithTokenURL(srv.URL+tokenPath),
+				WithClientCredentials(testClientID, secret), WithSiteID(testSite), WithRetryPolicy(fastRetry(1)))
+			_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
+			var ae *AuthError
+			require.ErrorAs(t, err, &ae)
+			all := fmt.Sprintf("%v %+v %#v %+v", err, err, err, *ae)
+			assert.Contains(t, all, "REDACTED")
+			for _, f := range forms {
+				assert.NotContains(t, all, f)
+			}
+		})
+	}
+}
+
+// TestTokenRedactedInEveryForm (defect 6): a gateway that echoes the
+// request's Authorization, escaped, into its error body.
+func TestTokenRedactedInEveryForm(t *testing.T) {
+	t.Parallel()
+	const tok = "tok/abc+def=ghi<x>"
+	for _, echo := range []func(string) string{
+		func(s string) string { return s },
+		url.QueryEscape,
+		func(s string) string { b, _ := json.Marshal(s); return strings.Trim(string(b), `"`) },
+	} {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			body, _ := json.Marshal(map[string]string{"detail": "refused " + echo(r.Header.Get("Authorization"))})
+			writeJSON(w, 403, string(body))
+		}
+		c := newTestClient(t, WithBaseURL(memBase), WithBearerToken(tok), WithSiteID(testSite),
+			WithHTTPClient(&http.Client{Transport: memTransport(h)}))
+		_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
+		var ae *APIError
+		require.ErrorAs(t, err, &ae)
+		all := fmt.Sprintf("%v %+v %s", err, *ae, ae.Body)
+		assert.Contains(t, all, "REDACTED")
+		assert.NotContains(t, all, echo(tok))
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -646,8 +647,9 @@ func TestCatalogsCreateAsyncFailedJob(t *testing.T) {
 
 func TestCatalogsListAsync(t *testing.T) {
 	t.Parallel()
-	// The fake pages an async list's results itself: its tokens are for
-	// GET /Jobs/{id}/Results, and the list call refuses them once.
+	// The job's results are the first page; its ContinuationToken is the
+	// list's, so the later pages come from the sync list, one request each,
+	// at the list's page size (250 unless PageSize says otherwise).
 	for _, tc := range []struct {
 		name           string
 		opts           []daastest.Option
@@ -655,8 +657,8 @@ func TestCatalogsListAsync(t *testing.T) {
 		lists, results int
 	}{
 		{name: "one body", lists: 1, results: 1},
-		{name: "result pages", opts: []daastest.Option{daastest.WithResultPageSize(400)}, lists: 2, results: 3},
-		{name: "page size", listOpts: []daas.ListOption{daas.PageSize(300)}, lists: 2, results: 4},
+		{name: "result pages", opts: []daastest.Option{daastest.WithResultPageSize(400)}, lists: 4, results: 1},
+		{name: "page size", listOpts: []daas.ListOption{daas.PageSize(300)}, lists: 4, results: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -678,22 +680,49 @@ func TestCatalogsListAsync(t *testing.T) {
 	}
 }
 
-// When the list call accepts the result's continuation token, the pages
-// after the first come from it, synchronously, with the same filters.
-func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
-	t.Parallel()
+// asyncListClient is a client of a scripted service whose async catalog
+// list starts job j1, complete at once, whose Results are results; every
+// sync list call is recorded (its query) and answered by list.
+func asyncListClient(t *testing.T, results string, list func(w http.ResponseWriter, q url.Values)) (*daas.Client, func() (lists, resultReads []url.Values)) {
+	t.Helper()
 	var mu sync.Mutex
-	var lists []url.Values
+	var lists, reads []url.Values
 	client := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
 		switch p := r.URL.Path; {
-		case p == "/cvad/manage/MachineCatalogs" && r.URL.Query().Get("async") == "true":
+		case p == "/cvad/manage/MachineCatalogs" && q.Get("async") == "true":
 			w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/j1")
 			w.WriteHeader(http.StatusAccepted)
 		case p == "/cvad/manage/MachineCatalogs":
 			mu.Lock()
-			lists = append(lists, r.URL.Query())
+			lists = append(lists, q)
 			mu.Unlock()
-			switch r.URL.Query().Get("continuationToken") {
+			list(w, q)
+		case p == "/cvad/manage/Jobs/j1":
+			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
+		case p == "/cvad/manage/Jobs/j1/Results":
+			mu.Lock()
+			reads = append(reads, q)
+			mu.Unlock()
+			fmt.Fprint(w, results)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	return client, func() ([]url.Values, []url.Values) {
+		mu.Lock()
+		defer mu.Unlock()
+		return lists, reads
+	}
+}
+
+// When the list call accepts the result's continuation token, the pages
+// after the first come from it, synchronously, with the same filters.
+func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
+	t.Parallel()
+	client, seen := asyncListClient(t, `{"Items":[{"Id":"a","Name":"A"},{"Id":"b","Name":"B"}],"ContinuationToken":"t1"}`,
+		func(w http.ResponseWriter, q url.Values) {
+			switch q.Get("continuationToken") {
 			case "t1":
 				fmt.Fprint(w, `{"Items":[{"Id":"c","Name":"C"},{"Id":"d","Name":"D"}],"ContinuationToken":"t2"}`)
 			case "t2":
@@ -701,14 +730,7 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 			default:
 				w.WriteHeader(http.StatusBadRequest)
 			}
-		case p == "/cvad/manage/Jobs/j1":
-			fmt.Fprint(w, `{"Id":"j1","Type":"GetMachineCatalogs","Status":"Complete"}`)
-		case p == "/cvad/manage/Jobs/j1/Results":
-			fmt.Fprint(w, `{"Items":[{"Id":"a","Name":"A"},{"Id":"b","Name":"B"}],"ContinuationToken":"t1"}`)
-		default:
-			http.NotFound(w, r)
-		}
-	})
+		})
 	job, err := client.MachineCatalogs.ListAsync(t.Context(), daas.PageSize(2), daas.InFolder("Pools"), daas.Fields("Id", "Name"))
 	require.NoError(t, err)
 	cats, err := job.Wait(t.Context(), fastPoll)
@@ -718,14 +740,36 @@ func TestCatalogsListAsyncPagesThroughTheList(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, ids)
-	mu.Lock()
-	defer mu.Unlock()
+	lists, reads := seen()
+	assert.Len(t, reads, 1, "Results read once")
 	require.Len(t, lists, 2)
 	for i, tok := range []string{"t1", "t2"} {
 		assert.Equal(t, url.Values{
 			"limit": {"2"}, "adminFolder": {"Pools"}, "fields": {"Id,Name"}, "continuationToken": {tok},
 		}, lists[i], "page %d: the same filters, not async", i+2)
 	}
+}
+
+// A list that refuses the result's continuation token fails the wait: the
+// token is never sent to GET /Jobs/{id}/Results, which has no such
+// parameter in the spec.
+func TestCatalogsListAsyncRefusedTokenFails(t *testing.T) {
+	t.Parallel()
+	client, seen := asyncListClient(t, `{"Items":[{"Id":"a","Name":"A"}],"ContinuationToken":"t1"}`,
+		func(w http.ResponseWriter, _ url.Values) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"type":"https://errors-api.cloud.com/common/invalidString","detail":"bad token"}`)
+		})
+	job, err := client.MachineCatalogs.ListAsync(t.Context())
+	require.NoError(t, err)
+	_, err = job.Wait(t.Context(), fastPoll)
+	var ae *daas.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
+	lists, reads := seen()
+	assert.Len(t, lists, 1)
+	assert.Equal(t, []url.Values{{}}, reads, "Results read once, without a continuation token")
 }
 
 func TestCatalogsGetAsync(t *testing.T) {
@@ -831,9 +875,25 @@ func TestCatalogsSyncCallsRefuseAsyncAnswers(t *testing.T) {
 		w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/1")
 		w.WriteHeader(http.StatusAccepted)
 	})
+	// The same condition is the same error on every service: an
+	// *APIError with the status the call did not expect.
+	wants202 := func(name string, err error) {
+		t.Helper()
+		var ae *daas.APIError
+		if assert.ErrorAs(t, err, &ae, name) {
+			assert.Equal(t, http.StatusAccepted, ae.StatusCode, name)
+			assert.Contains(t, ae.Detail, "unexpected status", name)
+		}
+	}
 	_, err := client.MachineCatalogs.Get(t.Context(), "x")
-	assert.ErrorContains(t, err, "unexpected status 202")
-	assert.ErrorContains(t, client.MachineCatalogs.Delete(t.Context(), "x"), "unexpected status 202")
+	wants202("catalog get", err)
+	wants202("catalog delete", client.MachineCatalogs.Delete(t.Context(), "x"))
+	_, err = client.Machines.Get(t.Context(), "x")
+	wants202("machine get", err)
+	_, err = client.DeliveryGroups.Get(t.Context(), "x")
+	wants202("delivery group get", err)
+	_, err = client.Jobs.Get(t.Context(), "x")
+	wants202("job get", err)
 }
 
 func TestCatalogsContextCanceled(t *testing.T) {
@@ -872,4 +932,84 @@ func TestCatalogsListPageDecodesLeniently(t *testing.T) {
 
 	_, err = serve(`{"Items":[{"Name":"a"},"not a catalog"]}`).MachineCatalogs.List(t.Context())
 	assert.Error(t, err, "an item that is not an object fails the page")
+}
+
+// tokenFunc is a daas.TokenSource from a function.
+type tokenFunc func(context.Context) (daas.Token, error)
+
+func (f tokenFunc) Token(ctx context.Context) (daas.Token, error) { return f(ctx) }
+
+// rawCatalogClient is a client of a loopback server answering with h.
+func rawCatalogClient(t *testing.T, h http.HandlerFunc, opts ...daas.Option) *daas.Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := daas.NewClient("cust1", append([]daas.Option{daas.WithBaseURL(srv.URL + "/cvad/manage"), daas.WithSiteID("site-1")}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// TestListNeverSwallowsErrors (defect 3): an error that wraps a
+// *json.UnmarshalTypeError from anywhere but the page's own fields (here
+// the caller's TokenSource, before any request) fails List and All; it gave
+// an empty page and a nil error.
+func TestListNeverSwallowsErrors(t *testing.T) {
+	t.Parallel()
+	var expires struct {
+		ExpiresIn int `json:"expires_in"`
+	}
+	tokenErr := json.Unmarshal([]byte(`{"expires_in":"3600"}`), &expires)
+	require.Error(t, tokenErr)
+	ts := tokenFunc(func(context.Context) (daas.Token, error) {
+		return daas.Token{}, fmt.Errorf("my token source: %w", tokenErr)
+	})
+	var requests atomic.Int32
+	c := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_, _ = w.Write([]byte(`{"Items":[]}`))
+	}, daas.WithTokenSource(ts))
+	page, err := c.MachineCatalogs.List(t.Context())
+	var typeErr *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &typeErr)
+	assert.Nil(t, page)
+	n := 0
+	for _, err := range c.MachineCatalogs.All(t.Context()) {
+		assert.ErrorAs(t, err, &typeErr)
+		n++
+	}
+	assert.Equal(t, 1, n)
+	assert.Zero(t, requests.Load())
+}
+
+// TestListContinuationTokenOfWrongType (defect 3): a ContinuationToken that
+// is not a string fails the page; it silently ended All after page 1. A
+// catalog field of the wrong type is still tolerated.
+func TestListContinuationTokenOfWrongType(t *testing.T) {
+	t.Parallel()
+	c := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Items":[{"Id":"a","Name":"A","SessionSupport":7}],"ContinuationToken":12345}`))
+	}, daas.WithBearerToken("tok-0123456789"))
+	_, err := c.MachineCatalogs.List(t.Context())
+	var typeErr *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &typeErr)
+	assert.Equal(t, "ContinuationToken", typeErr.Field)
+	var got []string
+	errs := 0
+	for cat, err := range c.MachineCatalogs.All(t.Context()) {
+		if err != nil {
+			errs++
+			continue
+		}
+		got = append(got, cat.ID)
+	}
+	assert.Equal(t, 1, errs)
+	assert.Empty(t, got)
+
+	lenient := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"Items":[{"Id":"a","Name":"A","SessionSupport":7}],"TotalItems":"1"}`))
+	}, daas.WithBearerToken("tok-0123456789"))
+	page, err := lenient.MachineCatalogs.List(t.Context())
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, "A", page.Items[0].Name)
 }

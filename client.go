@@ -3,24 +3,17 @@ package daas
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -66,6 +59,11 @@ type Client struct {
 	MachineCatalogs *MachineCatalogsService
 	// Jobs reads and manages the service's asynchronous jobs directly.
 	Jobs *JobsService
+	// Machines manages the site's machines: power, sessions, maintenance
+	// mode, removal.
+	Machines *MachinesService
+	// DeliveryGroups manages delivery groups and their machines.
+	DeliveryGroups *DeliveryGroupsService
 
 	common service // one struct behind every service
 
@@ -73,7 +71,8 @@ type Client struct {
 	siteID     string // fixed by WithSiteID; else discovered
 	base       *url.URL
 	tokenURL   *url.URL
-	hc         *http.Client // the caller's client, copied; never follows redirects
+	hc         *http.Client          // the caller's client, copied; never follows redirects
+	rc         *retryablehttp.Client // the one retry client, over hc's transport
 	ts         TokenSource
 	userAgent  string
 	logger     *slog.Logger
@@ -83,9 +82,6 @@ type Client struct {
 	site   *siteCache
 	poller *poller
 }
-
-// service is the shared backing struct of every service.
-type service struct{ client *Client }
 
 // String describes the client without any credential.
 func (c *Client) String() string {
@@ -324,6 +320,12 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	apiHost, tokenHost, _ := cfg.region.hosts()
 	if cfg.baseURL == "" {
 		cfg.baseURL = "https://" + apiHost + "/cvad/manage"
+	} else if cfg.clientID != "" && cfg.tokenURL == "" {
+		if u, err := parseEndpoint(cfg.baseURL); err == nil && !isCloudAPIHost(u) {
+			// The region's token host would get the client secret of an
+			// on-premises controller or a test server.
+			return nil, fmt.Errorf("daas: NewClient: base URL host %q is not a Citrix Cloud API host; client credentials need WithTokenURL", u.Hostname())
+		}
 	}
 	if cfg.tokenURL == "" {
 		cfg.tokenURL = "https://" + tokenHost + "/cctrustoauth2/" + url.PathEscape(customerID) + "/tokens/clients"
@@ -334,6 +336,9 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	}
 	base.Path = strings.TrimRight(base.Path, "/")
 	base.RawPath = strings.TrimRight(base.RawPath, "/")
+	if !strings.HasSuffix(strings.ToLower(base.Path), apiRootPath) {
+		return nil, fmt.Errorf("daas: base URL %q: the path must end in %s (the API root)", base.Redacted(), apiRootPath)
+	}
 	tokenURL, err := parseEndpoint(cfg.tokenURL)
 	if err != nil {
 		return nil, fmt.Errorf("daas: token URL: %w", err)
@@ -380,16 +385,56 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 			secret:   cfg.secret,
 			tokenURL: tokenURL.String(),
 			now:      time.Now,
-			send: func(ctx context.Context, req *http.Request) (*http.Response, error) {
-				return c.send(ctx, req, nil, false)
-			},
+			send:     c.sendToken,
 		}
 	}
+	// The one stack: the retry client over the transport that authorizes
+	// and bounds each attempt, over the caller's transport.
+	stack := *hc
+	stack.Transport = &transport{base: hc.Transport, ts: c.ts, timeout: c.retry.attemptTimeout()}
+	c.rc = c.newRetryClient(&stack)
 	c.poller = newPoller(c)
 	c.common.client = c
 	c.MachineCatalogs = (*MachineCatalogsService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
+	c.Machines = (*MachinesService)(&c.common)
+	c.DeliveryGroups = (*DeliveryGroupsService)(&c.common)
 	return c, nil
+}
+
+// apiRootPath ends the path of every base URL.
+const apiRootPath = "/cvad/manage"
+
+// isCloudAPIHost reports whether u is the API host of a Citrix Cloud region,
+// whose token hosts the regions name.
+func isCloudAPIHost(u *url.URL) bool {
+	if u.Scheme != "https" || (u.Port() != "" && u.Port() != "443") {
+		return false
+	}
+	for _, r := range []Region{RegionUS, RegionEU, RegionAPS, RegionJP} {
+		api, _, _ := r.hosts()
+		if strings.EqualFold(u.Hostname(), api) {
+			return true
+		}
+	}
+	return false
+}
+
+// sendToken posts a client-credentials form to the token endpoint, under
+// the retry policy (a token request changes nothing, so it is retried as a
+// read) and without Authorization.
+func (c *Client) sendToken(ctx context.Context, form []byte) (*http.Response, error) {
+	hdr := make(http.Header, 3)
+	// The endpoint refuses a charset parameter on the form content type.
+	hdr.Set("Content-Type", "application/x-www-form-urlencoded")
+	hdr.Set("Accept", "application/json")
+	hdr.Set("User-Agent", c.userAgent)
+	st := &attempts{method: http.MethodPost, path: c.tokenURL.Path}
+	resp, err := c.send(ctx, http.MethodPost, c.tokenURL.String(), hdr, form, st)
+	if err != nil {
+		return nil, fmt.Errorf("daas: token request: %w", redactURLError(err))
+	}
+	return resp, nil
 }
 
 // parseEndpoint checks a configured URL: absolute, https (or http on a
@@ -452,7 +497,7 @@ func (c *Client) resolve(ref string) (*url.URL, error) {
 	if strings.Contains(ref, "://") || strings.HasPrefix(ref, "//") {
 		u, err := url.Parse(ref)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("daas: malformed URL %q", truncate(ref, 200))
+			return nil, inputErr("path", "malformed URL %q", truncate(ref, 200))
 		}
 		if !c.sameOrigin(u) {
 			return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, u.Host)
@@ -461,12 +506,12 @@ func (c *Client) resolve(ref string) (*url.URL, error) {
 	}
 	for _, seg := range strings.Split(ref, "/") {
 		if seg == ".." || seg == "." {
-			return nil, fmt.Errorf("daas: path %q has a dot segment", ref)
+			return nil, inputErr("path", "%q has a dot segment", truncate(ref, 200))
 		}
 	}
 	u, err := url.Parse(c.base.String() + "/" + strings.TrimLeft(ref, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("daas: malformed path %q", truncate(ref, 200))
+		return nil, inputErr("path", "malformed %q", truncate(ref, 200))
 	}
 	return u, nil
 }
@@ -482,6 +527,11 @@ type request struct {
 	// and any async write). It is retried only when the server cannot have
 	// acted on it.
 	mayCreate bool
+	// header holds extra headers of this call (X-AdminCredential).
+	header http.Header
+	// secrets are values of this call that must never reach an error, such
+	// as the admin credential of its header.
+	secrets []string
 }
 
 // newRequest builds a call to ref (relative to the API root, or an absolute
@@ -530,13 +580,17 @@ func (r *request) redacted() string {
 // *APIError. After a 401 with a token the library fetched, it drops the token,
 // fetches a new one and replays the call once.
 func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, error) {
-	hdr := http.Header{}
+	hdr := make(http.Header, 7)
 	hdr.Set("Accept", "application/json")
 	hdr.Set("Citrix-CustomerId", c.customerID)
-	hdr.Set("Citrix-TransactionId", newUUID())
+	txid := newUUID()
+	hdr.Set("Citrix-TransactionId", txid)
 	hdr.Set("User-Agent", c.userAgent)
 	if r.body != nil {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	for k, v := range r.header {
+		hdr[k] = v
 	}
 	if r.siteScoped {
 		site, err := c.site.get(ctx, c)
@@ -546,45 +600,58 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 		hdr.Set("Citrix-InstanceId", site)
 	}
 	inv, canReplay := c.ts.(interface{ invalidate(string) })
+	target := r.url.String()
 	for replayed := false; ; replayed = true {
-		hreq, err := http.NewRequestWithContext(ctx, r.method, r.url.String(), nil)
+		st := &attempts{mayCreate: r.mayCreate, authorize: true, method: r.method, path: r.url.Path, txid: txid}
+		resp, err := c.send(ctx, r.method, target, hdr, r.body, st)
 		if err != nil {
-			return nil, fmt.Errorf("daas: %s %s: %w", r.method, r.redacted(), redactURLError(err))
-		}
-		hreq.Header = hdr.Clone()
-		if r.body != nil {
-			hreq.Body = io.NopCloser(bytes.NewReader(r.body))
-			hreq.ContentLength = int64(len(r.body))
-			// With GetBody, net/http may resend a request that failed on a
-			// stale keep-alive connection before any byte was written.
-			hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(r.body)), nil }
-		}
-		var used string
-		authorize := func(req *http.Request) error {
-			tok, err := c.ts.Token(req.Context())
-			if err != nil {
-				return err
+			if st.tokenErr != nil {
+				return nil, st.tokenErr
 			}
-			used = tok.Value
-			req.Header.Set("Authorization", "CWSAuth bearer="+tok.Value)
-			return nil
-		}
-		resp, err := c.send(ctx, hreq, authorize, r.mayCreate)
-		if err != nil {
-			return nil, c.transportError(ctx, r, hdr, err)
+			return nil, c.transportError(ctx, r, txid, err)
 		}
 		if resp.StatusCode == http.StatusUnauthorized && canReplay && !replayed {
 			drain(resp.Body)
-			inv.invalidate(used)
+			inv.invalidate(st.used)
 			c.debug(ctx, "token refused; fetching a new one and replaying", "method", r.method, "url", r.redacted())
 			continue
 		}
-		resp, err = c.finish(resp, r, hdr.Get("Citrix-TransactionId"), v)
+		resp, err = c.finish(resp, r, txid, v)
 		if ae := (*APIError)(nil); errors.As(err, &ae) {
-			ae.redact(used) // a server that echoes the request's Authorization
+			ae.redact(st.used) // a server that echoes the request's Authorization
+			for _, secret := range r.secrets {
+				ae.redact(secret)
+			}
 		}
 		return resp, err
 	}
+}
+
+// send makes one request through the client's retry client, under the
+// retry policy: st carries the call's retry class and whether the transport
+// authorizes its attempts. body, when non-nil, is sent as it is on every
+// attempt.
+func (c *Client) send(ctx context.Context, method, target string, hdr http.Header, body []byte, st *attempts) (*http.Response, error) {
+	ctx = context.WithValue(ctx, attemptsKey{}, st)
+	var raw any
+	if body != nil {
+		raw = body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, method, target, raw)
+	if err != nil {
+		return nil, redactURLError(err)
+	}
+	rreq.Header = hdr // the transport copies it before adding Authorization
+	var start time.Time
+	if c.logger != nil {
+		start = time.Now()
+	}
+	resp, err := c.rc.Do(rreq)
+	if err == nil && c.logger != nil {
+		c.debug(ctx, "request", "method", method, "path", rreq.URL.Path, "status", resp.StatusCode,
+			"attempts", st.retries+1, "elapsed", time.Since(start), "transaction", st.txid)
+	}
+	return resp, err
 }
 
 // finish turns a response into the caller's result.
@@ -595,7 +662,7 @@ func (c *Client) finish(resp *http.Response, r *request, txid string, v any) (*h
 		if v == nil || resp.StatusCode == http.StatusNoContent {
 			return resp, nil
 		}
-		if err := decodeJSON(resp.Body, v); err != nil {
+		if err := decodeJSON(resp.Body, v); err != nil && !tolerated(v, err) {
 			return resp, fmt.Errorf("daas: %s %s: decoding %d answer (transaction %s): %w", r.method, r.redacted(), resp.StatusCode, txid, err)
 		}
 		return resp, nil
@@ -604,6 +671,14 @@ func (c *Client) finish(resp *http.Response, r *request, txid string, v any) (*h
 		return resp, nil
 	}
 	return resp, newAPIError(resp, r.method, r.redacted(), txid)
+}
+
+// tolerated reports whether the body type v accepts a decode error: the
+// leniency of some models for fields of an unexpected type. It applies to
+// the decoding of an answer's body only, never to the rest of a call.
+func tolerated(v any, err error) bool {
+	l, ok := v.(interface{ tolerate(error) bool })
+	return ok && l.tolerate(err)
 }
 
 // maxBody caps a success body the library decodes. A variable only so that
@@ -629,12 +704,12 @@ func drain(body io.ReadCloser) {
 
 // transportError describes a call that got no HTTP answer. When the context
 // ended, its error is returned (wrapped, so errors.Is works).
-func (c *Client) transportError(ctx context.Context, r *request, hdr http.Header, err error) error {
+func (c *Client) transportError(ctx context.Context, r *request, txid string, err error) error {
 	err = redactURLError(err)
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
-	return fmt.Errorf("daas: %s %s (transaction %s): %w", r.method, r.redacted(), hdr.Get("Citrix-TransactionId"), err)
+	return fmt.Errorf("daas: %s %s (transaction %s): %w", r.method, r.redacted(), txid, err)
 }
 
 // redactURLError drops the URL a *url.Error carries (its query string could
@@ -647,341 +722,8 @@ func redactURLError(err error) error {
 	return err
 }
 
-// RetryPolicy decides how a request that failed in a passing way is
-// repeated: connection errors, 429, 502, 503 and 504. The waits grow
-// exponentially from MinDelay to MaxDelay with jitter; a Retry-After header
-// or a retryDelay error parameter is honoured up to MaxDelay. No retry starts
-// after the context ends, nor one whose wait would outlive the context's
-// deadline. A request that may create something (POST, or an async write) is
-// repeated only after a failed dial, a 429 or a 503, where the server cannot
-// have acted on it.
-type RetryPolicy struct {
-	MaxRetries int           // retries after the first attempt; 0 disables retrying
-	MinDelay   time.Duration // wait before the first retry (before jitter)
-	MaxDelay   time.Duration // cap of every wait, server-requested ones included
-}
-
-// DefaultRetryPolicy returns the policy a client uses unless told otherwise:
-// 4 retries, waits from 1 s doubling to at most 30 s.
-func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxRetries: 4, MinDelay: time.Second, MaxDelay: 30 * time.Second}
-}
-
-func (p RetryPolicy) validate() error {
-	switch {
-	case p.MaxRetries < 0 || p.MaxRetries > 100:
-		return fmt.Errorf("daas: RetryPolicy: MaxRetries %d out of range [0, 100]", p.MaxRetries)
-	case p.MinDelay <= 0:
-		return errors.New("daas: RetryPolicy: MinDelay must be positive")
-	case p.MaxDelay < p.MinDelay:
-		return errors.New("daas: RetryPolicy: MaxDelay must be at least MinDelay")
-	}
-	return nil
-}
-
-// backoff is the wait before retry number attempt+1: MinDelay·2^attempt
-// capped at MaxDelay, with "equal jitter" (between half and all of it).
-func (p RetryPolicy) backoff(attempt int) time.Duration {
-	d := p.MaxDelay
-	if attempt < 40 {
-		d = min(p.MaxDelay, p.MinDelay<<attempt)
-		if d <= 0 {
-			d = p.MaxDelay
-		}
-	}
-	half := d / 2
-	return half + time.Duration(mrand.Int64N(int64(d-half)+1))
-}
-
-// send performs one request with the retry policy. authorize, when non-nil,
-// sets the Authorization header before every attempt, so a retry after a long
-// wait carries a fresh token.
-func (c *Client) send(ctx context.Context, hreq *http.Request, authorize func(*http.Request) error, mayCreate bool) (*http.Response, error) {
-	if authorize != nil {
-		if err := authorize(hreq); err != nil {
-			return nil, err
-		}
-	}
-	rreq, err := retryablehttp.FromRequest(hreq)
-	if err != nil {
-		return nil, err
-	}
-	pol := c.retry
-	var next time.Duration
-	attempt := 0
-	var prepErr error // the token could not be had for a retry
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.hc,
-		RetryMax:     pol.MaxRetries,
-		RetryWaitMin: pol.MinDelay,
-		RetryWaitMax: pol.MaxDelay,
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return false, ctxErr
-			}
-			retry, server := retryable(resp, err, mayCreate)
-			if !retry {
-				return false, nil
-			}
-			if attempt >= pol.MaxRetries {
-				return false, nil
-			}
-			next = max(pol.backoff(attempt), min(server, pol.MaxDelay))
-			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < next {
-				return false, nil // the wait would outlive the caller
-			}
-			attempt++
-			status := 0
-			if resp != nil {
-				status = resp.StatusCode
-			}
-			c.debug(ctx, "retrying request", "method", hreq.Method, "path", hreq.URL.Path,
-				"status", status, "error", errString(err), "attempt", attempt, "wait", next,
-				"transaction", hreq.Header.Get("Citrix-TransactionId"))
-			return true, nil
-		},
-		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration { return next },
-		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
-			if resp != nil && prepErr == nil {
-				return resp, nil // the caller turns the status into an *APIError
-			}
-			// After a failed PrepareRetry, resp is the previous attempt's
-			// answer, already drained and closed: report why no retry went out.
-			return nil, err
-		},
-	}
-	if authorize != nil {
-		rc.PrepareRetry = func(req *http.Request) error {
-			prepErr = authorize(req)
-			return prepErr
-		}
-	}
-	start := time.Now()
-	resp, err := rc.Do(rreq)
-	if err == nil {
-		c.debug(ctx, "request", "method", hreq.Method, "path", hreq.URL.Path, "status", resp.StatusCode,
-			"attempts", attempt+1, "elapsed", time.Since(start), "transaction", hreq.Header.Get("Citrix-TransactionId"))
-	}
-	return resp, err
-}
-
-// retryable decides whether an attempt is worth repeating and returns the
-// wait the server asked for. For a call that may create something it allows
-// only what proves the server did not act: a failed dial, 429 and 503.
-func retryable(resp *http.Response, err error, mayCreate bool) (bool, time.Duration) {
-	if err != nil {
-		if mayCreate {
-			return dialFailed(err), 0
-		}
-		return transientTransportError(err), 0
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		if mayCreate {
-			return false, 0
-		}
-	default:
-		return false, 0
-	}
-	// Read the error body for its retryDelay; put it back for the caller.
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
-	e := &APIError{Body: head}
-	e.decodeBody()
-	return true, retryAfter(resp.Header, e.Parameters)
-}
-
-// dialFailed reports whether the request never reached the server.
-func dialFailed(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
-}
-
-// transientTransportError reports whether a transport error may pass on a
-// second try: not a bad certificate, not a malformed request.
-func transientTransportError(err error) bool {
-	var (
-		unknownCA *x509.UnknownAuthorityError
-		hostErr   x509.HostnameError
-		certErr   x509.CertificateInvalidError
-		verifyErr *tls.CertificateVerificationError
-	)
-	switch {
-	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &certErr), errors.As(err, &verifyErr):
-		return false
-	case isContextErr(err):
-		return false
-	}
-	return true
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return redactURLError(err).Error()
-}
-
 func (c *Client) debug(ctx context.Context, msg string, args ...any) {
 	if c.logger != nil {
 		c.logger.DebugContext(ctx, "daas: "+msg, args...)
 	}
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:])
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n-- // cut between characters, not inside one
-	}
-	return s[:n] + "..."
-}
-
-// flight shares one call among concurrent callers: the first runs it, the
-// others wait for its result or for their own context to end. A caller
-// whose context is still fine runs the call again when it failed only
-// because the first caller's context ended.
-type flight[T any] struct {
-	mu   sync.Mutex
-	call *flightCall[T]
-}
-
-type flightCall[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
-}
-
-func (f *flight[T]) do(ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
-	for {
-		f.mu.Lock()
-		c := f.call
-		if c == nil {
-			c = &flightCall[T]{done: make(chan struct{})}
-			f.call = c
-			f.mu.Unlock()
-			c.val, c.err = fn(ctx)
-			f.mu.Lock()
-			f.call = nil
-			f.mu.Unlock()
-			close(c.done)
-		} else {
-			f.mu.Unlock()
-			select {
-			case <-c.done:
-			case <-ctx.Done():
-				var zero T
-				return zero, ctx.Err()
-			}
-		}
-		if c.err != nil && isContextErr(c.err) && ctx.Err() == nil {
-			continue
-		}
-		return c.val, c.err
-	}
-}
-
-// siteCache discovers the site id through GET /me once; concurrent callers
-// share one request, and a failed one is not cached.
-type siteCache struct {
-	mu     sync.Mutex
-	id     string
-	flight flight[string]
-}
-
-func (s *siteCache) get(ctx context.Context, c *Client) (string, error) {
-	if c.siteID != "" {
-		return c.siteID, nil
-	}
-	s.mu.Lock()
-	id := s.id
-	s.mu.Unlock()
-	if id != "" {
-		return id, nil
-	}
-	return s.flight.do(ctx, func(ctx context.Context) (string, error) {
-		id, err := c.discoverSite(ctx)
-		if err == nil {
-			s.mu.Lock()
-			s.id = id
-			s.mu.Unlock()
-		}
-		return id, err
-	})
-}
-
-// Site is a DaaS site of the customer, as GET /me lists it.
-type Site struct {
-	ID   string `json:"Id"`
-	Name string `json:"Name"`
-}
-
-type meResponse struct {
-	Customers []struct {
-		ID    string `json:"Id"`
-		Sites []Site `json:"Sites"`
-	} `json:"Customers"`
-}
-
-// discoverSite asks GET /me for the customer's sites and takes the only one.
-func (c *Client) discoverSite(ctx context.Context) (string, error) {
-	r, err := c.newRequest(http.MethodGet, "me", nil, nil)
-	if err != nil {
-		return "", err
-	}
-	r.siteScoped = false
-	var me meResponse
-	if _, err := c.do(ctx, r, &me); err != nil {
-		return "", fmt.Errorf("daas: discovering the site id: %w", err)
-	}
-	var sites []Site
-	for _, cu := range me.Customers {
-		if strings.EqualFold(cu.ID, c.customerID) {
-			sites = cu.Sites
-		}
-	}
-	if sites == nil && len(me.Customers) == 1 {
-		sites = me.Customers[0].Sites
-	}
-	switch len(sites) {
-	case 1:
-		if sites[0].ID == "" {
-			return "", errors.New("daas: discovering the site id: GET /me listed a site without an id")
-		}
-		return sites[0].ID, nil
-	case 0:
-		return "", fmt.Errorf("daas: discovering the site id: GET /me lists no site for customer %s; set one with WithSiteID", c.customerID)
-	}
-	names := make([]string, len(sites))
-	for i, s := range sites {
-		names[i] = s.ID
-		if s.Name != "" {
-			names[i] += " (" + s.Name + ")"
-		}
-	}
-	return "", fmt.Errorf("daas: customer %s has %d sites: %s; choose one with WithSiteID", c.customerID, len(sites), strings.Join(names, ", "))
 }

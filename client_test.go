@@ -175,6 +175,13 @@ func TestNewClientValidation(t *testing.T) {
 		{"token URL with query", testCustomer, []Option{WithClientCredentials("id", "sec"), WithTokenURL("https://example.com/t?secret=1")}, nil, "query"},
 		{"token URL with userinfo", testCustomer, []Option{WithClientCredentials("id", "sec"), WithTokenURL("https://u:pw-7788@example.com/t")}, nil, "credentials"},
 		{"malformed base URL", testCustomer, []Option{cred, WithBaseURL("https://exa mple.com/%zz")}, nil, "WithBaseURL"},
+		// Defect 7: the secret of an on-premises controller went to the
+		// Citrix Cloud token host; a base URL off the API root failed later.
+		{"client credentials, on-premises base URL, no token URL", testCustomer, []Option{WithClientCredentials("id", "sec"), WithBaseURL("https://ddc.example.com/cvad/manage")}, nil, "WithTokenURL"},
+		{"client credentials, look-alike cloud host, no token URL", testCustomer, []Option{WithClientCredentials("id", "sec"), WithBaseURL("https://api.cloud.com.example.net/cvad/manage")}, nil, "WithTokenURL"},
+		{"client credentials, cloud host on another port, no token URL", testCustomer, []Option{WithClientCredentials("id", "sec"), WithBaseURL("https://api.cloud.com:8443/cvad/manage")}, nil, "WithTokenURL"},
+		{"base URL without the API root", testCustomer, []Option{cred, WithBaseURL("https://ddc.example.com")}, nil, "/cvad/manage"},
+		{"base URL with another path", testCustomer, []Option{cred, WithBaseURL("https://ddc.example.com/cvad/manage/MachineCatalogs")}, nil, "/cvad/manage"},
 		{"nil http client", testCustomer, []Option{cred, WithHTTPClient(nil)}, nil, "nil client"},
 		{"nil logger", testCustomer, []Option{cred, WithLogger(nil)}, nil, "nil logger"},
 		{"user agent with line break", testCustomer, []Option{cred, WithUserAgent("a\r\nb")}, nil, "line break"},
@@ -272,8 +279,10 @@ func TestNewClientRegions(t *testing.T) {
 		{"EU", []Option{WithRegion(RegionEU)}, "https://api.cloud.com/cvad/manage", "https://api-eu.cloud.com/cctrustoauth2/cust1/tokens/clients"},
 		{"APS", []Option{WithRegion(RegionAPS)}, "https://api.cloud.com/cvad/manage", "https://api-ap-s.cloud.com/cctrustoauth2/cust1/tokens/clients"},
 		{"JP", []Option{WithRegion(RegionJP)}, "https://api.citrixcloud.jp/cvad/manage", "https://api.citrixcloud.jp/cctrustoauth2/cust1/tokens/clients"},
-		{"EU with base override", []Option{WithRegion(RegionEU), WithBaseURL("https://ddc.example.com/cvad/manage")},
-			"https://ddc.example.com/cvad/manage", "https://api-eu.cloud.com/cctrustoauth2/cust1/tokens/clients"},
+		{"EU with base override on a Citrix Cloud host", []Option{WithRegion(RegionEU), WithBaseURL("https://API.cloud.com/cvad/manage/")},
+			"https://api.cloud.com/cvad/manage", "https://api-eu.cloud.com/cctrustoauth2/cust1/tokens/clients"},
+		{"base and token override", []Option{WithRegion(RegionEU), WithBaseURL("https://ddc.example.com/cvad/manage"), WithTokenURL("https://ddc.example.com/token")},
+			"https://ddc.example.com/cvad/manage", "https://ddc.example.com/token"},
 		{"JP with token override", []Option{WithRegion(RegionJP), WithTokenURL("https://trust.example.com/t")},
 			"https://api.citrixcloud.jp/cvad/manage", "https://trust.example.com/t"},
 	}

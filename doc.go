@@ -18,6 +18,11 @@ Create one [Client] per customer and share it across the program:
 	}
 	catalogs, err := job.Wait(ctx) // polls the job, then reads its result
 
+[NewClientFromEnv] makes the same client from the CITRIX_* environment
+variables (those cmd/daas-sim prints), options after them winning:
+
+	client, err := daas.NewClientFromEnv()
+
 Every call takes a context first; cancel it to stop the call, the wait or
 the retries behind them.
 
@@ -38,12 +43,22 @@ api-ap-s.cloud.com for tokens; [RegionJP] uses api.citrixcloud.jp for both.
 Delivery Controller (whose tokens come from its own /cvad/manage/Tokens
 endpoint, so pass one with [WithBearerToken] or a [TokenSource]), the
 [github.com/daaskit/daas/daastest] fake, or the cmd/daas-sim simulator;
-[WithTokenURL] sets the client-credentials token endpoint.
+[WithTokenURL] sets the client-credentials token endpoint. The base URL's path
+must be the API root (ending in /cvad/manage), and client credentials with a
+base URL that is not a Citrix Cloud API host need WithTokenURL, so that the
+secret never goes to a Citrix Cloud token host by default.
 
 Every call carries Citrix-CustomerId and, for site-scoped calls,
 Citrix-InstanceId. Without [WithSiteID] the client reads GET /me on its first
 site-scoped call and uses the customer's only site; a customer with several
-sites gets an error that lists them.
+sites gets an error that lists them. [Client.SiteID] returns that site.
+
+# Raw access
+
+[Client.Do] calls any endpoint that has no typed method yet, on the same
+stack as the typed methods: headers, token, site, retries, origin checks and
+typed errors. It is for synchronous calls; a 202 Accepted answer is an error
+that says to use [StartJob], which returns the job to wait for.
 
 # Jobs and waiting
 
@@ -88,7 +103,10 @@ even when a gateway drops it), the request's method and URL (without query
 string), and the wait the service asked for. Match common cases with
 [errors.Is]: [ErrNotFound], [ErrUnauthorized], [ErrForbidden], [ErrConflict],
 [ErrRateLimited]. A token endpoint failure is an [*AuthError]. A job's
-failure is a [*JobError].
+failure is a [*JobError]. An argument the library refuses before sending
+anything (an empty required field, a name that cannot be one path segment,
+an option that does not apply) is an [*InputError] matching
+[ErrInvalidInput], the same on every service.
 
 # Paging
 
@@ -108,6 +126,11 @@ ends, and no wait outlives its deadline. A request that may create something
 acted on it: a failed dial, 429 or 503. A 500, a 502 or a dropped connection
 after sending is returned to the caller, never replayed, so that no catalog is
 created twice. The final error keeps the status, body and transaction id.
+Each attempt is bounded by [RetryPolicy].AttemptTimeout (by default
+[DefaultAttemptTimeout], under the gateway's ~90 s): an attempt that times
+out, there or in net/http, is a transport failure retried by these rules and
+returned as a [net.Error] whose Timeout reports true, never as the context's
+error; a call ends early only when its own context ends.
 
 # Testing
 

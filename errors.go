@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
-	"unicode"
 )
 
 // Sentinel errors, matched with [errors.Is]. An [*APIError] matches the one
@@ -118,6 +120,62 @@ func (e *APIError) Param(name string) (string, bool) {
 	return "", false
 }
 
+// ErrBadLocation is returned when the service accepts an async call but its
+// Location header is missing, relative or malformed, so the job cannot be
+// followed. A Location on another origin gives [ErrUntrustedLocation]
+// instead.
+var ErrBadLocation = errors.New("daas: missing or malformed job location")
+
+// ErrInvalidInput is matched by every [*InputError]: an argument the
+// library refuses before anything is sent.
+var ErrInvalidInput = errors.New("daas: invalid input")
+
+// An InputError is an argument refused before any request was sent: a
+// required field left empty, a name that cannot be one path segment, an
+// option that does not apply to the call. Nothing was sent and nothing
+// changed. It matches [ErrInvalidInput], and the more specific sentinel
+// where there is one ([ErrBadJobID], [ErrBadBatch]).
+type InputError struct {
+	Op     string // what refused the argument: a call, a request type or an option
+	Reason string // why, in a few words
+
+	kind error // a more specific sentinel, or nil
+}
+
+// Error returns "daas: Op: Reason".
+func (e *InputError) Error() string { return "daas: " + e.Op + ": " + e.Reason }
+
+// Is reports whether target is [ErrInvalidInput].
+func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// Unwrap returns the more specific sentinel the error matches, if any.
+func (e *InputError) Unwrap() error { return e.kind }
+
+// inputErr returns an [*InputError] for op, its reason formatted.
+func inputErr(op, format string, args ...any) error {
+	return &InputError{Op: op, Reason: fmt.Sprintf(format, args...)}
+}
+
+// ErrBadJobID is returned, before anything is sent, for a job id that is
+// not one plain path segment: empty or blank, "." or "..", or holding a
+// slash, a backslash or a control character.
+var ErrBadJobID = errors.New("daas: malformed job id")
+
+// errListPaused is the error of a job list read skipped because the last
+// one showed that the service has no list to read.
+var errListPaused = errors.New("daas: job list reads paused after a failed one")
+
+// The job error codes (JobErrorCode) the library reasons about. Other codes
+// pass through unchanged in [JobError.Code] and [JobInfo.ErrorCode].
+const (
+	// JobErrorUnknown is the ErrorCode of a job without an error.
+	JobErrorUnknown = "Unknown"
+	// JobErrorDuplicateObject is the ErrorCode of a job that failed
+	// because the object it would create exists: its [JobError] matches
+	// [ErrConflict], as the synchronous call's 409 does.
+	JobErrorDuplicateObject = "DuplicateObject"
+)
+
 // JobError is the outcome of a job that ended Failed or Canceled (or
 // CompleteWithWarning, when waiting with [WarningsAsErrors]).
 type JobError struct {
@@ -128,9 +186,15 @@ type JobError struct {
 	Message    string      // the job's ErrorString
 	Parameters []NameValue // the job's ErrorParameters
 	Info       *JobInfo    // the job as last read
+	// SubJobs are the job's sub-jobs that ended Failed or Canceled (at any
+	// depth), each with its id, status, error code and message.
+	SubJobs []JobInfo
+	// subTotal is the number of sub-jobs the job had, for Error.
+	subTotal int
 }
 
-// Error returns a one-line description of the job's outcome.
+// Error returns a one-line description of the job's outcome, naming its
+// failed sub-jobs.
 func (e *JobError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "daas: job %s", oneLine(e.JobID))
@@ -138,23 +202,48 @@ func (e *JobError) Error() string {
 		fmt.Fprintf(&b, " (%s)", t)
 	}
 	fmt.Fprintf(&b, " ended %s", oneLine(string(e.Status)))
-	if c := oneLine(e.Code); c != "" && c != "Unknown" {
-		fmt.Fprintf(&b, ": %s", c)
-	}
-	if m := oneLine(e.Message); m != "" {
-		fmt.Fprintf(&b, ": %s", m)
+	writeCodeMessage(&b, e.Code, e.Message)
+	if len(e.SubJobs) > 0 {
+		total := max(e.subTotal, len(e.SubJobs))
+		fmt.Fprintf(&b, "; %d of %d sub-jobs failed:", len(e.SubJobs), total)
+		for i, sj := range e.SubJobs {
+			if i == maxSubJobsNamed {
+				fmt.Fprintf(&b, " and %d more", len(e.SubJobs)-i)
+				break
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %s %s", oneLine(sj.ID), oneLine(string(sj.Status)))
+			writeCodeMessage(&b, sj.ErrorCode, sj.ErrorString)
+		}
 	}
 	return b.String()
 }
 
+// maxSubJobsNamed caps the failed sub-jobs JobError.Error names.
+const maxSubJobsNamed = 5
+
+func writeCodeMessage(b *strings.Builder, code, msg string) {
+	if c := oneLine(code); c != "" && c != JobErrorUnknown {
+		fmt.Fprintf(b, ": %s", c)
+	}
+	if m := oneLine(msg); m != "" {
+		fmt.Fprintf(b, ": %s", m)
+	}
+}
+
 // Is matches [ErrJobFailed] for a failed job (and a warning turned into an
-// error) and [ErrJobCanceled] for a canceled one.
+// error), [ErrJobCanceled] for a canceled one, and [ErrConflict] for a job
+// that failed with [JobErrorDuplicateObject].
 func (e *JobError) Is(target error) bool {
 	switch target {
 	case ErrJobFailed:
 		return e.Status != JobCanceled
 	case ErrJobCanceled:
 		return e.Status == JobCanceled
+	case ErrConflict:
+		return e.Status == JobFailed && strings.EqualFold(e.Code, JobErrorDuplicateObject)
 	}
 	return false
 }
@@ -167,6 +256,85 @@ func (e *JobError) Param(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// WaitError is the error of a [Job.Wait] that ended because its context
+// ended before the job did. It matches the context's error
+// ([context.Canceled] or [context.DeadlineExceeded]) with [errors.Is], and
+// says what the wait knew then: the job, its last status, and the error of
+// the last status read if that failed (an [*APIError] found with
+// [errors.As]), so that "the job is slow" and "the service is down" read
+// differently.
+type WaitError struct {
+	JobID      string
+	LastStatus JobStatus // the last status read; empty when none was
+	LastErr    error     // the last status read's error; nil when it succeeded
+	Err        error     // the context's error
+}
+
+// Error returns a one-line description.
+func (e *WaitError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "daas: waiting for job %s: %v", oneLine(e.JobID), e.Err)
+	if e.LastStatus != "" {
+		fmt.Fprintf(&b, "; last status %s", oneLine(string(e.LastStatus)))
+	} else {
+		b.WriteString("; no status read")
+	}
+	if e.LastErr != nil {
+		fmt.Fprintf(&b, "; last poll failed: %s", oneLine(e.LastErr.Error()))
+	}
+	return b.String()
+}
+
+// Unwrap returns the context's error and the last poll error.
+func (e *WaitError) Unwrap() []error {
+	if e.LastErr == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.LastErr}
+}
+
+// transient reports whether a failed status read may pass if tried again
+// later: a 429 or a 5xx, a token endpoint that answered one or could not be
+// reached, a transport failure (a dropped connection, an attempt that timed
+// out), an answer that could not be read. Everything else (bad input, a
+// 4xx, a refused location, a token source's own error) cannot pass and ends
+// a wait at once. Whether a wait ends because of its context is the
+// caller's question (ctx.Err()), not this one's.
+func transient(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode >= 500
+	}
+	var auth *AuthError
+	if errors.As(err, &auth) {
+		if auth.StatusCode == http.StatusTooManyRequests || auth.StatusCode >= 500 {
+			return true
+		}
+		return transportFailure(err)
+	}
+	if errors.Is(err, ErrUntrustedLocation) || errors.Is(err, ErrBadLocation) {
+		return false
+	}
+	return transportFailure(err) || unreadable(err)
+}
+
+// unreadable reports whether err is a 2xx answer that could not be read as
+// what it should be (a gateway's HTML page, null for a job): a glitch in
+// front of the service that the next read may not meet.
+func unreadable(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, errJobNull)
+}
+
+// transportFailure reports whether err comes from the network: a
+// [net.Error] (timeouts included) or a [*url.Error].
+func transportFailure(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.EOF)
 }
 
 // errorBody covers both error shapes the service sends: the Citrix Cloud
@@ -314,39 +482,75 @@ func retryAfter(h http.Header, params []NameValue) time.Duration {
 	return d
 }
 
-// maxMessage caps the server-provided text an error message repeats.
-const maxMessage = 1024
-
-// redact replaces a credential the client sent wherever the server's answer
-// repeats it. Short values are left alone: real tokens and secrets are long,
-// and replacing a short one would garble the message.
-func redact(text, credential string) string {
-	if len(credential) < 8 {
-		return text
-	}
-	return strings.ReplaceAll(text, credential, "REDACTED")
-}
-
-// redact removes the token from what the server said: some gateways echo
-// the request's headers into their error pages.
+// redact removes the token from what the server said, in every form it may
+// take there: some gateways echo the request's headers into their error
+// pages.
 func (e *APIError) redact(token string) {
-	if len(token) < 8 || !bytes.Contains(e.Body, []byte(token)) {
+	if len(token) < minRedacted {
 		return
 	}
-	e.Body = bytes.ReplaceAll(e.Body, []byte(token), []byte("REDACTED"))
+	e.Body = redactBytes(e.Body, token)
 	e.Type, e.Detail = redact(e.Type, token), redact(e.Detail, token)
 	for i := range e.Parameters {
 		e.Parameters[i].Name, e.Parameters[i].Value = redact(e.Parameters[i].Name, token), redact(e.Parameters[i].Value, token)
 	}
 }
 
-// oneLine folds white space and drops control characters (line and
-// paragraph separators, escape sequences) so that an error message stays on
-// one plain line, and caps it at maxMessage bytes.
-func oneLine(s string) string {
-	s = truncate(s, maxMessage)
-	if !strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && (unicode.IsSpace(r) || unicode.IsControl(r)) }) {
-		return strings.TrimSpace(s)
-	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+// AuthError is a failure of the token endpoint, such as invalid_client for a
+// wrong client id or secret. It matches [ErrUnauthorized] with [errors.Is]
+// when the endpoint rejected the credentials.
+type AuthError struct {
+	StatusCode    int    // HTTP status of the token endpoint's answer
+	Code          string // OAuth error code, such as invalid_client
+	Description   string // OAuth error_description
+	TransactionID string // X-Cws-TransactionId of the answer, if any
 }
+
+// Error returns a one-line description; it never contains the secret.
+func (e *AuthError) Error() string {
+	var b strings.Builder
+	b.WriteString("daas: token request failed")
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	if c := oneLine(e.Code); c != "" {
+		b.WriteString(": ")
+		b.WriteString(c)
+	}
+	if d := oneLine(e.Description); d != "" {
+		b.WriteString(": ")
+		b.WriteString(d)
+	}
+	if e.TransactionID != "" {
+		fmt.Fprintf(&b, " (transaction %s)", e.TransactionID)
+	}
+	return b.String()
+}
+
+// Is matches [ErrUnauthorized] when the credentials were rejected.
+func (e *AuthError) Is(target error) bool {
+	if target != ErrUnauthorized {
+		return false
+	}
+	switch e.Code {
+	case "invalid_client", "unauthorized_client", "invalid_grant":
+		return true
+	}
+	return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
+}
+
+// timeoutError is the failure of an attempt that ran out of its
+// [RetryPolicy.AttemptTimeout]. It is a [net.Error] whose Timeout method
+// reports true; it does not match the context's errors, because the
+// caller's context did not end.
+type timeoutError struct{ limit time.Duration }
+
+func (e *timeoutError) Error() string {
+	return "daas: attempt timed out after " + e.limit.String()
+}
+
+// Timeout reports true: this is a timeout.
+func (e *timeoutError) Timeout() bool { return true }
+
+// Temporary reports true: another attempt may be answered.
+func (e *timeoutError) Temporary() bool { return true }

@@ -645,15 +645,32 @@ func hxCases() []hxCase {
 			hxJSON(w, 200, `{"Items":[null,1,"x",[],`+hxJob("Complete")+`],"ContinuationToken":null}`)
 			return true
 		}, run: func(ctx context.Context, c *daas.Client) error {
-			// More waiters than the batch threshold, so GET /Jobs is read.
+			// More waiters than the batch threshold, so GET /Jobs is read:
+			// the jobs are started first, and the waits' first read comes
+			// 200 ms later, when all eight are waiting.
+			jobs := make([]*daas.Job[*daas.MachineCatalog], 8)
+			for i := range jobs {
+				var err error
+				if jobs[i], err = c.MachineCatalogs.CreateAsync(ctx, hxCreate); err != nil {
+					return err
+				}
+			}
 			var wg sync.WaitGroup
-			errs := make([]error, 8)
-			for i := range errs {
-				wg.Go(func() { errs[i] = hxCreateWait(ctx, c) })
+			errs := make([]error, len(jobs))
+			for i, job := range jobs {
+				wg.Go(func() {
+					cat, err := job.Wait(ctx, daas.PollInterval(200*time.Millisecond, 400*time.Millisecond))
+					if err == nil && (cat == nil || cat.ID != "c1") {
+						err = fmt.Errorf("wrong result %+v", cat)
+					}
+					errs[i] = err
+				})
 			}
 			wg.Wait()
 			return errors.Join(errs...)
-		}, check: hxNoError},
+		}, check: hxAll(hxNoError, func(t *testing.T, e *hxEnv, _ error) {
+			assert.Zero(t, e.polls.Load(), "every waiter read its job from the list")
+		})},
 		{name: "result that does not decode into T", handler: results(func(_ *hxEnv, w http.ResponseWriter, _ *http.Request) {
 			hxJSON(w, 200, `{"Items":"not a list"}`)
 		}), run: hxListWait, check: func(t *testing.T, _ *hxEnv, err error) {

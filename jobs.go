@@ -1,25 +1,17 @@
 package daas
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 )
-
-// ErrBadLocation is returned when the service accepts an async call but its
-// Location header is missing, relative or malformed, so the job cannot be
-// followed. A Location on another origin gives [ErrUntrustedLocation]
-// instead.
-var ErrBadLocation = errors.New("daas: missing or malformed job location")
 
 // JobStatus is the state of a job as the service reports it. Values the
 // library does not know pass through unchanged and count as not terminal.
@@ -48,230 +40,6 @@ func (s JobStatus) Terminal() bool {
 	return false
 }
 
-// JobInfo is a job as the service describes it (its JobResponseModel), in Go
-// names. Fields the library cannot parse are left zero rather than failing
-// the read.
-type JobInfo struct {
-	ID     string
-	Type   string // JobType, such as CreateMachineCatalog
-	Status JobStatus
-	// Progress is OverallProgressPercent, 0 to 100, or -1 when the service
-	// reports none.
-	Progress        int
-	IsCancellable   bool
-	Parameters      []NameValue
-	SubJobs         []JobInfo
-	ResultLocation  string
-	ErrorString     string
-	ErrorCode       string // "Unknown" on jobs without an error
-	ErrorParameters []NameValue
-	CreatedAt       time.Time
-	StartedAt       time.Time // zero until the job starts
-	EndedAt         time.Time // zero until the job ends
-}
-
-// Param returns the value of the job parameter with the given name
-// (case-insensitive) and whether it is present.
-func (j *JobInfo) Param(name string) (string, bool) {
-	for _, p := range j.Parameters {
-		if strings.EqualFold(p.Name, name) {
-			return p.Value, true
-		}
-	}
-	return "", false
-}
-
-// UnmarshalJSON decodes a JobResponseModel leniently: each field is decoded
-// on its own and one of the wrong type is skipped, so that a surprise in one
-// field never fails a wait. Only a body that is not a JSON object is an error.
-func (j *JobInfo) UnmarshalJSON(data []byte) error {
-	if j.decodeWire(data) {
-		return nil
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return err
-	}
-	if m == nil {
-		return errors.New("daas: job is null")
-	}
-	f := make(map[string]json.RawMessage, len(m))
-	for k, v := range m {
-		f[strings.ToLower(k)] = v
-	}
-	str := func(key string) string {
-		var s string
-		_ = json.Unmarshal(f[key], &s)
-		return s
-	}
-	*j = JobInfo{
-		ID:              str("id"),
-		Type:            str("type"),
-		Status:          JobStatus(str("status")),
-		Progress:        -1,
-		ResultLocation:  str("resultlocation"),
-		ErrorString:     str("errorstring"),
-		ErrorCode:       str("errorcode"),
-		Parameters:      decodePairs(f["parameters"]),
-		ErrorParameters: decodePairs(f["errorparameters"]),
-		CreatedAt:       decodeJobTime(f["formattedcreationtime"], f["creationtime"]),
-		StartedAt:       decodeJobTime(f["formattedstarttime"], f["starttime"]),
-		EndedAt:         decodeJobTime(f["formattedendtime"], f["endtime"]),
-	}
-	var pct float64
-	if json.Unmarshal(f["overallprogresspercent"], &pct) == nil && f["overallprogresspercent"] != nil && string(f["overallprogresspercent"]) != "null" {
-		j.Progress = int(min(max(pct, 0), 100))
-	}
-	_ = json.Unmarshal(f["iscancellable"], &j.IsCancellable)
-	var subs []json.RawMessage
-	if json.Unmarshal(f["subjobs"], &subs) == nil {
-		for _, raw := range subs {
-			var sj JobInfo
-			if sj.UnmarshalJSON(raw) == nil {
-				j.SubJobs = append(j.SubJobs, sj)
-			}
-		}
-	}
-	return nil
-}
-
-// jobWire is JobResponseModel with the types the service documents, for
-// the common case where every field has them.
-type jobWire struct {
-	ID                     string      `json:"Id"`
-	Type                   string      `json:"Type"`
-	Status                 string      `json:"Status"`
-	OverallProgressPercent *float64    `json:"OverallProgressPercent"`
-	IsCancellable          bool        `json:"IsCancellable"`
-	Parameters             []NameValue `json:"Parameters"`
-	SubJobs                []JobInfo   `json:"SubJobs"`
-	ResultLocation         string      `json:"ResultLocation"`
-	ErrorString            string      `json:"ErrorString"`
-	ErrorCode              string      `json:"ErrorCode"`
-	ErrorParameters        []NameValue `json:"ErrorParameters"`
-	CreationTime           string      `json:"CreationTime"`
-	FormattedCreationTime  string      `json:"FormattedCreationTime"`
-	StartTime              string      `json:"StartTime"`
-	FormattedStartTime     string      `json:"FormattedStartTime"`
-	EndTime                string      `json:"EndTime"`
-	FormattedEndTime       string      `json:"FormattedEndTime"`
-}
-
-// decodeWire decodes a job whose every field has its documented type, and
-// reports false (leaving the lenient path to do the work) otherwise.
-func (j *JobInfo) decodeWire(data []byte) bool {
-	var w jobWire
-	if len(data) == 0 || data[0] != '{' || json.Unmarshal(data, &w) != nil {
-		return false
-	}
-	*j = JobInfo{
-		ID:              w.ID,
-		Type:            w.Type,
-		Status:          JobStatus(w.Status),
-		Progress:        -1,
-		IsCancellable:   w.IsCancellable,
-		Parameters:      nilIfEmpty(w.Parameters),
-		SubJobs:         w.SubJobs,
-		ResultLocation:  w.ResultLocation,
-		ErrorString:     w.ErrorString,
-		ErrorCode:       w.ErrorCode,
-		ErrorParameters: nilIfEmpty(w.ErrorParameters),
-		CreatedAt:       parseJobTime(w.FormattedCreationTime, w.CreationTime),
-		StartedAt:       parseJobTime(w.FormattedStartTime, w.StartTime),
-		EndedAt:         parseJobTime(w.FormattedEndTime, w.EndTime),
-	}
-	if w.OverallProgressPercent != nil {
-		j.Progress = int(min(max(*w.OverallProgressPercent, 0), 100))
-	}
-	return true
-}
-
-func nilIfEmpty(nv []NameValue) []NameValue {
-	if len(nv) == 0 {
-		return nil
-	}
-	return nv
-}
-
-// decodePairs reads [{"Name": ..., "Value": ...}] and skips broken items.
-func decodePairs(raw json.RawMessage) []NameValue {
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) != nil || len(items) == 0 {
-		return nil
-	}
-	out := make([]NameValue, 0, len(items))
-	for _, it := range items {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(it, &m) != nil {
-			continue
-		}
-		var nv NameValue
-		for k, v := range m {
-			switch strings.ToLower(k) {
-			case "name":
-				nv.Name = rawString(v)
-			case "value":
-				nv.Value = rawString(v)
-			}
-		}
-		out = append(out, nv)
-	}
-	return out
-}
-
-// jobTimeLayouts are the forms the service writes times in. The documented
-// one is 2022-02-09T07:22:04.254+00:00.
-var jobTimeLayouts = [...]string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999Z0700",
-	"2006-01-02 15:04:05.999999999Z07:00",
-}
-
-// decodeJobTime parses the first of the given JSON strings that holds a
-// time. null and the zero date 0001-01-01 give the zero time.
-func decodeJobTime(raws ...json.RawMessage) time.Time {
-	for _, raw := range raws {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			continue
-		}
-		if t, ok := parseOneJobTime(s); ok {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-// parseJobTime is decodeJobTime for strings already decoded.
-func parseJobTime(vals ...string) time.Time {
-	for _, s := range vals {
-		if t, ok := parseOneJobTime(s); ok {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-// parseOneJobTime parses s in one of the service's layouts; the zero date
-// gives the zero time.
-func parseOneJobTime(s string) (time.Time, bool) {
-	if s == "" {
-		return time.Time{}, false
-	}
-	for _, layout := range jobTimeLayouts {
-		t, err := time.Parse(layout, s)
-		if err != nil {
-			continue
-		}
-		if t.Year() <= 1 {
-			return time.Time{}, true
-		}
-		return t, true
-	}
-	return time.Time{}, false
-}
-
 // Job is a handle on one asynchronous job of the service whose result is a
 // T. The ...Async methods of the services return one; [ResumeJob] makes one
 // from a job id, and [StartJob] from any async operation. A Job is safe for
@@ -283,15 +51,20 @@ type Job[T any] struct {
 // jobCore is the part of a job handle that does not depend on T.
 type jobCore struct {
 	c        *Client
+	r        jobReader // reads the job's status
 	id       string
+	idErr    error // a malformed id, refused before anything is sent
 	location string
 	started  time.Time // when the 202 arrived; zero for a resumed job
 	origin   *url.URL  // the async GET that started the job, for result paging
 	floor    time.Duration
+	batch    *batchPlan // a batch's items, for its result (batch.go)
+	kind     resultKind // how the result is read
 
-	mu   sync.Mutex
-	info *JobInfo
-	seen bool
+	mu        sync.Mutex
+	info      *JobInfo
+	result    any // the result read, once read
+	hasResult bool
 }
 
 // ID returns the job's id.
@@ -301,7 +74,8 @@ func (j *Job[T]) ID() string { return j.core.id }
 // it (or as the client builds it for a resumed job).
 func (j *Job[T]) Location() string { return j.core.location }
 
-// Info returns a copy of the job as last read, or nil before the first read.
+// Info returns a deep copy of the job as last read, or nil before the first
+// read.
 func (j *Job[T]) Info() *JobInfo { return j.core.snapshot() }
 
 // Done reports whether the job was last seen in a terminal status.
@@ -310,21 +84,23 @@ func (j *Job[T]) Done() bool {
 	return info != nil && info.Status.Terminal()
 }
 
-// Poll reads the job's status once (GET /Jobs/{id}) and returns it. When the
-// read fails, the cached [Job.Info] is unchanged.
+// Poll reads the job's status once (GET /Jobs/{id}) and returns a copy of
+// it. When the read fails, the cached [Job.Info] is unchanged.
 func (j *Job[T]) Poll(ctx context.Context) (*JobInfo, error) {
-	info, err := j.core.poll(ctx)
+	info, _, err := j.core.poll(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cp := *info
-	return &cp, nil
+	return info.clone(), nil
 }
 
 // Cancel asks the service to cancel the job (POST /Jobs/{id}/$cancel). The
 // service allows it while the job is cancellable, and for finished jobs; it
 // answers 409 ([ErrConflict]) otherwise.
 func (j *Job[T]) Cancel(ctx context.Context) error {
+	if j.core.idErr != nil {
+		return j.core.idErr
+	}
 	info, err := j.core.c.Jobs.Cancel(ctx, j.core.id)
 	if err != nil {
 		return err
@@ -337,16 +113,24 @@ func (j *Job[T]) Cancel(ctx context.Context) error {
 //   - Complete: the result and nil.
 //   - CompleteWithWarning: the result and nil, the warning on [Job.Info];
 //     with [WarningsAsErrors], a [*JobError].
-//   - Failed: a [*JobError] matching [ErrJobFailed].
+//   - Failed: a [*JobError] matching [ErrJobFailed] (and [ErrConflict] for
+//     a [JobErrorDuplicateObject]).
 //   - Canceled: a [*JobError] matching [ErrJobCanceled].
-//   - The context ends first: the context's error, as soon as it ends; with
-//     [CancelOnContextDone] the job is canceled too, best effort.
+//   - The context ends first: a [*WaitError] matching the context's error,
+//     as soon as it ends, with the job's last status and the last poll
+//     error; with [CancelOnContextDone] the job is canceled too, best effort.
 //
-// Failed polls (429, 5xx, dropped connections) do not end the wait; they
-// are retried on the poll schedule. A job that disappears (404) ends it with
-// an error matching [ErrNotFound].
+// Failed polls that may pass (429, 5xx, dropped connections, an attempt
+// that timed out, an unreadable answer) do not end the wait; they are tried
+// again on the poll schedule, a Retry-After being the floor of the next
+// one. Any other failure ends it at once: a malformed job id, a 4xx (a job
+// that disappears gives [ErrNotFound]), a refused location, a token source
+// that fails for good, a site that cannot be chosen.
 func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
 	var zero T
+	if j.core.idErr != nil {
+		return zero, j.core.idErr
+	}
 	wc, err := j.core.c.waitConfig(opts)
 	if err != nil {
 		return zero, err
@@ -361,20 +145,20 @@ func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
 	if err := outcome(info, wc.warningsAsErrors); err != nil {
 		return zero, err
 	}
-	return j.result(ctx, info)
+	return j.result(ctx)
 }
 
 // Result returns the result of a job that has ended: it reads the job once
-// if it was not seen ended yet, then fetches GET /Jobs/{id}/Results,
-// following a 303 to the resource on the API's own origin. A job that is not
-// finished gives an error; one that failed or was canceled gives its
-// [*JobError].
+// if it was not seen ended yet, then reads its result the way the operation
+// that started it says (see [StartJob]), and keeps it: a second call sends
+// nothing. A job that is not finished gives an error; one that failed or was
+// canceled gives its [*JobError].
 func (j *Job[T]) Result(ctx context.Context) (T, error) {
 	var zero T
 	info := j.core.snapshot()
 	if info == nil || !info.Status.Terminal() {
 		var err error
-		if info, err = j.core.poll(ctx); err != nil {
+		if info, _, err = j.core.poll(ctx); err != nil {
 			return zero, err
 		}
 		if !info.Status.Terminal() {
@@ -384,7 +168,7 @@ func (j *Job[T]) Result(ctx context.Context) (T, error) {
 	if err := outcome(info, false); err != nil {
 		return zero, err
 	}
-	return j.result(ctx, info)
+	return j.result(ctx)
 }
 
 // outcome maps a terminal job to its error, if any.
@@ -397,61 +181,58 @@ func outcome(info *JobInfo, warningsAsErrors bool) error {
 			return nil
 		}
 	}
-	cp := *info
+	subs, total := info.failedSubJobs()
 	return &JobError{
 		JobID:      info.ID,
 		Type:       info.Type,
 		Status:     info.Status,
 		Code:       info.ErrorCode,
 		Message:    info.ErrorString,
-		Parameters: info.ErrorParameters,
-		Info:       &cp,
+		Parameters: cloneNV(info.ErrorParameters),
+		Info:       info.clone(),
+		SubJobs:    subs,
+		subTotal:   total,
 	}
 }
 
-func (j *Job[T]) result(ctx context.Context, info *JobInfo) (T, error) {
-	var out T
-	if _, skip := any(out).(struct{}); skip {
-		return out, nil
-	}
-	err := j.core.fetchResult(ctx, &out)
-	return out, err
-}
-
+// snapshot returns a deep copy of the cached info, or nil.
 func (jc *jobCore) snapshot() *JobInfo {
 	jc.mu.Lock()
 	defer jc.mu.Unlock()
-	if jc.info == nil {
-		return nil
-	}
-	cp := *jc.info
-	return &cp
+	return jc.info.clone()
 }
 
+// store caches info, which the caller hands over: nothing else may hold it.
 func (jc *jobCore) store(info *JobInfo) {
 	jc.mu.Lock()
 	jc.info = info
-	jc.seen = true
 	jc.mu.Unlock()
 }
 
-// poll reads the job once and caches what it read.
-func (jc *jobCore) poll(ctx context.Context) (*JobInfo, error) {
-	info, err := jc.c.Jobs.Get(ctx, jc.id)
-	if err != nil {
-		jc.mu.Lock()
-		seen := jc.seen
-		jc.mu.Unlock()
-		if seen && errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("daas: job %s disappeared: deleted, past the service's 48 h retention, or not visible to this API client: %w", jc.id, err)
-		}
-		return nil, err
+// poll reads the job once and caches what it read. It returns the read
+// info (the cache's own: callers hand out copies only) and the floor of the
+// next read the service asked for with Retry-After.
+func (jc *jobCore) poll(ctx context.Context) (*JobInfo, time.Duration, error) {
+	if jc.idErr != nil {
+		return nil, 0, jc.idErr
 	}
+	info, floor, err := jc.r.readJob(ctx, jc.id)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) && jc.snapshot() != nil {
+			return nil, 0, fmt.Errorf("daas: job %s disappeared: deleted, past the service's 48 h retention, or not visible to this API client: %w", jc.id, err)
+		}
+		return nil, 0, err
+	}
+	jc.accept(info)
+	return info, floor, nil
+}
+
+// accept caches info read for this job, by a single read or a list.
+func (jc *jobCore) accept(info *JobInfo) {
 	if info.ID == "" {
 		info.ID = jc.id
 	}
 	jc.store(info)
-	return info, nil
 }
 
 // cancelDetached asks the service to cancel the job after the caller's
@@ -466,158 +247,29 @@ func (jc *jobCore) cancelDetached(ctx context.Context) {
 	}
 }
 
-// fetchResult reads /Jobs/{id}/Results into out. A 303 is followed (same
-// origin only). A {"Items": [...]} envelope is unwrapped into a slice out,
-// with every continuation page.
-func (jc *jobCore) fetchResult(ctx context.Context, out any) error {
-	r, err := jc.c.newRequest(http.MethodGet, "Jobs/"+url.PathEscape(jc.id)+"/Results", nil, nil)
-	if err != nil {
-		return err
-	}
-	var raw json.RawMessage
-	resp, err := jc.c.do(ctx, r, &raw)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode == http.StatusSeeOther {
-		target, err := jc.c.resultTarget(r.url, resp.Header.Get("Location"))
-		if err != nil {
-			return fmt.Errorf("daas: job %s results: %w", jc.id, err)
-		}
-		r, err := jc.c.newRequest(http.MethodGet, target.String(), nil, nil)
-		if err != nil {
-			return fmt.Errorf("daas: job %s results: %w", jc.id, err)
-		}
-		raw = nil
-		resp, err := jc.c.do(ctx, r, &raw)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode == http.StatusSeeOther {
-			return fmt.Errorf("daas: job %s results: %w: the 303 target redirected again", jc.id, ErrBadLocation)
-		}
-	}
-	return jc.decodeResult(ctx, raw, out)
-}
-
-// resultTarget checks the Location of a 303 from a job's results, resolved
-// against from.
-func (c *Client) resultTarget(from *url.URL, loc string) (*url.URL, error) {
-	if loc == "" {
-		return nil, fmt.Errorf("%w: 303 without Location", ErrBadLocation)
-	}
-	target, err := from.Parse(loc)
-	if err != nil || target.Host == "" || target.User != nil || (target.Scheme != "https" && target.Scheme != "http") {
-		return nil, fmt.Errorf("%w: %q", ErrBadLocation, truncate(loc, 200))
-	}
-	if !c.sameOrigin(target) {
-		return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, target.Scheme, truncate(target.Host, 200))
-	}
-	return target, nil
-}
-
-// decodeResult decodes raw into out, unwrapping an Items envelope into a
-// slice and fetching the remaining pages.
-func (jc *jobCore) decodeResult(ctx context.Context, raw json.RawMessage, out any) error {
-	if rm, ok := out.(*json.RawMessage); ok {
-		*rm = raw
-		return nil
-	}
-	rv := reflect.ValueOf(out).Elem()
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) == 0 {
-		// A job with no stored result answers 303; an empty body would
-		// leave the caller a zero T (a nil *MachineCatalog) with no error.
-		return fmt.Errorf("daas: job %s: empty result, nothing to decode into %s", jc.id, rv.Type())
-	}
-	if rv.Kind() != reflect.Slice || trimmed[0] != '{' {
-		if err := json.Unmarshal(trimmed, out); err != nil {
-			return fmt.Errorf("daas: job %s: decoding result into %s: %w", jc.id, rv.Type(), err)
-		}
-		return nil
-	}
-	seen := map[string]bool{}
-	viaResults := jc.origin == nil
-	for page := 0; ; page++ {
-		var env struct {
-			Items             json.RawMessage `json:"Items"`
-			ContinuationToken *string         `json:"ContinuationToken"`
-		}
-		if err := json.Unmarshal(trimmed, &env); err != nil {
-			return fmt.Errorf("daas: job %s: decoding result page: %w", jc.id, err)
-		}
-		items := reflect.New(rv.Type())
-		if len(env.Items) > 0 {
-			if err := json.Unmarshal(env.Items, items.Interface()); err != nil {
-				return fmt.Errorf("daas: job %s: decoding result into %s: %w", jc.id, rv.Type(), err)
-			}
-		}
-		if page == 0 && rv.IsNil() {
-			rv.Set(reflect.MakeSlice(rv.Type(), 0, items.Elem().Len()))
-		}
-		rv.Set(reflect.AppendSlice(rv, items.Elem()))
-		if env.ContinuationToken == nil || *env.ContinuationToken == "" {
-			return nil
-		}
-		if page > 100000 {
-			return fmt.Errorf("daas: job %s: result has too many pages", jc.id)
-		}
-		if seen[*env.ContinuationToken] {
-			return fmt.Errorf("daas: job %s: the service repeated continuation token %q", jc.id, truncate(*env.ContinuationToken, 64))
-		}
-		seen[*env.ContinuationToken] = true
-		next, err := jc.nextPage(ctx, *env.ContinuationToken, &viaResults)
-		if err != nil {
-			return err
-		}
-		trimmed = bytes.TrimSpace(next)
-	}
-}
-
-// nextPage fetches the page after a continuation token: from the list call
-// that started the job (run synchronously), or, for a job whose origin is
-// not known, from the job's results. When the list call refuses the token
-// as malformed (400), the token is taken to be the results' own and the
-// page, and every later one (*viaResults), comes from the job's results.
-func (jc *jobCore) nextPage(ctx context.Context, token string, viaResults *bool) (json.RawMessage, error) {
-	if !*viaResults {
-		u := *jc.origin
-		q := u.Query()
-		q.Del("async")
-		u.RawQuery = ""
-		raw, err := jc.getPage(ctx, u.String(), q, token)
-		var ae *APIError
-		if err == nil || !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
-			return raw, err
-		}
-		*viaResults = true
-	}
-	return jc.getPage(ctx, "Jobs/"+url.PathEscape(jc.id)+"/Results", url.Values{}, token)
-}
-
-// getPage reads one page of a paged result: ref with the continuation token.
-func (jc *jobCore) getPage(ctx context.Context, ref string, q url.Values, token string) (json.RawMessage, error) {
-	q.Set("continuationToken", token)
-	r, err := jc.c.newRequest(http.MethodGet, ref, q, nil)
-	if err != nil {
-		return nil, err
-	}
-	var raw json.RawMessage
-	if _, err := jc.c.do(ctx, r, &raw); err != nil {
-		return nil, err
-	}
-	return raw, nil
-}
-
 // ResumeJob returns a handle for a job started elsewhere, by its id: in
 // another process, or before a restart. The service shows a job only to the
-// API client that started it, and keeps it 48 hours after it ends.
+// API client that started it, and keeps it 48 hours after it ends. A
+// malformed id (empty, blank, "." or "..", with a slash, a backslash or a
+// control character) makes every call of the handle fail with
+// [ErrBadJobID] before anything is sent.
 func ResumeJob[T any](c *Client, id string) *Job[T] {
 	return &Job[T]{core: &jobCore{
 		c:        c,
+		r:        c.Jobs,
 		id:       id,
+		idErr:    checkJobID(id),
 		location: c.base.String() + "/Jobs/" + url.PathEscape(id),
+		kind:     resultKindOf[T](),
 	}}
+}
+
+// checkJobID refuses an id that is not one plain path segment.
+func checkJobID(id string) error {
+	if strings.TrimSpace(id) == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
+		return &InputError{Op: "job id", Reason: fmt.Sprintf("malformed: %q", truncate(id, 200)), kind: ErrBadJobID}
+	}
+	return nil
 }
 
 // StartJob starts any async operation of the API that has no typed method
@@ -625,20 +277,33 @@ func ResumeJob[T any](c *Client, id string) *Job[T] {
 // "MachineCatalogs/Pool%7CWin11/$test"), with its segments escaped; it may
 // carry a query. StartJob adds async=true, sends body as JSON (nil for none)
 // and expects 202 Accepted.
+//
+// T says how the job's result is read once it ends:
+//   - struct{}: not at all; nothing is sent after the job ends.
+//   - json.RawMessage: GET /Jobs/{id}/Results as it is (a 303 followed on
+//     the API's origin); a paged {"Items", "ContinuationToken"} result is
+//     read to its last page and returned as one {"Items": [...]} envelope
+//     holding every item, never page 1 alone.
+//   - a slice: the Items of every page (or a bare JSON array), in order; a
+//     repeated continuation token is an error, and an error never comes
+//     with part of the items.
+//   - anything else (a struct, a pointer, a map): the result decoded into
+//     T, following a 303 to the affected resource; an empty result is an
+//     error.
 func StartJob[T any](ctx context.Context, c *Client, method, path string, body any) (*Job[T], error) {
 	method = strings.ToUpper(strings.TrimSpace(method))
 	switch method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 	default:
-		return nil, fmt.Errorf("daas: StartJob: unsupported method %q", method)
+		return nil, inputErr("StartJob", "unsupported method %q", method)
 	}
 	if path == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("daas: StartJob: path %q must be relative to the API root", truncate(path, 200))
+		return nil, inputErr("StartJob", "path %q must be relative to the API root", truncate(path, 200))
 	}
 	ref, rawQuery, _ := strings.Cut(path, "?")
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("daas: StartJob: malformed query: %w", err)
+		return nil, inputErr("StartJob", "malformed query: %v", err)
 	}
 	r, err := c.newRequest(method, ref, q, body)
 	if err != nil {
@@ -669,6 +334,7 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 	if err != nil {
 		return nil, fmt.Errorf("daas: %s %s: %w", r.method, r.redacted(), err)
 	}
+	core.kind = resultKindOf[T]()
 	core.started = sent
 	core.floor = retryAfter(resp.Header, nil)
 	if r.method == http.MethodGet {
@@ -689,7 +355,7 @@ func (c *Client) jobFromLocation(loc string) (*jobCore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jobCore{c: c, id: id, location: loc}, nil
+	return &jobCore{c: c, r: c.Jobs, id: id, location: loc}, nil
 }
 
 // parseJobLocation returns the job id of an absolute job URL on the API's
@@ -734,20 +400,40 @@ func (c *Client) parseJobLocation(loc string) (string, error) {
 // use the [Job] handles the ...Async methods return instead.
 type JobsService service
 
+// jobReader is what the poller needs from the service: one job's status,
+// or the list of the caller's jobs. Each also returns the Retry-After of a
+// successful answer, the floor of the next read. *JobsService is the one
+// implementation outside tests.
+type jobReader interface {
+	readJob(ctx context.Context, id string) (*JobInfo, time.Duration, error)
+	readJobs(ctx context.Context) ([]JobInfo, time.Duration, error)
+}
+
+// send does a call that must answer one of want.
+func (s *JobsService) send(ctx context.Context, r *request, v any, want ...int) (*http.Response, error) {
+	return (*service)(s).send(ctx, r, v, want...)
+}
+
 // Get reads one job (GET /Jobs/{id}).
 func (s *JobsService) Get(ctx context.Context, id string) (*JobInfo, error) {
-	if err := checkID("job id", id); err != nil {
-		return nil, err
+	info, _, err := s.readJob(ctx, id)
+	return info, err
+}
+
+func (s *JobsService) readJob(ctx context.Context, id string) (*JobInfo, time.Duration, error) {
+	if err := checkJobID(id); err != nil {
+		return nil, 0, err
 	}
 	r, err := s.client.newRequest(http.MethodGet, "Jobs/"+url.PathEscape(id), nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	info := new(JobInfo)
-	if _, err := s.client.do(ctx, r, info); err != nil {
-		return nil, err
+	resp, err := s.send(ctx, r, info, http.StatusOK)
+	if err != nil {
+		return nil, 0, err
 	}
-	return info, nil
+	return info, retryAfter(resp.Header, nil), nil
 }
 
 // jobList is the JobResponseModelCollection.
@@ -776,36 +462,67 @@ func (l *jobList) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// maxPages caps the pages one paged read follows: the job list, and the
+// items of a job's result.
+const maxPages = 10000
+
 // List reads the caller's active and recently finished jobs (GET /Jobs),
-// every page of them.
+// every page of them. A continuation token the service repeats (a cycle)
+// or more than maxPages pages is an error, and an error never comes with
+// part of the list.
 func (s *JobsService) List(ctx context.Context) ([]JobInfo, error) {
+	all, _, err := s.readJobs(ctx)
+	return all, err
+}
+
+func (s *JobsService) readJobs(ctx context.Context) ([]JobInfo, time.Duration, error) {
 	var all []JobInfo
+	var floor time.Duration
+	seen := map[string]bool{}
 	var token string
-	for page := 0; ; page++ {
+	for page := 1; ; page++ {
 		var q url.Values
 		if token != "" {
 			q = url.Values{"continuationToken": {token}}
 		}
 		r, err := s.client.newRequest(http.MethodGet, "Jobs", q, nil)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		var l jobList
-		if _, err := s.client.do(ctx, r, &l); err != nil {
-			return nil, err
+		resp, err := s.send(ctx, r, &l, http.StatusOK)
+		if err != nil {
+			return nil, 0, err
 		}
+		floor = max(floor, retryAfter(resp.Header, nil))
 		all = append(all, l.Items...)
-		if l.ContinuationToken == nil || *l.ContinuationToken == "" || *l.ContinuationToken == token || page > 10000 {
-			return all, nil
+		if l.ContinuationToken == nil || *l.ContinuationToken == "" {
+			return all, floor, nil
 		}
 		token = *l.ContinuationToken
+		if err := nextToken(seen, token, page, "the job list"); err != nil {
+			return nil, 0, err
+		}
 	}
+}
+
+// nextToken checks a continuation token before the page it names is read:
+// a token seen before (a cycle) or a page past maxPages is an error.
+func nextToken(seen map[string]bool, token string, pagesRead int, what string) error {
+	if seen[token] {
+		return fmt.Errorf("daas: %s: the service repeated continuation token %q", what, truncate(token, 64))
+	}
+	if pagesRead >= maxPages {
+		return fmt.Errorf("daas: %s: more than %d pages", what, maxPages)
+	}
+	seen[token] = true
+	return nil
 }
 
 // Cancel asks the service to cancel a job (POST /Jobs/{id}/$cancel) and
 // returns the job as it is afterwards.
 func (s *JobsService) Cancel(ctx context.Context, id string) (*JobInfo, error) {
-	if err := checkID("job id", id); err != nil {
+	if err := checkJobID(id); err != nil {
 		return nil, err
 	}
 	r, err := s.client.newRequest(http.MethodPost, "Jobs/"+url.PathEscape(id)+"/$cancel", nil, nil)
@@ -814,7 +531,7 @@ func (s *JobsService) Cancel(ctx context.Context, id string) (*JobInfo, error) {
 	}
 	r.mayCreate = false // canceling twice is harmless
 	info := new(JobInfo)
-	if _, err := s.client.do(ctx, r, info); err != nil {
+	if _, err := s.send(ctx, r, info, http.StatusOK); err != nil {
 		return nil, err
 	}
 	return info, nil
@@ -823,41 +540,26 @@ func (s *JobsService) Cancel(ctx context.Context, id string) (*JobInfo, error) {
 // Delete removes a finished job (DELETE /Jobs/{id}). The service refuses to
 // delete a running job with 409 ([ErrConflict]).
 func (s *JobsService) Delete(ctx context.Context, id string) error {
-	if err := checkID("job id", id); err != nil {
+	if err := checkJobID(id); err != nil {
 		return err
 	}
 	r, err := s.client.newRequest(http.MethodDelete, "Jobs/"+url.PathEscape(id), nil, nil)
 	if err != nil {
 		return err
 	}
-	_, err = s.client.do(ctx, r, nil)
+	_, err = s.send(ctx, r, nil, http.StatusNoContent, http.StatusOK)
 	return err
 }
 
 // Results returns the raw result of a finished job (GET /Jobs/{id}/Results).
 // When the service answers with a 303 to the affected resource, Results
-// reads that resource (on the API's own origin only) and returns it.
+// reads that resource (on the API's own origin only) and returns it. A
+// paged result is read to its last page and returned as one
+// {"Items": [...]} envelope of every item.
 func (s *JobsService) Results(ctx context.Context, id string) (json.RawMessage, error) {
-	if err := checkID("job id", id); err != nil {
+	if err := checkJobID(id); err != nil {
 		return nil, err
 	}
-	jc := &jobCore{c: s.client, id: id}
-	var raw json.RawMessage
-	if err := jc.fetchResult(ctx, &raw); err != nil {
-		return nil, err
-	}
-	return raw, nil
-}
-
-// checkID refuses an empty id or one with control characters.
-func checkID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("daas: empty %s", what)
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("daas: %s %q has a control character", what, id)
-		}
-	}
-	return nil
+	jc := &jobCore{c: s.client, r: s, id: id, kind: resultRaw}
+	return jc.readResult(ctx)
 }

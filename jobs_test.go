@@ -63,6 +63,12 @@ type jobServer struct {
 	listFails int      // GET /Jobs answers with this status
 	pages     []string // result pages after the first, by continuation token
 	cancels   int
+	// listHook, when set, may answer GET /Jobs itself (returning true).
+	listHook func(w http.ResponseWriter) bool
+	// listID, when set, is how the list spells a job's id.
+	listID func(id string) string
+	// getHook, when set, may answer GET /Jobs/{id} itself (returning true).
+	getHook func(w http.ResponseWriter) bool
 }
 
 func newJobServer(t testing.TB) *jobServer {
@@ -162,6 +168,9 @@ func (s *jobServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case key == "GET Jobs":
 		s.lists = append(s.lists, now)
+		if s.listHook != nil && s.listHook(w) {
+			return
+		}
 		if s.listFails != 0 {
 			w.WriteHeader(s.listFails)
 			return
@@ -169,7 +178,11 @@ func (s *jobServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		items := []any{}
 		if !s.hideLists {
 			for _, j := range s.jobs {
-				items = append(items, j.model(now))
+				m := j.model(now)
+				if s.listID != nil {
+					m["Id"] = s.listID(j.id)
+				}
+				items = append(items, m)
 			}
 		}
 		writeJSON(map[string]any{"Items": items, "ContinuationToken": nil})
@@ -180,6 +193,9 @@ func (s *jobServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.polls[j.id] = append(s.polls[j.id], now.Sub(j.created))
+		if s.getHook != nil && s.getHook(w) {
+			return
+		}
 		writeJSON(j.model(now))
 	case key == "GET Jobs/{id}/Results":
 		if tok := r.URL.Query().Get("continuationToken"); tok != "" {

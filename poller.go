@@ -6,8 +6,11 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/daaskit/daas/internal/flight"
 )
 
 // PollPolicy is the schedule on which a client reads the status of the jobs
@@ -136,32 +139,44 @@ func (c *Client) waitConfig(opts []WaitOption) (*waitConfig, error) {
 // they share one GET /Jobs per tick: the first waiter due reads the list,
 // every waiter the list shows gets its job from it and starts its next
 // interval from then. No goroutine of its own: nothing runs when nobody
-// waits.
+// waits. It reads the service through a jobReader only.
 type poller struct {
-	c *Client
+	r     jobReader
+	debug func(ctx context.Context, msg string, args ...any)
 
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
-	lists   flight[struct{}] // one list read at a time, shared by the waiters
-	// Until then, no list reads: the last one failed.
+	lists   flight.Group[time.Duration] // one list read at a time, shared by the waiters
+	// Until then, no list reads: the last one showed there is no list to
+	// read here (404, 403, an unreadable answer, a server error).
 	listBrokenUntil time.Time
+	// Until then, no reads for batched waiters: the list answered 429 or
+	// 503 (holdErr) and asked for this wait.
+	holdUntil time.Time
+	holdErr   error
 }
 
 type waiter struct {
 	id     string
-	notify chan struct{} // a list read delivered info; capacity 1
+	key    string        // the id folded to lower case: ids are GUIDs, spelt in either case
+	notify chan struct{} // a list read delivered info; capacity 1, full only while info is set
 
 	// Guarded by poller.mu.
-	info     *JobInfo  // what the last list read showed, not yet taken
-	listedAt time.Time // when that read finished
+	info     *JobInfo      // what the last list read showed, not yet taken
+	floor    time.Duration // the Retry-After of that read
+	unlisted bool          // the last list read did not show the job
 }
 
 func newPoller(c *Client) *poller {
-	return &poller{c: c, waiters: make(map[*waiter]struct{})}
+	return newPollerWith((*JobsService)(&c.common), c.debug)
+}
+
+func newPollerWith(r jobReader, debug func(ctx context.Context, msg string, args ...any)) *poller {
+	return &poller{r: r, debug: debug, waiters: make(map[*waiter]struct{})}
 }
 
 func (p *poller) register(id string) *waiter {
-	w := &waiter{id: id, notify: make(chan struct{}, 1)}
+	w := &waiter{id: id, key: strings.ToLower(id), notify: make(chan struct{}, 1)}
 	p.mu.Lock()
 	p.waiters[w] = struct{}{}
 	p.mu.Unlock()
@@ -174,8 +189,9 @@ func (p *poller) unregister(w *waiter) {
 	p.mu.Unlock()
 }
 
-// batching reports whether enough jobs are waited on to read them as a list.
-func (p *poller) batching(pol PollPolicy) bool {
+// batching reports whether w should read its job through the list: enough
+// jobs are waited on, the list can be read, and the last one showed w's job.
+func (p *poller) batching(pol PollPolicy, w *waiter) bool {
 	if pol.DisableBatch {
 		return false
 	}
@@ -185,77 +201,118 @@ func (p *poller) batching(pol PollPolicy) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.waiters) > threshold && !time.Now().Before(p.listBrokenUntil)
+	return len(p.waiters) > threshold && !w.unlisted && !time.Now().Before(p.listBrokenUntil)
 }
 
 // listPause is how long the waiters read their jobs one by one after a
-// list read failed: a service (or a gateway) without GET /Jobs, or with a
-// list it cannot serve, must not stop the waits.
+// list read failed in a way that says there is no list to read: a service
+// (or a gateway) without GET /Jobs, or with a list it cannot serve, must not
+// stop the waits.
 const listPause = time.Minute
 
-var errListPaused = errors.New("daas: job list reads paused after a failed one")
-
-// take returns what a list read delivered to w, if anything.
-func (p *poller) take(w *waiter) *JobInfo {
+// take returns what a list read delivered to w, if anything, with the
+// floor of the next read.
+func (p *poller) take(w *waiter) (*JobInfo, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	info := w.info
-	w.info = nil
-	return info
+	info, floor := w.info, w.floor
+	w.info, w.floor = nil, 0
+	select {
+	case <-w.notify:
+	default:
+	}
+	return info, floor
+}
+
+// read is the one read step of a wait, run on every wake: take what a list
+// read delivered; else read the list when batching; else read the job. It
+// returns the job, the floor of the next read, or the error of the read.
+func (p *poller) read(ctx context.Context, w *waiter, jc *jobCore, pol PollPolicy) (*JobInfo, time.Duration, error) {
+	if info, floor := p.take(w); info != nil {
+		jc.accept(info)
+		return info, floor, nil
+	}
+	if p.batching(pol, w) {
+		floor, err := p.refresh(ctx, w, pol)
+		switch {
+		case err == nil:
+			if info, floor := p.take(w); info != nil {
+				jc.accept(info)
+				return info, floor, nil
+			}
+			// The list does not show the job (w is now unlisted): read it
+			// by itself until a list shows it.
+		case ctx.Err() != nil || listHeld(err):
+			return nil, floor, err
+		default:
+			p.debug(ctx, "job list read failed; reading the job itself", "job", jc.id, "error", err.Error())
+		}
+	}
+	return jc.poll(ctx)
+}
+
+// listHeld reports whether a failed list read asks the waiters to hold
+// off (429, 503) rather than read their jobs one by one.
+func listHeld(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && (ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode == http.StatusServiceUnavailable)
 }
 
 // refresh reads the job list for w, sharing the read with every other
 // waiter: one read in flight at a time, and its result delivered to all
-// waiters it shows. It returns w's job, or nil when the list does not show
-// it (the caller then reads the job itself).
-func (p *poller) refresh(ctx context.Context, w *waiter) (*JobInfo, error) {
-	if info := p.take(w); info != nil {
-		// A list read delivered w's job since w last looked (its timer and
-		// the delivery came together): that read serves this tick.
-		return info, nil
-	}
-	_, err := p.lists.do(ctx, func(ctx context.Context) (struct{}, error) {
+// waiters it shows. It returns the floor of the next read.
+func (p *poller) refresh(ctx context.Context, w *waiter, pol PollPolicy) (time.Duration, error) {
+	return p.lists.Do(ctx, func(ctx context.Context) (time.Duration, error) {
 		// Another waiter's read may have ended, delivering w's job or
-		// failing, between the look above and this one.
+		// failing, between w's look and this one.
+		now := time.Now()
 		p.mu.Lock()
-		delivered, paused := w.info != nil, time.Now().Before(p.listBrokenUntil)
+		delivered, paused := w.info != nil, now.Before(p.listBrokenUntil)
+		held, holdErr, holdLeft := now.Before(p.holdUntil), p.holdErr, p.holdUntil.Sub(now)
 		p.mu.Unlock()
-		if delivered {
-			return struct{}{}, nil
+		switch {
+		case delivered:
+			return 0, nil
+		case held:
+			return holdLeft, holdErr
+		case paused:
+			return 0, errListPaused
 		}
-		if paused {
-			return struct{}{}, errListPaused
-		}
-		items, err := p.c.Jobs.List(ctx)
+		items, floor, err := p.r.readJobs(ctx)
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if err == nil {
-			p.deliver(items)
-		} else if !isContextErr(err) {
+		switch {
+		case err == nil:
+			p.deliver(items, floor)
+			return floor, nil
+		case ctx.Err() != nil:
+		case listHeld(err):
+			var ae *APIError
+			errors.As(err, &ae)
+			floor = min(ae.RetryAfter, pol.MaxInterval)
+			p.holdUntil, p.holdErr = time.Now().Add(floor), err
+			return floor, err
+		default:
 			p.listBrokenUntil = time.Now().Add(listPause)
 		}
-		return struct{}{}, err
+		return 0, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return p.take(w), nil
 }
 
-// deliver hands each waiter its job from a list read. p.mu is held.
-func (p *poller) deliver(items []JobInfo) {
+// deliver hands each waiter its job from a list read, and marks the
+// waiters whose job the list does not show. p.mu is held.
+func (p *poller) deliver(items []JobInfo, floor time.Duration) {
 	byID := make(map[string]*JobInfo, len(items))
 	for i := range items {
-		byID[items[i].ID] = &items[i]
+		byID[strings.ToLower(items[i].ID)] = &items[i]
 	}
-	now := time.Now()
 	for w := range p.waiters {
-		info, ok := byID[w.id]
+		info, ok := byID[w.key]
 		if !ok {
+			w.unlisted = true
 			continue
 		}
-		cp := *info
-		w.info, w.listedAt = &cp, now
+		w.info, w.floor, w.unlisted = info.clone(), floor, false
 		select {
 		case w.notify <- struct{}{}:
 		default:
@@ -263,15 +320,24 @@ func (p *poller) deliver(items []JobInfo) {
 	}
 }
 
-// wait polls jc until it reaches a terminal status and returns it.
+// wait polls jc until it reaches a terminal status and returns it. When
+// ctx ends first, the error is a *WaitError.
 func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInfo, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	var last *JobInfo
+	var lastErr error
+	ended := func() error {
+		we := &WaitError{JobID: jc.id, LastErr: lastErr, Err: ctx.Err()}
+		if info := jc.snapshot(); info != nil {
+			we.LastStatus = info.Status
+		}
+		return we
+	}
+	if ctx.Err() != nil {
+		return nil, ended()
+	}
 	report := func(info *JobInfo) {
 		if wc.onProgress != nil && (last == nil || last.Status != info.Status || last.Progress != info.Progress) {
-			wc.onProgress(*info)
+			wc.onProgress(*info.clone())
 		}
 		last = info
 	}
@@ -288,72 +354,36 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 	timer := time.NewTimer(max(s.first(), min(jc.floor, wc.pol.MaxInterval)))
 	defer timer.Stop()
 	for {
-		var info *JobInfo
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, ended()
 		case <-w.notify:
-			if info = p.take(w); info == nil {
-				continue
-			}
-			jc.store(info)
 		case <-timer.C:
-			var err error
-			if p.batching(wc.pol) {
-				info, err = p.refresh(ctx, w)
-				if err == nil && info != nil {
-					jc.store(info)
-				}
-				if err != nil && ctx.Err() == nil {
-					// The list failed: read this job by itself.
-					p.c.debug(ctx, "job list read failed; reading the job itself", "job", jc.id, "error", err.Error())
-					info, err = nil, nil
-				}
-			}
-			if err == nil && info == nil {
-				info, err = jc.poll(ctx)
-			}
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				if !pollErrorPasses(err) {
-					return nil, err
-				}
-				var ae *APIError
-				floor := time.Duration(0)
-				if errors.As(err, &ae) {
-					floor = min(ae.RetryAfter, wc.pol.MaxInterval)
-				}
-				p.c.debug(ctx, "job poll failed; will poll again", "job", jc.id, "error", err.Error())
-				timer.Reset(max(s.next(time.Now(), nil), floor))
-				continue
-			}
 		}
+		info, floor, err := p.read(ctx, w, jc, wc.pol)
+		floor = min(floor, wc.pol.MaxInterval)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ended()
+			}
+			if !transient(err) {
+				return nil, err
+			}
+			lastErr = err
+			if ae := (*APIError)(nil); errors.As(err, &ae) {
+				floor = max(floor, min(ae.RetryAfter, wc.pol.MaxInterval))
+			}
+			p.debug(ctx, "job poll failed; will poll again", "job", jc.id, "error", err.Error())
+			timer.Reset(max(s.next(time.Now(), nil), floor))
+			continue
+		}
+		lastErr = nil
 		report(info)
 		if info.Status.Terminal() {
 			return info, nil
 		}
-		timer.Reset(s.next(time.Now(), info))
+		timer.Reset(max(s.next(time.Now(), info), floor))
 	}
-}
-
-// pollErrorPasses reports whether a failed status read should be tried
-// again later: rate limits, server errors and transport failures pass; a
-// job that is gone, refused credentials and other client errors do not.
-func pollErrorPasses(err error) bool {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode >= 500
-	}
-	var auth *AuthError
-	if errors.As(err, &auth) {
-		return !errors.Is(err, ErrUnauthorized)
-	}
-	if errors.Is(err, ErrUntrustedLocation) || errors.Is(err, ErrBadLocation) {
-		return false
-	}
-	return true
 }
 
 // schedule computes one wait's poll intervals.

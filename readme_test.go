@@ -1,6 +1,7 @@
 package daas_test
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -10,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/daaskit/daas/daastest"
 )
 
 // readmeGoBlocks returns the ```go blocks of README.md that are whole files
@@ -71,7 +75,34 @@ func TestREADMEQuickStart(t *testing.T) {
 	}
 	pkg := writeBlock(t, "main.go", src)
 	goTool(t, "vet", pkg)
-	goTool(t, "build", "-o", os.DevNull, pkg)
+	bin := filepath.Join(t.TempDir(), "quickstart")
+	goTool(t, "build", "-o", bin, pkg)
+
+	// Run it as the README says: with the variables the simulator prints.
+	s := daastest.NewServer(daastest.WithCatalogs(2), daastest.WithJobDuration(0))
+	defer s.Close()
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CITRIX_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "CITRIX_BASE_URL="+s.URL, "CITRIX_TOKEN_URL="+s.TokenURL, "CITRIX_CUSTOMER_ID="+s.CustomerID,
+		"CITRIX_SITE_ID="+s.SiteID, "CITRIX_CLIENT_ID="+s.ClientID, "CITRIX_CLIENT_SECRET="+s.ClientSecret)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the quick start against the fake: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Complete 100%") || s.Count("GET /MachineCatalogs") != 1 {
+		t.Errorf("the quick start did not list the catalogs as a job:\n%s", out)
+	}
+	if lines := strings.Count(strings.TrimSpace(string(out)), "\n") + 1; lines != 3 {
+		t.Errorf("want the job line and 2 catalogs, got:\n%s", out)
+	}
 }
 
 // TestREADMETesting runs the daastest example tests of README.md.

@@ -9,13 +9,12 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// This file serves /cvad/manage: GET /me and the MachineCatalogs routes
-// (the Jobs routes are in jobs.go).
+// This file serves the MachineCatalogs routes of /cvad/manage (GET /me and
+// the Sites are in sites.go, the Jobs routes in jobs.go).
 
 // Catalog list paging limits, as the service documents them.
 const (
@@ -35,13 +34,6 @@ func (s *Server) handleAPI(r *http.Request, rt *route, args []string, body []byt
 	return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
 }
 
-// siteRoutes are the routes about the caller and its sites.
-func siteRoutes() []*route {
-	me := newRoute(routeMe, func(s *Server, c *call) *reply { return s.me(c.r, c.caller, c.now) })
-	me.siteless = true
-	return []*route{me}
-}
-
 // catalogRoutes are the MachineCatalogs routes.
 func catalogRoutes() []*route {
 	return []*route{
@@ -55,48 +47,15 @@ func catalogRoutes() []*route {
 	}
 }
 
-// me serves GET /me.
-func (s *Server) me(r *http.Request, c caller, now time.Time) *reply {
-	tok, _ := parseAuthorization(r.Header.Get("Authorization"))
-	expiry := s.tokens[tok].expires.UTC().Format("3:04:05 PM")
-	sites := make([]siteModel, len(s.sites))
-	for i, id := range s.sites {
-		sites[i] = siteModel{ID: id, Name: "cloudxdsite"}
-		if i > 0 {
-			sites[i].Name = fmt.Sprintf("cloudxdsite%d", i+1)
-		}
-	}
-	return jsonReply(http.StatusOK, meModel{
-		UserID:                c.clientID,
-		DisplayName:           strPtr("API client " + c.clientID),
-		ExpiryTime:            expiry,
-		RefreshExpirationTime: expiry,
-		Customers:             []customerModel{{ID: s.CustomerID, Sites: sites}},
-	})
-}
-
 // listCatalogs serves GET /MachineCatalogs, sync or async.
 func (s *Server) listCatalogs(q url.Values, c caller, now time.Time) *reply {
 	async, rp := queryBool(q, "async")
 	if rp != nil {
 		return rp
 	}
-	limit := defaultLimit
-	if q.Has("limit") {
-		v := q.Get("limit")
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return badRequest("outOfRange", fmt.Sprintf("limit must be between 1 and %d", maxLimit), "name", "limit", "value", v)
-		}
-		limit = n
-	}
-	after := 0
-	if tok := q.Get("continuationToken"); tok != "" {
-		n, ok := decodeToken("catalogs", tok)
-		if !ok {
-			return badRequest("invalidString", "The continuation token is not valid", "name", "continuationToken", "value", tok)
-		}
-		after = n
+	limit, after, rp := pageQuery(q, "catalogs")
+	if rp != nil {
+		return rp
 	}
 	var folder *refModel
 	if v := q.Get("adminFolder"); v != "" {
@@ -117,16 +76,11 @@ func (s *Server) listCatalogs(q url.Values, c caller, now time.Time) *reply {
 		}
 		return jsonReply(http.StatusOK, page)
 	}
-	pageSize := s.cfg.resultPage
-	if q.Has("limit") && (pageSize == 0 || limit < pageSize) {
-		pageSize = limit
-	}
 	return s.startJob(c, now, jobSpec{
 		typ: "GetMachineCatalogs",
-		apply: func(j *job) {
-			j.items, _, _ = s.catalogPage(folder, after, -1, fields)
-			j.isList, j.pageSize = true, pageSize
-		},
+		apply: s.listResults(q, limit, "catalogs", func(limit int) ([]json.RawMessage, int, bool) {
+			return s.catalogPage(folder, after, limit, fields)
+		}),
 	})
 }
 
@@ -166,7 +120,7 @@ func (s *Server) getCatalog(q url.Values, nameOrID string, c caller, now time.Ti
 		return &reply{status: http.StatusOK, body: selectFields(marshal(s.catalogDetail(cat)), fields)}
 	}
 	return s.startJob(c, now, jobSpec{
-		typ:    "GetMachineCatalog",
+		typ:    "GetMachineCatalogDetails",
 		params: []NameValue{{Name: "NameOrId", Value: nameOrID}},
 		apply: func(j *job) {
 			j.resourceID = cat.ID
@@ -251,6 +205,7 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 		}
 		s.addCatalog(&cat)
 		s.stats.CatalogsCreated++
+		s.afterCreate(&cat, req.ProvisioningScheme, c, now)
 		return jsonReply(http.StatusOK, s.catalogDetail(&cat))
 	}
 	return s.startJob(c, now, jobSpec{
@@ -264,6 +219,7 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 			}
 			s.addCatalog(&cat)
 			s.stats.CatalogsCreated++
+			s.afterCreate(&cat, req.ProvisioningScheme, caller{clientID: j.owner, origin: j.origin}, j.end)
 			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
 		},
 	})

@@ -86,12 +86,34 @@ func (s *Server) mintLocked(clientID string, now time.Time) string {
 			}
 		}
 	}
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	tok := base64.RawURLEncoding.EncodeToString(b[:])
+	expires := now.Add(s.cfg.tokenLife)
+	tok := s.jwtLocked(clientID, now, expires)
 	s.tokens[tok] = tokenInfo{clientID: clientID, expires: now.Add(s.cfg.tokenLife)}
 	s.stats.TokensIssued++
 	return tok
+}
+
+// jwtHeader is the JOSE header of the fake's tokens: unsigned, since
+// nothing verifies them; clients only read their claims (Citrix's own SDK
+// reads exp).
+const jwtHeader = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0" // {"alg":"none","typ":"JWT"}
+
+// jwtLocked builds a JWT-shaped access token for clientID: header, claims
+// (issuer, subject, customer, issued-at, expiry in service time and a random
+// jti that makes every token unique) and an empty signature. Callers hold
+// s.mu.
+func (s *Server) jwtLocked(clientID string, now, expires time.Time) string {
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	claims := marshal(struct {
+		Issuer   string `json:"iss"`
+		Subject  string `json:"sub"`
+		Customer string `json:"ctx_cust_id"`
+		IssuedAt int64  `json:"iat"`
+		Expiry   int64  `json:"exp"`
+		ID       string `json:"jti"`
+	}{"daastest", clientID, s.CustomerID, now.Unix(), expires.Unix(), base64.RawURLEncoding.EncodeToString(id[:])})
+	return jwtHeader + "." + base64.RawURLEncoding.EncodeToString(claims) + "."
 }
 
 // randomSecret returns a client secret: 32 random characters, safe in a
@@ -157,19 +179,19 @@ func (s *Server) checkRequest(r *http.Request, rt *route, now time.Time, hasBody
 			known = known || strings.EqualFold(id, site)
 		}
 		if !known {
-			return c, notFound("Site", site)
+			// Not a 404: most site-scoped operations list none.
+			return c, badRequest("invalidString", "The site is not known to this customer", "name", "Citrix-InstanceId", "value", site)
 		}
 		c.site = site
 	}
 
-	if accept := r.Header.Values("Accept"); len(accept) != 1 || accept[0] != "application/json" {
+	if !acceptsJSON(r.Header.Values("Accept")) {
 		return c, errReply(http.StatusNotAcceptable, "notAcceptable", "Must accept application/json media type", "contentType", "application/json")
 	}
 
 	if hasBody || tooLarge {
-		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" || !strings.EqualFold(params["charset"], "utf-8") {
-			return c, errReply(http.StatusUnsupportedMediaType, "unsupportedMediaType", "Must use application/json; charset=utf-8 media type")
+		if !isJSONContentType(r.Header.Get("Content-Type")) {
+			return c, errReply(http.StatusUnsupportedMediaType, "unsupportedMediaType", "Must use application/json media type, in utf-8")
 		}
 	}
 	if tooLarge {
@@ -178,4 +200,38 @@ func (s *Server) checkRequest(r *http.Request, rt *route, now time.Time, hasBody
 	}
 	c.origin = requestOrigin(r)
 	return c, nil
+}
+
+// acceptsJSON reports whether an Accept header admits the JSON the service
+// writes: application/json (with or without charset=utf-8), application/*
+// or */*, in a list or alone. A missing header is refused.
+func acceptsJSON(values []string) bool {
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			cs, hasCharset := params["charset"]
+			if hasCharset && !strings.EqualFold(cs, "utf-8") {
+				continue
+			}
+			if mt == "application/json" || mt == "application/*" || mt == "*/*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isJSONContentType reports whether a request's Content-Type is JSON the
+// service reads: application/json, bare or with charset=utf-8 (any case).
+// Another charset is refused.
+func isJSONContentType(v string) bool {
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
 }

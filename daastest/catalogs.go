@@ -53,6 +53,8 @@ type Catalog struct {
 	UsedCount int
 	// Metadata are the catalog's name/value metadata.
 	Metadata []NameValue
+
+	prov provisioning // MCS state (provisioning.go)
 }
 
 // enumValues lists the values of an API enum by its property name.
@@ -321,7 +323,7 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 	if metadata == nil {
 		metadata = []NameValue{}
 	}
-	return catalogModel{
+	m := catalogModel{
 		Name:                     c.Name,
 		FullName:                 c.fullName(),
 		ID:                       c.ID,
@@ -347,17 +349,22 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 		HasBeenPromotedFrom:      "Unknown",
 		Zone:                     s.zoneRef(c.Zone),
 		AdminFolder:              s.folderRef(c.AdminFolder),
-		Scopes:                   []refModel{},
+		Scopes:                   []scopeModel{},
 		Metadata:                 metadata,
 		Errors:                   []string{},
-		Warnings:                 []string{},
+		CanRollbackVMImage:       c.prov.oldImage != "",
 	}
+	m.ProvisioningProgress, m.JobsInProgress = s.provisioningProgress(c, s.nowLocked())
+	if c.prov.masterImage != "" {
+		m.ProvisioningScheme = map[string]any{"MasterImagePath": c.prov.masterImage, "NumTotalMachines": c.TotalCount}
+	}
+	return m
 }
 
 // catalogDetail renders c as MachineCatalogDetailResponseModel. Callers
 // hold s.mu.
 func (s *Server) catalogDetail(c *Catalog) catalogDetailModel {
-	return catalogDetailModel{catalogModel: s.catalogModel(c), DeliveryGroups: []refModel{}}
+	return catalogDetailModel{catalogModel: s.catalogModel(c), DeliveryGroups: []deliveryGroupRefModel{}}
 }
 
 // encodeToken makes an opaque continuation token for position n of a kind

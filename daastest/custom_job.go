@@ -20,7 +20,7 @@ import (
 // then GET /Jobs/{id}/Results answers 200 with Result, or 303 to
 // ResultPath (also its ResultLocation), or, with neither, 200 with the
 // JSON null. A job that ends Failed or Canceled runs no OnComplete and has
-// no results (409), as the fake's own jobs.
+// no results (400 invalidState), as the fake's own jobs.
 type JobSpec struct {
 	// Type is the JobType. Pick one of the JobType enum of the API's
 	// specification ("CreateZone", "DeleteZone", ...); "" is "Unknown".

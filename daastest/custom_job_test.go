@@ -96,7 +96,7 @@ func TestRegisteredJobOnServiceTime(t *testing.T) {
 	eq(t, "Status mid-run", job["Status"], any("InProgress"))
 	eq(t, "progress mid-run", job["OverallProgressPercent"], any(50.0))
 	eq(t, "zones mid-run", len(z.names()), 0) // the effect waits for the end
-	f.want(http.StatusConflict, "GET", "/Jobs/"+id+"/Results", "")
+	f.want(http.StatusBadRequest, "GET", "/Jobs/"+id+"/Results", "")
 
 	f.s.Advance(4 * time.Minute)
 	job = f.job(id)
@@ -147,7 +147,7 @@ func TestRegisteredJobFails(t *testing.T) {
 	eq(t, "status", snap.Status, "Failed")
 	eq(t, "code", snap.ErrorCode, "PermissionDenied")
 	eq(t, "zones after a failed job", len(z.names()), 0)
-	f.want(http.StatusConflict, "GET", "/Jobs/"+id+"/Results", "")
+	f.want(http.StatusBadRequest, "GET", "/Jobs/"+id+"/Results", "")
 	f.s.ClearOutcomes()
 
 	// The effect itself fails the job.

@@ -68,6 +68,7 @@ func TestHandleDuplicateRoutePanics(t *testing.T) {
 		"GET /Zones/{id}",
 		"GET /zones/{nameOrId}/",              // same pattern, other case and name
 		"GET /MachineCatalogs/{x}",            // built-in
+		"POST /Machines/{machine}/$start",     // built-in (machines)
 		"POST /cvad/manage/Jobs/{id}/$cancel", // built-in, with the prefix
 		"POST /tokens",                        // the token endpoint's key
 		"GET Zones", "get /Zones", "GET /", "GET /a//b", "GET /a/{b}/{b}", "GET /a{b}", "GET /cvad/manage",
@@ -93,7 +94,7 @@ func TestHandleDuplicateRoutePanics(t *testing.T) {
 	}()
 	// Other methods and longer patterns on a known path are new routes.
 	s.Handle("DELETE /Zones/{id}", noop)
-	s.Handle("GET /MachineCatalogs/{nameOrId}/Machines", noop)
+	s.Handle("GET /MachineCatalogs/{nameOrId}/Tags", noop)
 
 	defer func() {
 		if r := recover(); r == nil {

@@ -1,8 +1,11 @@
 // Package daastest is a fake Citrix DaaS REST API for your tests, in the
 // spirit of net/http/httptest: an in-memory service with the token
-// endpoint, GET /me, MachineCatalogs and the asynchronous Jobs API, which
-// answers with the paths, JSON property names, statuses, headers and error
-// bodies of the real service, and which a test can steer.
+// endpoint, GET /me, the Sites, MachineCatalogs and the asynchronous Jobs
+// API, which answers with the paths, JSON property names, statuses, enums,
+// headers and error bodies of Citrix's OpenAPI spec (openapi.yaml in
+// github.com/citrix/citrix-daas-rest-go v1.0.31), and which a test can
+// steer. The repository's conformance module runs Citrix's own generated
+// client against it and validates every body against that spec.
 //
 // # Usage
 //
@@ -119,13 +122,14 @@
 // [Server.Count] and [Stats.ByRoute] count requests by route key:
 //
 //	POST /tokens                        (the token endpoint)
-//	GET /me
+//	GET /me                             GET /Sites
+//	GET /Sites/{nameOrId}
 //	GET /MachineCatalogs                POST /MachineCatalogs
 //	GET /MachineCatalogs/{nameOrId}     PATCH /MachineCatalogs/{nameOrId}
 //	DELETE /MachineCatalogs/{nameOrId}
 //	GET /Jobs                           GET /Jobs/{id}
 //	DELETE /Jobs/{id}                   GET /Jobs/{id}/Results
-//	POST /Jobs/{id}/$cancel
+//	POST /Jobs/{id}/$cancel             POST /Jobs/{id}/$SkipRemaining
 //
 // and the keys of the routes registered with [Server.Handle].
 //
@@ -140,11 +144,35 @@
 // Authorization "CWSAuth bearer=<token>" (scheme and key in any case) with a
 // live token, else 401 with reason "missing" or "invalid"; Citrix-CustomerId,
 // else 500 with the gateway's activityId body, or 403 for another customer;
-// Citrix-InstanceId on every route but GET /me; Accept exactly
-// "application/json", else 406; a request body with Content-Type
-// "application/json; charset=utf-8", else 415; a body of at most 1 MiB, else
-// 413. Every answer carries Citrix-TransactionId, the request's or a new
-// UUID.
+// Citrix-InstanceId on every route but GET /me and the Sites; an Accept
+// that admits application/json (with or without charset=utf-8, application/*
+// or */*), else 406; a request body with Content-Type application/json, bare
+// or with charset=utf-8 (another charset is refused), else 415; a body of at
+// most 1 MiB, else 413. Header names match in any case, also through
+// [Server.Transport]. Every answer carries Citrix-TransactionId (the
+// request's or a new UUID) and the headers the spec documents on every
+// answer: X-Content-Type-Options, Content-Language, Cache-Control and Pragma
+// (not Citrix-FilterScope: the fake has no scopes). Access tokens are
+// JWT-shaped (alg none, claims iss, sub, ctx_cust_id, iat, exp in service
+// time, jti); nothing verifies them.
+//
+// # What the fake models, and what it leaves out
+//
+// Modelled: the token endpoint, GET /me, GET /Sites, GET /Sites/{nameOrId},
+// the MachineCatalogs collection and item routes (sync and async), and the
+// Jobs routes listed above. Left out: every other operation of the spec
+// (machines, delivery groups, $batch and the rest arrive with their own
+// work), the catalogs' provisioning schemes, machines and delivery groups
+// (DeliveryGroups is always []), scopes and tenants, and
+// Citrix-FilterScope. Job types the fake emits, all values of the spec's
+// JobType: GetMachineCatalogs, GetMachineCatalogDetails,
+// CreateMachineCatalog (sub jobs CreateMachineCatalog and SetProvScheme),
+// UpdateMachineCatalog, DeleteMachineCatalog, and for a registered route
+// its [JobSpec] Type (Unknown when empty; the caller's to keep in the
+// enum). Job error codes it emits, all values of JobErrorCode: Unknown (no
+// error), UnknownError, ObjectNotFound, DuplicateObject, and whatever an
+// [Outcome] or a registered job's effect names (the caller's to keep in the
+// enum). Job statuses are those of JobStatus.
 //
 // # Fidelity choices
 //
@@ -152,11 +180,17 @@
 // fake does there:
 //
 //   - Citrix-InstanceId missing: 400 (type missing, parameter name =
-//     Citrix-InstanceId). An unknown site: 404 (type notFound, entityType =
-//     Site).
-//   - A missing Accept header gets the 406 like a wrong one. An Accept with a
-//     charset is refused (the docs say the value must be exactly
-//     application/json).
+//     Citrix-InstanceId). An unknown site: 400 (type invalidString, name =
+//     Citrix-InstanceId), since most site-scoped operations list no 404.
+//     GET /Sites/{nameOrId} of an unknown site is a 404 notFound.
+//   - A missing Accept header gets the 406 like a wrong one.
+//   - Sites: named cloudxdsite, cloudxdsite2, ...; GET /Sites/{nameOrId}
+//     finds one by id or name (any case) and reports the properties the spec
+//     requires (ProductVersion 7.47.0.14, OrchestationApiVersion 124,
+//     PrimaryZone "Initial Zone", empty EnabledFeatures and SiteServices).
+//   - Statuses: the fake answers only statuses the spec lists for the
+//     operation, except the 303 of GET /Jobs/{id}/Results, which the spec's
+//     text documents, and the common 405 for a method a path does not have.
 //   - Error "parameters" are always an array of {name, value}, also in the
 //     401 and 406 bodies that one document shows as an object.
 //   - Token endpoint: a Content-Type other than bare
@@ -178,10 +212,9 @@
 //     naming the property. A body over 1 MiB gets 413 (type tooLong).
 //   - Catalog names: unique per folder, compared case-insensitively, and may
 //     not contain '\' or '|'. A duplicate on a synchronous create or rename
-//     is a 409 with the orchestration-layer body {ErrorMessage, SdkErrorId:
-//     "DuplicateObject", ErrorType, ErrorDetails, SupportLink}. With
-//     async=true it is found by the job, which fails with ErrorCode
-//     DuplicateObject.
+//     is a 409 with the spec's ErrorResponse (type .../duplicateObject,
+//     parameters entityType and name). With async=true it is found by the
+//     job, which fails with ErrorCode DuplicateObject.
 //   - Admin folders: AdminFolder.Name is the path with a trailing
 //     backslash (`Europe\Paris\`), FullName is `Europe\Paris\Name`, a catalog
 //     at the root has "AdminFolder": null. Folders are created on demand
@@ -198,22 +231,31 @@
 //   - The list's limit must be 1 to 1000 (else 400 outOfRange);
 //     continuationToken values are opaque and tied to the listing that made
 //     them: a token of another listing is a 400 invalidString.
-//   - Async list jobs (JobType GetMachineCatalogs) store every matching
-//     catalog; GET /Jobs/{id}/Results returns them in one body unless limit
-//     was given or [WithResultPageSize] is set, when it pages them with its
-//     own ContinuationToken, accepted as ?continuationToken= on Results.
-//     Async GET of one catalog uses JobType GetMachineCatalog (assumed) and
-//     its Results are the detail model.
+//   - Async list jobs (JobType GetMachineCatalogs) take one page when they
+//     complete: every matching catalog, or limit (or [WithResultPageSize]) of
+//     them. Its Results carry the list's own ContinuationToken: passed back
+//     to GET /MachineCatalogs (async=true for a new job with the next page,
+//     as Citrix's Terraform provider does, or sync) it continues the list.
+//     The spec gives Results no continuationToken parameter; like any unknown
+//     query parameter, it is ignored there. Async GET of one catalog uses
+//     JobType GetMachineCatalogDetails and its Results are the detail model.
 //   - Results of a job that has not finished, or that ended Failed or
-//     Canceled: 409 (type optimisticConcurrency, parameters id and status).
+//     Canceled: 400 (type invalidState, parameters id and status; the spec
+//     lists no 409 there).
 //     Create and update redirect (303) to the catalog, delete to
 //     /MachineCatalogs, with absolute Locations on the request's host; so
 //     does the job's ResultLocation, which for list and get jobs is the
 //     Results URL. $cancel of a job that is not cancellable and DELETE of a
-//     running job: 409 optimisticConcurrency.
+//     running job: 409 optimisticConcurrency. DELETE of an unknown job: 404
+//     without a body, as the spec has it.
+//   - $SkipRemaining: a running job with sub jobs ends when the sub job now
+//     running ends (the first, before any starts); the later sub jobs never
+//     run and show Canceled (JobStatus has no "Skipped") with null times. The
+//     job then completes and takes effect. A job without sub jobs: 409. A
+//     finished job: 200 with the job as it is.
 //   - Jobs: CreationTime, StartTime and EndTime and their Formatted* twins use
-//     the same form, 2026-03-01T12:00:00.000+00:00; an unset one is
-//     0001-01-01T00:00:00+00:00. ErrorCode is "Unknown" without an error.
+//     the same form, 2026-03-01T12:00:00.000+00:00; a start or end not
+//     reached yet is null, as the spec has it. ErrorCode is "Unknown" without an error.
 //     ErrorParameters and SubJobs are [] when empty. IsCancellable is true
 //     while a job runs (unless its Outcome says otherwise). Progress of a
 //     failed or canceled job stays where it was (99 for a job failing at its
@@ -224,8 +266,12 @@
 //     ContinuationToken.
 //   - Catalog models: every property is written, null where the fake has no
 //     value (ProvisioningScheme, JobsInProgress, HypervisorConnection, ...);
-//     Scopes, Metadata, Errors, Warnings and DeliveryGroups are [], Tenants
-//     null. Uid counts up from 1.
+//     Scopes, Metadata, Errors and DeliveryGroups are [], Tenants null;
+//     Warnings is omitted when there are none (the spec says so). Uid counts
+//     up from 1.
+//   - A 500 for a missing Citrix-CustomerId has the gateway's body
+//     {activityId, message, statusCode}: the gateway answers before the API
+//     whose spec says ErrorResponse.
 //   - 502 and 504 faults answer an HTML page without Citrix-TransactionId,
 //     as a gateway does; other statuses than 429, 500, 502, 503, 504 get a
 //     common error body of type .../common/error.

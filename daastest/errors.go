@@ -42,15 +42,6 @@ type commonError struct {
 	Parameters []errorParam `json:"parameters"`
 }
 
-// orchestrationError is the orchestration layer's ErrorData body.
-type orchestrationError struct {
-	ErrorMessage string  `json:"ErrorMessage"`
-	SdkErrorID   string  `json:"SdkErrorId"`
-	ErrorType    string  `json:"ErrorType"`
-	ErrorDetails *string `json:"ErrorDetails"`
-	SupportLink  *string `json:"SupportLink"`
-}
-
 func jsonReply(status int, v any) *reply {
 	return &reply{status: status, body: marshal(v)}
 }
@@ -90,14 +81,12 @@ func conflict(detail string, params ...string) *reply {
 	return errReply(http.StatusConflict, "optimisticConcurrency", detail, params...)
 }
 
-// duplicateName is the orchestration layer's answer to a second catalog of
-// the same name in the same folder.
+// duplicateName is the answer to a second catalog of the same name in the
+// same folder: the spec's ErrorResponse, like every other error of the API.
 func duplicateName(fullName string) *reply {
-	return jsonReply(http.StatusConflict, orchestrationError{
-		ErrorMessage: fmt.Sprintf("A machine catalog named '%s' already exists.", fullName),
-		SdkErrorID:   "DuplicateObject",
-		ErrorType:    "DuplicateObject",
-	})
+	return errReply(http.StatusConflict, "duplicateObject",
+		fmt.Sprintf("A machine catalog named '%s' already exists.", fullName),
+		"entityType", "MachineCatalog", "name", fullName)
 }
 
 // internalError is the body the gateway sends for a 500, for example when

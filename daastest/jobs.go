@@ -22,18 +22,18 @@ const (
 	statusNonTerminatingError = "NonTerminatingError"
 )
 
-// zeroTime is how the service writes a start or end time that has not
-// happened yet.
-const zeroTime = "0001-01-01T00:00:00+00:00"
-
 // timeLayout is the service's job time format, 2022-02-09T07:22:04.254+00:00.
 const timeLayout = "2006-01-02T15:04:05.000-07:00"
 
 func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return zeroTime
-	}
 	return t.UTC().Format(timeLayout)
+}
+
+// timePtr is a start or end time as the spec has it: nil (null) until it
+// is reached.
+func timePtr(t time.Time) *string {
+	v := formatTime(t)
+	return &v
 }
 
 // An Outcome says how jobs end; give it to [Server.NextJob] or
@@ -125,6 +125,7 @@ type job struct {
 	outcome  Outcome
 	curve    ProgressCurve
 	subs     []subJob
+	skipFrom int // $SkipRemaining: sub jobs from this index never run (0: none skipped)
 
 	end       time.Time // planned end; the actual end once done
 	heapIndex int
@@ -142,7 +143,7 @@ type job struct {
 	// (Results 200) or a resource path (Results 303).
 	items      []json.RawMessage
 	isList     bool
-	pageSize   int
+	next       string // ContinuationToken of a list's results: the list's own token
 	single     json.RawMessage
 	redirect   string
 	resourceID string
@@ -151,6 +152,13 @@ type job struct {
 type subJob struct {
 	id  string
 	typ string
+	// Set when the job's effect decided this sub job's own outcome (one
+	// machine of several failed): then it ends as it says, whatever the
+	// parent's status.
+	decided bool
+	errCode string // "" when it succeeded
+	errText string
+	params  []NameValue // nil: the parent's
 }
 
 // fail makes a finishing job Failed with this code and message.
@@ -227,14 +235,12 @@ func (j *job) model(now time.Time) jobModel {
 		ErrorCode:              "Unknown",
 		ErrorParameters:        []NameValue{},
 		CreationTime:           formatTime(j.created),
-		StartTime:              zeroTime,
-		EndTime:                zeroTime,
 	}
 	if start := j.startsAt(); !t.Before(start) {
-		m.StartTime = formatTime(start)
+		m.StartTime = timePtr(start)
 	}
 	if j.done {
-		m.EndTime = formatTime(j.end)
+		m.EndTime = timePtr(j.end)
 	}
 	switch {
 	case j.done:
@@ -276,7 +282,16 @@ func (j *job) subModel(i int, parent jobModel, t time.Time) jobModel {
 	}
 	end := j.created.Add(j.duration * time.Duration(i+1) / n)
 	status := statusInProgress
+	sub := j.subs[i]
 	switch {
+	case j.skippedSub(i):
+		// Skipped by $SkipRemaining: it never runs. JobStatus has no
+		// "Skipped"; Canceled is the nearest value.
+		status = statusCanceled
+	case j.done && sub.decided && sub.errCode != "":
+		status = statusFailed
+	case j.done && sub.decided:
+		status = statusComplete
 	case parent.Status == statusNotStarted:
 		status = statusNotStarted
 	case j.succeeded() || end.Before(t) || (!j.done && !end.After(t)):
@@ -296,22 +311,34 @@ func (j *job) subModel(i int, parent jobModel, t time.Time) jobModel {
 		ErrorCode:              "Unknown",
 		ErrorParameters:        []NameValue{},
 		CreationTime:           parent.CreationTime,
-		StartTime:              zeroTime,
-		EndTime:                zeroTime,
 	}
-	if !t.Before(start) {
-		m.StartTime = formatTime(start)
+	if sub.params != nil {
+		m.Parameters = sub.params
+	}
+	if !t.Before(start) && !j.skippedSub(i) {
+		m.StartTime = timePtr(start)
 	}
 	switch status {
 	case statusComplete:
-		m.EndTime = formatTime(end)
+		m.EndTime = timePtr(end)
 	case statusFailed, statusCanceled:
-		m.EndTime = formatTime(t)
+		m.EndTime = timePtr(t)
 		m.ErrorString, m.ErrorCode, m.ErrorParameters = parent.ErrorString, parent.ErrorCode, parent.ErrorParameters
+		if sub.decided {
+			m.EndTime = timePtr(end)
+			m.ErrorString, m.ErrorCode = strPtr(sub.errText), sub.errCode
+			m.ErrorParameters = []NameValue{{Name: "ErrorDetails", Value: "ErrorMessage : " + sub.errText}}
+		}
 	}
 	m.FormattedCreationTime, m.FormattedStartTime, m.FormattedEndTime = m.CreationTime, m.StartTime, m.EndTime
+	if j.skippedSub(i) {
+		m.EndTime, m.FormattedEndTime = nil, nil
+	}
 	return m
 }
+
+// skippedSub reports whether $SkipRemaining skipped sub job i.
+func (j *job) skippedSub(i int) bool { return j.skipFrom > 0 && i >= j.skipFrom }
 
 // jobHeap orders running jobs by planned end (then start order).
 type jobHeap []*job
@@ -351,6 +378,18 @@ type jobSpec struct {
 
 // startJob starts an async job and returns the 202 reply. Callers hold s.mu.
 func (s *Server) startJob(c caller, now time.Time, spec jobSpec) *reply {
+	return accepted(c, s.newJob(c, now, spec))
+}
+
+// accepted is the 202 reply for a job just started.
+func accepted(c caller, j *job) *reply {
+	rp := &reply{status: http.StatusAccepted, body: []byte{}}
+	rp.header = http.Header{"Location": {c.origin + apiRoot + "/Jobs/" + j.id}}
+	return rp
+}
+
+// newJob starts a job at time now, for caller c. Callers hold s.mu.
+func (s *Server) newJob(c caller, now time.Time, spec jobSpec) *job {
 	s.jobSeq++
 	o := s.outcomeFor(spec.typ)
 	j := &job{
@@ -376,10 +415,7 @@ func (s *Server) startJob(c caller, now time.Time, spec jobSpec) *reply {
 	s.jobs[j.id] = j
 	heap.Push(&s.pending, j)
 	s.stats.JobsCreated++
-
-	rp := &reply{status: http.StatusAccepted, body: []byte{}}
-	rp.header = http.Header{"Location": {c.origin + apiRoot + "/Jobs/" + j.id}}
-	return rp
+	return j
 }
 
 // outcomeFor picks the outcome of a new job. Callers hold s.mu.
@@ -552,7 +588,7 @@ func (j *job) snapshot(now time.Time) JobSnapshot {
 	if m.ErrorString != nil {
 		snap.ErrorString = *m.ErrorString
 	}
-	if m.StartTime != zeroTime {
+	if m.StartTime != nil {
 		snap.StartedAt = j.startsAt()
 	}
 	if j.done {
@@ -578,6 +614,7 @@ func jobRoutes() []*route {
 		newRoute(routeDeleteJob, (*Server).deleteJob),
 		newRoute(routeJobResults, (*Server).jobResultsRoute),
 		newRoute(routeCancelJob, (*Server).cancelJob),
+		newRoute(routeSkipRemaining, (*Server).skipRemaining),
 	}
 }
 
@@ -604,7 +641,7 @@ func (s *Server) getJob(c *call) *reply {
 func (s *Server) deleteJob(c *call) *reply {
 	j, rp := s.lookupJob(c.caller, c.args[0])
 	if rp != nil {
-		return rp
+		return emptyReply(http.StatusNotFound) // the spec's 404 here has no body
 	}
 	if !j.done {
 		return conflict("The job has not finished; only a finished job can be deleted", "id", j.id)
@@ -630,6 +667,30 @@ func (s *Server) cancelJob(c *call) *reply {
 	return jsonReply(http.StatusOK, j.model(c.now))
 }
 
+// skipRemaining serves POST /Jobs/{id}/$SkipRemaining: a running job with
+// sub jobs ends with the sub job now running (or the first, before any
+// starts); the later ones never run. A job without sub jobs cannot skip
+// (409); a finished one is shown as it is.
+func (s *Server) skipRemaining(c *call) *reply {
+	j, rp := s.lookupJob(c.caller, c.args[0])
+	if rp != nil {
+		return rp
+	}
+	if !j.done {
+		if len(j.subs) == 0 {
+			return conflict("The job has no sub jobs to skip", "id", j.id)
+		}
+		n := len(j.subs)
+		cur := min(int(fraction(j.created, j.duration, c.now)*float64(n)), n-1)
+		if cur+1 < n {
+			j.skipFrom = cur + 1
+			j.end = j.created.Add(j.duration * time.Duration(cur+1) / time.Duration(n))
+			heap.Fix(&s.pending, j.heapIndex)
+		}
+	}
+	return jsonReply(http.StatusOK, j.model(c.now))
+}
+
 // jobResultsRoute serves GET /Jobs/{id}/Results.
 func (s *Server) jobResultsRoute(c *call) *reply {
 	j, rp := s.lookupJob(c.caller, c.args[0])
@@ -643,27 +704,20 @@ func (s *Server) jobResultsRoute(c *call) *reply {
 func (s *Server) jobResults(r *http.Request, j *job, now time.Time) *reply {
 	switch {
 	case !j.done:
-		return conflict("The job has not finished; its results are not available yet", "id", j.id, "status", j.statusAt(now))
+		return badRequest("invalidState", "The job has not finished; its results are not available yet", "id", j.id, "status", j.statusAt(now))
 	case !j.succeeded():
-		return conflict(fmt.Sprintf("The job ended %s and has no results", j.status), "id", j.id, "status", j.status)
+		return badRequest("invalidState", fmt.Sprintf("The job ended %s and has no results", j.status), "id", j.id, "status", j.status)
 	case j.redirect != "":
 		return &reply{status: http.StatusSeeOther, header: http.Header{"Location": {j.origin + j.redirect}}}
 	case !j.isList:
 		return &reply{status: http.StatusOK, body: j.single}
 	}
-	from := 0
-	if tok := r.URL.Query().Get("continuationToken"); tok != "" {
-		n, ok := decodeToken("results", tok)
-		if !ok || n > len(j.items) {
-			return badRequest("invalidString", "The continuation token is not valid", "name", "continuationToken", "value", tok)
-		}
-		from = n
-	}
-	page := collection{Items: j.items[from:]}
-	if j.pageSize > 0 && len(page.Items) > j.pageSize {
-		page.Items = page.Items[:j.pageSize]
-		next := encodeToken("results", from+j.pageSize)
-		page.ContinuationToken = &next
+	// The spec gives Results no continuationToken parameter; like any
+	// unknown query parameter it is ignored. The page's ContinuationToken is
+	// a token of the list that started the job (see listCatalogs).
+	page := collection{Items: j.items}
+	if j.next != "" {
+		page.ContinuationToken = &j.next
 	}
 	return jsonReply(http.StatusOK, page)
 }

@@ -57,8 +57,9 @@ func TestJobLifecycle(t *testing.T) {
 	eq(t, "ResultLocation", j["ResultLocation"], nil)
 	eq(t, "CreationTime", j["CreationTime"], any("2026-03-01T12:00:00.000+00:00"))
 	eq(t, "FormattedCreationTime", j["FormattedCreationTime"], any("2026-03-01T12:00:00.000+00:00"))
-	eq(t, "StartTime", j["StartTime"], any("0001-01-01T00:00:00+00:00"))
-	eq(t, "EndTime", j["EndTime"], any("0001-01-01T00:00:00+00:00"))
+	eq(t, "StartTime", j["StartTime"], nil)
+	eq(t, "EndTime", j["EndTime"], nil)
+	eq(t, "FormattedEndTime", j["FormattedEndTime"], nil)
 	subs := j["SubJobs"].([]any)
 	eq(t, "sub jobs", len(subs), 2)
 	eq(t, "sub job keys", sortedKeys(subs[0].(map[string]any)), jobKeys())
@@ -139,8 +140,8 @@ func TestAsyncListResults(t *testing.T) {
 	eq(t, "Type", j["Type"], any("GetMachineCatalogs"))
 	eq(t, "Parameters", j["Parameters"], any([]any{}))
 	eq(t, "no sub jobs", j["SubJobs"], any([]any{}))
-	m := f.want(http.StatusConflict, "GET", "/Jobs/"+id+"/Results", "")
-	eq(t, "not ready", errorBody(t, m, "optimisticConcurrency")["status"], "NotStarted")
+	m := f.want(http.StatusBadRequest, "GET", "/Jobs/"+id+"/Results", "")
+	eq(t, "not ready", errorBody(t, m, "invalidState")["status"], "NotStarted")
 
 	// A catalog created while the job runs is in the results: they are
 	// taken when the job completes.
@@ -154,27 +155,37 @@ func TestAsyncListResults(t *testing.T) {
 	eq(t, "ContinuationToken", m["ContinuationToken"], nil)
 	eq(t, "item keys", sortedKeys(items(t, m)[0]), catalogKeys())
 
-	// limit pages the results; so does WithResultPageSize.
+	// limit pages the results; so does WithResultPageSize. The page's
+	// ContinuationToken belongs to the list: passed back to it with
+	// async=true it starts a job for the next page, as Citrix's Terraform
+	// provider does; passed to the sync list it reads the next page at once.
 	id = f.startJob("GET", "/MachineCatalogs?async=true&limit=4&fields=Name", "")
 	f.s.Advance(time.Minute)
 	m = f.want(200, "GET", "/Jobs/"+id+"/Results", "")
 	eq(t, "first page", len(items(t, m)), 4)
 	eq(t, "fields", sortedKeys(items(t, m)[0]), []string{"Name"})
-	m = f.want(200, "GET", "/Jobs/"+id+"/Results?continuationToken="+m["ContinuationToken"].(string), "")
+	tok := m["ContinuationToken"].(string)
+	// Results has no continuationToken parameter in the spec: ignored.
+	again := f.want(200, "GET", "/Jobs/"+id+"/Results?continuationToken="+tok, "")
+	eq(t, "Results ignores continuationToken", again, m)
+	next := f.startJob("GET", "/MachineCatalogs?async=true&limit=4&fields=Name&continuationToken="+tok, "")
+	f.s.Advance(time.Minute)
+	m = f.want(200, "GET", "/Jobs/"+next+"/Results", "")
 	eq(t, "second page", len(items(t, m)), 2)
 	eq(t, "last page", m["ContinuationToken"], nil)
-	m = f.want(400, "GET", "/Jobs/"+id+"/Results?continuationToken=bad", "")
+	m = f.want(200, "GET", "/MachineCatalogs?limit=4&fields=Name&continuationToken="+tok, "")
+	eq(t, "sync second page", len(items(t, m)), 2)
+	m = f.want(400, "GET", "/MachineCatalogs?async=true&continuationToken=bad", "")
 	errorBody(t, m, "invalidString")
 
 	g := newFixture(t, daastest.WithCatalogs(5), daastest.WithResultPageSize(2), daastest.WithJobDuration(0))
-	id = g.startJob("GET", "/MachineCatalogs?async=true", "")
 	var names []string
 	for tok := ""; ; {
-		path := "/Jobs/" + id + "/Results"
+		path := "/MachineCatalogs?async=true"
 		if tok != "" {
-			path += "?continuationToken=" + tok
+			path += "&continuationToken=" + tok
 		}
-		m := g.want(200, "GET", path, "")
+		m := g.want(200, "GET", "/Jobs/"+g.startJob("GET", path, "")+"/Results", "")
 		for _, it := range items(t, m) {
 			names = append(names, it["Name"].(string))
 		}
@@ -184,7 +195,7 @@ func TestAsyncListResults(t *testing.T) {
 		tok = m["ContinuationToken"].(string)
 	}
 	eq(t, "all pages", len(names), 5)
-	eq(t, "Results calls", g.s.Count("GET /Jobs/{id}/Results"), 3)
+	eq(t, "list jobs", g.s.Count("GET /MachineCatalogs"), 3)
 }
 
 func TestAsyncGetUpdateDelete(t *testing.T) {
@@ -203,7 +214,7 @@ func TestAsyncGetUpdateDelete(t *testing.T) {
 	eq(t, "nothing deleted yet", len(f.s.Catalogs()), 2)
 
 	f.s.Advance(10 * time.Second)
-	eq(t, "get Type", f.job(get)["Type"], any("GetMachineCatalog"))
+	eq(t, "get Type", f.job(get)["Type"], any("GetMachineCatalogDetails"))
 	m := f.want(200, "GET", "/Jobs/"+get+"/Results", "")
 	eq(t, "get result", m, map[string]any{"Id": cats[0].ID, "Name": cats[0].Name})
 	resp, _ := f.call("GET", "/Jobs/"+upd+"/Results", "")
@@ -241,8 +252,8 @@ func TestEffectsCheckedAtJobTime(t *testing.T) {
 	eq(t, "second details", j["ErrorParameters"], any([]any{map[string]any{"Name": "ErrorDetails", "Value": "ErrorMessage : A machine catalog named 'Twin' already exists."}}))
 	eq(t, "second sub 2", j["SubJobs"].([]any)[1].(map[string]any)["Status"], any("Failed"))
 	eq(t, "second ResultLocation", j["ResultLocation"], nil)
-	m := f.want(http.StatusConflict, "GET", "/Jobs/"+second+"/Results", "")
-	eq(t, "failed results", errorBody(t, m, "optimisticConcurrency")["status"], "Failed")
+	m := f.want(http.StatusBadRequest, "GET", "/Jobs/"+second+"/Results", "")
+	eq(t, "failed results", errorBody(t, m, "invalidState")["status"], "Failed")
 	// The rename's target was deleted before it ran: it succeeds.
 	eq(t, "update", f.job(upd)["Status"], any("Complete"))
 	eq(t, "delete of deleted", f.job(del)["ErrorCode"], any("ObjectNotFound"))
@@ -341,8 +352,8 @@ func TestCancelAndDeleteJobs(t *testing.T) {
 
 	f.s.Advance(time.Hour)
 	eq(t, "no effect", len(f.s.Catalogs()), 0)
-	m = f.want(http.StatusConflict, "GET", "/Jobs/"+running+"/Results", "")
-	eq(t, "canceled results", errorBody(t, m, "optimisticConcurrency")["status"], "Canceled")
+	m = f.want(http.StatusBadRequest, "GET", "/Jobs/"+running+"/Results", "")
+	eq(t, "canceled results", errorBody(t, m, "invalidState")["status"], "Canceled")
 	st := f.s.Stats()
 	eq(t, "counts", [2]int{st.JobsCanceled, st.CatalogsCreated}, [2]int{2, 0})
 

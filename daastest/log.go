@@ -64,6 +64,15 @@ type Stats struct {
 	CatalogsUpdated int
 	// CatalogsDeleted counts catalogs actually deleted.
 	CatalogsDeleted int
+	// MachinesAdded counts machines actually added to catalogs (by hand or
+	// by MCS provisioning).
+	MachinesAdded int
+	// MachinesUpdated counts machine updates actually applied.
+	MachinesUpdated int
+	// MachinesDeleted counts machines actually removed.
+	MachinesDeleted int
+	// PowerActions counts power and session actions actually carried out.
+	PowerActions int
 }
 
 // record adds a finished request to the log and the counters.
@@ -161,8 +170,12 @@ func redactHeader(h http.Header) http.Header {
 	return out
 }
 
-// redactBody hides client_secret in token request bodies.
+// redactBody hides client_secret in token request bodies and the secret
+// headers of batch items.
 func redactBody(route string, body []byte) []byte {
+	if route == routeBatch && len(body) > 0 {
+		return redactBatchBody(body)
+	}
 	if route != routeToken || len(body) == 0 {
 		return body
 	}

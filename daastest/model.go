@@ -25,51 +25,76 @@ type refModel struct {
 
 // catalogModel is MachineCatalogResponseModel, the shape of list items.
 type catalogModel struct {
-	Name                            string      `json:"Name"`
-	FullName                        string      `json:"FullName"`
-	ID                              string      `json:"Id"`
-	UID                             int         `json:"Uid"`
-	Description                     *string     `json:"Description"`
-	AllocationType                  string      `json:"AllocationType"`
-	SessionSupport                  string      `json:"SessionSupport"`
-	ProvisioningType                string      `json:"ProvisioningType"`
-	MachineType                     string      `json:"MachineType"`
-	PersistChanges                  string      `json:"PersistChanges"`
-	SharingKind                     string      `json:"SharingKind"`
-	TotalCount                      int         `json:"TotalCount"`
-	AssignedCount                   int         `json:"AssignedCount"`
-	UnassignedCount                 int         `json:"UnassignedCount"`
-	UsedCount                       int         `json:"UsedCount"`
-	AvailableCount                  int         `json:"AvailableCount"`
-	AvailableAssignedCount          int         `json:"AvailableAssignedCount"`
-	AvailableUnassignedCount        int         `json:"AvailableUnassignedCount"`
-	AvailableCountOfSuspend         int         `json:"AvailableCountOfSuspend"`
-	AvailableAssignedCountOfSuspend int         `json:"AvailableAssignedCountOfSuspend"`
-	IsPowerManaged                  bool        `json:"IsPowerManaged"`
-	IsRemotePC                      bool        `json:"IsRemotePC"`
-	IsBroken                        bool        `json:"IsBroken"`
-	IsMasterImageAssociated         bool        `json:"IsMasterImageAssociated"`
-	HasBeenPromoted                 bool        `json:"HasBeenPromoted"`
-	CanRollbackVMImage              bool        `json:"CanRollbackVMImage"`
-	CanRecreateCatalog              bool        `json:"CanRecreateCatalog"`
-	HypervisorVMTagging             bool        `json:"HypervisorVMTagging"`
-	MinimumFunctionalLevel          string      `json:"MinimumFunctionalLevel"`
-	HasBeenPromotedFrom             string      `json:"HasBeenPromotedFrom"`
-	JobsInProgress                  []refModel  `json:"JobsInProgress"`
-	Zone                            *refModel   `json:"Zone"`
-	AdminFolder                     *refModel   `json:"AdminFolder"`
-	Scopes                          []refModel  `json:"Scopes"`
-	Tenants                         []refModel  `json:"Tenants"`
-	Metadata                        []NameValue `json:"Metadata"`
-	ProvisioningScheme              any         `json:"ProvisioningScheme"`
-	ProvisioningProgress            any         `json:"ProvisioningProgress"`
-	PvsAddress                      *string     `json:"PvsAddress"`
-	PvsDomain                       *string     `json:"PvsDomain"`
-	RemotePCEnrollmentScopes        any         `json:"RemotePCEnrollmentScopes"`
-	ImageUpdateStatus               *string     `json:"ImageUpdateStatus"`
-	Errors                          []string    `json:"Errors"`
-	Warnings                        []string    `json:"Warnings"`
-	UpgradeInfo                     any         `json:"UpgradeInfo"`
+	Name                            string                `json:"Name"`
+	FullName                        string                `json:"FullName"`
+	ID                              string                `json:"Id"`
+	UID                             int                   `json:"Uid"`
+	Description                     *string               `json:"Description"`
+	AllocationType                  string                `json:"AllocationType"`
+	SessionSupport                  string                `json:"SessionSupport"`
+	ProvisioningType                string                `json:"ProvisioningType"`
+	MachineType                     string                `json:"MachineType"`
+	PersistChanges                  string                `json:"PersistChanges"`
+	SharingKind                     string                `json:"SharingKind"`
+	TotalCount                      int                   `json:"TotalCount"`
+	AssignedCount                   int                   `json:"AssignedCount"`
+	UnassignedCount                 int                   `json:"UnassignedCount"`
+	UsedCount                       int                   `json:"UsedCount"`
+	AvailableCount                  int                   `json:"AvailableCount"`
+	AvailableAssignedCount          int                   `json:"AvailableAssignedCount"`
+	AvailableUnassignedCount        int                   `json:"AvailableUnassignedCount"`
+	AvailableCountOfSuspend         int                   `json:"AvailableCountOfSuspend"`
+	AvailableAssignedCountOfSuspend int                   `json:"AvailableAssignedCountOfSuspend"`
+	IsPowerManaged                  bool                  `json:"IsPowerManaged"`
+	IsRemotePC                      bool                  `json:"IsRemotePC"`
+	IsBroken                        bool                  `json:"IsBroken"`
+	IsMasterImageAssociated         bool                  `json:"IsMasterImageAssociated"`
+	HasBeenPromoted                 bool                  `json:"HasBeenPromoted"`
+	CanRollbackVMImage              bool                  `json:"CanRollbackVMImage"`
+	CanRecreateCatalog              bool                  `json:"CanRecreateCatalog"`
+	HypervisorVMTagging             bool                  `json:"HypervisorVMTagging"`
+	MinimumFunctionalLevel          string                `json:"MinimumFunctionalLevel"`
+	HasBeenPromotedFrom             string                `json:"HasBeenPromotedFrom"`
+	JobsInProgress                  []refModel            `json:"JobsInProgress"`
+	Zone                            *refModel             `json:"Zone"`
+	AdminFolder                     *refModel             `json:"AdminFolder"`
+	Scopes                          []scopeModel          `json:"Scopes"`
+	Tenants                         []refModel            `json:"Tenants"`
+	Metadata                        []NameValue           `json:"Metadata"`
+	ProvisioningScheme              any                   `json:"ProvisioningScheme"`
+	ProvisioningProgress            any                   `json:"ProvisioningProgress"`
+	PvsAddress                      *string               `json:"PvsAddress"`
+	PvsDomain                       *string               `json:"PvsDomain"`
+	RemotePCEnrollmentScopes        any                   `json:"RemotePCEnrollmentScopes"`
+	ImageUpdateStatus               *string               `json:"ImageUpdateStatus"`
+	Errors                          []string              `json:"Errors"`
+	Warnings                        []catalogWarningModel `json:"Warnings,omitempty"` // omitted when there are none, as the spec says
+	UpgradeInfo                     any                   `json:"UpgradeInfo"`
+}
+
+// scopeModel is ScopeResponseModel, with the properties the spec requires.
+type scopeModel struct {
+	ID            string  `json:"Id"`
+	Name          string  `json:"Name"`
+	Description   *string `json:"Description"`
+	IsBuiltIn     bool    `json:"IsBuiltIn"`
+	IsAllScope    bool    `json:"IsAllScope"`
+	IsTenantScope bool    `json:"IsTenantScope"`
+}
+
+// catalogWarningModel is MachineCatalogWarningResponseModel.
+type catalogWarningModel struct {
+	Type    string  `json:"Type"`
+	Subtype *string `json:"Subtype,omitempty"`
+	Message *string `json:"Message"`
+}
+
+// deliveryGroupRefModel is MachineCatalogDeliveryGroupRefResponseModel:
+// a reference with the machine counts.
+type deliveryGroupRefModel struct {
+	refModel
+	NumAssigned int `json:"NumAssigned"`
+	Total       int `json:"Total"`
 }
 
 // catalogDetailModel is MachineCatalogDetailResponseModel: the list shape
@@ -77,12 +102,12 @@ type catalogModel struct {
 // return.
 type catalogDetailModel struct {
 	catalogModel
-	AgentVersion         *string    `json:"AgentVersion"`
-	HypervisorConnection *refModel  `json:"HypervisorConnection"`
-	OSType               *string    `json:"OSType"`
-	OSVersion            *string    `json:"OSVersion"`
-	DeliveryGroups       []refModel `json:"DeliveryGroups"`
-	UpgradeDetail        any        `json:"UpgradeDetail"`
+	AgentVersion         *string                 `json:"AgentVersion"`
+	HypervisorConnection *refModel               `json:"HypervisorConnection"`
+	OSType               *string                 `json:"OSType"`
+	OSVersion            *string                 `json:"OSVersion"`
+	DeliveryGroups       []deliveryGroupRefModel `json:"DeliveryGroups"`
+	UpgradeDetail        any                     `json:"UpgradeDetail"`
 }
 
 // jobModel is JobResponseModel.
@@ -100,10 +125,10 @@ type jobModel struct {
 	ErrorParameters        []NameValue `json:"ErrorParameters"`
 	CreationTime           string      `json:"CreationTime"`
 	FormattedCreationTime  string      `json:"FormattedCreationTime"`
-	StartTime              string      `json:"StartTime"`
-	FormattedStartTime     string      `json:"FormattedStartTime"`
-	EndTime                string      `json:"EndTime"`
-	FormattedEndTime       string      `json:"FormattedEndTime"`
+	StartTime              *string     `json:"StartTime"`
+	FormattedStartTime     *string     `json:"FormattedStartTime"`
+	EndTime                *string     `json:"EndTime"`
+	FormattedEndTime       *string     `json:"FormattedEndTime"`
 }
 
 // collection is the envelope of every list the API returns

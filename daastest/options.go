@@ -62,26 +62,28 @@ const (
 
 // config is everything the options set.
 type config struct {
-	clock       func() time.Time
-	scale       float64
-	noListener  bool
-	listener    net.Listener
-	tls         bool
-	customerID  string
-	sites       []string
-	apiClients  []apiClient
-	tokenLife   time.Duration
-	jobDuration time.Duration
-	durationFor map[string]time.Duration
-	durationFn  func(jobType string, n int) time.Duration
-	progress    ProgressCurve
-	retention   time.Duration
-	resultPage  int
-	seeds       []seedCatalogs
-	seed        int64
-	logLimit    int
-	logger      *slog.Logger
-	userRoutes  []userRoute // WithRoute
+	clock        func() time.Time
+	scale        float64
+	noListener   bool
+	listener     net.Listener
+	tls          bool
+	customerID   string
+	sites        []string
+	apiClients   []apiClient
+	tokenLife    time.Duration
+	jobDuration  time.Duration
+	durationFor  map[string]time.Duration
+	durationFn   func(jobType string, n int) time.Duration
+	progress     ProgressCurve
+	retention    time.Duration
+	resultPage   int
+	seeds        []seedCatalogs
+	machineSeeds []seedMachine
+	groupSeeds   []DeliveryGroup
+	seed         int64
+	logLimit     int
+	logger       *slog.Logger
+	userRoutes   []userRoute // WithRoute
 }
 
 type apiClient struct{ id, secret string }

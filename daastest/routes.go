@@ -17,6 +17,8 @@ const apiRoot = "/cvad/manage"
 const (
 	routeToken         = "POST /tokens" // POST /cctrustoauth2/{customerId}/tokens/clients
 	routeMe            = "GET /me"
+	routeListSites     = "GET /Sites"
+	routeGetSite       = "GET /Sites/{nameOrId}"
 	routeListCatalogs  = "GET /MachineCatalogs"
 	routeCreateCatalog = "POST /MachineCatalogs"
 	routeGetCatalog    = "GET /MachineCatalogs/{nameOrId}"
@@ -27,6 +29,7 @@ const (
 	routeDeleteJob     = "DELETE /Jobs/{id}"
 	routeJobResults    = "GET /Jobs/{id}/Results"
 	routeCancelJob     = "POST /Jobs/{id}/$cancel"
+	routeSkipRemaining = "POST /Jobs/{id}/$SkipRemaining"
 )
 
 // call is one checked API request as a route's handler sees it. Handlers
@@ -67,7 +70,7 @@ func newRoute(key string, serve func(*Server, *call) *reply) *route {
 // builtinRoutes returns a new table of the routes the fake models, in the
 // order [Routes] lists them. Each resource's file lists its own routes.
 func builtinRoutes() []*route {
-	return slices.Concat(siteRoutes(), catalogRoutes(), jobRoutes())
+	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), jobRoutes(), deliveryGroupRoutes(), batchRoutes())
 }
 
 // Routes returns the keys of the routes the fake models, for
@@ -106,6 +109,12 @@ func (s *Server) routeKeys() []string {
 // naming the methods it allows. rt is nil for the token endpoint, whose key
 // is returned alone.
 func (s *Server) matchRoute(r *http.Request) (key string, rt *route, args []string, unmatched *reply) {
+	return matchIn(s.routeTable(), r)
+}
+
+// matchIn is matchRoute on a given table, for callers that hold s.mu (the
+// items of a batch).
+func matchIn(table []*route, r *http.Request) (key string, rt *route, args []string, unmatched *reply) {
 	segs, ok := splitPath(r.URL.EscapedPath())
 	if !ok {
 		return "", nil, nil, notFoundPath(r)
@@ -124,7 +133,7 @@ func (s *Server) matchRoute(r *http.Request) (key string, rt *route, args []stri
 	var best *route
 	var bestRank []bool
 	var allow []string
-	for _, cand := range s.routeTable() {
+	for _, cand := range table {
 		rank, ok := matchPattern(cand.pattern, api)
 		if !ok {
 			continue

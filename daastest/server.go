@@ -61,6 +61,12 @@ type Server struct {
 	folders  map[string]*refModel // lower-cased path -> folder
 	zones    map[string]*refModel // lower-cased name -> zone
 
+	machines       []*Machine       // ordered by UID
+	groups         []*DeliveryGroup // ordered by UID
+	batch          batchState
+	provFailures   map[string][]string // FailProvisioning: catalog -> messages
+	nextMachineUID int
+
 	jobs     map[string]*job
 	pending  jobHeap // running jobs by planned end
 	finished []*job  // finished jobs in order of end time, for retention
@@ -104,7 +110,9 @@ func NewServer(opts ...Option) *Server {
 		jobs:     map[string]*job{},
 		rules:    map[string]Outcome{},
 		nextUID:  1,
-		routes:   builtinRoutes(),
+
+		nextMachineUID: 1,
+		routes:         builtinRoutes(),
 	}
 	s.stats.ByRoute = map[string]int{}
 	s.stats.ByStatus = map[int]int{}
@@ -128,6 +136,9 @@ func NewServer(opts ...Option) *Server {
 		s.clients[c.id] = c.secret
 	}
 	s.seedCatalogs()
+	s.zoneRef(primaryZone) // every site has its primary zone
+	s.seedMachines()
+	s.seedGroups()
 	for _, ur := range cfg.userRoutes {
 		s.handleLocked("WithRoute", ur.key, ur.handler)
 	}
@@ -330,8 +341,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		s.record(&rec, 0, true)
 		return true
 	}
-	writeReply(w, r, route, rp)
+	// Counted before the answer goes out: a client holding its answer
+	// finds the request in Count, Stats and Requests.
 	s.record(&rec, rp.status, f.fired)
+	writeReply(w, r, route, rp)
 	return false
 }
 
@@ -378,6 +391,16 @@ func writeReply(w http.ResponseWriter, r *http.Request, route string, rp *reply)
 				txn = in
 			}
 			h.Set("Citrix-TransactionId", txn)
+		}
+	}
+	if route != routeToken && !rp.noTransactionID {
+		// The headers the spec documents on every /cvad/manage answer
+		// (Citrix-FilterScope aside: the fake has no scopes to report).
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Language", "en-US")
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-cache")
+			h.Set("Pragma", "no-cache")
 		}
 	}
 	if rp.body != nil {

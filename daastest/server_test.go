@@ -147,7 +147,7 @@ func TestRequestLog(t *testing.T) {
 	eq(t, "ring", []string{log[0].Route, log[1].Route, log[2].Route}, []string{"PATCH /MachineCatalogs/{nameOrId}", "GET /me", "GET /Jobs"})
 	eq(t, "counters are exact", f.s.Stats().Requests, 4)
 	eq(t, "ByRoute", f.s.Stats().ByRoute, map[string]int{"POST /tokens": 1, "PATCH /MachineCatalogs/{nameOrId}": 1, "GET /me": 1, "GET /Jobs": 1})
-	eq(t, "routes", len(daastest.Routes()), 12)
+	eq(t, "routes", len(daastest.Routes()), 41) // 15 site, catalog and job routes, 16 machine routes (TestMachineRoutes), 9 delivery group routes and $batch
 	for _, r := range daastest.Routes() {
 		f.s.Count(r) // every key is accepted
 	}
@@ -292,4 +292,64 @@ func TestInvalidOptionsPanic(t *testing.T) {
 		defer s.Close()
 		s.NextJob(daastest.Outcome{Status: "Exploded"})
 	}()
+}
+
+// Header keys set by map assignment, not in canonical form (as generated
+// clients set them), are read through the in-memory transport as a server
+// reading the wire reads them.
+func TestTransportCanonicalizesHeaderKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	req := f.request("POST", "/MachineCatalogs", `{"Name":"Raw","ProvisioningType":"MCS","SessionSupport":"SingleSession"}`)
+	for _, k := range []string{"Authorization", "Citrix-CustomerId", "Citrix-InstanceId", "Accept", "Content-Type"} {
+		v := req.Header.Get(k)
+		req.Header.Del(k)
+		switch k {
+		case "Citrix-CustomerId":
+			req.Header["Citrix-CustomerId"] = []string{v}
+		case "Citrix-InstanceId":
+			req.Header["citrix-instanceid"] = []string{v}
+		case "Content-Type":
+			req.Header["content-type"] = []string{"application/json"}
+		default:
+			req.Header[strings.ToUpper(k)] = []string{v}
+		}
+	}
+	resp, b := f.do(req)
+	eq(t, "status", resp.StatusCode, http.StatusOK)
+	eq(t, "created", object(t, b)["Name"], any("Raw"))
+}
+
+// DELETE of an unknown job is a 404 without a body, as the spec has it.
+func TestDeleteUnknownJobHasNoBody(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	resp, b := f.call("DELETE", "/Jobs/5e1a2b3c-0000-4000-8000-000000000000", "")
+	eq(t, "status", resp.StatusCode, http.StatusNotFound)
+	eq(t, "body", string(b), "")
+}
+
+// countingWriter notes, when the answer starts, how many requests the
+// server had counted.
+type countingWriter struct {
+	*httptest.ResponseRecorder
+	s       *daastest.Server
+	counted int
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	w.counted = w.s.Stats().Requests
+	w.ResponseRecorder.WriteHeader(code)
+}
+
+// A request is counted (and logged) before its answer goes out, so a
+// client that has its answer sees it in Count, Stats and Requests.
+func TestRequestCountedBeforeTheAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	before := f.s.Stats().Requests
+	w := &countingWriter{ResponseRecorder: httptest.NewRecorder(), s: f.s}
+	f.s.Handler().ServeHTTP(w, f.request("GET", "/MachineCatalogs", ""))
+	eq(t, "status", w.Code, http.StatusOK)
+	eq(t, "counted when the answer started", w.counted, before+1)
 }

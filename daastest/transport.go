@@ -52,6 +52,10 @@ func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Scheme == "https" {
 		in.TLS = &tls.ConnectionState{HandshakeComplete: true, Version: tls.VersionTLS13}
 	}
+	// net/http's server canonicalizes header keys; a client that sets
+	// req.Header["Citrix-CustomerId"] directly (as generated clients do)
+	// must be read the same way in memory.
+	in.Header = canonicalHeader(req.Header)
 	in.Body = req.Body
 	if in.Body == nil {
 		in.Body = http.NoBody
@@ -68,4 +72,15 @@ func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp := rec.Result()
 	resp.Request = req
 	return resp, nil
+}
+
+// canonicalHeader copies h with every key in canonical form, merging keys
+// that differ only in case, as a server reading the wire would.
+func canonicalHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		ck := http.CanonicalHeaderKey(k)
+		out[ck] = append(out[ck], vs...)
+	}
+	return out
 }

@@ -25,16 +25,17 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-// The variables Open reads. Those of cmd/daas-sim's banner are the same.
+// The variables Open reads: those of [daas.NewClientFromEnv], which
+// cmd/daas-sim's banner prints.
 const (
-	EnvCustomerID   = "CITRIX_CUSTOMER_ID"
-	EnvClientID     = "CITRIX_CLIENT_ID"
-	EnvClientSecret = "CITRIX_CLIENT_SECRET"
-	EnvSiteID       = "CITRIX_SITE_ID"
-	EnvRegion       = "CITRIX_REGION"
-	EnvBaseURL      = "CITRIX_BASE_URL"
-	EnvTokenURL     = "CITRIX_TOKEN_URL"
-	EnvCAFile       = "CITRIX_CA_FILE" // PEM certificates to trust, as daas-sim -tls writes
+	EnvCustomerID   = daas.EnvCustomerID
+	EnvClientID     = daas.EnvClientID
+	EnvClientSecret = daas.EnvClientSecret
+	EnvSiteID       = daas.EnvSiteID
+	EnvRegion       = daas.EnvRegion
+	EnvBaseURL      = daas.EnvBaseURL
+	EnvTokenURL     = daas.EnvTokenURL
+	EnvCAFile       = daas.EnvCAFile // PEM certificates to trust, as daas-sim -tls writes
 )
 
 // required are the variables that must all be set to use a real service.

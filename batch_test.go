@@ -1,0 +1,201 @@
+package daas_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/daaskit/daas"
+	"github.com/daaskit/daas/daastest"
+)
+
+// statusReads counts the job status requests the fake saw.
+func statusReads(srv *daastest.Server) int {
+	return srv.Count("GET /Jobs") + srv.Count("GET /Jobs/{id}")
+}
+
+func TestBatch200SubJobsShareThePoller(t *testing.T) {
+	t.Parallel()
+	srv, c := newCatalogFake(t,
+		daastest.WithJobDuration(50*time.Millisecond),
+		daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Second),
+		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
+		daastest.WithMachines("Pool", 200),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Desk"}),
+	)
+	ctx := t.Context()
+	items := make([]daas.BatchItem, 200)
+	for i := range items {
+		var err error
+		items[i], err = c.DeliveryGroups.AddMachinesItem("Desk", "Pool", 1)
+		require.NoError(t, err)
+	}
+	job, err := c.Batch(ctx, items)
+	require.NoError(t, err)
+	poll := daas.PollInterval(100*time.Millisecond, 100*time.Millisecond)
+	res, err := job.Wait(ctx, poll)
+	require.NoError(t, err)
+	assert.Equal(t, "Batch", job.Info().Type)
+	require.Len(t, res.Items, 200)
+	for i, it := range res.Items {
+		assert.Equal(t, fmt.Sprint(i), it.Reference)
+		assert.Equal(t, http.StatusAccepted, it.StatusCode)
+		require.NotNil(t, it.Job, "item %d", i)
+	}
+	before := statusReads(srv)
+	changes := 0 // a plain int: the race detector proves the calls are serialized
+	require.NoError(t, res.Wait(ctx, poll, daas.OnProgress(func(daas.JobInfo) { changes++ })))
+	assert.GreaterOrEqual(t, changes, 200)
+	reads := statusReads(srv) - before
+	t.Logf("200 sub-jobs waited with %d status requests (%d list reads)", reads, srv.Count("GET /Jobs"))
+	assert.LessOrEqual(t, reads, 36, "the sub-jobs are read together, one GET /Jobs per tick")
+	assert.Equal(t, 1, srv.Count("POST /$batch"), "one batch request")
+	assert.Zero(t, srv.Count("POST /DeliveryGroups/{nameOrId}/Machines"), "the items are not sent one by one")
+	total := 0
+	for _, m := range srv.Machines() {
+		if m.DeliveryGroupName == "Desk" {
+			total++
+		}
+	}
+	assert.Equal(t, 200, total)
+}
+
+func TestBatchPartialFailureReportsEveryItem(t *testing.T) {
+	t.Parallel()
+	srv, c := newGroupFake(t)
+	ctx := t.Context()
+	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
+	require.NoError(t, err)
+	add.Reference = "add"
+	refused := add
+	refused.Reference = "refused"
+	jobFails := add
+	jobFails.Reference = "jobfails"
+	notInGroup, err := c.DeliveryGroups.RemoveMachineItem(`Europe|Desk`, `CORP\Pool-006`)
+	require.NoError(t, err)
+	notInGroup.Reference = "notingroup"
+	remove, err := c.DeliveryGroups.RemoveMachineItem(`Europe|Desk`, `CORP\Pool-001`)
+	require.NoError(t, err)
+	get := daas.NewBatchItem(http.MethodGet, "DeliveryGroups/Europe%7CDesk", nil) // reference "4", its index
+
+	srv.FailBatchItems(http.StatusServiceUnavailable, "refused")
+	srv.FailBatchItemJobs("InsufficientMachines", "not today", "jobfails")
+	job, err := c.Batch(ctx, []daas.BatchItem{add, refused, jobFails, notInGroup, get, remove})
+	require.NoError(t, err)
+	res, err := job.Wait(ctx, fastPoll)
+	require.NoError(t, err)
+	err = res.Wait(ctx, fastPoll)
+
+	var be *daas.BatchError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 6, be.Total)
+	var failed []string
+	for _, it := range be.Failed {
+		failed = append(failed, it.Reference)
+	}
+	assert.Equal(t, []string{"refused", "jobfails", "notingroup"}, failed)
+	assert.ErrorIs(t, err, daas.ErrJobFailed)
+	assert.ErrorIs(t, err, daas.ErrNotFound)
+	for _, want := range []string{"item refused (503)", "item jobfails (202)", "not today", "item notingroup (404)", "3 of 6 batch items failed"} {
+		assert.Contains(t, err.Error(), want)
+	}
+
+	byRef := map[string]daas.BatchItemResult{}
+	for _, it := range res.Items {
+		byRef[it.Reference] = it
+	}
+	assert.Equal(t, []string{"add", "refused", "jobfails", "notingroup", "4", "5"}, refs(res.Items), "item order")
+	assert.NoError(t, byRef["add"].Err)
+	assert.Equal(t, http.StatusAccepted, byRef["add"].StatusCode)
+	assert.True(t, byRef["add"].Job.Done())
+	var ae *daas.APIError
+	require.ErrorAs(t, byRef["refused"].Err, &ae)
+	assert.Equal(t, http.StatusServiceUnavailable, ae.StatusCode)
+	assert.Nil(t, byRef["refused"].Job)
+	var je *daas.JobError
+	require.ErrorAs(t, byRef["jobfails"].Err, &je)
+	assert.Equal(t, "InsufficientMachines", je.Code)
+	require.ErrorAs(t, byRef["notingroup"].Err, &ae)
+	assert.Equal(t, http.StatusNotFound, ae.StatusCode)
+	assert.Equal(t, http.StatusOK, byRef["4"].StatusCode)
+	assert.Contains(t, string(byRef["4"].Body), `"FullName":"Europe\\Desk"`)
+	assert.NoError(t, byRef["5"].Err)
+	assert.Len(t, res.Succeeded(), 3)
+
+	g := srv.DeliveryGroups()[0]
+	in := 0
+	for _, m := range srv.Machines() {
+		if m.DeliveryGroup == g.ID {
+			in++
+		}
+	}
+	assert.Equal(t, 2, in, "2 seeded + 1 added - 1 removed; the failed items changed nothing")
+}
+
+func refs(items []daas.BatchItemResult) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.Reference)
+	}
+	return out
+}
+
+func TestBatchBadInputNoRequest(t *testing.T) {
+	t.Parallel()
+	srv, c := newGroupFake(t)
+	ctx := t.Context()
+	before := srv.Stats().Requests
+	ok := daas.NewBatchItem(http.MethodGet, "DeliveryGroups", nil)
+	for name, items := range map[string][]daas.BatchItem{
+		"empty":         nil,
+		"too many":      make([]daas.BatchItem, daas.MaxBatchItems+1),
+		"bad reference": {{Reference: "a b", Path: "Jobs"}},
+		"long ref":      {{Reference: strings.Repeat("a", 65), Path: "Jobs"}},
+		"repeated":      {ok, {Reference: "0", Path: "Jobs"}},
+		"dot dot":       {{Path: "../../other"}},
+		"escaped dots":  {{Path: "DeliveryGroups/%2e%2e/%2E%2E/x"}},
+		"absolute":      {{Path: "https://evil.example/cvad/manage/Jobs"}},
+		"scheme-less":   {{Path: "//evil.example/x"}},
+		"backslash":     {{Path: `..\x`}},
+		"empty path":    {{Path: ""}},
+		"get body":      {{Method: "GET", Path: "Jobs", Body: map[string]int{"a": 1}}},
+		"delete body":   {{Method: "DELETE", Path: "Jobs/x", Body: "x"}},
+	} {
+		_, err := c.Batch(ctx, items)
+		assert.ErrorIs(t, err, daas.ErrBadBatch, name)
+	}
+	_, err := c.DeliveryGroups.AddMachinesItem("Desk", "", 1)
+	assert.ErrorContains(t, err, "MachineCatalog is required")
+	_, err = c.DeliveryGroups.RemoveMachineItem("", `CORP\x`)
+	assert.Error(t, err)
+	assert.Equal(t, before, srv.Stats().Requests, "no request for bad input")
+}
+
+func TestBatchItemCredentialsSetAndRedacted(t *testing.T) {
+	t.Parallel()
+	srv, _ := newGroupFake(t)
+	token := srv.IssueToken()
+	c := srv.Client(daas.WithBearerToken(token))
+	item, err := c.DeliveryGroups.RemoveMachineItem(`Europe|Desk`, `CORP\Pool-001`)
+	require.NoError(t, err)
+	srv.FailBatchItems(http.StatusConflict, "1")
+	job, err := c.Batch(t.Context(), []daas.BatchItem{item, daas.NewBatchItem("GET", "DeliveryGroups/Nope", nil)})
+	require.NoError(t, err)
+	res, err := job.Wait(t.Context(), fastPoll)
+	require.NoError(t, err)
+	// The item ran: the fake checks each item's own Authorization.
+	assert.Equal(t, http.StatusAccepted, res.Items[0].StatusCode)
+	err = res.Wait(t.Context(), fastPoll)
+	require.Error(t, err)
+	for _, text := range []string{err.Error(), fmt.Sprintf("%v %+v %#v", err, res, res.Items[1].Err)} {
+		assert.NotContains(t, text, token)
+	}
+	body := string(lastRequest(t, srv, "POST /$batch").Body)
+	assert.Contains(t, body, `"Name":"Authorization","Value":"CWSAuth bearer=REDACTED"`)
+	assert.NotContains(t, body, token)
+}

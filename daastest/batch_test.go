@@ -1,0 +1,130 @@
+package daastest_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/daaskit/daas/daastest"
+)
+
+func groupFixture(t *testing.T) *fixture {
+	return newFixture(t,
+		daastest.WithCatalog(daastest.Catalog{Name: "Pool"}),
+		daastest.WithMachines("Pool", 3),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Desk", Catalog: "Pool", Machines: 1}),
+	)
+}
+
+// batchBody builds a BatchRequestModel; each item is reference, method,
+// relative URL, body (JSON string or "") and whether to carry the token.
+func (f *fixture) batchBody(items ...[5]string) string {
+	var parts []string
+	for _, it := range items {
+		s := fmt.Sprintf(`{"Reference":%q,"Method":%q,"RelativeUrl":%q`, it[0], it[1], it[2])
+		if it[3] != "" {
+			s += fmt.Sprintf(`,"Body":%q`, it[3])
+		}
+		if it[4] == "token" {
+			s += fmt.Sprintf(`,"Headers":[{"Name":"Authorization","Value":"CWSAuth bearer=%s"}]`, f.token)
+		}
+		parts = append(parts, s+"}")
+	}
+	return `{"Items":[` + strings.Join(parts, ",") + `]}`
+}
+
+func TestBatchSyncAnswersPerItem(t *testing.T) {
+	f := groupFixture(t)
+	body := f.batchBody(
+		[5]string{"get", "GET", "/DeliveryGroups/Desk", "", "token"},
+		[5]string{"add", "POST", "/DeliveryGroups/Desk/Machines?async=true", `{"MachineCatalog":"Pool","Count":1}`, "token"},
+		[5]string{"toomany", "POST", "/DeliveryGroups/Desk/Machines", `{"MachineCatalog":"Pool","Count":5}`, "token"},
+		[5]string{"notoken", "GET", "/DeliveryGroups", "", ""},
+		[5]string{"away", "GET", "https://elsewhere.example/x", "", "token"},
+		[5]string{"nested", "POST", "/$batch", `{"Items":[]}`, "token"},
+	)
+	m := f.want(http.StatusOK, "POST", "/$batch", body)
+	got := map[string]float64{}
+	for _, it := range items(t, m) {
+		got[it["Reference"].(string)] = it["Code"].(float64)
+	}
+	eq(t, "codes", got, map[string]float64{"get": 200, "add": 202, "toomany": 409, "notoken": 401, "away": 400, "nested": 400})
+	add := items(t, m)[1]
+	hdrs := add["Headers"].([]any)
+	if len(hdrs) != 1 || !strings.HasPrefix(hdrs[0].(map[string]any)["Value"].(string), f.s.URL+"/Jobs/") {
+		t.Errorf("the 202 item's Headers %v lack the job's Location", hdrs)
+	}
+	if !strings.Contains(items(t, m)[2]["Body"].(string), "has 2 free machines; 5 were requested") {
+		t.Errorf("too many: body %v", items(t, m)[2]["Body"])
+	}
+	eq(t, "POST /$batch count", f.s.Count("POST /$batch"), 1)
+	eq(t, "item routes are not HTTP requests", f.s.Count("GET /DeliveryGroups/{nameOrId}"), 0)
+}
+
+func TestBatchAsyncIsABatchJob(t *testing.T) {
+	f := groupFixture(t)
+	id := f.startJob("POST", "/$batch?async=true", f.batchBody(
+		[5]string{"a", "GET", "/DeliveryGroups", "", "token"},
+		[5]string{"b", "DELETE", "/DeliveryGroups/Desk/Machines/CORP|Pool-001?async=true", "", "token"},
+	))
+	j := f.job(id)
+	eq(t, "Type", j["Type"], any("Batch"))
+	eq(t, "sub jobs", len(j["SubJobs"].([]any)), 2)
+	f.s.Advance(daastest.DefaultJobDuration)
+	m := f.want(http.StatusOK, "GET", "/Jobs/"+id+"/Results", "")
+	eq(t, "items", len(items(t, m)), 2)
+	eq(t, "b", items(t, m)[1]["Code"], any(float64(202)))
+}
+
+func TestBatchRefusals(t *testing.T) {
+	f := groupFixture(t)
+	item := [5]string{"a", "GET", "/DeliveryGroups", "", "token"}
+	many := make([][5]string, daastest.MaxBatchItems+1)
+	for i := range many {
+		many[i] = [5]string{fmt.Sprint(i), "GET", "/DeliveryGroups", "", ""}
+	}
+	for name, body := range map[string]string{
+		"empty":     `{"Items":[]}`,
+		"too many":  f.batchBody(many...),
+		"repeated":  f.batchBody(item, item),
+		"bad ref":   f.batchBody([5]string{"a b", "GET", "/x", "", ""}),
+		"get body":  "",
+		"not model": `{"Items":[{"Reference":"a","RelativeUrl":"/x","Extra":1}]}`,
+	} {
+		if name == "get body" {
+			m := f.want(http.StatusOK, "POST", "/$batch", f.batchBody([5]string{"a", "GET", "/DeliveryGroups", "{}", "token"}))
+			eq(t, "GET with a body", items(t, m)[0]["Code"], any(float64(400)))
+			continue
+		}
+		resp, b := f.call("POST", "/$batch", body)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400; %s", name, resp.StatusCode, b)
+		}
+	}
+}
+
+func TestBatchControlsAndRedaction(t *testing.T) {
+	f := groupFixture(t)
+	f.s.FailBatchItems(http.StatusInternalServerError, "x")
+	f.s.FailBatchItemJobs("InsufficientMachines", "nope", "y")
+	m := f.want(http.StatusOK, "POST", "/$batch", f.batchBody(
+		[5]string{"x", "GET", "/DeliveryGroups", "", "token"},
+		[5]string{"y", "POST", "/DeliveryGroups/Desk/Machines?async=true", `{"MachineCatalog":"Pool","Count":1}`, "token"},
+	))
+	eq(t, "x", items(t, m)[0]["Code"], any(float64(500)))
+	loc := items(t, m)[1]["Headers"].([]any)[0].(map[string]any)["Value"].(string)
+	f.s.Advance(daastest.DefaultJobDuration)
+	j := f.job(strings.TrimPrefix(loc, f.s.URL+"/Jobs/"))
+	eq(t, "Status", j["Status"], any("Failed"))
+	eq(t, "ErrorCode", j["ErrorCode"], any("InsufficientMachines"))
+	// Used once: the same references run normally next time.
+	m = f.want(http.StatusOK, "POST", "/$batch", f.batchBody([5]string{"x", "GET", "/DeliveryGroups", "", "token"}))
+	eq(t, "x again", items(t, m)[0]["Code"], any(float64(200)))
+
+	for _, r := range f.s.Requests() {
+		if strings.Contains(string(r.Body), f.token) {
+			t.Errorf("request log holds the token inside a batch item: %s", r.Body)
+		}
+	}
+}

@@ -1,0 +1,474 @@
+package daastest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file serves the machines of a catalog (GET, POST
+// /MachineCatalogs/{nameOrId}/Machines, DELETE .../Machines/{machine}) and
+// MCS provisioning: the machines MCS creates after a catalog's create job,
+// image updates and rollbacks, which go on after their own job has ended.
+
+// Route keys of a catalog's machines and provisioning scheme.
+const (
+	routeCatalogMachines      = "GET /MachineCatalogs/{nameOrId}/Machines"
+	routeAddCatalogMachine    = "POST /MachineCatalogs/{nameOrId}/Machines"
+	routeRemoveCatalogMachine = "DELETE /MachineCatalogs/{nameOrId}/Machines/{machine}"
+	routeUpdateProvScheme     = "POST /MachineCatalogs/{nameOrId}/$UpdateProvisioningScheme"
+	routeRollbackProvScheme   = "POST /MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme"
+)
+
+// Job types of MCS provisioning, from the spec's JobType enum.
+const (
+	jobAddMachines   = "AddMachines"
+	jobUpdateImage   = "UpdateImage"
+	jobAddMachine    = "AddMachineCatalogMachine"
+	jobUpdateScheme  = "UpdateMachineCatalogProvisioningScheme"
+	jobRollbackImage = "RollbackMachineCatalogProvisioningScheme"
+)
+
+// provisioning is the MCS state of a catalog.
+type provisioning struct {
+	namingScheme string // like "W11-##"; "" for <catalog>-##
+	next         int    // the next number of the naming scheme
+	masterImage  string
+	oldImage     string // kept by StoreOldImage, for a rollback
+	jobs         []*job // provisioning jobs, in order
+}
+
+func catalogMachineRoutes() []*route {
+	return []*route{
+		newRoute(routeCatalogMachines, func(s *Server, c *call) *reply {
+			cat := s.findCatalog(c.args[0])
+			if cat == nil {
+				return notFound("MachineCatalog", c.args[0])
+			}
+			return s.listOfMachines(c, cat, "GetMachineCatalogMachines")
+		}),
+		newRoute(routeAddCatalogMachine, (*Server).addCatalogMachine),
+		newRoute(routeRemoveCatalogMachine, (*Server).removeCatalogMachine),
+		newRoute(routeUpdateProvScheme, func(s *Server, c *call) *reply { return s.changeImage(c, false) }),
+		newRoute(routeRollbackProvScheme, func(s *Server, c *call) *reply { return s.changeImage(c, true) }),
+	}
+}
+
+// FailProvisioning makes the next n machines MCS provisions for the catalog
+// with this name or id fail, with this message (a default one when
+// empty). The catalog need not exist yet: a catalog created later under
+// that name is matched too. A provisioning job with failed machines ends
+// Failed; its SubJobs tell which machines failed and which were added.
+func (s *Server) FailProvisioning(catalog string, n int, message string) {
+	if n < 0 {
+		panic(fmt.Sprintf("daastest: FailProvisioning(%q, %d): negative count", catalog, n))
+	}
+	if message == "" {
+		message = "The virtual machine could not be created: the hypervisor reported insufficient capacity."
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.provFailures == nil {
+		s.provFailures = map[string][]string{}
+	}
+	key := strings.ToLower(strings.ReplaceAll(catalog, "|", `\`))
+	for range n {
+		s.provFailures[key] = append(s.provFailures[key], message)
+	}
+}
+
+// takeFailure returns the message of a planned failure for the next
+// machine of cat, or "". Callers hold s.mu.
+func (s *Server) takeFailure(cat *Catalog) string {
+	for _, key := range []string{strings.ToLower(cat.ID), strings.ToLower(cat.fullName())} {
+		if q := s.provFailures[key]; len(q) > 0 {
+			s.provFailures[key] = q[1:]
+			return q[0]
+		}
+	}
+	return ""
+}
+
+// nextMachineName is the next name of cat's naming scheme: its "#" run
+// replaced by the number, zero-padded. Callers hold s.mu.
+func (s *Server) nextMachineName(cat *Catalog) string {
+	for {
+		cat.prov.next++
+		scheme := cat.prov.namingScheme
+		if scheme == "" {
+			scheme = cat.Name + "-###"
+		}
+		i, j := strings.IndexByte(scheme, '#'), strings.LastIndexByte(scheme, '#')
+		name := scheme + strconv.Itoa(cat.prov.next)
+		if i >= 0 {
+			name = scheme[:i] + fmt.Sprintf("%0*d", j-i+1, cat.prov.next) + scheme[j+1:]
+		}
+		name = machineDomain + `\` + name
+		if s.findMachine(name) == nil {
+			return name
+		}
+	}
+}
+
+// provScheme is the part of a ProvisioningScheme (in a create request) the
+// fake reads.
+type provScheme struct {
+	NumTotalMachines            int    `json:"NumTotalMachines"`
+	MasterImagePath             string `json:"MasterImagePath"`
+	MachineAccountCreationRules struct {
+		NamingScheme string `json:"NamingScheme"`
+	} `json:"MachineAccountCreationRules"`
+}
+
+// afterCreate starts MCS provisioning of a catalog just created, as its
+// ProvisioningScheme asks: a job of its own that creates the machines after
+// the create job has ended. Callers hold s.mu.
+func (s *Server) afterCreate(cat *Catalog, raw json.RawMessage, c caller, at time.Time) {
+	if cat.ProvisioningType != "MCS" || len(raw) == 0 {
+		return
+	}
+	var ps provScheme
+	if json.Unmarshal(raw, &ps) != nil {
+		return
+	}
+	cat.prov.namingScheme = ps.MachineAccountCreationRules.NamingScheme
+	cat.prov.masterImage = ps.MasterImagePath
+	if ps.NumTotalMachines > 0 {
+		s.provision(cat, c, at, ps.NumTotalMachines, jobAddMachines)
+	}
+}
+
+// provision starts a job of type typ (AddMachines after a create,
+// AddMachineCatalogMachine for one machine added) that creates n machines
+// in cat, one sub job each, ending at the job's end; its duration is that
+// of typ. Callers hold s.mu.
+func (s *Server) provision(cat *Catalog, c caller, at time.Time, n int, typ string) *job {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = s.nextMachineName(cat)
+	}
+	subTypes := make([]string, n)
+	for i := range subTypes {
+		subTypes[i] = jobAddMachines
+	}
+	j := s.newJob(c, at, jobSpec{
+		typ:      typ,
+		params:   []NameValue{{Name: "MachineCatalog", Value: cat.ID}, {Name: "Count", Value: strconv.Itoa(n)}},
+		subTypes: subTypes,
+		apply:    func(j *job) { s.createMachines(j, cat, names) },
+	})
+	for i := range j.subs {
+		j.subs[i].params = []NameValue{{Name: "MachineName", Value: names[i]}}
+	}
+	cat.prov.jobs = append(cat.prov.jobs, j)
+	return j
+}
+
+// createMachines is the effect of a provisioning job: each machine is
+// created unless a planned failure hits it. Callers hold s.mu.
+func (s *Server) createMachines(j *job, cat *Catalog, names []string) {
+	j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
+	if !slices.Contains(s.catalogs, cat) {
+		j.fail("ObjectNotFound", fmt.Sprintf("The machine catalog '%s' no longer exists.", cat.fullName()))
+		return
+	}
+	failed := 0
+	for i, name := range names {
+		j.subs[i].decided = true
+		if msg := s.takeFailure(cat); msg != "" {
+			j.subs[i].errCode, j.subs[i].errText = "ProvisioningFailed", fmt.Sprintf("%s: %s", name, msg)
+			failed++
+			continue
+		}
+		m := &Machine{Name: name}
+		s.normalizeMachine(m)
+		s.addMachine(cat, m)
+		s.stats.MachinesAdded++
+	}
+	if failed > 0 {
+		j.fail("ProvisioningFailed", fmt.Sprintf("%d of %d machines were added to the machine catalog '%s'.", len(names)-failed, len(names), cat.fullName()))
+	}
+}
+
+// provisioningProgress renders ProvisioningProgressResponseModel for cat
+// (null for a catalog never provisioned) and JobsInProgress, the spec's
+// nullable RefResponseModel[]: null while no job runs, as for a catalog the
+// fake does not provision. Callers hold s.mu.
+func (s *Server) provisioningProgress(cat *Catalog, now time.Time) (progress any, inProgress []refModel) {
+	if len(cat.prov.jobs) == 0 {
+		return nil, nil
+	}
+	type model struct {
+		IsRunning           bool     `json:"IsRunning"`
+		Progress            int      `json:"Progress"`
+		ProgressMessage     *string  `json:"ProgressMessage"`
+		ProgressMessageList []string `json:"ProgressMessageList"`
+	}
+	out := model{Progress: 100, ProgressMessageList: []string{}}
+	sum := 0
+	for _, j := range cat.prov.jobs {
+		if j.done {
+			continue
+		}
+		inProgress = append(inProgress, refModel{ID: j.id, Name: j.typ})
+		jm := j.model(now)
+		pct := 0
+		if jm.OverallProgressPercent != nil {
+			pct = *jm.OverallProgressPercent
+		}
+		sum += pct
+		out.ProgressMessageList = append(out.ProgressMessageList, fmt.Sprintf("%s: %d%%", j.typ, pct))
+	}
+	if len(inProgress) > 0 {
+		out.IsRunning, out.Progress = true, sum/len(inProgress)
+		out.ProgressMessage = strPtr(strings.Join(out.ProgressMessageList, "; "))
+	}
+	return out, inProgress
+}
+
+// addMachineRequest is AddMachineToMachineCatalogDetailRequestModel.
+type addMachineRequest struct {
+	MachineName                 *string         `json:"MachineName"`
+	AssignedClientName          json.RawMessage `json:"AssignedClientName"`
+	AssignedIPAddress           json.RawMessage `json:"AssignedIPAddress"`
+	AssignedUsers               []string        `json:"AssignedUsers"`
+	HostedMachineID             *string         `json:"HostedMachineId"`
+	HypervisorConnection        json.RawMessage `json:"HypervisorConnection"`
+	InMaintenanceMode           *bool           `json:"InMaintenanceMode"`
+	Metadata                    []NameValue     `json:"Metadata"`
+	PvsAddress                  json.RawMessage `json:"PvsAddress"`
+	PvsDomain                   json.RawMessage `json:"PvsDomain"`
+	PvsCollectionIds            json.RawMessage `json:"PvsCollectionIds"`
+	MachineAccountCreationRules json.RawMessage `json:"MachineAccountCreationRules"`
+	AddAvailableMachineAccount  json.RawMessage `json:"AddAvailableMachineAccount"`
+}
+
+// checkAdminCredential checks an X-AdminCredential header: absent, or
+// "Basic " and base64 of user:password.
+func checkAdminCredential(h http.Header) *reply {
+	v := h.Get("X-AdminCredential")
+	if v == "" {
+		return nil
+	}
+	enc, ok := strings.CutPrefix(v, "Basic ")
+	raw, err := base64.StdEncoding.DecodeString(enc)
+	if user, _, found := strings.Cut(string(raw), ":"); !ok || err != nil || !found || user == "" {
+		return badRequest("invalidString", "X-AdminCredential must be 'Basic ' and the base64 of user:password", "name", "X-AdminCredential")
+	}
+	return nil
+}
+
+// addCatalogMachine serves POST /MachineCatalogs/{nameOrId}/Machines: an
+// MCS machine (created by a job, like provisioning) or a named existing
+// machine for other catalogs. The sync form starts the job too and answers
+// 200 with it, as the service does.
+func (s *Server) addCatalogMachine(c *call) *reply {
+	async, rp := queryBool(c.query, "async")
+	if rp != nil {
+		return rp
+	}
+	if rp := checkAdminCredential(c.r.Header); rp != nil {
+		return rp
+	}
+	var req addMachineRequest
+	if rp := decodeBody(c.body, &req); rp != nil {
+		return rp
+	}
+	cat := s.findCatalog(c.args[0])
+	if cat == nil {
+		return notFound("MachineCatalog", c.args[0])
+	}
+	var j *job
+	if cat.ProvisioningType == "MCS" {
+		j = s.provision(cat, c.caller, c.now, 1, jobAddMachine)
+	} else {
+		if req.MachineName == nil || strings.TrimSpace(*req.MachineName) == "" {
+			return badRequest("missing", "The MachineName property is required for a catalog that is not MCS", "name", "MachineName")
+		}
+		m := &Machine{Name: *req.MachineName, InMaintenanceMode: req.InMaintenanceMode != nil && *req.InMaintenanceMode}
+		if req.HostedMachineID != nil {
+			m.HostedMachineID = *req.HostedMachineID
+		}
+		if problem := s.normalizeMachine(m); problem != "" {
+			return badRequest("invalidString", problem, "name", "MachineName", "value", *req.MachineName)
+		}
+		j = s.newJob(c.caller, c.now, jobSpec{
+			typ:    jobAddMachine,
+			params: []NameValue{{Name: "NameOrId", Value: m.Name}},
+			apply: func(j *job) {
+				j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
+				switch {
+				case !slices.Contains(s.catalogs, cat):
+					j.fail("ObjectNotFound", fmt.Sprintf("The machine catalog '%s' no longer exists.", cat.fullName()))
+				case s.findMachine(m.Name) != nil:
+					j.fail("DuplicateObject", fmt.Sprintf("The machine '%s' is already in a catalog.", m.Name))
+				default:
+					s.addMachine(cat, m)
+					s.stats.MachinesAdded++
+				}
+			},
+		})
+	}
+	if !async {
+		return jsonReply(http.StatusOK, j.model(c.now))
+	}
+	return accepted(c.caller, j)
+}
+
+// removeCatalogMachine serves DELETE
+// /MachineCatalogs/{nameOrId}/Machines/{machine} (sync only): the machine
+// leaves the site, its VM is kept. A machine in a delivery group cannot be
+// removed.
+func (s *Server) removeCatalogMachine(c *call) *reply {
+	cat := s.findCatalog(c.args[0])
+	if cat == nil {
+		return notFound("MachineCatalog", c.args[0])
+	}
+	m := s.findMachine(c.args[1])
+	if m == nil || m.Catalog != cat.ID {
+		return emptyReply(http.StatusNotFound)
+	}
+	if m.DeliveryGroup != "" {
+		return errReply(http.StatusBadRequest, "MachineInDesktopGroup",
+			fmt.Sprintf("The machine '%s' is in the delivery group '%s'; remove it from the delivery group first.", m.Name, m.DeliveryGroupName),
+			"id", m.ID, "name", m.Name)
+	}
+	s.removeMachine(m)
+	s.stats.MachinesDeleted++
+	return emptyReply(http.StatusNoContent)
+}
+
+// imageUpdate is UpdateMachineCatalogProvisioningSchemeRequestModel (for
+// an update) or RebootMachinesRequestModel (for a rollback), the
+// properties the fake reads; the others are accepted and ignored.
+type imageUpdate struct {
+	MasterImagePath                        *string         `json:"MasterImagePath"`
+	StoreOldImage                          *bool           `json:"StoreOldImage"`
+	RebootOptions                          json.RawMessage `json:"RebootOptions"`
+	MachineProfilePath                     json.RawMessage `json:"MachineProfilePath"`
+	MinimumFunctionalLevel                 json.RawMessage `json:"MinimumFunctionalLevel"`
+	MasterImageNote                        json.RawMessage `json:"MasterImageNote"`
+	CPUCount                               json.RawMessage `json:"CpuCount"`
+	MemoryMB                               json.RawMessage `json:"MemoryMB"`
+	ServiceOfferingPath                    json.RawMessage `json:"ServiceOfferingPath"`
+	CustomProperties                       json.RawMessage `json:"CustomProperties"`
+	CustomPropertiesInString               json.RawMessage `json:"CustomPropertiesInString"`
+	NumTotalMachines                       json.RawMessage `json:"NumTotalMachines"`
+	MachineAccountCreationRules            json.RawMessage `json:"MachineAccountCreationRules"`
+	AddAvailableMachineAccounts            json.RawMessage `json:"AddAvailableMachineAccounts"`
+	RemoveAvailableMachineAccounts         json.RawMessage `json:"RemoveAvailableMachineAccounts"`
+	MachineAccountDeleteOption             json.RawMessage `json:"MachineAccountDeleteOption"`
+	AssignImageVersionToProvisioningScheme json.RawMessage `json:"AssignImageVersionToProvisioningScheme"`
+	Metadata                               json.RawMessage `json:"Metadata"`
+}
+
+// rebootOptions is RebootMachinesRequestModel, the body of a rollback.
+type rebootOptions struct {
+	RebootDuration        *int            `json:"RebootDuration"`
+	WarningDuration       *int            `json:"WarningDuration"`
+	WarningTitle          json.RawMessage `json:"WarningTitle"`
+	WarningMessage        json.RawMessage `json:"WarningMessage"`
+	WarningRepeatInterval *int            `json:"WarningRepeatInterval"`
+}
+
+// changeImage serves $UpdateProvisioningScheme and
+// $RollbackProvisioningScheme: a job that changes the catalog's image, then
+// an UpdateImage job that rolls it out to the machines. The sync form
+// starts the job too and answers 200 with it, as the service does.
+func (s *Server) changeImage(c *call, rollback bool) *reply {
+	async, rp := queryBool(c.query, "async")
+	if rp != nil {
+		return rp
+	}
+	var upd imageUpdate
+	if rollback {
+		var ro rebootOptions
+		if len(strings.TrimSpace(string(c.body))) > 0 {
+			if rp := decodeBody(c.body, &ro); rp != nil {
+				return rp
+			}
+		}
+	} else {
+		if rp := decodeBody(c.body, &upd); rp != nil {
+			return rp
+		}
+		if upd.MasterImagePath == nil || strings.TrimSpace(*upd.MasterImagePath) == "" {
+			return badRequest("missing", "The MasterImagePath property is required", "name", "MasterImagePath")
+		}
+	}
+	cat := s.findCatalog(c.args[0])
+	if cat == nil {
+		return notFound("MachineCatalog", c.args[0])
+	}
+	if cat.ProvisioningType != "MCS" {
+		return errReply(http.StatusBadRequest, "ProvisioningSchemeNotFound",
+			fmt.Sprintf("The machine catalog '%s' has no provisioning scheme.", cat.fullName()), "name", cat.fullName())
+	}
+	if rollback && cat.prov.oldImage == "" {
+		return errReply(http.StatusBadRequest, "ConstraintViolation",
+			fmt.Sprintf("The machine catalog '%s' has no previous image to roll back to.", cat.fullName()), "name", cat.fullName())
+	}
+	typ := jobUpdateScheme
+	if rollback {
+		typ = jobRollbackImage
+	}
+	j := s.newJob(c.caller, c.now, jobSpec{
+		typ:    typ,
+		params: []NameValue{{Name: "Id", Value: cat.ID}, {Name: "Name", Value: cat.Name}},
+		apply: func(j *job) {
+			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
+			if !slices.Contains(s.catalogs, cat) {
+				j.fail("ObjectNotFound", fmt.Sprintf("The machine catalog '%s' no longer exists.", cat.fullName()))
+				return
+			}
+			if rollback {
+				cat.prov.masterImage, cat.prov.oldImage = cat.prov.oldImage, ""
+			} else {
+				cat.prov.oldImage = ""
+				if upd.StoreOldImage != nil && *upd.StoreOldImage {
+					cat.prov.oldImage = cat.prov.masterImage
+					if cat.prov.oldImage == "" { // a seeded catalog: its image was never named
+						cat.prov.oldImage = `XDHyp:\HostingUnits\Unit1\` + cat.Name + `-base.snapshot`
+					}
+				}
+				cat.prov.masterImage = *upd.MasterImagePath
+			}
+			s.rollOut(cat, caller{clientID: j.owner, origin: j.origin}, j.end)
+		},
+	})
+	cat.prov.jobs = append(cat.prov.jobs, j)
+	if !async {
+		return jsonReply(http.StatusOK, j.model(c.now))
+	}
+	return accepted(c.caller, j)
+}
+
+// rollOut starts the UpdateImage job that brings cat's machines onto its
+// current image: one sub job per machine. Callers hold s.mu.
+func (s *Server) rollOut(cat *Catalog, c caller, at time.Time) {
+	machines := s.machinesOf(cat)
+	for _, m := range machines {
+		m.imageOutOfDate = true
+	}
+	subTypes := make([]string, len(machines))
+	for i := range subTypes {
+		subTypes[i] = jobUpdateImage
+	}
+	j := s.newJob(c, at, jobSpec{
+		typ:      jobUpdateImage,
+		params:   []NameValue{{Name: "MachineCatalog", Value: cat.ID}, {Name: "MasterImagePath", Value: cat.prov.masterImage}},
+		subTypes: subTypes,
+		apply: func(j *job) {
+			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
+			for _, m := range machines {
+				m.imageOutOfDate = false
+			}
+		},
+	})
+	cat.prov.jobs = append(cat.prov.jobs, j)
+}

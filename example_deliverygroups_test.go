@@ -1,0 +1,134 @@
+package daas_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/daaskit/daas"
+	"github.com/daaskit/daas/daastest"
+)
+
+// exampleGroupFake is a fake with catalog Pool (8 machines) and an empty
+// delivery group Desk, with short jobs and a fast poll schedule.
+func exampleGroupFake() (*daastest.Server, *daas.Client) {
+	srv := daastest.NewServer(
+		daastest.WithJobDuration(30*time.Millisecond),
+		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
+		daastest.WithMachines("Pool", 8),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Desk"}),
+	)
+	pol := daas.DefaultPollPolicy()
+	pol.MinInterval, pol.MaxInterval = 5*time.Millisecond, 10*time.Millisecond
+	return srv, srv.Client(daas.WithPollPolicy(pol))
+}
+
+func ExampleDeliveryGroupsService_Create() {
+	srv, client := exampleGroupFake()
+	defer srv.Close()
+
+	g, err := client.DeliveryGroups.Create(context.Background(), daas.CreateDeliveryGroupRequest{
+		Name:            "Call Centre",
+		MachineCatalogs: []daas.DeliveryGroupMachines{{MachineCatalog: "Pool", Count: 3}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(g.Name, g.TotalMachines, g.Enabled)
+	// Output:
+	// Call Centre 3 true
+}
+
+func ExampleDeliveryGroupsService_AddMachinesAsync() {
+	srv, client := exampleGroupFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	job, err := client.DeliveryGroups.AddMachinesAsync(ctx, "Desk", "Pool", 5)
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := job.Wait(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(job.Info().Type, g.TotalMachines)
+
+	// Only 3 free machines are left: the job fails, and says why.
+	job, err = client.DeliveryGroups.AddMachinesAsync(ctx, "Desk", "Pool", 5)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = job.Wait(ctx)
+	var je *daas.JobError
+	if errors.As(err, &je) {
+		fmt.Println(je.Code)
+	}
+	// Output:
+	// AddDeliveryGroupMachines 5
+	// InsufficientMachines
+}
+
+func ExampleDeliveryGroupsService_StartRebootCycleAsync() {
+	srv, client := exampleGroupFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	job, err := client.DeliveryGroups.StartRebootCycleAsync(ctx, "Desk", daas.RebootCycleRequest{
+		RebootDurationMinutes: daas.Ptr(60),
+		WarningMessage:        "Your desktop restarts in 10 minutes.",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := job.Wait(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(job.Info().Type, job.Info().Status)
+	// Output:
+	// StartDeliveryGroupRebootCycle Complete
+}
+
+func ExampleClient_Batch() {
+	srv, client := exampleGroupFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Four machine adds as one request; the third is made to fail.
+	var items []daas.BatchItem
+	for range 4 {
+		item, err := client.DeliveryGroups.AddMachinesItem("Desk", "Pool", 2)
+		if err != nil {
+			log.Fatal(err)
+		}
+		items = append(items, item)
+	}
+	srv.FailBatchItems(http.StatusServiceUnavailable, "2")
+
+	job, err := client.Batch(ctx, items)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := job.Wait(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Wait for the items' own jobs, all together on the shared poller.
+	err = res.Wait(ctx)
+	var be *daas.BatchError
+	if errors.As(err, &be) {
+		fmt.Printf("%d of %d items failed\n", len(be.Failed), be.Total)
+	}
+	for _, it := range res.Items {
+		fmt.Println(it.Reference, it.StatusCode, it.Err != nil)
+	}
+	// Output:
+	// 1 of 4 items failed
+	// 0 202 false
+	// 1 202 false
+	// 2 503 true
+	// 3 202 false
+}

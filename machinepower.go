@@ -1,0 +1,211 @@
+package daas
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// A PowerOption changes a power action: [Force] and [Delay], where the
+// service accepts them. An option the action does not take is an error,
+// returned before any request.
+type PowerOption func(*powerConfig)
+
+type powerConfig struct {
+	force bool
+	delay time.Duration
+	used  []string
+	err   error
+}
+
+// Force makes a shutdown or reboot go ahead without waiting for users to
+// end their work (the force parameter): unsaved work may be lost.
+func Force() PowerOption {
+	return func(c *powerConfig) {
+		c.force = true
+		c.used = append(c.used, "Force")
+	}
+}
+
+// Delay makes a shutdown or suspend happen after d, in whole seconds (the
+// delay parameter). d must be at least one second.
+func Delay(d time.Duration) PowerOption {
+	return func(c *powerConfig) {
+		c.used = append(c.used, "Delay")
+		if d < time.Second || d%time.Second != 0 || d > time.Duration(1<<31-1)*time.Second {
+			if c.err == nil {
+				c.err = inputErr("Delay("+d.String()+")", "want a whole number of seconds, at least 1s")
+			}
+			return
+		}
+		c.delay = d
+	}
+}
+
+// powerAction is one of the machine actions under /Machines/{nameOrId}/$x.
+type powerAction struct {
+	name    string   // Start, for messages
+	segment string   // $start
+	allowed []string // the options it takes
+}
+
+var (
+	actionStart      = powerAction{"Start", "$start", nil}
+	actionShutdown   = powerAction{"Shutdown", "$shutdown", []string{"Force", "Delay"}}
+	actionReboot     = powerAction{"Reboot", "$reboot", []string{"Force"}}
+	actionSuspend    = powerAction{"Suspend", "$suspend", []string{"Delay"}}
+	actionResume     = powerAction{"Resume", "$resume", nil}
+	actionLogOff     = powerAction{"LogOffSessions", "$logoff", nil}
+	actionDisconnect = powerAction{"DisconnectSessions", "$disconnect", nil}
+)
+
+// request checks the options and builds the action's request.
+func (a powerAction) request(c *Client, nameOrID string, opts []PowerOption) (*request, error) {
+	path, err := machinePath(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &powerConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o(cfg)
+		}
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
+	for _, name := range cfg.used {
+		ok := false
+		for _, a := range a.allowed {
+			ok = ok || a == name
+		}
+		if !ok {
+			return nil, inputErr("Machines."+a.name, "option %s does not apply", name)
+		}
+	}
+	q := url.Values{}
+	if cfg.force {
+		q.Set("force", "true")
+	}
+	if cfg.delay > 0 {
+		q.Set("delay", strconv.FormatInt(int64(cfg.delay/time.Second), 10))
+	}
+	r, err := c.newRequest(http.MethodPost, path+"/"+a.segment, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.mayCreate = false // a power action asked twice does what it did once
+	return r, nil
+}
+
+func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Machine, error) {
+	r, err := a.request(s.client, nameOrID, opts)
+	if err != nil {
+		return nil, err
+	}
+	m := new(Machine)
+	if _, err := s.send(ctx, r, m); err != nil {
+		return nil, err
+	}
+	if m.ID == "" {
+		return s.Get(ctx, nameOrID)
+	}
+	return m, nil
+}
+
+func (s *MachinesService) actAsync(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Job[struct{}], error) {
+	r, err := a.request(s.client, nameOrID, opts)
+	if err != nil {
+		return nil, err
+	}
+	return startJob[struct{}](ctx, s.client, r)
+}
+
+// Start powers a machine on (POST /Machines/{nameOrId}/$start) and returns
+// it as the service answers: usually in PowerStateTurningOn, with
+// PowerActionPending set. A machine the service cannot power manage gives
+// an [*APIError] with the service's code.
+func (s *MachinesService) Start(ctx context.Context, nameOrID string, opts ...PowerOption) (*Machine, error) {
+	return s.act(ctx, actionStart, nameOrID, opts)
+}
+
+// StartAsync starts a machine as a job of the service (job type
+// StartMachines). A start the service refuses ends the job Failed: Wait
+// returns a [*JobError] with the service's code.
+func (s *MachinesService) StartAsync(ctx context.Context, nameOrID string, opts ...PowerOption) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionStart, nameOrID, opts)
+}
+
+// Shutdown shuts a machine down (POST /Machines/{nameOrId}/$shutdown); it
+// takes [Force] and [Delay].
+func (s *MachinesService) Shutdown(ctx context.Context, nameOrID string, opts ...PowerOption) (*Machine, error) {
+	return s.act(ctx, actionShutdown, nameOrID, opts)
+}
+
+// ShutdownAsync shuts a machine down as a job of the service (job type
+// ShutDownMachines); it takes [Force] and [Delay].
+func (s *MachinesService) ShutdownAsync(ctx context.Context, nameOrID string, opts ...PowerOption) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionShutdown, nameOrID, opts)
+}
+
+// Reboot restarts a machine (POST /Machines/{nameOrId}/$reboot); it takes
+// [Force].
+func (s *MachinesService) Reboot(ctx context.Context, nameOrID string, opts ...PowerOption) (*Machine, error) {
+	return s.act(ctx, actionReboot, nameOrID, opts)
+}
+
+// RebootAsync restarts a machine as a job of the service (job type
+// RebootMachines); it takes [Force].
+func (s *MachinesService) RebootAsync(ctx context.Context, nameOrID string, opts ...PowerOption) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionReboot, nameOrID, opts)
+}
+
+// Suspend suspends a machine (POST /Machines/{nameOrId}/$suspend); it takes
+// [Delay].
+func (s *MachinesService) Suspend(ctx context.Context, nameOrID string, opts ...PowerOption) (*Machine, error) {
+	return s.act(ctx, actionSuspend, nameOrID, opts)
+}
+
+// SuspendAsync suspends a machine as a job of the service (job type
+// SuspendMachines); it takes [Delay].
+func (s *MachinesService) SuspendAsync(ctx context.Context, nameOrID string, opts ...PowerOption) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionSuspend, nameOrID, opts)
+}
+
+// Resume resumes a suspended machine (POST /Machines/{nameOrId}/$resume).
+func (s *MachinesService) Resume(ctx context.Context, nameOrID string, opts ...PowerOption) (*Machine, error) {
+	return s.act(ctx, actionResume, nameOrID, opts)
+}
+
+// ResumeAsync resumes a suspended machine as a job of the service (job type
+// ResumeMachines).
+func (s *MachinesService) ResumeAsync(ctx context.Context, nameOrID string, opts ...PowerOption) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionResume, nameOrID, opts)
+}
+
+// LogOffSessions logs off every session of a machine (POST
+// /Machines/{nameOrId}/$logoff) and returns the machine.
+func (s *MachinesService) LogOffSessions(ctx context.Context, nameOrID string) (*Machine, error) {
+	return s.act(ctx, actionLogOff, nameOrID, nil)
+}
+
+// LogOffSessionsAsync logs off every session of a machine as a job of the
+// service (job type LogoffMachineSessions).
+func (s *MachinesService) LogOffSessionsAsync(ctx context.Context, nameOrID string) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionLogOff, nameOrID, nil)
+}
+
+// DisconnectSessions disconnects every session of a machine (POST
+// /Machines/{nameOrId}/$disconnect) and returns the machine; the sessions
+// stay, for their users to reconnect.
+func (s *MachinesService) DisconnectSessions(ctx context.Context, nameOrID string) (*Machine, error) {
+	return s.act(ctx, actionDisconnect, nameOrID, nil)
+}
+
+// DisconnectSessionsAsync disconnects every session of a machine as a job
+// of the service (job type DisconnectSessions).
+func (s *MachinesService) DisconnectSessionsAsync(ctx context.Context, nameOrID string) (*Job[struct{}], error) {
+	return s.actAsync(ctx, actionDisconnect, nameOrID, nil)
+}

@@ -1,0 +1,136 @@
+package daas
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ProvisioningError is the outcome of [MachineCatalogsService.WaitProvisioned]
+// when provisioning jobs of the catalog failed or were canceled: each
+// failed job's [*JobError] (with its failed sub jobs, the machines that
+// were not created), so that errors.As finds them and errors.Is matches
+// [ErrJobFailed]. The work that succeeded is not undone: WaitProvisioned
+// returns the catalog as it is too.
+type ProvisioningError struct {
+	Catalog string      // the catalog as the caller named it
+	Jobs    []*JobError // the jobs that did not complete, in the order they ended
+}
+
+// Error names the catalog and every failed job.
+func (e *ProvisioningError) Error() string {
+	parts := make([]string, len(e.Jobs))
+	for i, je := range e.Jobs {
+		parts[i] = strings.TrimPrefix(je.Error(), "daas: ")
+	}
+	return fmt.Sprintf("daas: provisioning of catalog %s: %d job(s) failed: %s", oneLine(e.Catalog), len(e.Jobs), strings.Join(parts, "; "))
+}
+
+// Unwrap returns the jobs' errors.
+func (e *ProvisioningError) Unwrap() []error {
+	out := make([]error, len(e.Jobs))
+	for i, je := range e.Jobs {
+		out[i] = je
+	}
+	return out
+}
+
+// WaitProvisioned waits until an MCS catalog's provisioning has ended (its
+// ProvisioningProgress no longer running, no JobsInProgress) and returns the
+// catalog. A catalog's create or image-update job can end while MCS goes on
+// creating or updating machines in jobs of their own; this waits for those.
+//
+// The catalog's jobs are waited on through the client's shared poller, all
+// at once (with many of them, one GET /Jobs per tick serves them all);
+// opts apply to each, and [OnProgress] reports every job's status and
+// progress changes, one call at a time. When the jobs end the catalog is
+// read again, and any new jobs are waited on. A catalog running with no job
+// listed is read again on the poll schedule.
+//
+// Jobs that failed or were canceled give a [*ProvisioningError] listing
+// them, returned with the catalog as it is afterwards.
+func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog string, opts ...WaitOption) (*MachineCatalog, error) {
+	if _, err := catalogPath(catalog); err != nil {
+		return nil, err
+	}
+	wc, err := s.client.waitConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	report := wc.onProgress
+	if report != nil {
+		// Serialize the calls from the jobs' goroutines.
+		inner := report
+		report = func(j JobInfo) {
+			mu.Lock()
+			defer mu.Unlock()
+			inner(j)
+		}
+	}
+	waited := map[string]bool{}
+	var failed []*JobError
+	idle := newSchedule(wc.pol, time.Time{})
+	for {
+		cat, err := s.Get(ctx, catalog)
+		if err != nil {
+			return nil, err
+		}
+		var fresh []string
+		for _, ref := range cat.JobsInProgress {
+			if ref.ID != "" && !waited[strings.ToLower(ref.ID)] {
+				fresh = append(fresh, ref.ID)
+				waited[strings.ToLower(ref.ID)] = true
+			}
+		}
+		if len(fresh) == 0 {
+			if !cat.ProvisioningProgress.IsRunning && len(cat.JobsInProgress) == 0 {
+				if len(failed) > 0 {
+					return cat, &ProvisioningError{Catalog: catalog, Jobs: failed}
+				}
+				return cat, nil
+			}
+			// Running with no job to wait for (or only jobs already
+			// waited for, not yet gone from the list): read again later.
+			t := time.NewTimer(idle.next(time.Now(), nil))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+			}
+			continue
+		}
+		errs := make([]error, len(fresh))
+		var wg sync.WaitGroup
+		for i, id := range fresh {
+			wg.Go(func() {
+				job := ResumeJob[struct{}](s.client, id)
+				jc := *wc
+				jc.onProgress = report
+				info, err := s.client.poller.wait(ctx, job.core, &jc)
+				if err == nil {
+					err = outcome(info, jc.warningsAsErrors)
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, err := range errs {
+			var je *JobError
+			switch {
+			case err == nil:
+			case errors.As(err, &je):
+				failed = append(failed, je)
+			default:
+				return nil, err
+			}
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package daas
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+)
+
+// Do calls any endpoint of the API, for those without a typed method yet,
+// on the same path as the typed methods: the same headers, token, site,
+// retries, origin checks and typed errors ([*APIError] and the sentinels).
+//
+// path is relative to the API root (such as "Zones" or
+// "MachineCatalogs/Pool%7CWin11/Machines?limit=10"), with its segments
+// escaped; it may carry a query. body, when non-nil, is sent as JSON. out
+// is nil (the answer's body is discarded) or a pointer that a JSON answer
+// is decoded into; an empty answer (204) leaves it as it is. A 303 answer
+// is followed on the API's origin.
+//
+// Do is for synchronous calls: a 202 Accepted answer (the service started a
+// job) is an error that says so; use [StartJob] for asynchronous
+// operations, which also gives the job to wait for. A path with async=true
+// is refused before any request for the same reason.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+	r, err := c.rawRequest(method, path, body, out)
+	if err != nil {
+		return err
+	}
+	resp, err := c.do(ctx, r, out)
+	if err != nil {
+		return err
+	}
+	switch resp.StatusCode {
+	case http.StatusAccepted:
+		return fmt.Errorf("daas: Do: %s %s answered 202 Accepted, which starts a job (Location %q); use StartJob for asynchronous operations",
+			r.method, r.redacted(), truncate(resp.Header.Get("Location"), 200))
+	case http.StatusSeeOther:
+		return c.follow(ctx, r, resp.Header.Get("Location"), out)
+	}
+	return nil
+}
+
+// rawRequest checks Do's arguments, before any request.
+func (c *Client) rawRequest(method, path string, body, out any) (*request, error) {
+	m := strings.ToUpper(strings.TrimSpace(method))
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+	default:
+		return nil, inputErr("Do", "unsupported method %q", truncate(method, 20))
+	}
+	if strings.TrimSpace(path) == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
+		return nil, inputErr("Do", "path %q must be relative to the API root", truncate(path, 200))
+	}
+	if out != nil {
+		if v := reflect.ValueOf(out); v.Kind() != reflect.Pointer || v.IsNil() {
+			return nil, inputErr("Do", "out must be nil or a non-nil pointer, not %T", out)
+		}
+	}
+	ref, rawQuery, _ := strings.Cut(path, "?")
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, inputErr("Do", "malformed query in %q", truncate(path, 200))
+	}
+	if strings.EqualFold(q.Get("async"), "true") {
+		return nil, inputErr("Do", "%s %s: async=true starts a job; use StartJob for asynchronous operations", m, truncate(ref, 200))
+	}
+	if len(q) == 0 {
+		q = nil
+	}
+	return c.newRequest(m, ref, q, body)
+}
+
+// follow reads the target of a 303 answer to r: a GET on the API's origin
+// (another origin is refused with ErrUntrustedLocation, before any request).
+func (c *Client) follow(ctx context.Context, r *request, loc string, out any) error {
+	if strings.TrimSpace(loc) == "" {
+		return fmt.Errorf("daas: %s %s: 303 See Other without a Location", r.method, r.redacted())
+	}
+	target, err := r.url.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return fmt.Errorf("daas: %s %s: malformed 303 Location %q", r.method, r.redacted(), truncate(loc, 200))
+	}
+	next, err := c.newRequest(http.MethodGet, target.String(), nil, nil)
+	if err != nil {
+		return fmt.Errorf("daas: %s %s: 303 Location: %w", r.method, r.redacted(), err)
+	}
+	next.siteScoped = r.siteScoped
+	resp, err := c.do(ctx, next, out)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("daas: GET %s (after a 303): unexpected status %d", next.redacted(), resp.StatusCode)
+	}
+	return nil
+}
