@@ -238,7 +238,7 @@ func TestNoConfig(t *testing.T) {
 	errOut = syncBuffer{}
 	code = run(t.Context(), []string{"jobs", "list"}, &app{stdout: &out, stderr: &errOut})
 	assert.Equal(t, exitConfig, code)
-	assert.Contains(t, errOut.String(), "CITRIX_CLIENT_SECRET is not set")
+	assert.Contains(t, errOut.String(), "CITRIX_CLIENT_ID is set but CITRIX_CLIENT_SECRET is not")
 }
 
 func TestBadCredentials(t *testing.T) {
