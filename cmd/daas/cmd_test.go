@@ -210,15 +210,39 @@ func TestInterrupt(t *testing.T) {
 func TestDo(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := newFake(t, daastest.WithJobDuration(2*time.Second))
-		r := runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "do", "GET", "/MachineCatalogs")...)
+		r := runIn(t.Context(), srv, "do", "GET", "/MachineCatalogs")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.Contains(t, r.stdout, "GetMachineCatalogs Complete")
 		assert.Contains(t, r.stdout, `"Name": "Win11-Pooled-001"`)
+		assert.Empty(t, srv.Jobs(), "synchronous by default: no job")
+
+		for _, args := range [][]string{{"do", "--async", "GET", "/MachineCatalogs"}, {"do", "GET", "/MachineCatalogs?async=true"}} {
+			r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), args...)...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.Contains(t, r.stdout, "GetMachineCatalogs Complete", "%q", args)
+			assert.Contains(t, r.stdout, `"Name": "Win11-Pooled-001"`)
+		}
+		assert.Len(t, srv.Jobs(), 2)
 
 		r = runIn(t.Context(), srv, "do", "POST", "/MachineCatalogs", "--data", "{nope")
 		assert.Equal(t, exitUsage, r.code)
 		assert.Contains(t, r.stderr, "not valid JSON")
-		assert.Empty(t, srv.Jobs()[1:], "nothing sent for bad input")
+		assert.Len(t, srv.Jobs(), 2, "nothing sent for bad input")
+	})
+}
+
+// TestDoAccepted: a synchronous call the service answers with a job (202)
+// says to use --async, not the library's StartJob.
+func TestDoAccepted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(2*time.Second))
+		srv.Handle("POST /Zones/{id}/$ping", func(*daastest.Call) daastest.Reply {
+			return daastest.Reply{Job: &daastest.JobSpec{}}
+		})
+		r := runIn(t.Context(), srv, "do", "POST", "/Zones/z1/$ping")
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "202 Accepted")
+		assert.Contains(t, r.stderr, "daas do --async")
+		assert.NotContains(t, r.stderr, "StartJob")
 	})
 }
 
