@@ -12,18 +12,17 @@ import (
 )
 
 // cli is the command tree. A group of commands is one field here and one
-// file of its own (catalogs.go, jobs.go); machines and delivery groups are
-// added the same way:
-//
-//	Machines       machinesCmd       `cmd:"" help:"Machines: list, start, shutdown, reboot."`
-//	DeliveryGroups deliveryGroupsCmd `cmd:"" name:"deliverygroups" help:"Delivery groups: list."`
+// file of its own (catalogs.go, machines.go, deliverygroups.go, jobs.go,
+// do.go).
 type cli struct {
-	Output   string        `short:"o" enum:"table,json" default:"table" help:"Output format: table or json."`
-	PollMin  time.Duration `help:"Shortest interval between two reads of a job's status (default: the library's)."`
-	PollMax  time.Duration `help:"Longest interval between two reads of a job's status (default: the library's)."`
-	Catalogs catalogsCmd   `cmd:"" help:"Machine catalogs: list, get, create, delete."`
-	Jobs     jobsCmd       `cmd:"" help:"Jobs: list, get, wait, watch, cancel, results."`
-	Do       doCmd         `cmd:"" help:"Run any API call as a job: do METHOD PATH [--data JSON]."`
+	Output   string            `short:"o" enum:"table,json" default:"table" help:"Output format: table or json."`
+	PollMin  time.Duration     `help:"Shortest interval between two reads of a job's status (default: the library's)."`
+	PollMax  time.Duration     `help:"Longest interval between two reads of a job's status (default: the library's)."`
+	Catalogs catalogsCmd       `cmd:"" help:"Machine catalogs: list, get, create, delete."`
+	Machines machinesCmd       `cmd:"" help:"Machines: list, get, start, shutdown, reboot."`
+	Groups   deliveryGroupsCmd `cmd:"" name:"deliverygroups" help:"Delivery groups: list, get, reboot-cycle."`
+	Jobs     jobsCmd           `cmd:"" help:"Jobs: list, get, wait, watch, cancel, results."`
+	Do       doCmd             `cmd:"" help:"Run any API call: do METHOD PATH [--data JSON] [--async]."`
 }
 
 // app is what every command runs with: where output goes, whether it is a
@@ -64,7 +63,7 @@ func run(ctx context.Context, args []string, a *app) (code int) {
 	var root cli
 	parser, err := kong.New(&root,
 		kong.Name("daas"),
-		kong.Description("Operate Citrix DaaS from a terminal: catalogs and jobs, with live progress. Configuration comes from the CITRIX_* variables (see go doc ./cmd/daas)."),
+		kong.Description("Operate Citrix DaaS from a terminal: catalogs, machines, delivery groups and jobs, with live progress. Configuration comes from the CITRIX_* variables (see go doc ./cmd/daas)."),
 		kong.Writers(a.stdout, a.stderr),
 		kong.Exit(func(c int) { panic(exitRequest{c}) }),
 		kong.UsageOnError(),

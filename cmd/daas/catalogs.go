@@ -29,24 +29,11 @@ func (c *catalogsListCmd) Run(ctx context.Context, a *app) error {
 	if c.Folder != "" {
 		opts = append(opts, daas.InFolder(c.Folder))
 	}
-	var cats []daas.MachineCatalog
-	for cat, err := range client.MachineCatalogs.All(ctx, opts...) {
-		if err != nil {
-			return err
-		}
-		cats = append(cats, cat)
+	cats, err := collect(client.MachineCatalogs.All(ctx, opts...))
+	if err != nil {
+		return err
 	}
-	if a.json {
-		if cats == nil {
-			cats = []daas.MachineCatalog{}
-		}
-		return printJSON(a.stdout, cats)
-	}
-	rows := make([][]string, len(cats))
-	for i, cat := range cats {
-		rows[i] = catalogRow(&cat)
-	}
-	return printTable(a.stdout, catalogHeader, rows)
+	return printItems(a, cats, catalogHeader, catalogRow)
 }
 
 var catalogHeader = []string{"NAME", "ID", "PROVISIONING", "SESSIONS", "ALLOCATION", "MACHINES"}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"text/tabwriter"
 
@@ -96,4 +97,29 @@ func reason(err error) string {
 		return "" // the status says it all
 	}
 	return strings.TrimPrefix(err.Error(), "daas: ")
+}
+
+// collect gathers every item of a listing, or its first error.
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	items := []T{} // JSON prints [] for none, not null
+	for v, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, v)
+	}
+	return items, nil
+}
+
+// printItems prints items as JSON, or as a table of header and one row a
+// item made by row.
+func printItems[T any](a *app, items []T, header []string, row func(*T) []string) error {
+	if a.json {
+		return printJSON(a.stdout, items)
+	}
+	rows := make([][]string, len(items))
+	for i := range items {
+		rows[i] = row(&items[i])
+	}
+	return printTable(a.stdout, header, rows)
 }
