@@ -78,6 +78,7 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
+	stats      *pollStats // learnt job durations (pollstats.go)
 
 	site   *siteCache
 	poller *poller
@@ -127,6 +128,7 @@ type config struct {
 	logger     *slog.Logger
 	retry      *RetryPolicy
 	poll       *PollPolicy
+	pollStats  *PollStats
 }
 
 // WithBearerToken authenticates with a token obtained elsewhere. The token is
@@ -381,6 +383,10 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	}
 	if cfg.poll != nil {
 		c.poll = *cfg.poll
+	}
+	c.stats = newPollStats()
+	if cfg.pollStats != nil {
+		c.stats.load(*cfg.pollStats)
 	}
 	if cfg.clientID != "" {
 		c.ts = &credentialsSource{
