@@ -463,7 +463,8 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 // learnt returns the interval to the first of the ladder's targets after
 // both now and notBefore (measured from the job's start), clamped to
 // [MinInterval, MaxInterval]; false without a ladder, without the job's
-// start, or once the job has run past the longest duration seen. Aiming at
+// start, or once the job has run past the longest duration seen. A target
+// more than MaxInterval ahead is reached in equal steps. Aiming at
 // the quantiles of the durations the job can still have (those longer than
 // it has run) spends the reads where its finish is likely: the finish is
 // found within the gap between two quantiles.
@@ -475,7 +476,13 @@ func (s *schedule) learnt(now, notBefore time.Time) (time.Duration, bool) {
 	after := max(elapsed, notBefore.Sub(s.jobStart))
 	for _, at := range s.ladder {
 		if at > after {
-			return min(max(at-elapsed, s.pol.MinInterval), s.pol.MaxInterval), true
+			// A target further than MaxInterval takes several reads anyway:
+			// equal intervals make the last of them land on it.
+			gap := at - elapsed
+			if n := (gap + s.pol.MaxInterval - 1) / s.pol.MaxInterval; n > 1 {
+				gap /= n
+			}
+			return min(max(gap, s.pol.MinInterval), s.pol.MaxInterval), true
 		}
 	}
 	return 0, false

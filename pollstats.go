@@ -1,8 +1,6 @@
 package daas
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -53,16 +51,16 @@ func (c *Client) PollStats() PollStats { return c.poller.stats.snapshot() }
 // taken by [Client.PollStats] (in this process or another). Of each type
 // the last durations are kept, of the types the last ones listed; a
 // duration that is not a positive finite number of seconds, or a type
-// without a name, is an error.
+// without a name, is an [*InputError].
 func WithPollStats(s PollStats) Option {
 	return func(c *config) error {
 		for _, t := range s.Types {
 			if t.Type == "" {
-				return errors.New("daas: WithPollStats: a type without a name")
+				return inputErr("WithPollStats", "a type without a name")
 			}
 			for _, d := range t.DurationsSeconds {
 				if !(d > 0) || math.IsInf(d, 0) || d > maxLearntSeconds {
-					return fmt.Errorf("daas: WithPollStats: type %q: duration %v s out of range (0, %v]", t.Type, d, maxLearntSeconds)
+					return inputErr("WithPollStats", "type %q: duration %v s out of range (0, %v]", t.Type, d, maxLearntSeconds)
 				}
 			}
 		}

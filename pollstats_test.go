@@ -77,8 +77,10 @@ func TestWaitPastLearntDurations(t *testing.T) {
 }
 
 // A client learns from its own waits: after pollStatsMin jobs of 40 s, the
-// next is read once to learn its type and then exactly when it ends (with
-// one read between, at MaxInterval: the policy's bounds hold).
+// next is read once to learn its type and then exactly when it ends. The
+// 39 s to the target are more than MaxInterval: they are split into equal
+// intervals (two of 19.5 s), so that the reads the cap needs land on the
+// target instead of adding one.
 func TestWaitLearnsFromFinishedJobs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
@@ -92,7 +94,7 @@ func TestWaitLearnsFromFinishedJobs(t *testing.T) {
 				assert.Equal(t, seconds(1, 3, 7, 15, 31, 61), s.pollTimes(id), "job %d: not enough history yet", i)
 			}
 		}
-		assert.Equal(t, seconds(1, 31, 40), s.pollTimes(fmt.Sprintf("j%d", pollStatsMin)))
+		assert.Equal(t, seconds(1, 20.5, 40), s.pollTimes(fmt.Sprintf("j%d", pollStatsMin)))
 		snap := c.PollStats()
 		require.Len(t, snap.Types, 1)
 		assert.Equal(t, "TestJob", snap.Types[0].Type)
@@ -170,8 +172,10 @@ func TestWithPollStatsRejectsBadInput(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := NewClient("cust", WithBearerToken("tok"), WithPollStats(s))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "WithPollStats")
+			require.ErrorIs(t, err, ErrInvalidInput)
+			var ie *InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "WithPollStats", ie.Op)
 		})
 	}
 }
