@@ -78,6 +78,7 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
+	observer   JobObserver // the WithObserver hooks; zero: none
 
 	site   *siteCache
 	poller *poller
@@ -127,6 +128,7 @@ type config struct {
 	logger     *slog.Logger
 	retry      *RetryPolicy
 	poll       *PollPolicy
+	observer   JobObserver
 }
 
 // WithBearerToken authenticates with a token obtained elsewhere. The token is
@@ -375,6 +377,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		retry:      DefaultRetryPolicy(),
 		poll:       DefaultPollPolicy(),
 		site:       &siteCache{},
+		observer:   cfg.observer,
 	}
 	if cfg.retry != nil {
 		c.retry = *cfg.retry
@@ -588,6 +591,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 	hdr.Set("Citrix-CustomerId", c.customerID)
 	txid := newUUID()
 	hdr.Set("Citrix-TransactionId", txid)
+	noteRequest(ctx, r.url.Path, txid)
 	hdr.Set("User-Agent", c.userAgent)
 	if r.body != nil {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")
