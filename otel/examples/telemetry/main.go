@@ -49,7 +49,7 @@ func run(ctx context.Context, w io.Writer, fakeOpts ...daastest.Option) error {
 	// Exported once, when the provider shuts down at the end.
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewPeriodicReader(metrics, sdkmetric.WithInterval(time.Hour))))
 
-	srv := daastest.NewServer(append([]daastest.Option{daastest.WithJobDuration(3 * time.Second)}, fakeOpts...)...)
+	srv := daastest.NewServer(append([]daastest.Option{daastest.WithJobDuration(3 * time.Second), daastest.WithCatalogs(3)}, fakeOpts...)...)
 	defer srv.Close()
 	c := srv.Client(daas.WithObserver(daasotel.NewObserver(tp, mp)))
 
