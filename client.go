@@ -84,9 +84,6 @@ type Client struct {
 	poller *poller
 }
 
-// service is the shared backing struct of every service.
-type service struct{ client *Client }
-
 // String describes the client without any credential.
 func (c *Client) String() string {
 	if c == nil {
@@ -503,7 +500,7 @@ func (c *Client) resolve(ref string) (*url.URL, error) {
 	if strings.Contains(ref, "://") || strings.HasPrefix(ref, "//") {
 		u, err := url.Parse(ref)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("daas: malformed URL %q", truncate(ref, 200))
+			return nil, inputErr("path", "malformed URL %q", truncate(ref, 200))
 		}
 		if !c.sameOrigin(u) {
 			return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, u.Host)
@@ -512,12 +509,12 @@ func (c *Client) resolve(ref string) (*url.URL, error) {
 	}
 	for _, seg := range strings.Split(ref, "/") {
 		if seg == ".." || seg == "." {
-			return nil, fmt.Errorf("daas: path %q has a dot segment", ref)
+			return nil, inputErr("path", "%q has a dot segment", truncate(ref, 200))
 		}
 	}
 	u, err := url.Parse(c.base.String() + "/" + strings.TrimLeft(ref, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("daas: malformed path %q", truncate(ref, 200))
+		return nil, inputErr("path", "malformed %q", truncate(ref, 200))
 	}
 	return u, nil
 }
