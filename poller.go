@@ -85,6 +85,7 @@ type waitConfig struct {
 	warningsAsErrors bool
 	cancelOnDone     bool
 	err              error
+	trace            *waitTrace // telemetry of the wait; nil without an observer
 }
 
 // OnProgress calls f with the job each time its status or progress percent
@@ -365,8 +366,10 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 		case <-w.notify:
 		case <-timer.C:
 		}
-		info, floor, err := p.read(ctx, w, jc, wc.pol)
+		rctx, rec := wc.trace.readContext(ctx)
+		info, floor, err := p.read(rctx, w, jc, wc.pol)
 		floor = min(floor, wc.pol.MaxInterval)
+		wc.trace.read(ctx, rec, info, floor, err)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ended()
