@@ -676,6 +676,7 @@ func TestRefreshAheadHoldsNobody(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		synctest.Wait() // the background refresh has reached the hung endpoint
 		assert.Equal(t, int32(2), f.tokenFetches.Load(), "one background refresh")
 		c.ts.(*credentialsSource).bg.Wait()
 		for _, a := range f.auths() {

@@ -3,7 +3,6 @@ package daas
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"iter"
 	"net/http"
 	"strings"
@@ -56,7 +55,7 @@ type addMachineConfig struct {
 func AdminCredential(username, password string) AddMachineOption {
 	return func(c *addMachineConfig) {
 		if strings.TrimSpace(username) == "" || strings.Contains(username, ":") || password == "" {
-			c.err = errors.New("daas: AdminCredential: want a username without ':' and a password")
+			c.err = inputErr("AdminCredential", "want a username without ':' and a password")
 			return
 		}
 		enc := base64.StdEncoding.EncodeToString([]byte(username + ":" + password))
@@ -108,10 +107,11 @@ func (s *MachineCatalogsService) RemoveMachine(ctx context.Context, catalog, mac
 	if err != nil {
 		return err
 	}
-	if err := checkID("machine name or id", machine); err != nil {
+	seg, err := pathSegment("machine name or id", machine)
+	if err != nil {
 		return err
 	}
-	r, err := s.client.newRequest(http.MethodDelete, path+"/Machines/"+escapeSegment(machine), nil, nil)
+	r, err := s.client.newRequest(http.MethodDelete, path+"/Machines/"+seg, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Conte
 		return nil, err
 	}
 	if strings.TrimSpace(req.MasterImagePath) == "" {
-		return nil, errors.New("daas: UpdateProvisioningSchemeRequest: MasterImagePath is required")
+		return nil, inputErr("UpdateProvisioningSchemeRequest", "MasterImagePath is required")
 	}
 	r, err := s.client.newRequest(http.MethodPost, path+"/$UpdateProvisioningScheme", nil, req)
 	if err != nil {

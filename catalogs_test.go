@@ -875,9 +875,25 @@ func TestCatalogsSyncCallsRefuseAsyncAnswers(t *testing.T) {
 		w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/1")
 		w.WriteHeader(http.StatusAccepted)
 	})
+	// The same condition is the same error on every service: an
+	// *APIError with the status the call did not expect.
+	wants202 := func(name string, err error) {
+		t.Helper()
+		var ae *daas.APIError
+		if assert.ErrorAs(t, err, &ae, name) {
+			assert.Equal(t, http.StatusAccepted, ae.StatusCode, name)
+			assert.Contains(t, ae.Detail, "unexpected status", name)
+		}
+	}
 	_, err := client.MachineCatalogs.Get(t.Context(), "x")
-	assert.ErrorContains(t, err, "unexpected status 202")
-	assert.ErrorContains(t, client.MachineCatalogs.Delete(t.Context(), "x"), "unexpected status 202")
+	wants202("catalog get", err)
+	wants202("catalog delete", client.MachineCatalogs.Delete(t.Context(), "x"))
+	_, err = client.Machines.Get(t.Context(), "x")
+	wants202("machine get", err)
+	_, err = client.DeliveryGroups.Get(t.Context(), "x")
+	wants202("delivery group get", err)
+	_, err = client.Jobs.Get(t.Context(), "x")
+	wants202("job get", err)
 }
 
 func TestCatalogsContextCanceled(t *testing.T) {

@@ -78,13 +78,12 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
+	stats      *pollStats  // learnt job durations (pollstats.go)
+	observer   JobObserver // the WithObserver hooks; zero: none
 
 	site   *siteCache
 	poller *poller
 }
-
-// service is the shared backing struct of every service.
-type service struct{ client *Client }
 
 // String describes the client without any credential.
 func (c *Client) String() string {
@@ -127,6 +126,8 @@ type config struct {
 	logger     *slog.Logger
 	retry      *RetryPolicy
 	poll       *PollPolicy
+	pollStats  *PollStats
+	observer   JobObserver
 }
 
 // WithBearerToken authenticates with a token obtained elsewhere. The token is
@@ -375,12 +376,17 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		retry:      DefaultRetryPolicy(),
 		poll:       DefaultPollPolicy(),
 		site:       &siteCache{},
+		observer:   cfg.observer,
 	}
 	if cfg.retry != nil {
 		c.retry = *cfg.retry
 	}
 	if cfg.poll != nil {
 		c.poll = *cfg.poll
+	}
+	c.stats = newPollStats()
+	if cfg.pollStats != nil {
+		c.stats.load(*cfg.pollStats)
 	}
 	if cfg.clientID != "" {
 		c.ts = &credentialsSource{
@@ -500,7 +506,7 @@ func (c *Client) resolve(ref string) (*url.URL, error) {
 	if strings.Contains(ref, "://") || strings.HasPrefix(ref, "//") {
 		u, err := url.Parse(ref)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("daas: malformed URL %q", truncate(ref, 200))
+			return nil, inputErr("path", "malformed URL %q", truncate(ref, 200))
 		}
 		if !c.sameOrigin(u) {
 			return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, u.Host)
@@ -509,12 +515,12 @@ func (c *Client) resolve(ref string) (*url.URL, error) {
 	}
 	for _, seg := range strings.Split(ref, "/") {
 		if seg == ".." || seg == "." {
-			return nil, fmt.Errorf("daas: path %q has a dot segment", ref)
+			return nil, inputErr("path", "%q has a dot segment", truncate(ref, 200))
 		}
 	}
 	u, err := url.Parse(c.base.String() + "/" + strings.TrimLeft(ref, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("daas: malformed path %q", truncate(ref, 200))
+		return nil, inputErr("path", "malformed %q", truncate(ref, 200))
 	}
 	return u, nil
 }
@@ -588,6 +594,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 	hdr.Set("Citrix-CustomerId", c.customerID)
 	txid := newUUID()
 	hdr.Set("Citrix-TransactionId", txid)
+	noteRequest(ctx, r.url.Path, txid)
 	hdr.Set("User-Agent", c.userAgent)
 	if r.body != nil {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strings"
 )
@@ -134,11 +133,11 @@ type DeliveryGroupMachines struct {
 func (m *DeliveryGroupMachines) validate(what string) error {
 	switch {
 	case strings.TrimSpace(m.MachineCatalog) == "":
-		return fmt.Errorf("daas: %s: MachineCatalog is required", what)
+		return inputErr(what, "MachineCatalog is required")
 	case m.Count < 0:
-		return fmt.Errorf("daas: %s: negative Count %d", what, m.Count)
+		return inputErr(what, "negative Count %d", m.Count)
 	case m.Count == 0 && len(m.AssignMachinesToUsers) == 0:
-		return fmt.Errorf("daas: %s: Count must be at least 1 (or AssignMachinesToUsers set)", what)
+		return inputErr(what, "Count must be at least 1 (or AssignMachinesToUsers set)")
 	}
 	return nil
 }
@@ -175,7 +174,7 @@ type CreateDeliveryGroupRequest struct {
 
 func (r *CreateDeliveryGroupRequest) validate() error {
 	if strings.TrimSpace(r.Name) == "" {
-		return errors.New("daas: CreateDeliveryGroupRequest: Name is required")
+		return inputErr("CreateDeliveryGroupRequest", "Name is required")
 	}
 	for i := range r.MachineCatalogs {
 		if err := r.MachineCatalogs[i].validate(fmt.Sprintf("CreateDeliveryGroupRequest.MachineCatalogs[%d]", i)); err != nil {
@@ -209,10 +208,10 @@ func (r *UpdateDeliveryGroupRequest) validate() error {
 		return fmt.Errorf("daas: UpdateDeliveryGroupRequest: %w", err)
 	}
 	if string(b) == "{}" {
-		return errors.New("daas: UpdateDeliveryGroupRequest: no field is set; nothing to update")
+		return inputErr("UpdateDeliveryGroupRequest", "no field is set; nothing to update")
 	}
 	if r.Name != nil && strings.TrimSpace(*r.Name) == "" {
-		return errors.New("daas: UpdateDeliveryGroupRequest: Name is set but empty")
+		return inputErr("UpdateDeliveryGroupRequest", "Name is set but empty")
 	}
 	return nil
 }
@@ -243,11 +242,11 @@ func (r *RebootCycleRequest) validate() error {
 		v    *int
 	}{{"RebootDurationMinutes", r.RebootDurationMinutes}, {"WarningDurationMinutes", r.WarningDurationMinutes}, {"WarningRepeatIntervalMinutes", r.WarningRepeatIntervalMinutes}} {
 		if f.v != nil && *f.v < 0 {
-			return fmt.Errorf("daas: RebootCycleRequest: negative %s %d", f.name, *f.v)
+			return inputErr("RebootCycleRequest", "negative %s %d", f.name, *f.v)
 		}
 	}
 	if r.WarningMessage == "" && (r.WarningDurationMinutes != nil || r.WarningRepeatIntervalMinutes != nil || r.WarningTitle != "") {
-		return errors.New("daas: RebootCycleRequest: warning settings without a WarningMessage")
+		return inputErr("RebootCycleRequest", "warning settings without a WarningMessage")
 	}
 	return nil
 }
@@ -261,7 +260,7 @@ func ForceDelete() DeleteOption {
 // groupPath returns the API path of one delivery group, and of a
 // sub-resource when more segments (already escaped) are given.
 func groupPath(nameOrID string, more ...string) (string, error) {
-	seg, err := escapeName("delivery group name or id", nameOrID)
+	seg, err := pathSegment("delivery group name or id", nameOrID)
 	if err != nil {
 		return "", err
 	}
@@ -271,41 +270,20 @@ func groupPath(nameOrID string, more ...string) (string, error) {
 // machineSegment escapes a machine name for a delivery group's machine
 // path, where the service wants the "\" of a SAM name written as "|".
 func machineSegment(nameOrID string) (string, error) {
-	return escapeName("machine name or id", strings.ReplaceAll(nameOrID, `\`, "|"))
+	return pathSegment("machine name or id", strings.ReplaceAll(nameOrID, `\`, "|"))
 }
 
-// escapeName checks a name and escapes it as one path segment, dot
-// segments included.
-func escapeName(what, name string) (string, error) {
-	if err := checkID(what, name); err != nil {
-		return "", err
-	}
-	seg := url.PathEscape(name)
-	if seg == "." || seg == ".." {
-		seg = strings.ReplaceAll(seg, ".", "%2E")
-	}
-	return seg, nil
-}
-
-// send does a synchronous call and checks that the answer is a plain
-// success.
+// send does a synchronous call that must answer a plain success.
 func (s *DeliveryGroupsService) send(ctx context.Context, r *request, v any) error {
-	resp, err := s.client.do(ctx, r, v)
-	if err != nil {
-		return err
-	}
-	switch resp.StatusCode {
-	case http.StatusOK, http.StatusCreated, http.StatusNoContent:
-		return nil
-	}
-	return fmt.Errorf("daas: %s %s: unexpected status %d", r.method, r.redacted(), resp.StatusCode)
+	_, err := (*service)(s).send(ctx, r, v)
+	return err
 }
 
 // onlyOptions refuses list options other than the allowed ones.
 func onlyOptions(call string, cfg *listConfig, allowed ...string) error {
 	for _, name := range cfg.used {
 		if !strings.Contains(","+strings.Join(allowed, ",")+",", ","+name+",") {
-			return fmt.Errorf("daas: %s: option %s does not apply", call, name)
+			return inputErr(call, "option %s does not apply", name)
 		}
 	}
 	return nil
@@ -532,7 +510,7 @@ func (s *DeliveryGroupsService) deleteRequest(nameOrID string, opts []DeleteOpti
 	}
 	for k := range q {
 		if k != "force" {
-			return nil, fmt.Errorf("daas: DeliveryGroups.Delete: option %s applies to catalogs, not delivery groups", k)
+			return nil, inputErr("DeliveryGroups.Delete", "option %s applies to catalogs, not delivery groups", k)
 		}
 	}
 	return s.client.newRequest(http.MethodDelete, path, q, nil)

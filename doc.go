@@ -110,7 +110,10 @@ even when a gateway drops it), the request's method and URL (without query
 string), and the wait the service asked for. Match common cases with
 [errors.Is]: [ErrNotFound], [ErrUnauthorized], [ErrForbidden], [ErrConflict],
 [ErrRateLimited]. A token endpoint failure is an [*AuthError]. A job's
-failure is a [*JobError].
+failure is a [*JobError]. An argument the library refuses before sending
+anything (an empty required field, a name that cannot be one path segment,
+an option that does not apply) is an [*InputError] matching
+[ErrInvalidInput], the same on every service.
 
 # Paging
 

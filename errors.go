@@ -126,6 +126,36 @@ func (e *APIError) Param(name string) (string, bool) {
 // instead.
 var ErrBadLocation = errors.New("daas: missing or malformed job location")
 
+// ErrInvalidInput is matched by every [*InputError]: an argument the
+// library refuses before anything is sent.
+var ErrInvalidInput = errors.New("daas: invalid input")
+
+// An InputError is an argument refused before any request was sent: a
+// required field left empty, a name that cannot be one path segment, an
+// option that does not apply to the call. Nothing was sent and nothing
+// changed. It matches [ErrInvalidInput], and the more specific sentinel
+// where there is one ([ErrBadJobID], [ErrBadBatch]).
+type InputError struct {
+	Op     string // what refused the argument: a call, a request type or an option
+	Reason string // why, in a few words
+
+	kind error // a more specific sentinel, or nil
+}
+
+// Error returns "daas: Op: Reason".
+func (e *InputError) Error() string { return "daas: " + e.Op + ": " + e.Reason }
+
+// Is reports whether target is [ErrInvalidInput].
+func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// Unwrap returns the more specific sentinel the error matches, if any.
+func (e *InputError) Unwrap() error { return e.kind }
+
+// inputErr returns an [*InputError] for op, its reason formatted.
+func inputErr(op, format string, args ...any) error {
+	return &InputError{Op: op, Reason: fmt.Sprintf(format, args...)}
+}
+
 // ErrBadJobID is returned, before anything is sent, for a job id that is
 // not one plain path segment: empty or blank, "." or "..", or holding a
 // slash, a backslash or a control character.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +55,7 @@ type jobCore struct {
 	id       string
 	idErr    error // a malformed id, refused before anything is sent
 	location string
+	txid     string    // Citrix-TransactionId of the request that started the job
 	started  time.Time // when the 202 arrived; zero for a resumed job
 	origin   *url.URL  // the async GET that started the job, for result paging
 	floor    time.Duration
@@ -136,7 +136,10 @@ func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	info, err := j.core.c.poller.wait(ctx, j.core, wc)
+	trace, wctx := j.core.c.startTrace(ctx, j.core, wc.pol)
+	wc.trace = trace
+	info, err := j.core.c.poller.wait(wctx, j.core, wc)
+	trace.end(wctx, info, err)
 	if err != nil {
 		if ctx.Err() != nil && wc.cancelOnDone {
 			j.core.cancelDetached(ctx)
@@ -268,7 +271,7 @@ func ResumeJob[T any](c *Client, id string) *Job[T] {
 // checkJobID refuses an id that is not one plain path segment.
 func checkJobID(id string) error {
 	if strings.TrimSpace(id) == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
-		return fmt.Errorf("%w: %q", ErrBadJobID, truncate(id, 200))
+		return &InputError{Op: "job id", Reason: fmt.Sprintf("malformed: %q", truncate(id, 200)), kind: ErrBadJobID}
 	}
 	return nil
 }
@@ -296,15 +299,15 @@ func StartJob[T any](ctx context.Context, c *Client, method, path string, body a
 	switch method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 	default:
-		return nil, fmt.Errorf("daas: StartJob: unsupported method %q", method)
+		return nil, inputErr("StartJob", "unsupported method %q", method)
 	}
 	if path == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("daas: StartJob: path %q must be relative to the API root", truncate(path, 200))
+		return nil, inputErr("StartJob", "path %q must be relative to the API root", truncate(path, 200))
 	}
 	ref, rawQuery, _ := strings.Cut(path, "?")
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("daas: StartJob: malformed query: %w", err)
+		return nil, inputErr("StartJob", "malformed query: %v", err)
 	}
 	r, err := c.newRequest(method, ref, q, body)
 	if err != nil {
@@ -337,6 +340,9 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 	}
 	core.kind = resultKindOf[T]()
 	core.started = sent
+	if resp.Request != nil {
+		core.txid = resp.Request.Header.Get("Citrix-TransactionId")
+	}
 	core.floor = retryAfter(resp.Header, nil)
 	if r.method == http.MethodGet {
 		origin := *r.url
@@ -410,35 +416,9 @@ type jobReader interface {
 	readJobs(ctx context.Context) ([]JobInfo, time.Duration, error)
 }
 
-// send does one call of the service and checks that the answer has one of
-// the statuses the operation documents; any other (a 303, an unexpected
-// 2xx) is an [*APIError], never a silent success.
+// send does a call that must answer one of want.
 func (s *JobsService) send(ctx context.Context, r *request, v any, want ...int) (*http.Response, error) {
-	resp, err := s.client.do(ctx, r, v)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkStatus(r, resp, want...); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
-// checkStatus returns an [*APIError] when resp's status is not one of want.
-func checkStatus(r *request, resp *http.Response, want ...int) error {
-	if slices.Contains(want, resp.StatusCode) {
-		return nil
-	}
-	e := &APIError{
-		StatusCode: resp.StatusCode,
-		Method:     r.method,
-		URL:        r.redacted(),
-		Detail:     "unexpected status for this operation",
-	}
-	if resp.Request != nil {
-		e.TransactionID = resp.Request.Header.Get("Citrix-TransactionId")
-	}
-	return e
+	return (*service)(s).send(ctx, r, v, want...)
 }
 
 // Get reads one job (GET /Jobs/{id}).
@@ -589,17 +569,4 @@ func (s *JobsService) Results(ctx context.Context, id string) (json.RawMessage, 
 	}
 	jc := &jobCore{c: s.client, r: s, id: id, kind: resultRaw}
 	return jc.readResult(ctx)
-}
-
-// checkID refuses an empty id or one with control characters.
-func checkID(what, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("daas: empty %s", what)
-	}
-	for _, r := range id {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("daas: %s %q has a control character", what, id)
-		}
-	}
-	return nil
 }

@@ -2,7 +2,6 @@ package daas
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -37,7 +36,7 @@ func Delay(d time.Duration) PowerOption {
 		c.used = append(c.used, "Delay")
 		if d < time.Second || d%time.Second != 0 || d > time.Duration(1<<31-1)*time.Second {
 			if c.err == nil {
-				c.err = fmt.Errorf("daas: Delay(%v): want a whole number of seconds, at least 1s", d)
+				c.err = inputErr("Delay("+d.String()+")", "want a whole number of seconds, at least 1s")
 			}
 			return
 		}
@@ -83,7 +82,7 @@ func (a powerAction) request(c *Client, nameOrID string, opts []PowerOption) (*r
 			ok = ok || a == name
 		}
 		if !ok {
-			return nil, fmt.Errorf("daas: Machines.%s: option %s does not apply", a.name, name)
+			return nil, inputErr("Machines."+a.name, "option %s does not apply", name)
 		}
 	}
 	q := url.Values{}

@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"reflect"
 	"slices"
-	"strings"
 )
 
 // MachinesService manages the machines of the site (/Machines): reading
@@ -377,20 +375,11 @@ type MachinePage struct {
 // machinePath returns the API path of one machine: nameOrID escaped as a
 // single segment, so the "\" of a SAM name stays inside it.
 func machinePath(nameOrID string) (string, error) {
-	if err := checkID("machine name or id", nameOrID); err != nil {
+	seg, err := pathSegment("machine name or id", nameOrID)
+	if err != nil {
 		return "", err
 	}
-	return "Machines/" + escapeSegment(nameOrID), nil
-}
-
-// escapeSegment escapes s as one path segment; "." and ".." are escaped
-// too, so that no URL resolution drops them.
-func escapeSegment(s string) string {
-	seg := url.PathEscape(s)
-	if seg == "." || seg == ".." {
-		seg = strings.ReplaceAll(seg, ".", "%2E")
-	}
-	return seg
+	return "Machines/" + seg, nil
 }
 
 // machineListQuery checks the list options a machine list accepts (not
@@ -401,15 +390,14 @@ func machineListQuery(method string, opts []ListOption) (*listConfig, error) {
 		return nil, err
 	}
 	if slices.Contains(cfg.used, "InFolder") {
-		return nil, fmt.Errorf("daas: %s: option InFolder does not apply to machines", method)
+		return nil, inputErr(method, "option InFolder does not apply to machines")
 	}
 	return cfg, nil
 }
 
-// send does a synchronous call and checks that the answer is a plain
-// success.
+// send does a synchronous call that must answer a plain success.
 func (s *MachinesService) send(ctx context.Context, r *request, v any) (*http.Response, error) {
-	return (*MachineCatalogsService)(s).send(ctx, r, v)
+	return (*service)(s).send(ctx, r, v)
 }
 
 // listMachines reads one page of machines from path.
@@ -546,7 +534,7 @@ func (r *UpdateMachineRequest) validate() error {
 		return fmt.Errorf("daas: UpdateMachineRequest: %w", err)
 	}
 	if string(b) == "{}" {
-		return errors.New("daas: UpdateMachineRequest: no field is set; nothing to update")
+		return inputErr("UpdateMachineRequest", "no field is set; nothing to update")
 	}
 	return nil
 }

@@ -49,23 +49,23 @@ func (c *Client) rawRequest(method, path string, body, out any) (*request, error
 	switch m {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 	default:
-		return nil, fmt.Errorf("daas: Do: unsupported method %q", truncate(method, 20))
+		return nil, inputErr("Do", "unsupported method %q", truncate(method, 20))
 	}
 	if strings.TrimSpace(path) == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("daas: Do: path %q must be relative to the API root", truncate(path, 200))
+		return nil, inputErr("Do", "path %q must be relative to the API root", truncate(path, 200))
 	}
 	if out != nil {
 		if v := reflect.ValueOf(out); v.Kind() != reflect.Pointer || v.IsNil() {
-			return nil, fmt.Errorf("daas: Do: out must be nil or a non-nil pointer, not %T", out)
+			return nil, inputErr("Do", "out must be nil or a non-nil pointer, not %T", out)
 		}
 	}
 	ref, rawQuery, _ := strings.Cut(path, "?")
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("daas: Do: malformed query in %q", truncate(path, 200))
+		return nil, inputErr("Do", "malformed query in %q", truncate(path, 200))
 	}
 	if strings.EqualFold(q.Get("async"), "true") {
-		return nil, fmt.Errorf("daas: Do: %s %s: async=true starts a job; use StartJob for asynchronous operations", m, truncate(ref, 200))
+		return nil, inputErr("Do", "%s %s: async=true starts a job; use StartJob for asynchronous operations", m, truncate(ref, 200))
 	}
 	if len(q) == 0 {
 		q = nil

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/daaskit/daas/daastest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// create is the command line of a catalog creation, with fixed polling.
+func create(name string, extra ...string) []string {
+	args := append([]string{}, fixedPoll...)
+	args = append(args, "catalogs", "create", name, "--provisioning-type", "MCS", "--session-support", "MultiSession")
+	return append(args, extra...)
+}
+
+func TestCatalogsListGolden(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t)
+		r := runIn(t.Context(), srv, "catalogs", "list")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "catalogs_list", r.stdout)
+
+		r = runIn(t.Context(), srv, "-o", "json", "catalogs", "list")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		var cats []map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &cats))
+		assert.Len(t, cats, 3)
+		assert.Equal(t, "Win11-Pooled-001", cats[0]["Name"])
+	})
+}
+
+func TestCatalogsGet(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t)
+		r := runIn(t.Context(), srv, "catalogs", "get", "Win2022-Shared-002")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "Win2022-Shared-002")
+		assert.Equal(t, 2, strings.Count(r.stdout, "\n"), "header and one row:\n%s", r.stdout)
+
+		r = runIn(t.Context(), srv, "catalogs", "get", "Nope")
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "daas: ")
+	})
+}
+
+// TestWaitOutcomes runs a creation to each end a job can have and checks the
+// lines printed and the exit code.
+func TestWaitOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		outcome daastest.Outcome
+		extra   []string
+		code    int
+	}{
+		{"complete", daastest.Outcome{}, nil, exitOK},
+		{"failed", daastest.Outcome{Status: "Failed", ErrorCode: "HypervisorError", ErrorString: "the hypervisor refused"}, nil, exitFailed},
+		{"canceled", daastest.Outcome{Status: "Canceled"}, nil, exitCanceled},
+		{"warning", daastest.Outcome{Status: "CompleteWithWarning", ErrorString: "zone is busy"}, nil, exitOK},
+		{"warning_as_error", daastest.Outcome{Status: "CompleteWithWarning", ErrorString: "zone is busy"}, []string{"--warnings-as-errors"}, exitWarning},
+		{"timeout", daastest.Outcome{}, []string{"--timeout", "2500ms"}, exitTimeout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := newFake(t, daastest.WithJobDuration(4*time.Second))
+				srv.NextJob(tc.outcome)
+				r := runIn(t.Context(), srv, create("New-"+tc.name, tc.extra...)...)
+				assert.Equal(t, tc.code, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+				golden(t, "wait_"+tc.name, r.stdout+"--- stderr\n"+r.stderr)
+			})
+		})
+	}
+}
+
+func TestWaitJSON(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(4*time.Second))
+		r := runIn(t.Context(), srv, append([]string{"-o", "json"}, create("New-json")...)...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "wait_json", r.stdout)
+		var got jobJSON
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+		assert.Equal(t, "Complete", string(got.Status))
+		assert.Equal(t, "New-json", got.Result.(map[string]any)["Name"])
+
+		srv.NextJob(daastest.Outcome{Status: "Failed", ErrorCode: "HypervisorError", ErrorString: "refused"})
+		r = runIn(t.Context(), srv, append([]string{"-o", "json"}, create("New-json-2")...)...)
+		assert.Equal(t, exitFailed, r.code)
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+		assert.Equal(t, "Failed", string(got.Status))
+		assert.Equal(t, "HypervisorError", got.ErrorCode)
+		assert.Empty(t, r.stderr, "the outcome is in the JSON only")
+	})
+}
+
+func TestNoWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(time.Hour))
+		r := runIn(t.Context(), srv, create("Later", "--no-wait")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		id := strings.TrimSpace(r.stdout)
+		job, ok := srv.Job(id)
+		require.True(t, ok, "printed %q, not a job id", r.stdout)
+		assert.Equal(t, "CreateMachineCatalog", job.Type)
+		assert.False(t, job.EndedAt.After(job.CreatedAt), "still running: nothing waited")
+
+		r = runIn(t.Context(), srv, "-o", "json", "catalogs", "delete", "Win11-Pooled-001", "--no-wait")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		var got map[string]string
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+		job, ok = srv.Job(got["id"])
+		require.True(t, ok)
+		assert.Equal(t, "DeleteMachineCatalog", job.Type)
+	})
+}
+
+// TestJobsWaitSeveral waits for two jobs started elsewhere, one of which
+// fails: every job is reported and the exit code is the failure's.
+func TestJobsWaitSeveral(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(3*time.Second))
+		srv.NextJob(daastest.Outcome{})
+		srv.NextJob(daastest.Outcome{Status: "Failed", Duration: 5 * time.Second})
+		var ids []string
+		for _, name := range []string{"A", "B"} {
+			r := runIn(t.Context(), srv, create(name, "--no-wait")...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			ids = append(ids, strings.TrimSpace(r.stdout))
+		}
+		r := runIn(t.Context(), srv, append(append(append([]string{}, fixedPoll...), "jobs", "wait"), ids...)...)
+		assert.Equal(t, exitFailed, r.code)
+		golden(t, "jobs_wait_several", byJob(r.stdout, ids), ids...)
+
+		r = runIn(t.Context(), srv, "jobs", "list")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, 3, strings.Count(r.stdout, "\n"), r.stdout)
+		r = runIn(t.Context(), srv, "jobs", "get", ids[1])
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "Failed")
+		r = runIn(t.Context(), srv, "jobs", "results", ids[0])
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `"Name": "A"`)
+	})
+}
+
+func TestJobsWatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(3*time.Second))
+		r := runIn(t.Context(), srv, "jobs", "watch")
+		assert.Equal(t, exitOK, r.code)
+		assert.Contains(t, r.stderr, "no job is running")
+
+		for _, name := range []string{"A", "B"} {
+			require.Equal(t, exitOK, runIn(t.Context(), srv, create(name, "--no-wait")...).code)
+		}
+		r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "jobs", "watch")...)
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, 2, strings.Count(r.stdout, "CreateMachineCatalog Complete in"), r.stdout)
+	})
+}
+
+func TestJobsCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(time.Hour))
+		r := runIn(t.Context(), srv, create("C", "--no-wait")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		id := strings.TrimSpace(r.stdout)
+		r = runIn(t.Context(), srv, "jobs", "cancel", id)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		job, _ := srv.Job(id)
+		assert.Equal(t, "Canceled", job.Status)
+	})
+}
+
+// TestInterrupt stops a wait as Ctrl-C does: exit 130, the job goes on;
+// with --cancel-on-interrupt the job is canceled too.
+func TestInterrupt(t *testing.T) {
+	for _, cancelJob := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			srv := newFake(t, daastest.WithJobDuration(time.Hour))
+			ctx, cancel := context.WithCancelCause(t.Context())
+			args := create("I")
+			if cancelJob {
+				args = append(args, "--cancel-on-interrupt")
+			}
+			done := make(chan result)
+			go func() { done <- runIn(ctx, srv, args...) }()
+			time.Sleep(5 * time.Second) // fake time: the job is running
+			cancel(errInterrupted)
+			r := <-done
+			assert.Equal(t, exitInterrupted, r.code, r.stderr)
+			jobs := srv.Jobs()
+			require.Len(t, jobs, 1)
+			if cancelJob {
+				assert.Equal(t, "Canceled", jobs[0].Status)
+				assert.Contains(t, r.stderr, "canceled job "+jobs[0].ID)
+			} else {
+				assert.Contains(t, []string{"NotStarted", "InProgress"}, jobs[0].Status, "the job goes on")
+			}
+		})
+	}
+}
+
+func TestDo(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(2*time.Second))
+		r := runIn(t.Context(), srv, "do", "GET", "/MachineCatalogs")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `"Name": "Win11-Pooled-001"`)
+		assert.Empty(t, srv.Jobs(), "synchronous by default: no job")
+
+		for _, args := range [][]string{{"do", "--async", "GET", "/MachineCatalogs"}, {"do", "GET", "/MachineCatalogs?async=true"}} {
+			r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), args...)...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.Contains(t, r.stdout, "GetMachineCatalogs Complete", "%q", args)
+			assert.Contains(t, r.stdout, `"Name": "Win11-Pooled-001"`)
+		}
+		assert.Len(t, srv.Jobs(), 2)
+
+		r = runIn(t.Context(), srv, "do", "POST", "/MachineCatalogs", "--data", "{nope")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "not valid JSON")
+		assert.Len(t, srv.Jobs(), 2, "nothing sent for bad input")
+	})
+}
+
+// TestDoAccepted: a synchronous call the service answers with a job (202)
+// says to use --async, not the library's StartJob.
+func TestDoAccepted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(2*time.Second))
+		srv.Handle("POST /Zones/{id}/$ping", func(*daastest.Call) daastest.Reply {
+			return daastest.Reply{Job: &daastest.JobSpec{}}
+		})
+		r := runIn(t.Context(), srv, "do", "POST", "/Zones/z1/$ping")
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "202 Accepted")
+		assert.Contains(t, r.stderr, "daas do --async")
+		assert.NotContains(t, r.stderr, "StartJob")
+	})
+}
+
+func TestNoConfig(t *testing.T) {
+	for _, k := range []string{"CITRIX_CUSTOMER_ID", "CITRIX_CLIENT_ID", "CITRIX_CLIENT_SECRET", "CITRIX_BEARER_TOKEN"} {
+		t.Setenv(k, "")
+	}
+	var out, errOut syncBuffer
+	code := run(t.Context(), []string{"catalogs", "list"}, &app{stdout: &out, stderr: &errOut})
+	assert.Equal(t, exitConfig, code)
+	assert.Contains(t, errOut.String(), "no configuration")
+	assert.Contains(t, errOut.String(), "go run ./cmd/daas-sim")
+	assert.Empty(t, out.String())
+
+	t.Setenv("CITRIX_CUSTOMER_ID", "abc")
+	t.Setenv("CITRIX_CLIENT_ID", "id")
+	errOut = syncBuffer{}
+	code = run(t.Context(), []string{"jobs", "list"}, &app{stdout: &out, stderr: &errOut})
+	assert.Equal(t, exitConfig, code)
+	assert.Contains(t, errOut.String(), "CITRIX_CLIENT_ID is set but CITRIX_CLIENT_SECRET is not")
+}
+
+func TestBadCredentials(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t)
+		t.Setenv("CITRIX_CLIENT_SECRET", "wrong-secret-value")
+		r := runIn(t.Context(), srv, "catalogs", "list")
+		assert.Equal(t, exitConfig, r.code, r.stderr)
+		assert.NotContains(t, r.stderr, "wrong-secret-value")
+	})
+}
+
+func TestUsage(t *testing.T) {
+	var out, errOut syncBuffer
+	for _, args := range [][]string{{"bogus"}, {"catalogs", "get"}, {"-o", "yaml", "jobs", "list"}, {"--poll-min", "-1s", "jobs", "list"}} {
+		assert.Equal(t, exitUsage, run(t.Context(), args, &app{stdout: &out, stderr: &errOut}), "%q", args)
+	}
+	out = syncBuffer{}
+	assert.Equal(t, exitOK, run(t.Context(), []string{"--help"}, &app{stdout: &out, stderr: &errOut}))
+	assert.Contains(t, out.String(), "catalogs")
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/daaskit/daas"
+)
+
+// doCmd runs any API call: the escape hatch for operations the command has
+// no verb for.
+type doCmd struct {
+	Method    string `arg:"" help:"GET, POST, PUT, PATCH or DELETE."`
+	Path      string `arg:"" help:"Path under the API root, query allowed: /MachineCatalogs?limit=10."`
+	Data      string `help:"JSON body; @FILE reads it from a file, @- from standard input."`
+	Async     bool   `help:"Run the call as a job (async=true) and wait for it; implied by async=true in the path."`
+	waitFlags `embed:""`
+}
+
+// Run sends the call and prints the answer as JSON: synchronously through
+// Client.Do, or with --async (or async=true in the path) as a job through
+// daas.StartJob, waited for like the other async commands.
+func (c *doCmd) Run(ctx context.Context, a *app) error {
+	var body any
+	if c.Data != "" {
+		data, err := c.body()
+		if err != nil {
+			return err
+		}
+		if !json.Valid(data) {
+			return usagef("--data is not valid JSON")
+		}
+		body = json.RawMessage(data)
+	}
+	async, err := c.async()
+	if err != nil {
+		return err
+	}
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	if !async {
+		var out any
+		if err := client.Do(ctx, c.Method, c.Path, body, &out); err != nil {
+			return asyncHint(err)
+		}
+		if out != nil {
+			return printJSON(a.stdout, out)
+		}
+		return nil
+	}
+	job, err := daas.StartJob[any](ctx, client, c.Method, c.Path, body)
+	if err != nil {
+		return err
+	}
+	return a.await(ctx, &c.waitFlags, []pending{pendingOf(job)}, a.showOutcome(func(r any) {
+		if r != nil {
+			printJSON(a.stdout, r)
+		}
+	}))
+}
+
+// async reports whether the call runs as a job: --async, or async=true in
+// the path's query.
+func (c *doCmd) async() (bool, error) {
+	_, raw, _ := strings.Cut(c.Path, "?")
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return false, usagef("malformed query in %q", c.Path)
+	}
+	return c.Async || strings.EqualFold(q.Get("async"), "true"), nil
+}
+
+// asyncHint rewrites the library's answer to a synchronous call that
+// started a job (202 Accepted), which points at daas.StartJob, to point at
+// --async instead.
+func asyncHint(err error) error {
+	msg, ok := strings.CutSuffix(err.Error(), "; use StartJob for asynchronous operations")
+	if !ok {
+		return err
+	}
+	return errors.New(msg + "; run it with daas do --async to wait for such a call (daas jobs wait ID waits for this one)")
+}
+
+// body reads --data.
+func (c *doCmd) body() ([]byte, error) {
+	name, ok := strings.CutPrefix(c.Data, "@")
+	switch {
+	case !ok:
+		return []byte(c.Data), nil
+	case name == "-":
+		return io.ReadAll(os.Stdin)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, usagef("--data: %v", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/daaskit/daas"
+)
+
+// jobsCmd is the jobs group.
+type jobsCmd struct {
+	List    jobsListCmd    `cmd:"" help:"List your active and recent jobs."`
+	Get     jobsGetCmd     `cmd:"" help:"Show one job."`
+	Wait    jobsWaitCmd    `cmd:"" help:"Wait for jobs to end, with live progress."`
+	Watch   jobsWatchCmd   `cmd:"" help:"Wait for every job still running, with live progress."`
+	Cancel  jobsCancelCmd  `cmd:"" help:"Ask the service to cancel a job."`
+	Results jobsResultsCmd `cmd:"" help:"Print the result of a finished job (JSON)."`
+}
+
+var jobHeader = []string{"ID", "TYPE", "STATUS", "PROGRESS", "CREATED", "ERROR"}
+
+func jobRow(j *daas.JobInfo) []string {
+	msg := j.ErrorString
+	if j.ErrorCode != "" && j.ErrorCode != "Unknown" {
+		msg = j.ErrorCode + ": " + msg
+	}
+	return []string{j.ID, j.Type, string(j.Status), percent(j.Progress), j.CreatedAt.UTC().Format(time.RFC3339), msg}
+}
+
+// printJobs prints jobs as a table or a JSON array.
+func (a *app) printJobs(jobs []daas.JobInfo) error {
+	if a.json {
+		if jobs == nil {
+			jobs = []daas.JobInfo{}
+		}
+		return printJSON(a.stdout, jobs)
+	}
+	rows := make([][]string, len(jobs))
+	for i := range jobs {
+		rows[i] = jobRow(&jobs[i])
+	}
+	return printTable(a.stdout, jobHeader, rows)
+}
+
+type jobsListCmd struct{}
+
+// Run lists the jobs.
+func (c *jobsListCmd) Run(ctx context.Context, a *app) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	jobs, err := client.Jobs.List(ctx)
+	if err != nil {
+		return err
+	}
+	return a.printJobs(jobs)
+}
+
+type jobsGetCmd struct {
+	ID string `arg:"" help:"Job id."`
+}
+
+// Run shows the job.
+func (c *jobsGetCmd) Run(ctx context.Context, a *app) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	j, err := client.Jobs.Get(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		return printJSON(a.stdout, j)
+	}
+	return a.printJobs([]daas.JobInfo{*j})
+}
+
+type jobsWaitCmd struct {
+	IDs       []string `arg:"" name:"id" help:"Job ids."`
+	waitFlags `embed:""`
+}
+
+// Run waits for the jobs.
+func (c *jobsWaitCmd) Run(ctx context.Context, a *app) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	return a.awaitIDs(ctx, client, &c.waitFlags, c.IDs)
+}
+
+// awaitIDs waits for the jobs of ids.
+func (a *app) awaitIDs(ctx context.Context, client *daas.Client, w *waitFlags, ids []string) error {
+	jobs := make([]pending, len(ids))
+	for i, id := range ids {
+		jobs[i] = pendingOf(daas.ResumeJob[struct{}](client, id))
+	}
+	return a.await(ctx, w, jobs, a.showOutcome(nil))
+}
+
+type jobsWatchCmd struct {
+	waitFlags `embed:""`
+}
+
+// Run waits for every job the list shows running.
+func (c *jobsWatchCmd) Run(ctx context.Context, a *app) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	all, err := client.Jobs.List(ctx)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, j := range all {
+		if !j.Status.Terminal() {
+			ids = append(ids, j.ID)
+		}
+	}
+	if len(ids) == 0 {
+		if !a.json {
+			a.stderrf("daas: no job is running\n")
+		}
+		return nil
+	}
+	return a.awaitIDs(ctx, client, &c.waitFlags, ids)
+}
+
+type jobsCancelCmd struct {
+	ID string `arg:"" help:"Job id."`
+}
+
+// Run cancels the job and shows it.
+func (c *jobsCancelCmd) Run(ctx context.Context, a *app) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	j, err := client.Jobs.Cancel(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		return printJSON(a.stdout, j)
+	}
+	return a.printJobs([]daas.JobInfo{*j})
+}
+
+type jobsResultsCmd struct {
+	ID string `arg:"" help:"Job id."`
+}
+
+// Run prints the job's result.
+func (c *jobsResultsCmd) Run(ctx context.Context, a *app) error {
+	client, err := a.client()
+	if err != nil {
+		return err
+	}
+	raw, err := client.Jobs.Results(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return printJSON(a.stdout, json.RawMessage(raw))
+}

@@ -1,0 +1,165 @@
+package daas
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Ptr returns a pointer to a copy of v, for the optional fields of
+// [UpdateMachineCatalogRequest]: daas.Ptr("Pooled desktops"), daas.Ptr(4).
+func Ptr[T any](v T) *T { return &v }
+
+// A ListOption narrows or pages a catalog list: [PageSize], [InFolder],
+// [Fields] and [ContinuationToken]. An invalid one makes the call return an
+// error before any request.
+type ListOption func(*listConfig)
+
+type listConfig struct {
+	limit  int
+	folder string
+	fields string
+	token  string
+	used   []string // names of the options given, for calls that accept only some
+	err    error
+}
+
+func (c *listConfig) fail(op, format string, args ...any) {
+	if c.err == nil {
+		c.err = inputErr(op, format, args...)
+	}
+}
+
+// maxPageSize is the largest page the service is documented to accept.
+const maxPageSize = 1000
+
+// PageSize asks for pages of n catalogs, 1 to 1000 (the limit parameter).
+// Without it the service picks the size, 250 by default.
+func PageSize(n int) ListOption {
+	return func(c *listConfig) {
+		c.used = append(c.used, "PageSize")
+		if n < 1 || n > maxPageSize {
+			c.fail("PageSize("+strconv.Itoa(n)+")", "want 1 to %d", maxPageSize)
+			return
+		}
+		c.limit = n
+	}
+}
+
+// InFolder lists only the catalogs of one admin folder, given by path or id
+// (the adminFolder parameter).
+func InFolder(path string) ListOption {
+	return func(c *listConfig) {
+		c.used = append(c.used, "InFolder")
+		if strings.TrimSpace(path) == "" {
+			c.fail("InFolder", "empty folder")
+			return
+		}
+		c.folder = path
+	}
+}
+
+// Fields asks the service to return only the named properties of each
+// catalog, such as "Id", "Name", "TotalCount" (the fields parameter);
+// the others are left zero.
+func Fields(names ...string) ListOption {
+	return func(c *listConfig) {
+		c.used = append(c.used, "Fields")
+		if len(names) == 0 {
+			c.fail("Fields", "no field names")
+			return
+		}
+		for _, n := range names {
+			if strings.TrimSpace(n) == "" || strings.Contains(n, ",") {
+				c.fail("Fields", "malformed field name %q", n)
+				return
+			}
+		}
+		c.fields = strings.Join(names, ",")
+	}
+}
+
+// ContinuationToken starts a list at the page a previous page's
+// [MachineCatalogPage.ContinuationToken] points to (the continuationToken
+// parameter). An empty token starts at the first page.
+func ContinuationToken(token string) ListOption {
+	return func(c *listConfig) {
+		c.used = append(c.used, "ContinuationToken")
+		c.token = token
+	}
+}
+
+func newListConfig(opts []ListOption) (*listConfig, error) {
+	c := &listConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o(c)
+		}
+	}
+	return c, c.err
+}
+
+func (c *listConfig) query() url.Values {
+	q := url.Values{}
+	if c.limit > 0 {
+		q.Set("limit", strconv.Itoa(c.limit))
+	}
+	if c.folder != "" {
+		q.Set("adminFolder", c.folder)
+	}
+	if c.fields != "" {
+		q.Set("fields", c.fields)
+	}
+	if c.token != "" {
+		q.Set("continuationToken", c.token)
+	}
+	return q
+}
+
+// A DeleteOption changes what deleting a catalog does: [DeleteVMs],
+// [MachineAccounts] and [PurgeDBOnly]. Without options the service's
+// defaults apply: the VMs of an MCS catalog are deleted, their Active
+// Directory accounts are left alone.
+type DeleteOption func(*deleteConfig)
+
+type deleteConfig struct {
+	q   url.Values
+	err error
+}
+
+// DeleteVMs says whether the virtual machines of an MCS catalog are deleted
+// with it (the deleteVm parameter; the service's default is true).
+func DeleteVMs(del bool) DeleteOption {
+	return func(c *deleteConfig) { c.q.Set("deleteVm", strconv.FormatBool(del)) }
+}
+
+// MachineAccounts says what becomes of the Active Directory accounts of the
+// catalog's machines (the deleteAccount parameter; the service's default is
+// [AccountActionNone]).
+func MachineAccounts(action AccountAction) DeleteOption {
+	return func(c *deleteConfig) {
+		if strings.TrimSpace(string(action)) == "" {
+			if c.err == nil {
+				c.err = inputErr("MachineAccounts", "empty account action")
+			}
+			return
+		}
+		c.q.Set("deleteAccount", string(action))
+	}
+}
+
+// PurgeDBOnly removes the catalog from the site database only, touching no
+// machine, account or hypervisor resource (the purgeDBOnly parameter).
+func PurgeDBOnly() DeleteOption {
+	return func(c *deleteConfig) { c.q.Set("purgeDBOnly", "true") }
+}
+
+func newDeleteConfig(opts []DeleteOption) (url.Values, error) {
+	c := &deleteConfig{q: url.Values{}}
+	for _, o := range opts {
+		if o != nil {
+			o(c)
+		}
+	}
+	return c.q, c.err
+}
