@@ -122,8 +122,11 @@ func (r *BatchResult) Succeeded() []BatchItemResult {
 // every item succeeded, or a [*BatchError] listing each failed item. The
 // successful items stay in r. opts are those of [Job.Wait], applied to
 // each job; [OnProgress] reports every job's changes, one call at a time.
-// When ctx ends first, Wait returns the context's error; items whose jobs
-// had ended keep their outcome.
+// When ctx ends first, Wait returns an error that matches the context's
+// error (errors.Is) and names each item whose job was still running with
+// that job's [*WaitError] (its id, last status and last poll error, which
+// errors.As finds too); items whose jobs had ended keep their outcome, and
+// the running ones keep a nil Err, so a later Wait waits for them again.
 func (r *BatchResult) Wait(ctx context.Context, opts ...WaitOption) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -153,18 +156,21 @@ func (r *BatchResult) Wait(ctx context.Context, opts ...WaitOption) error {
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		for i := range r.Items {
-			if errs[i] != nil && !isContextErr(errs[i]) {
-				r.Items[i].Err = errs[i]
-			}
-		}
-		return err
-	}
+	var running batchWaitError
 	for i := range r.Items {
-		if errs[i] != nil {
+		var we *WaitError
+		switch {
+		case errs[i] == nil:
+		case ctx.Err() != nil && errors.As(errs[i], &we):
+			running.items = append(running.items, runningItem{ref: r.Items[i].Reference, err: we})
+		default:
 			r.Items[i].Err = errs[i]
 		}
+	}
+	if len(running.items) > 0 {
+		running.err = ctx.Err()
+		running.total = len(r.Items)
+		return &running
 	}
 	return r.Err()
 }

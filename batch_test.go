@@ -1,10 +1,14 @@
 package daas_test
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -198,4 +202,56 @@ func TestBatchItemCredentialsSetAndRedacted(t *testing.T) {
 	body := string(lastRequest(t, srv, "POST /$batch").Body)
 	assert.Contains(t, body, `"Name":"Authorization","Value":"CWSAuth bearer=REDACTED"`)
 	assert.NotContains(t, body, token)
+}
+
+// A batch wait whose context ends reports like a single wait: the error
+// matches the context's error and carries, for each item still running, its
+// job's *WaitError with the last poll error; the items that ended keep their
+// outcome and the running ones stay waitable.
+func TestBatchWaitContextEndKeepsTheCause(t *testing.T) {
+	t.Parallel()
+	// In a bubble: the 100 ms deadline is the bubble's clock, so a loaded
+	// machine cannot end the wait before its first poll error.
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newGroupFake(t, daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))
+		ctx := t.Context()
+		add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
+		require.NoError(t, err)
+		add.Reference = "slow"
+		remove, err := c.DeliveryGroups.RemoveMachineItem(`Europe|Desk`, `CORP\Pool-001`)
+		require.NoError(t, err)
+		remove.Reference = "fast"
+		job, err := c.Batch(ctx, []daas.BatchItem{add, remove})
+		require.NoError(t, err)
+		res, err := job.Wait(ctx, fastPoll)
+		require.NoError(t, err)
+		noRetry := daas.RetryPolicy{MaxRetries: 0, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}
+		c2 := srv.Client(daas.WithRetryPolicy(noRetry))
+		for i := range res.Items {
+			res.Items[i].Job = daas.ResumeJob[json.RawMessage](c2, res.Items[i].Job.ID())
+		}
+		_, err = res.Items[1].Job.Wait(ctx, fastPoll)
+		require.NoError(t, err, "the fast item ends before the faults")
+		srv.InjectFault(daastest.Fault{Route: "GET /Jobs", Status: http.StatusServiceUnavailable})
+		srv.InjectFault(daastest.Fault{Route: "GET /Jobs/{id}", Status: http.StatusServiceUnavailable})
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		err = res.Wait(short, fastPoll)
+
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		var we *daas.WaitError
+		require.ErrorAs(t, err, &we)
+		assert.Equal(t, res.Items[0].Job.ID(), we.JobID)
+		var ae *daas.APIError
+		require.ErrorAs(t, err, &ae, "the last poll error is wrapped")
+		assert.Equal(t, http.StatusServiceUnavailable, ae.StatusCode)
+		for _, want := range []string{"1 of 2 items still running", "item slow: job " + we.JobID, "503"} {
+			assert.Contains(t, err.Error(), want)
+		}
+		assert.NotContains(t, err.Error(), "item fast")
+		assert.NoError(t, res.Items[0].Err, "a running item has no outcome yet")
+		assert.NoError(t, res.Items[1].Err)
+		var be *daas.BatchError
+		assert.False(t, errors.As(err, &be), "nothing failed")
+	})
 }

@@ -78,6 +78,8 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
+	stats      *pollStats  // learnt job durations (pollstats.go)
+	observer   JobObserver // the WithObserver hooks; zero: none
 
 	site   *siteCache
 	poller *poller
@@ -124,6 +126,8 @@ type config struct {
 	logger     *slog.Logger
 	retry      *RetryPolicy
 	poll       *PollPolicy
+	pollStats  *PollStats
+	observer   JobObserver
 }
 
 // WithBearerToken authenticates with a token obtained elsewhere. The token is
@@ -372,12 +376,17 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		retry:      DefaultRetryPolicy(),
 		poll:       DefaultPollPolicy(),
 		site:       &siteCache{},
+		observer:   cfg.observer,
 	}
 	if cfg.retry != nil {
 		c.retry = *cfg.retry
 	}
 	if cfg.poll != nil {
 		c.poll = *cfg.poll
+	}
+	c.stats = newPollStats()
+	if cfg.pollStats != nil {
+		c.stats.load(*cfg.pollStats)
 	}
 	if cfg.clientID != "" {
 		c.ts = &credentialsSource{
@@ -585,6 +594,7 @@ func (c *Client) do(ctx context.Context, r *request, v any) (*http.Response, err
 	hdr.Set("Citrix-CustomerId", c.customerID)
 	txid := newUUID()
 	hdr.Set("Citrix-TransactionId", txid)
+	noteRequest(ctx, r.url.Path, txid)
 	hdr.Set("User-Agent", c.userAgent)
 	if r.body != nil {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")

@@ -78,8 +78,15 @@ with the job's ErrorCode, ErrorString and ErrorParameters; Canceled gives a
 [*JobError] matching [ErrJobCanceled]. NonTerminatingError, Unknown and any
 status the library does not know keep the wait going. A failed poll (429, a
 5xx, a dropped connection) does not end the wait either: it is retried on the
-poll schedule. When the context ends, Wait returns the context's error at
-once; with [CancelOnContextDone] it cancels the job first, best effort.
+poll schedule; any other failure (bad input, a 4xx, a token source's own
+error) ends it at once. A malformed job id gives [ErrBadJobID] before anything
+is sent. When the context ends, Wait returns a [*WaitError] at once: it matches
+the context's error and names the job, its last status and the last poll
+error (wrapped, so errors.As finds an [*APIError]); with [CancelOnContextDone]
+it cancels the job first, best effort. [BatchResult.Wait] and
+[MachineCatalogsService.WaitProvisioned] wrap the *WaitError of each job still
+running. Job error codes the library reasons about are constants, such as
+[JobErrorDuplicateObject], whose [*JobError] matches [ErrConflict].
 
 # Progress and the poll schedule
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -126,6 +127,10 @@ func FuzzJobInfoUnmarshal(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Deep nesting: 20 levels with one wrong-typed field each (exponential
+	// before the linear decoder), and 2000 levels (beyond the nesting cap).
+	f.Add(fzNestedJob(20, `"OverallProgressPercent":"x","IsCancellable":"no",`))
+	f.Add(fzNestedJob(2000, ""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ji JobInfo
 		err := json.Unmarshal(data, &ji)
@@ -149,6 +154,19 @@ func FuzzJobInfoUnmarshal(f *testing.F) {
 			t.Fatalf("job list with item %q lost the good item: %+v", data, l.Items)
 		}
 	})
+}
+
+// fzNestedJob returns a job whose SubJobs nest depth levels, each level's
+// object starting with extra.
+func fzNestedJob(depth int, extra string) []byte {
+	var b bytes.Buffer
+	for i := range depth {
+		fmt.Fprintf(&b, `{%s"Id":"j%d","Status":"InProgress","SubJobs":[`, extra, i)
+	}
+	for range depth {
+		b.WriteString(`]}`)
+	}
+	return b.Bytes()
 }
 
 func fzCheckJobInfo(t *testing.T, ji *JobInfo) {

@@ -55,6 +55,7 @@ type jobCore struct {
 	id       string
 	idErr    error // a malformed id, refused before anything is sent
 	location string
+	txid     string    // Citrix-TransactionId of the request that started the job
 	started  time.Time // when the 202 arrived; zero for a resumed job
 	origin   *url.URL  // the async GET that started the job, for result paging
 	floor    time.Duration
@@ -135,7 +136,10 @@ func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	info, err := j.core.c.poller.wait(ctx, j.core, wc)
+	trace, wctx := j.core.c.startTrace(ctx, j.core, wc.pol)
+	wc.trace = trace
+	info, err := j.core.c.poller.wait(wctx, j.core, wc)
+	trace.end(wctx, info, err)
 	if err != nil {
 		if ctx.Err() != nil && wc.cancelOnDone {
 			j.core.cancelDetached(ctx)
@@ -336,6 +340,9 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 	}
 	core.kind = resultKindOf[T]()
 	core.started = sent
+	if resp.Request != nil {
+		core.txid = resp.Request.Header.Get("Citrix-TransactionId")
+	}
 	core.floor = retryAfter(resp.Header, nil)
 	if r.method == http.MethodGet {
 		origin := *r.url

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -503,5 +504,47 @@ func TestMachinesSessionActionsPlain(t *testing.T) {
 		assert.Equal(t, 1, srv.Count("POST /Machines/{nameOrId}/$disconnect"))
 		_, err = c.Machines.LogOffSessions(ctx, `CORP\Gone`)
 		assert.ErrorIs(t, err, daas.ErrNotFound)
+	})
+}
+
+// WaitProvisioned classifies errors as a job wait does: a catalog read that
+// fails with a 503 (after the client's retries) keeps the wait going, and a
+// wait whose context ends matches the context's error and wraps each running
+// job's *WaitError with its last poll error.
+func TestWaitProvisionedTransientAndContextEnd(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newCatalogFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
+		ctx := t.Context()
+		_, err := c.MachineCatalogs.Create(ctx, daas.CreateMachineCatalogRequest{
+			Name: "Slow", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportSingleSession,
+			ProvisioningScheme: json.RawMessage(`{"NumTotalMachines":2}`),
+		})
+		require.NoError(t, err)
+		attempts := daas.DefaultRetryPolicy().MaxRetries + 1
+		srv.InjectFault(daastest.Fault{Route: "GET /MachineCatalogs/{nameOrId}", Status: http.StatusServiceUnavailable, Count: attempts})
+		done, err := c.MachineCatalogs.WaitProvisioned(ctx, "Slow")
+		require.NoError(t, err, "a 503 on the catalog read does not end the wait")
+		assert.Equal(t, 2, done.TotalCount)
+		assert.Greater(t, srv.Count("GET /MachineCatalogs/{nameOrId}"), attempts)
+
+		_, err = c.MachineCatalogs.Create(ctx, daas.CreateMachineCatalogRequest{
+			Name: "Stuck", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportSingleSession,
+			ProvisioningScheme: json.RawMessage(`{"NumTotalMachines":2}`),
+		})
+		require.NoError(t, err)
+		srv.InjectFault(daastest.Fault{Route: "GET /Jobs/{id}", Status: http.StatusServiceUnavailable})
+		short, cancel := context.WithTimeout(ctx, 10*time.Minute)
+		defer cancel()
+		_, err = c.MachineCatalogs.WaitProvisioned(short, "Stuck")
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		var we *daas.WaitError
+		require.ErrorAs(t, err, &we)
+		assert.NotEmpty(t, we.JobID)
+		var ae *daas.APIError
+		require.ErrorAs(t, err, &ae, "the last poll error is wrapped")
+		assert.Equal(t, http.StatusServiceUnavailable, ae.StatusCode)
+		assert.Contains(t, err.Error(), "catalog Stuck")
+		assert.Contains(t, err.Error(), "503")
 	})
 }

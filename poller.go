@@ -85,6 +85,7 @@ type waitConfig struct {
 	warningsAsErrors bool
 	cancelOnDone     bool
 	err              error
+	trace            *waitTrace // telemetry of the wait; nil without an observer
 }
 
 // OnProgress calls f with the job each time its status or progress percent
@@ -143,6 +144,7 @@ func (c *Client) waitConfig(opts []WaitOption) (*waitConfig, error) {
 type poller struct {
 	r     jobReader
 	debug func(ctx context.Context, msg string, args ...any)
+	stats *pollStats // learnt durations by job type (pollstats.go)
 
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
@@ -168,11 +170,15 @@ type waiter struct {
 }
 
 func newPoller(c *Client) *poller {
-	return newPollerWith((*JobsService)(&c.common), c.debug)
+	p := newPollerWith((*JobsService)(&c.common), c.debug)
+	if c.stats != nil {
+		p.stats = c.stats
+	}
+	return p
 }
 
 func newPollerWith(r jobReader, debug func(ctx context.Context, msg string, args ...any)) *poller {
-	return &poller{r: r, debug: debug, waiters: make(map[*waiter]struct{})}
+	return &poller{r: r, debug: debug, stats: newPollStats(), waiters: make(map[*waiter]struct{})}
 }
 
 func (p *poller) register(id string) *waiter {
@@ -348,7 +354,7 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 
 	w := p.register(jc.id)
 	defer p.unregister(w)
-	s := newSchedule(wc.pol, jc.started)
+	s := newSchedule(wc.pol, jc.started, p.stats)
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
 	timer := time.NewTimer(max(s.first(), min(jc.floor, wc.pol.MaxInterval)))
@@ -360,8 +366,10 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 		case <-w.notify:
 		case <-timer.C:
 		}
-		info, floor, err := p.read(ctx, w, jc, wc.pol)
+		rctx, rec := wc.trace.readContext(ctx)
+		info, floor, err := p.read(rctx, w, jc, wc.pol)
 		floor = min(floor, wc.pol.MaxInterval)
+		wc.trace.read(ctx, rec, info, floor, err)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ended()
@@ -380,6 +388,7 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 		lastErr = nil
 		report(info)
 		if info.Status.Terminal() {
+			p.stats.observe(info)
 			return info, nil
 		}
 		timer.Reset(max(s.next(time.Now(), info), floor))
@@ -404,10 +413,17 @@ type schedule struct {
 	// The progress step: the greatest common divisor of the distinct
 	// values seen (counted from the origin).
 	step, lastDone, distinct int
+
+	// Learnt durations: the read targets of the job's type, from its
+	// start (the 202), looked up once the first read shows the type.
+	stats    *pollStats
+	jobStart time.Time
+	ladder   []time.Duration
+	looked   bool
 }
 
-func newSchedule(pol PollPolicy, started time.Time) *schedule {
-	s := &schedule{pol: pol, cur: pol.MinInterval}
+func newSchedule(pol PollPolicy, started time.Time, stats *pollStats) *schedule {
+	s := &schedule{pol: pol, cur: pol.MinInterval, stats: stats, jobStart: started}
 	if !started.IsZero() {
 		s.originAt, s.hasOrigin = started, true
 	}
@@ -419,14 +435,60 @@ func (s *schedule) first() time.Duration { return s.jitter(s.pol.MinInterval) }
 
 // next is the wait before the next read, given what the last read showed
 // (nil when it failed).
+//
+// With enough history of the job's type, the read is aimed at the next of
+// the type's duration quantiles still ahead (see learnt); when progress
+// also gives an aim, the sooner of the two wins, except that once the
+// progress step is known the quantiles before the earliest finish the
+// progress allows are skipped.
 func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
+	if info != nil && !s.looked && info.Type != "" && s.stats != nil {
+		s.ladder, s.looked = s.stats.ladder(info.Type), true
+	}
+	dp, okp := time.Duration(0), false
 	if info != nil && !s.pol.DisableProgressAim && info.Progress >= 0 {
-		if d, ok := s.aim(now, info.Progress); ok {
-			return d
-		}
+		dp, okp = s.aim(now, info.Progress)
+	}
+	notBefore := now
+	if okp && s.distinct >= 2 && s.hasRate {
+		notBefore = s.originAt.Add(time.Duration((100 - s.originPct) / s.rateHi * float64(time.Second)))
+	}
+	if dh, ok := s.learnt(now, notBefore); ok && (!okp || dh < dp) {
+		return dh
+	}
+	if okp {
+		return dp
 	}
 	return s.jitter(s.cur)
+}
+
+// learnt returns the interval to the first of the ladder's targets after
+// both now and notBefore (measured from the job's start), clamped to
+// [MinInterval, MaxInterval]; false without a ladder, without the job's
+// start, or once the job has run past the longest duration seen. A target
+// more than MaxInterval ahead is reached in equal steps. Aiming at
+// the quantiles of the durations the job can still have (those longer than
+// it has run) spends the reads where its finish is likely: the finish is
+// found within the gap between two quantiles.
+func (s *schedule) learnt(now, notBefore time.Time) (time.Duration, bool) {
+	if s.ladder == nil || s.jobStart.IsZero() {
+		return 0, false
+	}
+	elapsed := now.Sub(s.jobStart)
+	after := max(elapsed, notBefore.Sub(s.jobStart))
+	for _, at := range s.ladder {
+		if at > after {
+			// A target further than MaxInterval takes several reads anyway:
+			// equal intervals make the last of them land on it.
+			gap := at - elapsed
+			if n := (gap + s.pol.MaxInterval - 1) / s.pol.MaxInterval; n > 1 {
+				gap /= n
+			}
+			return min(max(gap, s.pol.MinInterval), s.pol.MaxInterval), true
+		}
+	}
+	return 0, false
 }
 
 // aim returns the interval to the finish estimated from the progress seen

@@ -225,7 +225,7 @@ func TestWaitProgressSteps(t *testing.T) {
 
 func TestScheduleLearnsProgressStep(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := newSchedule(DefaultPollPolicy(), t0)
+	s := newSchedule(DefaultPollPolicy(), t0, nil)
 	const rate = 100.0 / 1200 // percent per second: a 20-minute job
 	for _, sec := range []int{305, 335, 365, 605, 635, 665, 905, 935} {
 		pct := int(rate*float64(sec)) / 25 * 25

@@ -73,11 +73,25 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 	}
 	waited := map[string]bool{}
 	var failed []*JobError
-	idle := newSchedule(wc.pol, time.Time{})
+	idle := newSchedule(wc.pol, time.Time{}, nil)
+	var lastErr error // the last catalog read's error, when it failed
 	for {
 		cat, err := s.Get(ctx, catalog)
-		if err != nil {
+		switch {
+		case err == nil:
+			lastErr = nil
+		case ctx.Err() != nil:
+			return nil, provisioningEnded(ctx, catalog, err)
+		case !transient(err):
 			return nil, err
+		default:
+			// A read that may pass later keeps the wait going, as a
+			// job's status read does.
+			lastErr = err
+			if !sleepCtx(ctx, idle.next(time.Now(), nil)) {
+				return nil, provisioningEnded(ctx, catalog, lastErr)
+			}
+			continue
 		}
 		var fresh []string
 		for _, ref := range cat.JobsInProgress {
@@ -95,12 +109,8 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 			}
 			// Running with no job to wait for (or only jobs already
 			// waited for, not yet gone from the list): read again later.
-			t := time.NewTimer(idle.next(time.Now(), nil))
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil, ctx.Err()
-			case <-t.C:
+			if !sleepCtx(ctx, idle.next(time.Now(), nil)) {
+				return nil, provisioningEnded(ctx, catalog, lastErr)
 			}
 			continue
 		}
@@ -119,8 +129,14 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 			})
 		}
 		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if ctx.Err() != nil {
+			var running []error
+			for _, err := range errs {
+				if we := (*WaitError)(nil); errors.As(err, &we) {
+					running = append(running, we)
+				}
+			}
+			return nil, provisioningEnded(ctx, catalog, running...)
 		}
 		for _, err := range errs {
 			var je *JobError
@@ -132,5 +148,34 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 				return nil, err
 			}
 		}
+	}
+}
+
+// provisioningEnded is the error of a WaitProvisioned whose context ended:
+// it matches the context's error and wraps causes, the last failed catalog
+// read or the *WaitError of each job still running, so errors.As finds
+// them.
+func provisioningEnded(ctx context.Context, catalog string, causes ...error) error {
+	var b strings.Builder
+	b.WriteString("daas: waiting for catalog %s to finish provisioning: %w")
+	args := []any{oneLine(catalog), ctx.Err()}
+	for _, c := range causes {
+		if c != nil {
+			b.WriteString("; %w")
+			args = append(args, c)
+		}
+	}
+	return fmt.Errorf(b.String(), args...)
+}
+
+// sleepCtx waits d, or until ctx ends; it reports whether d passed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }

@@ -155,6 +155,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	st.retries++
 	st.next = next
+	c.observeRetry(ctx, st, resp, err)
 	if c.logger != nil {
 		status := 0
 		if resp != nil {

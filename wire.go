@@ -3,11 +3,9 @@ package daas
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -132,11 +130,4 @@ func redactBytes(body []byte, credentials ...string) []byte {
 		}
 	}
 	return body
-}
-
-// isContextErr reports whether err matches a context error. It says nothing
-// about why a call ended: net/http's timeouts match context.DeadlineExceeded
-// too. A call ended because of its context only when ctx.Err() != nil.
-func isContextErr(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

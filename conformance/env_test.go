@@ -79,7 +79,11 @@ func newMemoryEnv(t *testing.T, doc *recorder) *env {
 	// Citrix's client compares the token's exp with the real clock.
 	start := time.Now()
 	s := daastest.NewServer(daastest.WithoutListener(), daastest.WithTLS(), daastest.WithCatalogs(5),
-		daastest.WithClock(func() time.Time { return start }), daastest.WithJobDuration(time.Minute))
+		daastest.WithClock(func() time.Time { return start }), daastest.WithJobDuration(time.Minute),
+		// The steps move service time on by hours; the token must outlive them.
+		daastest.WithTokenLifetime(48*time.Hour),
+		daastest.WithMachines(seedCatalog, seedMachines),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: seedGroup, Catalog: seedCatalog, Machines: 1}))
 	t.Cleanup(s.Close)
 	st := settings{s.URL, s.TokenURL, s.CustomerID, s.ClientID, s.ClientSecret}
 	// Citrix's SignIn posts with http.PostForm, which cannot reach an

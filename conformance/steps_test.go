@@ -30,6 +30,11 @@ func steps() []step {
 		{"async create, update, delete", stepAsyncWrites},
 		{"duplicate create", stepDuplicate},
 		{"cancel, skip remaining, job list", stepJobControl},
+		{"machines", stepMachines},
+		{"power actions", stepPower},
+		{"catalog machines and provisioning", stepCatalogMachines},
+		{"delete machines", stepDeleteMachine},
+		{"batch", stepBatch},
 	}
 }
 

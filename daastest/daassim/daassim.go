@@ -23,7 +23,8 @@
 // request to standard error (method, path, route, status; never a token or
 // secret) unless -quiet is given.
 //
-// Flags set the seeded catalogs (-catalogs), job durations (-job-duration,
+// Flags set the seeded catalogs (-catalogs) and the machines of the first
+// one, Win11-Pooled-001 (-machines, 6 by default), job durations (-job-duration,
 // -time-scale), the progress curve (-progress), random job failures
 // (-fail-rate), random 503 and 429 answers (-5xx-rate, -429-rate), the token
 // lifetime (-token-lifetime) and the seed of all random choices (-seed).
@@ -111,6 +112,7 @@ type settings struct {
 	addr          string
 	allowRemote   bool
 	catalogs      int
+	machines      int
 	jobDuration   time.Duration
 	progress      string
 	failRate      float64
@@ -123,6 +125,10 @@ type settings struct {
 	quiet         bool
 }
 
+// firstCatalog is the name of the first seeded catalog, which holds the
+// -machines machines.
+const firstCatalog = "Win11-Pooled-001"
+
 // parseFlags reads and checks the command line.
 func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	var st settings
@@ -131,6 +137,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.StringVar(&st.addr, "addr", "127.0.0.1:8787", "address to listen on (host:port; port 0 picks a free one)")
 	fs.BoolVar(&st.allowRemote, "allow-remote", false, "allow an address that is not loopback")
 	fs.IntVar(&st.catalogs, "catalogs", 5, "number of seeded machine catalogs")
+	fs.IntVar(&st.machines, "machines", 6, "number of machines seeded in the first catalog (with -catalogs 1 or more)")
 	fs.DurationVar(&st.jobDuration, "job-duration", 3*time.Second, "how long each async job runs (service time)")
 	fs.StringVar(&st.progress, "progress", "linear", "progress curve of jobs: linear, steps or none")
 	fs.Float64Var(&st.failRate, "fail-rate", 0, "probability that a job ends Failed (0 to 1)")
@@ -149,6 +156,8 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case st.catalogs < 0:
 		return nil, fmt.Errorf("-catalogs %d: want 0 or more", st.catalogs)
+	case st.machines < 0:
+		return nil, fmt.Errorf("-machines %d: want 0 or more", st.machines)
 	case st.jobDuration < 0:
 		return nil, fmt.Errorf("-job-duration %v: want 0 or more", st.jobDuration)
 	case st.tokenLifetime < time.Second:
@@ -223,6 +232,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 		daastest.WithTimeScale(st.timeScale),
 		daastest.WithSeed(st.seed),
 		daastest.WithRequestLogLimit(1000),
+	}
+	if st.catalogs > 0 && st.machines > 0 {
+		flagOpts = append(flagOpts, daastest.WithMachines(firstCatalog, st.machines))
 	}
 	if st.tls {
 		flagOpts = append(flagOpts, daastest.WithTLS())

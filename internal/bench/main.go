@@ -42,6 +42,7 @@ func run() error {
 		workload  = flag.String("workload", "all", "workloads to run: all, single, many, overhead, or a comma-separated list")
 		seed      = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
 		count     = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
+		types     = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
 		out       = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
 	)
 	flag.Parse()
@@ -53,10 +54,10 @@ func run() error {
 		switch w = strings.TrimSpace(w); w {
 		case "all":
 			want["single"], want["many"], want["overhead"] = true, true, true
-		case "single", "many", "overhead":
+		case "single", "many", "overhead", "repeat":
 			want[w] = true
 		default:
-			return fmt.Errorf("unknown workload %q (want all, single, many or overhead)", w)
+			return fmt.Errorf("unknown workload %q (want all, single, many, overhead or repeat)", w)
 		}
 	}
 	if *scale <= 0 || *manyScale <= 0 || *jobs <= 0 || *many <= 0 {
@@ -65,6 +66,18 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if want["repeat"] {
+		// Repeat jobs (issue 16): printed, not yet part of the report file.
+		fmt.Fprintf(os.Stderr, "repeat jobs: %d types × 3 policies × 2 curves at ×%g...\n", *types, *scale)
+		rows, err := harness.RunRepeat(ctx, harness.RepeatConfig{Scale: *scale, Types: *types, Seed: *seed})
+		if err != nil {
+			return fmt.Errorf("repeat jobs: %w", err)
+		}
+		fmt.Print(harness.RepeatMarkdown(rows))
+		if len(want) == 1 {
+			return nil
+		}
+	}
 	rep := &harness.Report{
 		Machine:       harness.ThisMachine(),
 		Command:       command(),
