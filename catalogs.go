@@ -504,29 +504,13 @@ func (s *MachineCatalogsService) All(ctx context.Context, opts ...ListOption) it
 			yield(MachineCatalog{}, err)
 			return
 		}
-		seen := map[string]bool{}
-		for {
+		pages(cfg, "GET MachineCatalogs", func() ([]MachineCatalog, string, error) {
 			page, err := s.list(ctx, cfg)
 			if err != nil {
-				yield(MachineCatalog{}, err)
-				return
+				return nil, "", err
 			}
-			for _, c := range page.Items {
-				if !yield(c, nil) {
-					return
-				}
-			}
-			next := page.ContinuationToken
-			if next == "" {
-				return
-			}
-			if seen[next] {
-				yield(MachineCatalog{}, fmt.Errorf("daas: GET MachineCatalogs: the service repeated continuation token %q; stopping", truncate(next, 64)))
-				return
-			}
-			seen[next] = true
-			cfg.token = next
-		}
+			return page.Items, page.ContinuationToken, nil
+		}, yield)
 	}
 }
 

@@ -433,29 +433,13 @@ func (c *Client) allMachines(ctx context.Context, method, path string, opts []Li
 			yield(Machine{}, err)
 			return
 		}
-		seen := map[string]bool{}
-		for {
+		pages(cfg, "GET "+path, func() ([]Machine, string, error) {
 			page, err := c.listMachines(ctx, path, cfg)
 			if err != nil {
-				yield(Machine{}, err)
-				return
+				return nil, "", err
 			}
-			for _, m := range page.Items {
-				if !yield(m, nil) {
-					return
-				}
-			}
-			next := page.ContinuationToken
-			if next == "" {
-				return
-			}
-			if seen[next] {
-				yield(Machine{}, fmt.Errorf("daas: GET %s: the service repeated continuation token %q; stopping", path, truncate(next, 64)))
-				return
-			}
-			seen[next] = true
-			cfg.token = next
-		}
+			return page.Items, page.ContinuationToken, nil
+		}, yield)
 	}
 }
 
