@@ -335,3 +335,41 @@ func Example_testing() {
 	// true PermissionDenied Access denied.
 	// status reads: 2 of which faulted: 1
 }
+
+// A wait that ends on its context says why: the error matches the context's
+// error and also carries the job's last status and the last poll's error,
+// so "the job is slow" and "the service is down" read differently.
+func ExampleWaitError() {
+	srv := daastest.NewServer(daastest.WithCatalogs(1), daastest.WithJobDuration(time.Hour))
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	job, err := client.MachineCatalogs.ListAsync(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := job.Poll(ctx); err != nil { // one good read: the job has not started yet
+		log.Fatal(err)
+	}
+	// From now on every status read is answered 503.
+	srv.InjectFault(daastest.Fault{Route: "GET /Jobs/{id}", Status: http.StatusServiceUnavailable})
+
+	wctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	_, err = job.Wait(wctx, fast)
+
+	var waitErr *daas.WaitError
+	var apiErr *daas.APIError
+	fmt.Println("deadline:", errors.Is(err, context.DeadlineExceeded))
+	if errors.As(err, &waitErr) {
+		fmt.Println("last status:", waitErr.LastStatus)
+	}
+	if errors.As(err, &apiErr) {
+		fmt.Println("last poll:", apiErr.StatusCode)
+	}
+	// Output:
+	// deadline: true
+	// last status: NotStarted
+	// last poll: 503
+}
