@@ -103,6 +103,17 @@ func token(t *testing.T, hc *http.Client, env map[string]string) string {
 	return tok.AccessToken
 }
 
+// apiRequest is a request to the simulator's API with the headers the
+// service wants.
+func apiRequest(method, url, tok string, env map[string]string) *http.Request {
+	req, _ := http.NewRequest(method, url, nil)
+	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
+	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
+	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
+	req.Header.Set("Accept", "application/json")
+	return req
+}
+
 func TestRun(t *testing.T) {
 	t.Parallel()
 	env, stderr, stop := start(t, "-addr", "127.0.0.1:0", "-catalogs", "3", "-job-duration", "0s")
@@ -117,11 +128,7 @@ func TestRun(t *testing.T) {
 
 	hc := &http.Client{}
 	tok := token(t, hc, env)
-	req, _ := http.NewRequest("GET", env["CITRIX_BASE_URL"]+"/MachineCatalogs?async=true", nil)
-	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
-	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
-	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
-	req.Header.Set("Accept", "application/json")
+	req := apiRequest("GET", env["CITRIX_BASE_URL"]+"/MachineCatalogs?async=true", tok, env)
 	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -227,11 +234,7 @@ func TestRunWithRoute(t *testing.T) {
 	env, stderr, stop := startWith(t, []daastest.Option{zones}, "-addr", "127.0.0.1:0", "-job-duration", "0s")
 	hc := &http.Client{}
 	tok := token(t, hc, env)
-	req, _ := http.NewRequest("POST", env["CITRIX_BASE_URL"]+"/Zones?async=true", nil)
-	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
-	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
-	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
-	req.Header.Set("Accept", "application/json")
+	req := apiRequest("POST", env["CITRIX_BASE_URL"]+"/Zones?async=true", tok, env)
 	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -268,12 +271,7 @@ func TestRunGroups(t *testing.T) {
 	tok := token(t, hc, env)
 	get := func(path string, v any) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", env["CITRIX_BASE_URL"]+path, nil)
-		req.Header.Set("Authorization", "CWSAuth bearer="+tok)
-		req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
-		req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
-		req.Header.Set("Accept", "application/json")
-		resp, err := hc.Do(req)
+		resp, err := hc.Do(apiRequest("GET", env["CITRIX_BASE_URL"]+path, tok, env))
 		if err != nil {
 			t.Fatal(err)
 		}
