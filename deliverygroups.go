@@ -33,19 +33,113 @@ const (
 	UserManagementStudio       UserManagement = "Studio"
 )
 
-// DeliveryGroup is a delivery group: the API's DeliveryGroupResponseModel
-// (what lists return) and the most used detail fields of
-// DeliveryGroupDetailResponseModel (what getting, creating and adding
-// machines return; lists leave them zero). A field whose JSON type is not
-// the one expected is left zero rather than failing the call.
+// AppGroupCompatibility is whether a delivery group can deliver application
+// groups. Values the library does not know pass through unchanged.
+type AppGroupCompatibility string
+
+// The application group compatibility values of the API.
+const (
+	AppGroupCompatibilityUnknown                  AppGroupCompatibility = "Unknown"
+	AppGroupCompatibilityCompatible               AppGroupCompatibility = "Compatible"
+	AppGroupCompatibilityIncompatiblePrivate      AppGroupCompatibility = "IncompatiblePrivate"
+	AppGroupCompatibilityIncompatibleDeliveryType AppGroupCompatibility = "IncompatibleDeliveryType"
+)
+
+// AppOrDesktopCompatibility is whether a delivery group can deliver
+// applications, or desktops. Values the library does not know pass through
+// unchanged.
+type AppOrDesktopCompatibility string
+
+// The application and desktop compatibility values of the API.
+const (
+	AppOrDesktopCompatibilityUnknown                  AppOrDesktopCompatibility = "Unknown"
+	AppOrDesktopCompatibilityCompatible               AppOrDesktopCompatibility = "Compatible"
+	AppOrDesktopCompatibilityIncompatibleDeliveryType AppOrDesktopCompatibility = "IncompatibleDeliveryType"
+)
+
+// MachineLogOnType is how users sign in to the machines of a delivery
+// group. Values the library does not know pass through unchanged.
+type MachineLogOnType string
+
+// The machine logon types of the API.
+const (
+	MachineLogOnTypeUnknown            MachineLogOnType = "Unknown"
+	MachineLogOnTypeActiveDirectory    MachineLogOnType = "ActiveDirectory"
+	MachineLogOnTypeLocalMappedAccount MachineLogOnType = "LocalMappedAccount"
+	MachineLogOnTypeAzureAD            MachineLogOnType = "AzureAD"
+)
+
+// RequiredSleepCapability is the sleep capability a delivery group needs of
+// its machines. Values the library does not know pass through unchanged.
+type RequiredSleepCapability string
+
+// The required sleep capabilities of the API.
+const (
+	RequiredSleepCapabilityUnknown RequiredSleepCapability = "Unknown"
+	RequiredSleepCapabilityNone    RequiredSleepCapability = "None"
+	RequiredSleepCapabilitySuspend RequiredSleepCapability = "Suspend"
+)
+
+// LicenseModel is the licensing model of a delivery group. Values the
+// library does not know pass through unchanged.
+type LicenseModel string
+
+// The license models of the API.
+const (
+	LicenseModelUnknown    LicenseModel = "Unknown"
+	LicenseModelNone       LicenseModel = "None"
+	LicenseModelConcurrent LicenseModel = "Concurrent"
+	LicenseModelUserDevice LicenseModel = "UserDevice"
+)
+
+// ColorDepth is the color depth of the sessions of a delivery group. Values
+// the library does not know pass through unchanged.
+type ColorDepth string
+
+// The color depths of the API.
+const (
+	ColorDepthUnknown       ColorDepth = "Unknown"
+	ColorDepthFourBit       ColorDepth = "FourBit"
+	ColorDepthEightBit      ColorDepth = "EightBit"
+	ColorDepthSixteenBit    ColorDepth = "SixteenBit"
+	ColorDepthTwentyFourBit ColorDepth = "TwentyFourBit"
+)
+
+// LoadBalanceType is how a multi-session delivery group spreads sessions
+// over its machines. Values the library does not know pass through
+// unchanged.
+type LoadBalanceType string
+
+// The load balance types of the API.
+const (
+	LoadBalanceTypeUnknown    LoadBalanceType = "Unknown"
+	LoadBalanceTypeVertical   LoadBalanceType = "Vertical"   // fill one machine before the next
+	LoadBalanceTypeHorizontal LoadBalanceType = "Horizontal" // the least loaded machine first
+	LoadBalanceTypeNone       LoadBalanceType = "None"
+)
+
+// NameCount is a name with a count, the API's NameValueIntPairModel: an
+// operating system or an agent version and how many machines have it.
+type NameCount struct {
+	Name  string `json:"Name"`
+	Value int    `json:"Value"`
+}
+
+// DeliveryGroup is a delivery group as lists return it: the API's
+// DeliveryGroupResponseModel. Getting, creating, updating a group and
+// adding machines to it return the [DeliveryGroupDetail], which adds the
+// machine counts and settings. A field whose JSON type is not the one
+// expected is left zero rather than failing the call.
 type DeliveryGroup struct {
 	ID            string `json:"Id"`
 	UID           int    `json:"Uid"`  // deprecated by the service in favour of ID
 	Name          string `json:"Name"` // the name within its admin folder
 	FullName      string `json:"FullName"`
 	Description   string `json:"Description"`
-	PublishedName string `json:"PublishedName"`
+	PublishedName string `json:"PublishedName"` // the name users see
 
+	// DeliveryType is what the group is set to deliver; Delivering what it
+	// delivers now.
 	DeliveryType   DeliveryKind   `json:"DeliveryType"`
 	Delivering     DeliveryKind   `json:"Delivering"`
 	SessionSupport SessionSupport `json:"SessionSupport"`
@@ -60,36 +154,37 @@ type DeliveryGroup struct {
 	AutoscalingEnabled  bool `json:"AutoscalingEnabled"`
 	HasBeenPromoted     bool `json:"HasBeenPromoted"`
 	RequireUserHomeZone bool `json:"RequireUserHomeZone"`
+	// ReuseMachinesWithoutShutdownInOutage lets machines serve new sessions
+	// without a restart during an outage.
+	ReuseMachinesWithoutShutdownInOutage bool `json:"ReuseMachinesWithoutShutdownInOutage"`
 
 	MinimumFunctionalLevel FunctionalLevel `json:"MinimumFunctionalLevel"`
 	HasBeenPromotedFrom    FunctionalLevel `json:"HasBeenPromotedFrom"`
 
-	TotalDesktops        int `json:"TotalDesktops"`
-	TotalApplications    int `json:"TotalApplications"`
-	DesktopsAvailable    int `json:"DesktopsAvailable"`
-	DesktopsDisconnected int `json:"DesktopsDisconnected"`
-	DesktopsFaulted      int `json:"DesktopsFaulted"`
-	DesktopsUnregistered int `json:"DesktopsUnregistered"`
-	SessionCount         int `json:"SessionCount"`
+	ApplicationGroupCompatibility AppGroupCompatibility     `json:"ApplicationGroupCompatibility"`
+	ApplicationCompatibility      AppOrDesktopCompatibility `json:"ApplicationCompatibility"`
+	DesktopCompatibility          AppOrDesktopCompatibility `json:"DesktopCompatibility"`
+	MachineLogOnType              MachineLogOnType          `json:"MachineLogOnType"`
+	RequiredSleepCapability       RequiredSleepCapability   `json:"RequiredSleepCapability"`
 
-	AdminFolder   Ref         `json:"AdminFolder,omitzero"` // zero for a group at the root
-	Scopes        []Ref       `json:"Scopes"`
-	Tenants       []Ref       `json:"Tenants"`
-	Tags          []string    `json:"Tags"`
-	Metadata      []NameValue `json:"Metadata"`
-	PolicySetGUID string      `json:"PolicySetGuid"`
-	LicenseModel  string      `json:"LicenseModel"`
-	ProductCode   string      `json:"ProductCode"`
+	TotalDesktops          int `json:"TotalDesktops"`
+	TotalDesktopsOfSuspend int `json:"TotalDesktopsOfSuspend"`
+	TotalApplications      int `json:"TotalApplications"`
+	DesktopsAvailable      int `json:"DesktopsAvailable"`
+	DesktopsDisconnected   int `json:"DesktopsDisconnected"`
+	DesktopsFaulted        int `json:"DesktopsFaulted"`
+	DesktopsUnregistered   int `json:"DesktopsUnregistered"`
+	SessionCount           int `json:"SessionCount"`
 
-	// Detail fields: set by Get, Create and AddMachines, zero in lists.
-
-	TotalMachines             int         `json:"TotalMachines,omitempty"`
-	RegisteredMachines        int         `json:"RegisteredMachines,omitempty"`
-	MachinesInMaintenanceMode int         `json:"MachinesInMaintenanceMode,omitempty"`
-	OffMachines               int         `json:"OffMachines,omitempty"`
-	DesktopsInUse             int         `json:"DesktopsInUse,omitempty"`
-	MachineType               MachineType `json:"MachineType,omitempty"`
-	TimeZone                  string      `json:"TimeZone,omitempty"`
+	AdminFolder          Ref          `json:"AdminFolder,omitzero"` // zero for a group at the root
+	Scopes               []Ref        `json:"Scopes"`
+	Tenants              []Ref        `json:"Tenants"`
+	Tags                 []string     `json:"Tags"`
+	Metadata             []NameValue  `json:"Metadata"`
+	PolicySetGUID        string       `json:"PolicySetGuid"`
+	LicenseModel         LicenseModel `json:"LicenseModel"`
+	ProductCode          string       `json:"ProductCode"`
+	DefaultDesktopIconID string       `json:"DefaultDesktopIconId"`
 }
 
 // plainDeliveryGroup is DeliveryGroup without its methods, for decoding.
@@ -106,6 +201,90 @@ func (g *DeliveryGroup) UnmarshalJSON(data []byte) error {
 	var typeErr *json.UnmarshalTypeError
 	if err != nil && !errors.As(err, &typeErr) {
 		return err
+	}
+	return nil
+}
+
+// DeliveryGroupDetail is one delivery group in full: the API's
+// DeliveryGroupDetailResponseModel, the [DeliveryGroup] of lists with the
+// counts of its machines and the most used of its settings. It is what
+// [DeliveryGroupsService.Get], Create, Update and AddMachinesAsync return.
+// Settings kept as raw JSON are in the API's own shape.
+type DeliveryGroupDetail struct {
+	DeliveryGroup
+
+	// TotalMachines is how many machines the group has; of them,
+	// RegisteredMachines are registered, MachinesInMaintenanceMode in
+	// maintenance mode, OffMachines powered off and UnassignedMachines
+	// assigned to no user.
+	TotalMachines             int `json:"TotalMachines"`
+	RegisteredMachines        int `json:"RegisteredMachines"`
+	MachinesInMaintenanceMode int `json:"MachinesInMaintenanceMode"`
+	OffMachines               int `json:"OffMachines"`
+	UnassignedMachines        int `json:"UnassignedMachines"`
+	// DesktopsInUse are desktops with a session, DesktopsPreparing
+	// desktops being prepared and DesktopsNeverRegistered desktops whose
+	// machine has never registered.
+	DesktopsInUse           int `json:"DesktopsInUse"`
+	DesktopsPreparing       int `json:"DesktopsPreparing"`
+	DesktopsNeverRegistered int `json:"DesktopsNeverRegistered"`
+	TotalApplicationGroups  int `json:"TotalApplicationGroups"`
+
+	MachineType MachineType `json:"MachineType"`
+	// MachineOperatingSystems and VdaVersions count the group's machines
+	// by operating system and by agent version.
+	MachineOperatingSystems []NameCount `json:"MachineOperatingSystems"`
+	VdaVersions             []NameCount `json:"VdaVersions"`
+
+	SecureIcaRequired        bool            `json:"SecureIcaRequired"`
+	ShutdownDesktopsAfterUse bool            `json:"ShutdownDesktopsAfterUse"`
+	TimeZone                 string          `json:"TimeZone"`
+	ColorDepth               ColorDepth      `json:"ColorDepth"`
+	LoadBalanceType          LoadBalanceType `json:"LoadBalanceType"`
+	// ProtocolPriority lists the display protocols in order of preference.
+	ProtocolPriority []string `json:"ProtocolPriority"`
+	// PeakBufferSizePercent and OffPeakBufferSizePercent are the share of
+	// machines autoscale keeps powered on and free, in and out of peak
+	// hours.
+	PeakBufferSizePercent    int `json:"PeakBufferSizePercent"`
+	OffPeakBufferSizePercent int `json:"OffPeakBufferSizePercent"`
+
+	// PowerTimeSchemes (PowerTimeSchemeResponseModel[]) and
+	// SimpleAccessPolicy (SimplifiedAccessPolicyResponseModel), as raw
+	// JSON; absent or null leaves them nil.
+	PowerTimeSchemes   json.RawMessage `json:"PowerTimeSchemes,omitempty"`
+	SimpleAccessPolicy json.RawMessage `json:"SimpleAccessPolicy,omitempty"`
+}
+
+// UnmarshalJSON decodes a delivery group detail as leniently as
+// [DeliveryGroup.UnmarshalJSON]: each field of an unexpected JSON type is
+// left zero.
+func (d *DeliveryGroupDetail) UnmarshalJSON(data []byte) error {
+	if err := d.DeliveryGroup.UnmarshalJSON(data); err != nil {
+		return err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
+		return nil // null, or a JSON error the group's decode reported
+	}
+	byName := make(map[string]json.RawMessage, len(obj))
+	for k, raw := range obj {
+		byName[strings.ToLower(k)] = raw // matched as encoding/json does, ignoring case
+	}
+	v := reflect.ValueOf(d).Elem()
+	for _, f := range reflect.VisibleFields(v.Type()) {
+		if f.Anonymous || len(f.Index) > 1 {
+			continue // DeliveryGroup and its fields, decoded above
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		raw, ok := byName[strings.ToLower(name)]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		field := v.FieldByIndex(f.Index)
+		if json.Unmarshal(raw, field.Addr().Interface()) != nil {
+			field.SetZero()
+		}
 	}
 	return nil
 }
@@ -347,10 +526,10 @@ func (s *DeliveryGroupsService) ListAsync(ctx context.Context, opts ...ListOptio
 	return startJob[[]DeliveryGroup](ctx, s.client, r)
 }
 
-// Get returns one delivery group, by id, name or "Folder|Name" path (GET
-// /DeliveryGroups/{nameOrId}). One that does not exist gives an error
-// matching [ErrNotFound].
-func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*DeliveryGroup, error) {
+// Get returns one delivery group in full, with the counts of its machines,
+// by id, name or "Folder|Name" path (GET /DeliveryGroups/{nameOrId}). One
+// that does not exist gives an error matching [ErrNotFound].
+func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*DeliveryGroupDetail, error) {
 	path, err := groupPath(nameOrID)
 	if err != nil {
 		return nil, err
@@ -359,7 +538,7 @@ func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*Deli
 	if err != nil {
 		return nil, err
 	}
-	g := new(DeliveryGroup)
+	g := new(DeliveryGroupDetail)
 	if err := s.send(ctx, r, g); err != nil {
 		return nil, err
 	}
@@ -371,7 +550,7 @@ func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*Deli
 // applies. The spec (v1.0.31) does not declare async on this operation; a
 // service that answers it synchronously makes GetAsync fail with an
 // "expected 202" error, and [DeliveryGroupsService.Get] is the way then.
-func (s *DeliveryGroupsService) GetAsync(ctx context.Context, nameOrID string, opts ...ListOption) (*Job[*DeliveryGroup], error) {
+func (s *DeliveryGroupsService) GetAsync(ctx context.Context, nameOrID string, opts ...ListOption) (*Job[*DeliveryGroupDetail], error) {
 	path, err := groupPath(nameOrID)
 	if err != nil {
 		return nil, err
@@ -387,7 +566,7 @@ func (s *DeliveryGroupsService) GetAsync(ctx context.Context, nameOrID string, o
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*DeliveryGroup](ctx, s.client, r)
+	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
 }
 
 func (s *DeliveryGroupsService) createRequest(req *CreateDeliveryGroupRequest) (*request, error) {
@@ -400,12 +579,12 @@ func (s *DeliveryGroupsService) createRequest(req *CreateDeliveryGroupRequest) (
 // Create creates a delivery group and returns it (POST /DeliveryGroups),
 // with the machines req.MachineCatalogs takes. A name already in use gives
 // an error matching [ErrConflict].
-func (s *DeliveryGroupsService) Create(ctx context.Context, req CreateDeliveryGroupRequest) (*DeliveryGroup, error) {
+func (s *DeliveryGroupsService) Create(ctx context.Context, req CreateDeliveryGroupRequest) (*DeliveryGroupDetail, error) {
 	r, err := s.createRequest(&req)
 	if err != nil {
 		return nil, err
 	}
-	g := new(DeliveryGroup)
+	g := new(DeliveryGroupDetail)
 	if err := s.send(ctx, r, g); err != nil {
 		return nil, err
 	}
@@ -418,12 +597,12 @@ func (s *DeliveryGroupsService) Create(ctx context.Context, req CreateDeliveryGr
 // CreateAsync starts the creation of a delivery group as a job (POST
 // /DeliveryGroups?async=true, job type CreateDeliveryGroup); its result is
 // the new group.
-func (s *DeliveryGroupsService) CreateAsync(ctx context.Context, req CreateDeliveryGroupRequest) (*Job[*DeliveryGroup], error) {
+func (s *DeliveryGroupsService) CreateAsync(ctx context.Context, req CreateDeliveryGroupRequest) (*Job[*DeliveryGroupDetail], error) {
 	r, err := s.createRequest(&req)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*DeliveryGroup](ctx, s.client, r)
+	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
 }
 
 func (s *DeliveryGroupsService) updateRequest(nameOrID string, req *UpdateDeliveryGroupRequest) (*request, error) {
@@ -440,7 +619,7 @@ func (s *DeliveryGroupsService) updateRequest(nameOrID string, req *UpdateDelive
 // Update changes the fields of a delivery group that req sets (PATCH
 // /DeliveryGroups/{nameOrId}, answered 204) and returns the group as it is
 // afterwards, read back under its new name when req renames it.
-func (s *DeliveryGroupsService) Update(ctx context.Context, nameOrID string, req UpdateDeliveryGroupRequest) (*DeliveryGroup, error) {
+func (s *DeliveryGroupsService) Update(ctx context.Context, nameOrID string, req UpdateDeliveryGroupRequest) (*DeliveryGroupDetail, error) {
 	r, err := s.updateRequest(nameOrID, &req)
 	if err != nil {
 		return nil, err
@@ -461,12 +640,12 @@ func (s *DeliveryGroupsService) Update(ctx context.Context, nameOrID string, req
 
 // UpdateAsync starts an update of a delivery group as a job (PATCH
 // /DeliveryGroups/{nameOrId}?async=true, job type UpdateDeliveryGroup).
-func (s *DeliveryGroupsService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateDeliveryGroupRequest) (*Job[*DeliveryGroup], error) {
+func (s *DeliveryGroupsService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateDeliveryGroupRequest) (*Job[*DeliveryGroupDetail], error) {
 	r, err := s.updateRequest(nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*DeliveryGroup](ctx, s.client, r)
+	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
 }
 
 func (s *DeliveryGroupsService) deleteRequest(nameOrID string, opts []DeleteOption) (*request, error) {
@@ -562,12 +741,12 @@ func (s *DeliveryGroupsService) addMachinesRequest(group, catalog string, count 
 // AddDeliveryGroupMachines, body DeliveryGroupAddMachinesRequestModel). Its
 // result is the group afterwards. A catalog with fewer free machines makes
 // the job fail.
-func (s *DeliveryGroupsService) AddMachinesAsync(ctx context.Context, group, catalog string, count int) (*Job[*DeliveryGroup], error) {
+func (s *DeliveryGroupsService) AddMachinesAsync(ctx context.Context, group, catalog string, count int) (*Job[*DeliveryGroupDetail], error) {
 	r, err := s.addMachinesRequest(group, catalog, count)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*DeliveryGroup](ctx, s.client, r)
+	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
 }
 
 func (s *DeliveryGroupsService) removeMachineRequest(group, machine string) (*request, error) {

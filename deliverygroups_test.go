@@ -231,3 +231,61 @@ func TestDeliveryGroupsBadInputNoRequest(t *testing.T) {
 	}
 	assert.Equal(t, before, srv.Stats().Requests, "no request for bad input")
 }
+
+// TestDeliveryGroupDetail: Get returns the detail model, with the counts
+// of the group's machines, while list items carry the list model only.
+func TestDeliveryGroupDetail(t *testing.T) {
+	t.Parallel()
+	srv, c := newGroupFake(t, daastest.WithMachine(daastest.Machine{Name: `CORP\Spare`, Catalog: "Pool", PowerState: "Off", InMaintenanceMode: true}))
+	ctx := t.Context()
+	_, err := c.DeliveryGroups.AddMachinesAsync(ctx, `Europe|Desk`, "Pool", 5)
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+
+	g, err := c.DeliveryGroups.Get(ctx, `Europe|Desk`)
+	require.NoError(t, err)
+	assert.Equal(t, 7, g.TotalMachines)
+	assert.Equal(t, 6, g.RegisteredMachines)
+	assert.Equal(t, 1, g.OffMachines)
+	assert.Equal(t, 1, g.MachinesInMaintenanceMode)
+	assert.Equal(t, 6, g.DesktopsAvailable)
+	assert.Equal(t, 0, g.DesktopsInUse)
+	assert.Equal(t, daas.MachineTypeVirtual, g.MachineType)
+	assert.Equal(t, []daas.NameCount{{Name: "Windows 11 Enterprise", Value: 7}}, g.MachineOperatingSystems)
+	assert.Equal(t, daas.DeliveryKindDesktopsOnly, g.Delivering)
+	assert.Equal(t, daas.AppGroupCompatibilityIncompatibleDeliveryType, g.ApplicationGroupCompatibility)
+	assert.Equal(t, daas.MachineLogOnTypeActiveDirectory, g.MachineLogOnType)
+	assert.Equal(t, daas.LicenseModelConcurrent, g.LicenseModel)
+	assert.Equal(t, `Europe\Desk`, g.FullName, "the list fields are there too")
+
+	page, err := c.DeliveryGroups.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, g.DeliveryGroup, page.Items[0], "the list item is the detail's DeliveryGroup")
+}
+
+// TestDeliveryGroupDetailLenient: unknown enum values pass through, and a
+// field of the wrong JSON type is left zero without failing the decode or
+// the other fields.
+func TestDeliveryGroupDetailLenient(t *testing.T) {
+	t.Parallel()
+	var g daas.DeliveryGroupDetail
+	require.NoError(t, json.Unmarshal([]byte(`{"Id":"g1","Name":"Desk","TotalDesktops":"many","Delivering":"Holograms",
+		"ApplicationGroupCompatibility":"Sideways","TotalMachines":4,"OffMachines":"two","MachineType":"Quantum",
+		"machineoperatingsystems":[{"Name":"Win","Value":4}],"SecureIcaRequired":true,"PowerTimeSchemes":[{"Name":"Week"}],
+		"SimpleAccessPolicy":null}`), &g))
+	assert.Equal(t, "g1", g.ID)
+	assert.Equal(t, 0, g.TotalDesktops)
+	assert.Equal(t, daas.DeliveryKind("Holograms"), g.Delivering)
+	assert.Equal(t, daas.AppGroupCompatibility("Sideways"), g.ApplicationGroupCompatibility)
+	assert.Equal(t, 4, g.TotalMachines)
+	assert.Equal(t, 0, g.OffMachines)
+	assert.Equal(t, daas.MachineType("Quantum"), g.MachineType)
+	assert.Equal(t, []daas.NameCount{{Name: "Win", Value: 4}}, g.MachineOperatingSystems, "names match ignoring case")
+	assert.True(t, g.SecureIcaRequired)
+	assert.JSONEq(t, `[{"Name":"Week"}]`, string(g.PowerTimeSchemes))
+	assert.Nil(t, g.SimpleAccessPolicy)
+
+	assert.Error(t, json.Unmarshal([]byte(`["not","an","object"]`), &g))
+	require.NoError(t, json.Unmarshal([]byte(`null`), &g))
+}

@@ -42,6 +42,45 @@ func ExampleDeliveryGroupsService_Create() {
 	// Call Centre 3 true
 }
 
+func ExampleDeliveryGroupsService_Get() {
+	srv, client := exampleGroupFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	job, err := client.DeliveryGroups.AddMachinesAsync(ctx, "Desk", "Pool", 4)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := job.Wait(ctx); err != nil {
+		log.Fatal(err)
+	}
+	// One of the group's machines goes off.
+	machine := srv.Machines()[0].Name
+	off, err := client.Machines.ShutdownAsync(ctx, machine)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := off.Wait(ctx); err != nil {
+		log.Fatal(err)
+	}
+
+	// Get returns the detail: the list fields and the machine counts.
+	g, err := client.DeliveryGroups.Get(ctx, "Desk")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(g.FullName, g.Delivering, g.MachineType)
+	fmt.Printf("machines %d, registered %d, off %d, desktops available %d\n",
+		g.TotalMachines, g.RegisteredMachines, g.OffMachines, g.DesktopsAvailable)
+	for _, os := range g.MachineOperatingSystems {
+		fmt.Printf("%s: %d\n", os.Name, os.Value)
+	}
+	// Output:
+	// Desk DesktopsOnly Virtual
+	// machines 4, registered 3, off 1, desktops available 3
+	// Windows 11 Enterprise: 4
+}
+
 func ExampleDeliveryGroupsService_AddMachinesAsync() {
 	srv, client := exampleGroupFake()
 	defer srv.Close()

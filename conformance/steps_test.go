@@ -35,6 +35,7 @@ func steps() []step {
 		{"catalog machines and provisioning", stepCatalogMachines},
 		{"delete machines", stepDeleteMachine},
 		{"batch", stepBatch},
+		{"delivery groups", stepDeliveryGroups},
 	}
 }
 

@@ -245,9 +245,7 @@ func invalidCatalog(cat *Catalog, persistName string) *reply {
 // updateRequest is UpdateMachineCatalogRequestModel: a property that is
 // absent (or null) is not changed.
 type updateRequest struct {
-	Name                       *string         `json:"Name"`
-	Description                *string         `json:"Description"`
-	AdminFolder                *string         `json:"AdminFolder"`
+	namePatch
 	MinimumFunctionalLevel     *string         `json:"MinimumFunctionalLevel"`
 	Zone                       *string         `json:"Zone"`
 	Metadata                   *[]NameValue    `json:"Metadata"`
@@ -274,19 +272,34 @@ type updateRequest struct {
 	HypervisorVMTagging        json.RawMessage `json:"HypervisorVMTagging"`
 }
 
+// namePatch is the Name, Description and AdminFolder of a request that
+// creates or updates a catalog or a delivery group: a property that is
+// absent (or null) is not changed.
+type namePatch struct {
+	Name        *string `json:"Name"`
+	Description *string `json:"Description"`
+	AdminFolder *string `json:"AdminFolder"` // a path or a folder id
+}
+
+// applyNames sets the name, description and folder path that p changes.
+// Callers hold s.mu.
+func (s *Server) applyNames(p namePatch, name, description, folder *string) {
+	if p.Name != nil {
+		*name = *p.Name
+	}
+	if p.Description != nil {
+		*description = *p.Description
+	}
+	if p.AdminFolder != nil {
+		*folder = s.folderPath(*p.AdminFolder)
+	}
+}
+
 // patched returns a copy of cat with the request's changes, normalized.
 func (s *Server) patched(u *updateRequest, cat *Catalog) (Catalog, *reply) {
 	next := *cat
 	next.Metadata = slices.Clone(cat.Metadata)
-	if u.Name != nil {
-		next.Name = *u.Name
-	}
-	if u.Description != nil {
-		next.Description = *u.Description
-	}
-	if u.AdminFolder != nil {
-		next.AdminFolder = s.folderPath(*u.AdminFolder)
-	}
+	s.applyNames(u.namePatch, &next.Name, &next.Description, &next.AdminFolder)
 	if u.MinimumFunctionalLevel != nil {
 		next.MinimumFunctionalLevel = *u.MinimumFunctionalLevel
 	}

@@ -24,6 +24,8 @@ type DeliveryGroup struct {
 	AdminFolder string
 	// Description is the group's description.
 	Description string
+	// PublishedName is the name users see (default: Name).
+	PublishedName string
 	// DeliveryType is DesktopsOnly, AppsOnly or DesktopsAndApps (default
 	// DesktopsOnly).
 	DeliveryType string
@@ -35,6 +37,8 @@ type DeliveryGroup struct {
 	Disabled bool
 	// InMaintenanceMode is the group's maintenance mode.
 	InMaintenanceMode bool
+	// RequireUserHomeZone makes users launch in their home zone.
+	RequireUserHomeZone bool
 	// Catalog and Machines seed the group with that many free machines of
 	// the catalog (id or full name) when it is seeded; unused afterwards.
 	Catalog  string
@@ -205,55 +209,6 @@ func (s *Server) DeliveryGroups() []DeliveryGroup {
 	return out
 }
 
-// groupModel is DeliveryGroupDetailResponseModel, with the properties the
-// fake models.
-type groupModel struct {
-	ID                        string      `json:"Id"`
-	UID                       int         `json:"Uid"`
-	Name                      string      `json:"Name"`
-	FullName                  string      `json:"FullName"`
-	Description               *string     `json:"Description"`
-	PublishedName             string      `json:"PublishedName"`
-	DeliveryType              string      `json:"DeliveryType"`
-	SessionSupport            string      `json:"SessionSupport"`
-	SharingKind               string      `json:"SharingKind"`
-	Enabled                   bool        `json:"Enabled"`
-	InMaintenanceMode         bool        `json:"InMaintenanceMode"`
-	IsRemotePC                bool        `json:"IsRemotePC"`
-	MinimumFunctionalLevel    string      `json:"MinimumFunctionalLevel"`
-	TotalMachines             int         `json:"TotalMachines"`
-	RegisteredMachines        int         `json:"RegisteredMachines"`
-	MachinesInMaintenanceMode int         `json:"MachinesInMaintenanceMode"`
-	TotalDesktops             int         `json:"TotalDesktops"`
-	SessionCount              int         `json:"SessionCount"`
-	AdminFolder               *refModel   `json:"AdminFolder"`
-	Scopes                    []refModel  `json:"Scopes"`
-	Tags                      []string    `json:"Tags"`
-	Metadata                  []NameValue `json:"Metadata"`
-}
-
-// groupModel renders g. Callers hold s.mu.
-func (s *Server) groupModel(g *DeliveryGroup) groupModel {
-	m := groupModel{
-		ID: g.ID, UID: g.UID, Name: g.Name, FullName: groupFullName(g), Description: strPtr(g.Description),
-		PublishedName: g.Name, DeliveryType: g.DeliveryType, SessionSupport: g.SessionSupport, SharingKind: "Shared",
-		Enabled: !g.Disabled, InMaintenanceMode: g.InMaintenanceMode, MinimumFunctionalLevel: "L7_20",
-		AdminFolder: s.folderRef(g.AdminFolder), Scopes: []refModel{}, Tags: []string{}, Metadata: []NameValue{},
-	}
-	for _, mc := range s.groupMachines(g) {
-		m.TotalMachines++
-		m.TotalDesktops++
-		m.SessionCount += mc.SessionCount
-		if mc.RegistrationState == "Registered" {
-			m.RegisteredMachines++
-		}
-		if mc.InMaintenanceMode {
-			m.MachinesInMaintenanceMode++
-		}
-	}
-	return m
-}
-
 // groupNotFound is the 404 of a group that does not exist.
 func groupNotFound(nameOrID string) *reply { return notFound("DeliveryGroup", nameOrID) }
 
@@ -289,7 +244,7 @@ func (s *Server) listGroups(c *call) *reply {
 			if limit >= 0 && len(items) == limit {
 				return items, last, true
 			}
-			items = append(items, selectFields(marshal(s.groupModel(g)), fields))
+			items = append(items, selectFields(marshal(s.groupModel(g, c.now)), fields))
 			last = g.UID
 		}
 		return items, last, false
@@ -303,7 +258,7 @@ func (s *Server) listGroups(c *call) *reply {
 // getGroup serves GET /DeliveryGroups/{nameOrId}. The spec declares no
 // async form of it: async is ignored and the answer is always 200.
 func (s *Server) getGroup(c *call) *reply {
-	fields, rp := queryFields(c.query, reflect.TypeFor[groupModel]())
+	fields, rp := queryFields(c.query, reflect.TypeFor[groupDetailModel]())
 	if rp != nil {
 		return rp
 	}
@@ -311,41 +266,7 @@ func (s *Server) getGroup(c *call) *reply {
 	if g == nil {
 		return groupNotFound(c.args[0])
 	}
-	return &reply{status: http.StatusOK, body: selectFields(marshal(s.groupModel(g)), fields)}
-}
-
-// groupMachinesRequest is DeliveryGroupAddMachinesRequestModel.
-type groupMachinesRequest struct {
-	MachineCatalog        string `json:"MachineCatalog"`
-	Count                 int    `json:"Count"`
-	AssignMachinesToUsers []struct {
-		Machine              string          `json:"Machine"`
-		Users                []string        `json:"Users"`
-		MachinePublishedName json.RawMessage `json:"MachinePublishedName"`
-		Icon                 json.RawMessage `json:"Icon"`
-	} `json:"AssignMachinesToUsers"`
-}
-
-// createGroupRequest is CreateDeliveryGroupRequestModel, with the
-// properties the fake models; others are accepted and ignored.
-type createGroupRequest struct {
-	Name                   *string                `json:"Name"`
-	AdminFolder            string                 `json:"AdminFolder"`
-	Description            string                 `json:"Description"`
-	DeliveryType           string                 `json:"DeliveryType"`
-	SessionSupport         string                 `json:"SessionSupport"`
-	SharingKind            string                 `json:"SharingKind"`
-	MinimumFunctionalLevel string                 `json:"MinimumFunctionalLevel"`
-	Enabled                *bool                  `json:"Enabled"`
-	InMaintenanceMode      bool                   `json:"InMaintenanceMode"`
-	IsRemotePC             bool                   `json:"IsRemotePC"`
-	MachineCatalogs        []groupMachinesRequest `json:"MachineCatalogs"`
-	Scopes                 []string               `json:"Scopes"`
-	Tenants                []string               `json:"Tenants"`
-	Metadata               []NameValue            `json:"Metadata"`
-	Desktops               json.RawMessage        `json:"Desktops"`
-	SimpleAccessPolicy     json.RawMessage        `json:"SimpleAccessPolicy"`
-	RebootSchedules        json.RawMessage        `json:"RebootSchedules"`
+	return &reply{status: http.StatusOK, body: selectFields(marshal(s.groupDetail(g, c.now)), fields)}
 }
 
 // plannedAdd is one catalog's share of an add, checked.
@@ -428,11 +349,8 @@ func (s *Server) createGroup(c *call) *reply {
 			return badRequest("missing", "The MachineCatalog property is required", "name", "MachineCatalog")
 		}
 	}
-	g := DeliveryGroup{
-		Name: *req.Name, AdminFolder: s.folderPath(req.AdminFolder), Description: req.Description,
-		DeliveryType: req.DeliveryType, SessionSupport: req.SessionSupport,
-		Disabled: req.Enabled != nil && !*req.Enabled, InMaintenanceMode: req.InMaintenanceMode,
-	}
+	g := DeliveryGroup{SessionSupport: req.SessionSupport}
+	req.applyTo(s, &g)
 	create := func() (code, msg string) {
 		if problem := s.normalizeGroup(&g, ""); problem != "" {
 			return "DuplicateObject", problem
@@ -454,7 +372,7 @@ func (s *Server) createGroup(c *call) *reply {
 		if code, msg := create(); code != "" {
 			return addRefusal(code, msg)
 		}
-		return jsonReply(http.StatusOK, s.groupModel(&g))
+		return jsonReply(http.StatusOK, s.groupDetail(&g, c.now))
 	}
 	return s.startJob(c.caller, c.now, jobSpec{
 		typ:    "CreateDeliveryGroup",
@@ -469,44 +387,13 @@ func (s *Server) createGroup(c *call) *reply {
 	})
 }
 
-// updateGroupRequest is EditDeliveryGroupRequestModel, with the properties
-// the fake models; others are accepted and ignored.
-type updateGroupRequest struct {
-	Name                   *string         `json:"Name"`
-	Description            *string         `json:"Description"`
-	PublishedName          *string         `json:"PublishedName"`
-	AdminFolder            *string         `json:"AdminFolder"`
-	DeliveryType           *string         `json:"DeliveryType"`
-	Enabled                *bool           `json:"Enabled"`
-	InMaintenanceMode      *bool           `json:"InMaintenanceMode"`
-	MinimumFunctionalLevel *string         `json:"MinimumFunctionalLevel"`
-	RequireUserHomeZone    *bool           `json:"RequireUserHomeZone"`
-	Scopes                 json.RawMessage `json:"Scopes"`
-	Tenants                json.RawMessage `json:"Tenants"`
-	Metadata               json.RawMessage `json:"Metadata"`
-}
-
 // patchedGroup returns g with the request's changes, normalized, or a
 // problem.
 func (s *Server) patchedGroup(u *updateGroupRequest, g *DeliveryGroup) (DeliveryGroup, string) {
 	next := *g
-	if u.Name != nil {
-		next.Name = *u.Name
-	}
-	if u.Description != nil {
-		next.Description = *u.Description
-	}
-	if u.AdminFolder != nil {
-		next.AdminFolder = s.folderPath(*u.AdminFolder)
-	}
-	if u.DeliveryType != nil {
-		next.DeliveryType = *u.DeliveryType
-	}
-	if u.Enabled != nil {
-		next.Disabled = !*u.Enabled
-	}
-	if u.InMaintenanceMode != nil {
-		next.InMaintenanceMode = *u.InMaintenanceMode
+	u.applyTo(s, &next)
+	if u.PublishedName != nil {
+		next.PublishedName = *u.PublishedName
 	}
 	return next, s.normalizeGroup(&next, g.ID)
 }
@@ -667,7 +554,7 @@ func (s *Server) addGroupMachines(c *call) *reply {
 			return addRefusal(code, msg)
 		}
 		s.applyAdd(g, p)
-		return jsonReply(http.StatusOK, s.groupModel(g))
+		return jsonReply(http.StatusOK, s.groupDetail(g, c.now))
 	}
 	return s.startJob(c.caller, c.now, jobSpec{
 		typ:    "AddDeliveryGroupMachines",

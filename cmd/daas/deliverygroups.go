@@ -55,7 +55,7 @@ func (c *deliveryGroupsGetCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	return printItems(a, []daas.DeliveryGroup{*g}, groupHeader, groupRow)
+	return printItems(a, []daas.DeliveryGroup{g.DeliveryGroup}, groupHeader, groupRow)
 }
 
 type deliveryGroupsRebootCmd struct {

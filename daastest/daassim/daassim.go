@@ -24,10 +24,13 @@
 // secret) unless -quiet is given.
 //
 // Flags set the seeded catalogs (-catalogs) and the machines of the first
-// one, Win11-Pooled-001 (-machines, 6 by default), job durations (-job-duration,
-// -time-scale), the progress curve (-progress), random job failures
-// (-fail-rate), random 503 and 429 answers (-5xx-rate, -429-rate), the token
-// lifetime (-token-lifetime) and the seed of all random choices (-seed).
+// one, Win11-Pooled-001 (-machines, 6 by default), the seeded delivery
+// groups (-groups, none by default: Desktops-001 and on, which share half
+// of the first catalog's machines, the rest staying free to add), job
+// durations (-job-duration, -time-scale), the progress curve (-progress),
+// random job failures (-fail-rate), random 503 and 429 answers (-5xx-rate,
+// -429-rate), the token lifetime (-token-lifetime) and the seed of all
+// random choices (-seed).
 // Run it with -h for the list.
 //
 // An async call with curl (7.84 or newer) in bash:
@@ -113,6 +116,7 @@ type settings struct {
 	allowRemote   bool
 	catalogs      int
 	machines      int
+	groups        int
 	jobDuration   time.Duration
 	progress      string
 	failRate      float64
@@ -138,6 +142,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.BoolVar(&st.allowRemote, "allow-remote", false, "allow an address that is not loopback")
 	fs.IntVar(&st.catalogs, "catalogs", 5, "number of seeded machine catalogs")
 	fs.IntVar(&st.machines, "machines", 6, "number of machines seeded in the first catalog (with -catalogs 1 or more)")
+	fs.IntVar(&st.groups, "groups", 0, "number of seeded delivery groups (Desktops-001 and on), sharing half of the first catalog's machines")
 	fs.DurationVar(&st.jobDuration, "job-duration", 3*time.Second, "how long each async job runs (service time)")
 	fs.StringVar(&st.progress, "progress", "linear", "progress curve of jobs: linear, steps or none")
 	fs.Float64Var(&st.failRate, "fail-rate", 0, "probability that a job ends Failed (0 to 1)")
@@ -158,6 +163,8 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 		return nil, fmt.Errorf("-catalogs %d: want 0 or more", st.catalogs)
 	case st.machines < 0:
 		return nil, fmt.Errorf("-machines %d: want 0 or more", st.machines)
+	case st.groups < 0:
+		return nil, fmt.Errorf("-groups %d: want 0 or more", st.groups)
 	case st.jobDuration < 0:
 		return nil, fmt.Errorf("-job-duration %v: want 0 or more", st.jobDuration)
 	case st.tokenLifetime < time.Second:
@@ -179,6 +186,26 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 		}
 	}
 	return &st, nil
+}
+
+// groupSeeds are the delivery groups of -groups: n groups named
+// Desktops-001 and on that share half of the first catalog's machines
+// (rounded down), spread evenly in order (the first groups take one more
+// when they do not divide), so that the other half stay free for adds.
+func groupSeeds(n, machines int) []daastest.Option {
+	opts := make([]daastest.Option, 0, n)
+	shared := machines / 2
+	for i := range n {
+		g := daastest.DeliveryGroup{Name: fmt.Sprintf("Desktops-%03d", i+1)}
+		if g.Machines = shared / n; i < shared%n {
+			g.Machines++
+		}
+		if g.Machines > 0 {
+			g.Catalog = firstCatalog
+		}
+		opts = append(opts, daastest.WithDeliveryGroup(g))
+	}
+	return opts
 }
 
 func progressCurve(name string) (daastest.ProgressCurve, bool) {
@@ -236,6 +263,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 	if st.catalogs > 0 && st.machines > 0 {
 		flagOpts = append(flagOpts, daastest.WithMachines(firstCatalog, st.machines))
 	}
+	if st.catalogs == 0 {
+		st.machines = 0
+	}
+	flagOpts = append(flagOpts, groupSeeds(st.groups, st.machines)...)
 	if st.tls {
 		flagOpts = append(flagOpts, daastest.WithTLS())
 	}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,6 +103,17 @@ func token(t *testing.T, hc *http.Client, env map[string]string) string {
 	return tok.AccessToken
 }
 
+// apiRequest is a request to the simulator's API with the headers the
+// service wants.
+func apiRequest(method, url, tok string, env map[string]string) *http.Request {
+	req, _ := http.NewRequest(method, url, nil)
+	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
+	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
+	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
+	req.Header.Set("Accept", "application/json")
+	return req
+}
+
 func TestRun(t *testing.T) {
 	t.Parallel()
 	env, stderr, stop := start(t, "-addr", "127.0.0.1:0", "-catalogs", "3", "-job-duration", "0s")
@@ -116,11 +128,7 @@ func TestRun(t *testing.T) {
 
 	hc := &http.Client{}
 	tok := token(t, hc, env)
-	req, _ := http.NewRequest("GET", env["CITRIX_BASE_URL"]+"/MachineCatalogs?async=true", nil)
-	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
-	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
-	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
-	req.Header.Set("Accept", "application/json")
+	req := apiRequest("GET", env["CITRIX_BASE_URL"]+"/MachineCatalogs?async=true", tok, env)
 	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +203,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-time-scale", "0"},
 		{"-token-lifetime", "0s"},
 		{"-catalogs", "-1"},
+		{"-groups", "-1"},
 		{"-job-duration", "-1s"},
 		{"extra"},
 		{"-no-such-flag"},
@@ -225,11 +234,7 @@ func TestRunWithRoute(t *testing.T) {
 	env, stderr, stop := startWith(t, []daastest.Option{zones}, "-addr", "127.0.0.1:0", "-job-duration", "0s")
 	hc := &http.Client{}
 	tok := token(t, hc, env)
-	req, _ := http.NewRequest("POST", env["CITRIX_BASE_URL"]+"/Zones?async=true", nil)
-	req.Header.Set("Authorization", "CWSAuth bearer="+tok)
-	req.Header.Set("Citrix-CustomerId", env["CITRIX_CUSTOMER_ID"])
-	req.Header.Set("Citrix-InstanceId", env["CITRIX_SITE_ID"])
-	req.Header.Set("Accept", "application/json")
+	req := apiRequest("POST", env["CITRIX_BASE_URL"]+"/Zones?async=true", tok, env)
 	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -254,5 +259,91 @@ func TestRunWithRoute(t *testing.T) {
 	}
 	if log := stderr.String(); !strings.Contains(log, `route="POST /Zones"`) {
 		t.Errorf("log lacks the registered route:\n%s", log)
+	}
+}
+
+// TestRunGroups seeds delivery groups with -groups: they share half of the
+// first catalog's machines, evenly, and the other half stay free.
+func TestRunGroups(t *testing.T) {
+	t.Parallel()
+	env, _, _ := start(t, "-addr", "127.0.0.1:0", "-quiet", "-catalogs", "1", "-machines", "7", "-groups", "2")
+	hc := &http.Client{}
+	tok := token(t, hc, env)
+	get := func(path string, v any) {
+		t.Helper()
+		resp, err := hc.Do(apiRequest("GET", env["CITRIX_BASE_URL"]+path, tok, env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var groups struct {
+		Items []struct {
+			Name          string
+			TotalDesktops int
+		}
+	}
+	get("/DeliveryGroups", &groups)
+	var got []string
+	for _, g := range groups.Items {
+		got = append(got, g.Name+"="+strconv.Itoa(g.TotalDesktops))
+	}
+	if want := []string{"Desktops-001=2", "Desktops-002=1"}; !slices.Equal(got, want) {
+		t.Errorf("groups = %v, want %v", got, want)
+	}
+	var detail struct{ TotalMachines int }
+	get("/DeliveryGroups/Desktops-001", &detail)
+	if detail.TotalMachines != 2 {
+		t.Errorf("Desktops-001 has %d machines, want 2", detail.TotalMachines)
+	}
+	var machines struct {
+		Items []struct{ DeliveryGroup *struct{ Name string } }
+	}
+	get("/Machines", &machines)
+	free := 0
+	for _, m := range machines.Items {
+		if m.DeliveryGroup == nil {
+			free++
+		}
+	}
+	if free != 4 {
+		t.Errorf("%d machines in no group, want 4 of 7", free)
+	}
+}
+
+// TestGroupSeeds: more groups than shared machines leaves the last ones
+// empty; no machines, all of them.
+func TestGroupSeeds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		groups, machines int
+		want             string
+	}{
+		{3, 4, "Desktops-001=1 Desktops-002=1 Desktops-003=0"},
+		{2, 0, "Desktops-001=0 Desktops-002=0"},
+		{0, 6, ""},
+	} {
+		s := daastest.NewServer(append([]daastest.Option{daastest.WithoutListener(), daastest.WithCatalogs(1),
+			daastest.WithMachines(firstCatalog, tc.machines)}, groupSeeds(tc.groups, tc.machines)...)...)
+		var got []string
+		for _, g := range s.DeliveryGroups() {
+			n := 0
+			for _, m := range s.Machines() {
+				if m.DeliveryGroup == g.ID {
+					n++
+				}
+			}
+			got = append(got, g.Name+"="+strconv.Itoa(n))
+		}
+		s.Close()
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("groupSeeds(%d, %d) = %v, want %s", tc.groups, tc.machines, got, tc.want)
+		}
 	}
 }
