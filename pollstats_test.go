@@ -24,14 +24,6 @@ func tenToHundred() PollStats {
 	return PollStats{Types: []PollTypeStats{{Type: "TestJob", DurationsSeconds: []float64{10, 20, 30, 40, 50, 60, 70, 80, 90, 100}}}}
 }
 
-// The quantiles (i-½)/10 of 10, 20, …, 100 s, interpolated between order
-// statistics, and the maximum.
-func TestQuantileLadder(t *testing.T) {
-	got := quantileLadder(seconds(100, 90, 80, 70, 60, 50, 40, 30, 20, 10))
-	assert.Equal(t, seconds(14.5, 23.5, 32.5, 41.5, 50.5, 59.5, 68.5, 77.5, 86.5, 95.5, 100), got)
-	assert.Equal(t, seconds(40), quantileLadder(seconds(40, 40, 40, 40, 40, 40, 40, 40)), "repeats collapse")
-}
-
 // With history, after the first read shows the job's type, reads are aimed
 // at the type's quantiles still ahead: a 45 s job is found 5.5 s after it
 // ends, where the exponential schedule finds it at 61 s, 16 s late.
