@@ -83,8 +83,6 @@ type typeStats struct {
 	used uint64 // pollStats.clock at the last feed
 }
 
-var trimLo, trimHi = 2, 2
-
 func newPollStats() *pollStats { return &pollStats{types: make(map[string]*typeStats)} }
 
 // load fills st from a snapshot (validated by WithPollStats).

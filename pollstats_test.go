@@ -33,7 +33,7 @@ func TestWaitWithoutLearntHistory(t *testing.T) {
 		stats *PollStats
 		want  []time.Duration
 	}{
-				{"no history", nil, seconds(1, 3, 7, 15, 31, 61)},
+		{"no history", nil, seconds(1, 3, 7, 15, 31, 61)},
 		{"too little history", &PollStats{Types: []PollTypeStats{{Type: "TestJob", DurationsSeconds: []float64{10, 20, 30, 40, 50, 60, 70}}}}, seconds(1, 3, 7, 15, 31, 61)},
 		{"another type's history", &PollStats{Types: []PollTypeStats{{Type: "OtherJob", DurationsSeconds: tenToHundred().Types[0].DurationsSeconds}}}, seconds(1, 3, 7, 15, 31, 61)},
 	} {
