@@ -23,8 +23,9 @@ func ExampleWithPollStats() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// Waits for UpdateMachineCatalog jobs now aim their reads at these
-	// durations' quantiles; each finished job adds its own.
+	// Waits for UpdateMachineCatalog jobs now place their reads
+	// geometrically between the shortest and the longest of these
+	// durations (288 s to 342 s); each finished job adds its own.
 	out, err := json.Marshal(client.PollStats())
 	if err != nil {
 		log.Fatal(err)

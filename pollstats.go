@@ -23,10 +23,6 @@ const (
 	// pollStatsMin is the history a type needs before its reads are aimed
 	// at its durations; with less the schedule is the policy's own.
 	pollStatsMin = 8
-	// pollStatsLadder is how many quantiles of a type's durations a wait
-	// aims reads at: the conditional quantiles (i-½)/pollStatsLadder for
-	// i = 1..pollStatsLadder, then the longest duration seen.
-	pollStatsLadder = 10
 )
 
 // PollStats is a snapshot of the job durations a client has learnt, as
@@ -158,43 +154,20 @@ func (t *typeStats) ordered() []time.Duration {
 	return out
 }
 
-// ladder returns the read targets for a job of the type, measured from its
-// start, ascending; nil when the type has too little history.
-func (st *pollStats) ladder(typ string) []time.Duration {
+// bounds returns the shortest and the longest of a type's durations; false
+// when the type has too little history.
+func (st *pollStats) bounds(typ string) (lo, hi time.Duration, ok bool) {
 	st.mu.Lock()
+	defer st.mu.Unlock()
 	t := st.types[typ]
-	var ds []time.Duration
-	if t != nil && t.n >= pollStatsMin {
-		ds = t.ordered()
+	if t == nil || t.n < pollStatsMin {
+		return 0, 0, false
 	}
-	st.mu.Unlock()
-	if ds == nil {
-		return nil
+	lo, hi = t.ring[0], t.ring[0]
+	for _, d := range t.ring[1:t.n] {
+		lo, hi = min(lo, d), max(hi, d)
 	}
-	return quantileLadder(ds)
-}
-
-// quantileLadder returns the quantiles (i-½)/pollStatsLadder of ds for i =
-// 1..pollStatsLadder (linear interpolation between order statistics, in
-// integer arithmetic so that the targets are exact) and its maximum,
-// ascending and without repeats.
-func quantileLadder(ds []time.Duration) []time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	n := int64(len(s))
-	out := make([]time.Duration, 0, pollStatsLadder+1)
-	for i := int64(1); i <= pollStatsLadder; i++ {
-		// Position (i-½)/K × (n-1) = (2i-1)(n-1) / 2K.
-		num, den := (2*i-1)*(n-1), int64(2*pollStatsLadder)
-		at, frac := num/den, num%den
-		q := s[at]
-		if at+1 < n {
-			q += (s[at+1] - s[at]) * time.Duration(frac) / time.Duration(den)
-		}
-		out = append(out, q)
-	}
-	out = append(out, s[n-1])
-	return slices.Compact(out)
+	return lo, hi, true
 }
 
 func (st *pollStats) snapshot() PollStats {

@@ -24,24 +24,15 @@ func tenToHundred() PollStats {
 	return PollStats{Types: []PollTypeStats{{Type: "TestJob", DurationsSeconds: []float64{10, 20, 30, 40, 50, 60, 70, 80, 90, 100}}}}
 }
 
-// The quantiles (i-½)/10 of 10, 20, …, 100 s, interpolated between order
-// statistics, and the maximum.
-func TestQuantileLadder(t *testing.T) {
-	got := quantileLadder(seconds(100, 90, 80, 70, 60, 50, 40, 30, 20, 10))
-	assert.Equal(t, seconds(14.5, 23.5, 32.5, 41.5, 50.5, 59.5, 68.5, 77.5, 86.5, 95.5, 100), got)
-	assert.Equal(t, seconds(40), quantileLadder(seconds(40, 40, 40, 40, 40, 40, 40, 40)), "repeats collapse")
-}
-
-// With history, after the first read shows the job's type, reads are aimed
-// at the type's quantiles still ahead: a 45 s job is found 5.5 s after it
-// ends, where the exponential schedule finds it at 61 s, 16 s late.
-func TestWaitAimsAtLearntQuantiles(t *testing.T) {
+// Without history of the job's type (none, too little, another type's),
+// the wait reads on the first-seen schedule. With it, see
+// TestWaitLearntLadderEndToEnd (schedule_test.go).
+func TestWaitWithoutLearntHistory(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		stats *PollStats
 		want  []time.Duration
 	}{
-		{"history", func() *PollStats { s := tenToHundred(); return &s }(), seconds(1, 14.5, 23.5, 32.5, 41.5, 50.5)},
 		{"no history", nil, seconds(1, 3, 7, 15, 31, 61)},
 		{"too little history", &PollStats{Types: []PollTypeStats{{Type: "TestJob", DurationsSeconds: []float64{10, 20, 30, 40, 50, 60, 70}}}}, seconds(1, 3, 7, 15, 31, 61)},
 		{"another type's history", &PollStats{Types: []PollTypeStats{{Type: "OtherJob", DurationsSeconds: tenToHundred().Types[0].DurationsSeconds}}}, seconds(1, 3, 7, 15, 31, 61)},
@@ -61,19 +52,6 @@ func TestWaitAimsAtLearntQuantiles(t *testing.T) {
 			})
 		})
 	}
-}
-
-// Past the longest duration seen, the wait goes back to the policy's
-// exponential interval (grown with every read), within MaxInterval.
-func TestWaitPastLearntDurations(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := newJobServer(t)
-		s.add(&fakeJob{id: "j1", dur: 150 * time.Second, result: `{}`})
-		c := jobClient(t, s, exact(DefaultPollPolicy()), WithPollStats(tenToHundred()))
-		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context())
-		require.NoError(t, err)
-		assert.Equal(t, seconds(1, 14.5, 23.5, 32.5, 41.5, 50.5, 59.5, 68.5, 77.5, 86.5, 95.5, 100, 130, 160), s.pollTimes("j1"))
-	})
 }
 
 // A client learns from its own waits: after pollStatsMin jobs of 40 s, the

@@ -1,6 +1,7 @@
 package daas
 
 import (
+	"math"
 	mrand "math/rand/v2"
 	"time"
 )
@@ -24,12 +25,15 @@ type schedule struct {
 	// values seen (counted from the origin).
 	step, lastDone, distinct int
 
-	// Learnt durations: the read targets of the job's type, from its
-	// start (the 202), looked up once the first read shows the type.
+	// Learnt durations: the bounds of the job's type's durations, from
+	// its start (the 202), looked up once the first read shows the type.
 	stats    *pollStats
 	jobStart time.Time
-	ladder   []time.Duration
+	lo, hi   time.Duration
+	learnt   bool
 	looked   bool
+	reads    int           // reads made so far (calls of next)
+	pastCur  time.Duration // the interval past hi
 }
 
 func newSchedule(pol PollPolicy, started time.Time, stats *pollStats) *schedule {
@@ -46,15 +50,17 @@ func (s *schedule) first() time.Duration { return s.jitter(s.pol.MinInterval) }
 // next is the wait before the next read, given what the last read showed
 // (nil when it failed).
 //
-// With enough history of the job's type, the read is aimed at the next of
-// the type's duration quantiles still ahead (see learnt); when progress
-// also gives an aim, the sooner of the two wins, except that once the
-// progress step is known the quantiles before the earliest finish the
-// progress allows are skipped.
+// With enough history of the job's type, the read is placed on a
+// geometric ladder between the type's shortest and longest durations
+// (see learntNext); when progress also gives an aim, the sooner of the two
+// wins, except that once the progress step is known the ladder starts at
+// the earliest finish the progress allows.
 func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
+	s.reads++
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
 	if info != nil && !s.looked && info.Type != "" && s.stats != nil {
-		s.ladder, s.looked = s.stats.ladder(info.Type), true
+		s.lo, s.hi, s.learnt = s.stats.bounds(info.Type)
+		s.looked = true
 	}
 	dp, okp := time.Duration(0), false
 	if info != nil && !s.pol.DisableProgressAim && info.Progress >= 0 {
@@ -64,7 +70,7 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 	if okp && s.distinct >= 2 && s.hasRate {
 		notBefore = s.originAt.Add(time.Duration((100 - s.originPct) / s.rateHi * float64(time.Second)))
 	}
-	if dh, ok := s.learnt(now, notBefore); ok && (!okp || dh < dp) {
+	if dh, ok := s.learntNext(now, notBefore); ok && (!okp || dh < dp) {
 		return dh
 	}
 	if okp {
@@ -73,32 +79,113 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 	return s.jitter(s.cur)
 }
 
-// learnt returns the interval to the first of the ladder's targets after
-// both now and notBefore (measured from the job's start), clamped to
-// [MinInterval, MaxInterval]; false without a ladder, without the job's
-// start, or once the job has run past the longest duration seen. A target
-// more than MaxInterval ahead is reached in equal steps. Aiming at
-// the quantiles of the durations the job can still have (those longer than
-// it has run) spends the reads where its finish is likely: the finish is
-// found within the gap between two quantiles.
-func (s *schedule) learnt(now, notBefore time.Time) (time.Duration, bool) {
-	if s.ladder == nil || s.jobStart.IsZero() {
+// Learnt schedule constants.
+const (
+	// learntSlack is how many reads a wait with history may spend over
+	// the first-seen schedule (the policy's exponential one, without
+	// jitter) for a job of the same duration.
+	learntSlack = 2
+)
+
+// learntNext returns the interval to the next read of a wait whose job's
+// type has history; false without history, without the job's start, or
+// when notBefore (the earliest finish the progress allows) is past the
+// longest duration seen.
+//
+// The reads between the shortest (lo) and the longest (hi) duration seen
+// are placed geometrically: from the time the job has run (or notBefore,
+// if later; lo, if earlier) e, the next read is at e·r with
+// r = (hi/e)^(1/n), n the reads the budget has left up to hi. Equal ratios
+// between successive reads equalise the worst delay relative to the job:
+// a job that ends just after a read is found (r−1)·100% of its duration
+// late, whichever read it is. n is lowered so that the first step,
+// e·(r−1), is at least MinInterval. The budget: the wait's k-th read never
+// comes before the (k−learntSlack)-th read of the first-seen schedule (see
+// floorAt), so that a job of any duration costs at most learntSlack reads
+// more than it would without history. Past hi the intervals grow by
+// Multiplier from the last step of the ladder, within the same floor. A
+// target more than MaxInterval ahead is reached in equal steps (none
+// before the floor); every interval is clamped to [MinInterval,
+// MaxInterval].
+func (s *schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
+	if !s.learnt || s.jobStart.IsZero() {
 		return 0, false
 	}
-	elapsed := now.Sub(s.jobStart)
-	after := max(elapsed, notBefore.Sub(s.jobStart))
-	for _, at := range s.ladder {
-		if at > after {
-			// A target further than MaxInterval takes several reads anyway:
-			// equal intervals make the last of them land on it.
-			gap := at - elapsed
-			if n := (gap + s.pol.MaxInterval - 1) / s.pol.MaxInterval; n > 1 {
-				gap /= n
-			}
-			return min(max(gap, s.pol.MinInterval), s.pol.MaxInterval), true
-		}
+	e := now.Sub(s.jobStart)
+	after := max(e, notBefore.Sub(s.jobStart))
+	floor := s.floorAt(s.reads + 1)
+	var at time.Duration
+	switch {
+	case after < s.hi:
+		from := max(after, s.lo)
+		at = s.geometric(from)
+		s.pastCur = at - from
+	case notBefore.After(now):
+		return 0, false
+	default:
+		s.pastCur = min(s.pol.MaxInterval, max(s.pol.MinInterval, time.Duration(float64(s.pastCur)*s.pol.Multiplier)))
+		at = e + s.pastCur
 	}
-	return 0, false
+	at = max(at, floor)
+	gap := at - e
+	// A target further than MaxInterval takes several reads anyway: equal
+	// intervals make the last of them land on it.
+	if n := (gap + s.pol.MaxInterval - 1) / s.pol.MaxInterval; n > 1 {
+		gap = max(gap/n, floor-e)
+	}
+	return min(max(gap, s.pol.MinInterval), s.pol.MaxInterval), true
+}
+
+// geometric returns the next read after e (lo <= e < hi) on the geometric
+// ladder from e to hi with the reads the budget leaves (see learntNext).
+func (s *schedule) geometric(e time.Duration) time.Duration {
+	n := s.allowedBy(s.hi) - s.reads
+	ratio := float64(s.hi) / float64(max(e, 1))
+	if m := math.Ceil(math.Log(ratio) / math.Log1p(float64(s.pol.MinInterval)/float64(max(e, 1)))); float64(n) > m {
+		n = int(m)
+	}
+	if n <= 1 {
+		return s.hi
+	}
+	return time.Duration(float64(e) * math.Pow(ratio, 1/float64(n)))
+}
+
+// floorAt returns the earliest time, from the job's start, of the wait's
+// k-th read: the (k−learntSlack)-th read of the first-seen schedule.
+func (s *schedule) floorAt(k int) time.Duration { return s.expRead(k - learntSlack) }
+
+// allowedBy returns how many reads the budget allows by t.
+func (s *schedule) allowedBy(t time.Duration) int { return s.expCount(t) + learntSlack }
+
+// expCount returns how many reads the first-seen schedule (the policy's
+// exponential one without jitter: MinInterval, then intervals growing by
+// Multiplier to MaxInterval) has made by t after the job's start.
+func (s *schedule) expCount(t time.Duration) int {
+	n, at, step := 0, time.Duration(0), s.pol.MinInterval
+	for at+step <= t {
+		at, n = at+step, n+1
+		next := min(s.pol.MaxInterval, time.Duration(float64(step)*s.pol.Multiplier))
+		if next == step {
+			return n + int((t-at)/step)
+		}
+		step = next
+	}
+	return n
+}
+
+// expRead returns the time of the first-seen schedule's j-th read after
+// the job's start (0 for j < 1).
+func (s *schedule) expRead(j int) time.Duration {
+	at, step := time.Duration(0), s.pol.MinInterval
+	for ; j > 0; j-- {
+		at += step
+		next := min(s.pol.MaxInterval, time.Duration(float64(step)*s.pol.Multiplier))
+		if next == step {
+			return at + time.Duration(j-1)*step
+		}
+		step = next
+	}
+	return at
 }
 
 // aim returns the interval to the finish estimated from the progress seen

@@ -37,7 +37,22 @@ type RepeatRow struct {
 	PollsMean               float64
 	MaxOverCitrix           int // most polls over Citrix's on the same job
 	CitrixMedianOverThisOne float64
+	Bands                   []RepeatBand // the same waits by job duration
 }
+
+// RepeatBand is the detection delay of the waits of a row whose job
+// lasted [Lo, Hi).
+type RepeatBand struct {
+	Lo, Hi            time.Duration
+	Jobs              int
+	MedianPct, P95Pct float64
+	MaxOverCitrix     int
+}
+
+// repeatBands are the duration bands of the by-duration table: below
+// 10 s MinInterval (1 s) is ≥ 10% of the job; below 60 s Citrix's reads
+// + 3 leave a handful of reads in the spread of the type's durations.
+var repeatBands = []time.Duration{0, 10 * time.Second, time.Minute, 10 * time.Minute, math.MaxInt64}
 
 // repeatPolicy is a policy of the workload: a daas client with or without
 // history, or a loop schedule.
@@ -170,11 +185,25 @@ func RunRepeat(ctx context.Context, cfg RepeatConfig) ([]RepeatRow, error) {
 				over = max(over, r.Polls-citrix[r.Index].Polls)
 			}
 			md := quantileOf(delays, 0.5)
+			var bands []RepeatBand
+			for b := 0; b+1 < len(repeatBands); b++ {
+				band := RepeatBand{Lo: repeatBands[b], Hi: repeatBands[b+1], MaxOverCitrix: math.MinInt}
+				var bp []float64
+				for _, r := range rs {
+					if r.Duration >= band.Lo && r.Duration < band.Hi {
+						bp = append(bp, r.DelayPct())
+						band.MaxOverCitrix = max(band.MaxOverCitrix, r.Polls-citrix[r.Index].Polls)
+					}
+				}
+				band.Jobs, band.MedianPct, band.P95Pct = len(bp), quantileOf(bp, 0.5), quantileOf(bp, 0.95)
+				bands = append(bands, band)
+			}
 			rows = append(rows, RepeatRow{
 				Curve: curve, Policy: pol.Name, Jobs: len(rs),
 				MedianPct: quantileOf(pcts, 0.5), P95Pct: quantileOf(pcts, 0.95),
 				MedianDelay: time.Duration(md * float64(time.Second)), PollsMean: float64(polls) / float64(len(rs)),
 				MaxOverCitrix: over, CitrixMedianOverThisOne: quantileOf(citrixDelays, 0.5) / md,
+				Bands: bands,
 			})
 		}
 	}
@@ -200,6 +229,21 @@ func RepeatMarkdown(rows []RepeatRow) string {
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %d | %.2f | %.2f | %.2f | %.1f | %+d | %.1f× |\n",
 			r.Curve, r.Policy, r.Jobs, r.MedianDelay.Seconds(), r.MedianPct, r.P95Pct, r.PollsMean, r.MaxOverCitrix, r.CitrixMedianOverThisOne)
+	}
+	b.WriteString("\nBy job duration:\n\n")
+	b.WriteString("| Progress | Policy | Duration | Jobs | Median (% of duration) | p95 (%) | Max polls − Citrix (same job) |\n")
+	b.WriteString("| --- | --- | --- | ---: | ---: | ---: | ---: |\n")
+	for _, r := range rows {
+		for _, bd := range r.Bands {
+			if bd.Jobs == 0 {
+				continue
+			}
+			span := fmt.Sprintf("%v–%v", bd.Lo, bd.Hi)
+			if bd.Hi == math.MaxInt64 {
+				span = fmt.Sprintf("≥ %v", bd.Lo)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %d | %.2f | %.2f | %+d |\n", r.Curve, r.Policy, span, bd.Jobs, bd.MedianPct, bd.P95Pct, bd.MaxOverCitrix)
+		}
 	}
 	return b.String()
 }

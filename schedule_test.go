@@ -1,0 +1,186 @@
+package daas
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// geometricLadder is lo·(hi/lo)^(k/n) for k = 1..n: the reads a learnt
+// wait places between the shortest and the longest durations seen when
+// each read comes on time.
+func geometricLadder(lo, hi float64, n int) []time.Duration {
+	out := make([]time.Duration, n)
+	for k := range n {
+		out[k] = time.Duration(lo * math.Pow(hi/lo, float64(k+1)/float64(n)) * float64(time.Second))
+	}
+	return out
+}
+
+// assertTimes compares read times to the microsecond: the ladder is
+// computed in float64, so its nanoseconds depend on the rounding order.
+func assertTimes(t *testing.T, want, got []time.Duration) {
+	t.Helper()
+	require.Len(t, got, len(want), "got %v", got)
+	for i := range want {
+		assert.InDelta(t, want[i], got[i], float64(time.Microsecond), "read %d: want %v, got %v", i+1, want[i], got[i])
+	}
+}
+
+// learntReads runs a schedule with the given history against a job of
+// duration d without progress, every read exactly on time, and returns the
+// read times from the job's start.
+func learntReads(pol PollPolicy, hist []float64, d time.Duration) []time.Duration {
+	st := newPollStats()
+	for _, x := range hist {
+		st.add("T", time.Duration(x*float64(time.Second)))
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := newSchedule(pol, t0, st)
+	at := s.first()
+	reads := []time.Duration{at}
+	for at < d {
+		at += s.next(t0.Add(at), &JobInfo{Type: "T", Status: JobInProgress, Progress: -1})
+		reads = append(reads, at)
+	}
+	return reads
+}
+
+func noJitter() PollPolicy {
+	p := DefaultPollPolicy()
+	p.Jitter = 0
+	return p
+}
+
+// The first-seen schedule the budget is measured against: reads at 1, 3,
+// 7, 15, 31 s, then every 30 s.
+func TestExpScheduleReads(t *testing.T) {
+	s := newSchedule(noJitter(), time.Time{}, nil)
+	var got []time.Duration
+	for j := -1; j <= 9; j++ {
+		got = append(got, s.expRead(j))
+	}
+	assert.Equal(t, seconds(0, 0, 1, 3, 7, 15, 31, 61, 91, 121, 151), got)
+	for _, tc := range []struct {
+		t    float64
+		want int
+	}{{0, 0}, {0.999, 0}, {1, 1}, {2.999, 1}, {3, 2}, {61, 6}, {90.999, 6}, {91, 7}, {3600, 123}} {
+		assert.Equal(t, tc.want, s.expCount(seconds(tc.t)[0]), "by %v s", tc.t)
+	}
+	// Multiplier 1: a fixed interval from the first read.
+	s = newSchedule(PollPolicy{MinInterval: 5 * time.Second, MaxInterval: time.Minute, Multiplier: 1}, time.Time{}, nil)
+	assert.Equal(t, 15*time.Second, s.expRead(3))
+	assert.Equal(t, 2, s.expCount(14*time.Second))
+	assert.Equal(t, 3, s.expCount(15*time.Second))
+}
+
+// History 10, 20, …, 100 s: the budget up to 100 s is the first-seen
+// schedule's 7 reads + learntSlack = 9, one of them the first read at 1 s,
+// so 8 reads go on the ladder 10·10^(k/8): every step is the same 33.4%
+// of the time run. Past 100 s the step goes on growing (25 s ×2, capped
+// at 30 s), never before the first-seen schedule's read two back (121,
+// 151 s).
+func TestLearntScheduleGeometric(t *testing.T) {
+	hist := []float64{10, 20, 30, 40, 50, 60, 70, 80, 90, 100}
+	want := append(seconds(1), geometricLadder(10, 100, 8)...)
+	want = append(want, want[8]+30*time.Second, want[8]+60*time.Second)
+	got := learntReads(noJitter(), hist, 150*time.Second)
+	assertTimes(t, want, got)
+	for k := 1; k+1 < 9; k++ {
+		assert.InDelta(t, math.Pow(10, 1.0/8), got[k+1].Seconds()/got[k].Seconds(), 1e-6, "ratio of read %d to read %d", k+2, k+1)
+	}
+}
+
+// A short type (1.5 to 3 s): MinInterval bounds the ladder. After the
+// first read the budget would allow 3 reads up to 3 s, but steps of at
+// least 1 s from 1.5 s fit 2 (1.5·√2, then 3 s, pushed to 1 s after the
+// read before); past 3 s the step doubles from the last ladder step.
+func TestLearntScheduleMinInterval(t *testing.T) {
+	hist := []float64{1.5, 2, 2, 2.5, 2.5, 2.5, 3, 3}
+	r2 := 1.5 * math.Sqrt2
+	want := seconds(1, r2, r2+1, r2+1+2*(3-r2))
+	assertTimes(t, want, learntReads(noJitter(), hist, 4*time.Second))
+}
+
+// All durations equal: one read at the duration, reached from the first
+// read in equal steps within MaxInterval (two of 19.5 s).
+func TestLearntScheduleOneDuration(t *testing.T) {
+	hist := []float64{40, 40, 40, 40, 40, 40, 40, 40}
+	assert.Equal(t, seconds(1, 20.5, 40), learntReads(noJitter(), hist, 40*time.Second))
+}
+
+// The read budget: for any job duration, a wait with history reads at
+// most learntSlack times more than the first-seen schedule for the same
+// job — short types, long ones, narrow and wide, jobs inside and outside
+// the durations seen.
+func TestLearntScheduleBudget(t *testing.T) {
+	pol := noJitter()
+	for _, hist := range [][]float64{
+		{1.5, 2, 2, 2.5, 2.5, 2.5, 3, 3},
+		{4, 5, 6, 7, 8, 9, 10, 12},
+		{9, 10, 11, 12, 14, 16, 18, 20},
+		{10, 20, 30, 40, 50, 60, 70, 80, 90, 100},
+		{200, 250, 300, 350, 400, 450, 500, 700},
+		{1000, 1100, 1200, 1300, 1400, 1500, 1600, 2400},
+	} {
+		for d := 500 * time.Millisecond; d < 3000*time.Second; d = d * 21 / 20 {
+			learnt := len(learntReads(pol, hist, d))
+			first := len(learntReads(pol, nil, d))
+			require.LessOrEqual(t, learnt, first+learntSlack, "history %v, job %v", hist, d)
+		}
+	}
+}
+
+// When the progress step shows the job cannot end before the longest
+// duration seen, the learnt ladder gives way to the progress aim.
+func TestLearntScheduleGivesWayToProgress(t *testing.T) {
+	st := newPollStats()
+	for _, d := range seconds(10, 20, 30, 40, 50, 60, 70, 80) {
+		st.add("T", d)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := newSchedule(noJitter(), t0, st)
+	s.reads = 3
+	s.learnt, s.looked, s.lo, s.hi = true, true, 10*time.Second, 80*time.Second
+	_, ok := s.learntNext(t0.Add(20*time.Second), t0.Add(90*time.Second))
+	assert.False(t, ok, "notBefore past the longest duration")
+	d, ok := s.learntNext(t0.Add(20*time.Second), t0.Add(50*time.Second))
+	require.True(t, ok)
+	// From 50 s to 80 s with allowedBy(80 s) − 3 = 6 + 2 − 3 = 5 reads: the
+	// first rung, 34.9 s ahead, is reached in two equal steps.
+	assert.InDelta(t, (50*math.Pow(80.0/50, 1.0/5)-20)/2, d.Seconds(), 1e-6)
+}
+
+// The learnt state of a wait is a few numbers whatever the history, and a
+// type's bounds come from its last pollStatsSamples durations only.
+func TestLearntBoundsFromLastSamples(t *testing.T) {
+	st := newPollStats()
+	st.add("T", time.Hour) // pushed out by the 32 below
+	for i := range pollStatsSamples {
+		st.add("T", time.Duration(10+i)*time.Second)
+	}
+	lo, hi, ok := st.bounds("T")
+	require.True(t, ok)
+	assert.Equal(t, 10*time.Second, lo)
+	assert.Equal(t, time.Duration(10+pollStatsSamples-1)*time.Second, hi)
+	_, _, ok = st.bounds("other")
+	assert.False(t, ok)
+}
+
+// End to end, in a bubble: a 45 s job of a type with history 10..100 s is
+// read on the ladder and found at its sixth rung, 42.17 s → 56.23 s.
+func TestWaitLearntLadderEndToEnd(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newJobServer(t)
+		s.add(&fakeJob{id: "j1", dur: 45 * time.Second, result: `{}`})
+		c := jobClient(t, s, exact(DefaultPollPolicy()), WithPollStats(tenToHundred()))
+		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context())
+		require.NoError(t, err)
+		assertTimes(t, append(seconds(1), geometricLadder(10, 100, 8)[:6]...), s.pollTimes("j1"))
+	})
+}
