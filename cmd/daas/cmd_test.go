@@ -243,6 +243,9 @@ func TestDoAccepted(t *testing.T) {
 		assert.Contains(t, r.stderr, "202 Accepted")
 		assert.Contains(t, r.stderr, "daas do --async")
 		assert.NotContains(t, r.stderr, "StartJob")
+		jobs := srv.Jobs()
+		require.Len(t, jobs, 1)
+		assert.Contains(t, r.stderr, "daas jobs wait "+jobs[0].ID, "names the job that runs")
 	})
 }
 
