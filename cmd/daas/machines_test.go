@@ -35,6 +35,68 @@ func TestMachinesGolden(t *testing.T) {
 	})
 }
 
+// TestMachinesGetAndPower shows one machine and waits for a reboot and a
+// start (exit codes of each end), with --output json too.
+func TestMachinesGetAndPower(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithMachines("Win11-Pooled-001", 2), daastest.WithJobDuration(3*time.Second))
+		ms := srv.Machines()
+		r := runIn(t.Context(), srv, "machines", "get", ms[0].Name)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, 2, strings.Count(r.stdout, "\n"), "header and one row:\n%s", r.stdout)
+		assert.Contains(t, r.stdout, ms[0].Name)
+		r = runIn(t.Context(), srv, "-o", "json", "machines", "get", ms[1].ID)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &m), "one JSON object: %s", r.stdout)
+		assert.Equal(t, ms[1].ID, m["Id"])
+		r = runIn(t.Context(), srv, "machines", "get", `CORP\nope`)
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "404")
+
+		r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "machines", "reboot", ms[0].Name)...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		require.Len(t, srv.Jobs(), 1)
+		assert.Contains(t, r.stdout, "job "+srv.Jobs()[0].ID+" "+srv.Jobs()[0].Type+" Complete in 3s")
+
+		r = runIn(t.Context(), srv, append(append([]string{"-o", "json"}, fixedPoll...), "machines", "start", ms[0].Name, ms[1].Name)...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		require.Len(t, lines, 2, "one JSON line a job: %s", r.stdout)
+		for _, l := range lines {
+			var got jobJSON
+			require.NoError(t, json.Unmarshal([]byte(l), &got))
+			assert.Equal(t, "Complete", string(got.Status))
+		}
+
+		srv.NextJob(daastest.Outcome{Status: "Canceled"})
+		r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "machines", "shutdown", ms[1].Name)...)
+		assert.Equal(t, exitCanceled, r.code, r.stdout)
+		r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "machines", "start", "--timeout", "1500ms", ms[1].Name)...)
+		assert.Equal(t, exitTimeout, r.code, r.stdout)
+		r = runIn(t.Context(), srv, "machines", "start", `CORP\nope`)
+		assert.Equal(t, exitError, r.code)
+	})
+}
+
+// TestCatalogsDeleteWaits deletes a catalog and waits: exit 0, the catalog
+// gone; a catalog that does not exist is an error, no job.
+func TestCatalogsDeleteWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(2*time.Second))
+		r := runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "catalogs", "delete", "Win11-Pooled-001")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "DeleteMachineCatalog Complete in 2s")
+		r = runIn(t.Context(), srv, "catalogs", "get", "Win11-Pooled-001")
+		assert.Equal(t, exitError, r.code, "deleted")
+		jobs := len(srv.Jobs())
+		r = runIn(t.Context(), srv, "catalogs", "delete", "Nope")
+		assert.Equal(t, exitError, r.code)
+		assert.Contains(t, r.stderr, "404")
+		assert.Len(t, srv.Jobs(), jobs)
+	})
+}
+
 // groupFake is a fake with two delivery groups: one with two machines of
 // a catalog, one empty and disabled in a folder.
 func groupFake(t *testing.T) *daastest.Server {
