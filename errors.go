@@ -126,6 +126,36 @@ func (e *APIError) Param(name string) (string, bool) {
 // instead.
 var ErrBadLocation = errors.New("daas: missing or malformed job location")
 
+// ErrAccepted is matched by the [*AcceptedError] of [Client.Do]: the
+// service answered a synchronous call with 202 Accepted, so it started a
+// job instead of answering.
+var ErrAccepted = errors.New("daas: call answered 202 Accepted")
+
+// An AcceptedError is [Client.Do]'s answer to a call the service took as
+// asynchronous (202 Accepted): the operation runs as a job, which Do does
+// not wait for. The job is running all the same; [ResumeJob] with JobID
+// waits for it, and [StartJob] is the call to use for such operations. It
+// matches [ErrAccepted].
+type AcceptedError struct {
+	Method string // HTTP method of the request
+	URL    string // request URL without query string or credentials
+	// Location is the 202's Location header (at most 200 bytes), the job's
+	// URL; "" when the answer had none.
+	Location string
+	// JobID is the id of the job Location names, "" when Location names
+	// none on the API's origin.
+	JobID string
+}
+
+// Error returns a one-line description that points at [StartJob].
+func (e *AcceptedError) Error() string {
+	return fmt.Sprintf("daas: Do: %s %s answered 202 Accepted, which starts a job (Location %q); use StartJob for asynchronous operations",
+		e.Method, e.URL, e.Location)
+}
+
+// Is reports whether target is [ErrAccepted].
+func (e *AcceptedError) Is(target error) bool { return target == ErrAccepted }
+
 // ErrInvalidInput is matched by every [*InputError]: an argument the
 // library refuses before anything is sent.
 var ErrInvalidInput = errors.New("daas: invalid input")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"path"
 	"time"
 
 	"github.com/daaskit/daas"
@@ -17,6 +18,9 @@ func ExampleWithObserver() {
 	// (github.com/daaskit/daas/otel) provides one that makes spans and
 	// metrics.
 	obs := daas.JobObserver{
+		JobStarted: func(_ context.Context, i daas.JobStartInfo) {
+			fmt.Println("job started by", i.Method, path.Base(i.Path))
+		},
 		WaitStart: func(ctx context.Context, i daas.WaitStartInfo) context.Context {
 			fmt.Println("wait started")
 			return ctx
@@ -39,6 +43,7 @@ func ExampleWithObserver() {
 		log.Fatal(err)
 	}
 	// Output:
+	// job started by GET MachineCatalogs
 	// wait started
 	// read single Complete
 	// wait ended: complete GetMachineCatalogs detection delay known: true

@@ -42,6 +42,34 @@ func ExampleClient_Do() {
 	// true
 }
 
+// ExampleAcceptedError shows what Client.Do returns for a call the service
+// runs as a job (202 Accepted): an *AcceptedError that names the job,
+// which can still be waited for by id. StartJob is the call for such
+// operations.
+func ExampleAcceptedError() {
+	s := daastest.NewServer(daastest.WithoutListener(), daastest.WithJobDuration(0))
+	defer s.Close()
+	s.Handle("POST /Zones", func(*daastest.Call) daastest.Reply {
+		return daastest.Reply{Job: &daastest.JobSpec{Type: "CreateZone"}}
+	})
+	c := s.Client()
+	ctx := context.Background()
+
+	err := c.Do(ctx, http.MethodPost, "Zones", map[string]string{"Name": "Lyon"}, nil)
+	fmt.Println(errors.Is(err, daas.ErrAccepted))
+	var acc *daas.AcceptedError
+	if errors.As(err, &acc) {
+		job := daas.ResumeJob[struct{}](c, acc.JobID)
+		if _, err := job.Wait(ctx); err != nil {
+			panic(err)
+		}
+		fmt.Println(acc.Method, job.Info().Type, job.Info().Status)
+	}
+	// Output:
+	// true
+	// POST CreateZone Complete
+}
+
 // ExampleClient_SiteID shows the site a client without WithSiteID
 // discovers: the customer's only site, through GET /me, once.
 func ExampleClient_SiteID() {

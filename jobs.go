@@ -348,6 +348,7 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 		origin := *r.url
 		core.origin = &origin
 	}
+	c.observeJobStart(ctx, r, core)
 	return &Job[T]{core: core}, nil
 }
 

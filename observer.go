@@ -26,6 +26,14 @@ import (
 // The values carry no credential: job ids, job types, paths without query,
 // statuses and Citrix-TransactionId values only.
 type JobObserver struct {
+	// JobStarted is called once for each job a call of this client starts
+	// (an ...Async method, [StartJob], [Client.Batch]), when the 202
+	// Accepted has arrived and the job's handle is made, with the context
+	// of that call: a tracer notes the span the job was started in, to
+	// link the job's waits to it. Jobs resumed by id ([ResumeJob]) and the
+	// sub-jobs of a batch's items were not started by a call of this
+	// client and are not reported.
+	JobStarted func(ctx context.Context, info JobStartInfo)
 	// WaitStart is called when [Job.Wait] starts waiting, before its first
 	// read. The context it returns (derived from ctx, or ctx itself) is the
 	// one the wait's reads and its WaitEnd run with: a tracer puts its span
@@ -46,6 +54,22 @@ func WithObserver(o JobObserver) Option {
 		c.observer = o
 		return nil
 	}
+}
+
+// JobStartInfo describes a job that a call has just started. The job's
+// type is not known yet: the 202 that starts a job has no body, and the
+// first status read (in [WaitStartInfo] or [ReadInfo]) tells it.
+type JobStartInfo struct {
+	JobID string
+	// Method and Path are the call that started the job; Path is the URL
+	// path, without query.
+	Method string
+	Path   string
+	// TransactionID is the Citrix-TransactionId of that call.
+	TransactionID string
+	// StartedAt is when the call went out; At is when its 202 arrived.
+	StartedAt time.Time
+	At        time.Time
 }
 
 // WaitStartInfo describes a wait that starts.
@@ -159,6 +183,17 @@ type WaitEndInfo struct {
 // observing reports whether o has anything to call.
 func (o *JobObserver) observing() bool {
 	return o.WaitStart != nil || o.Read != nil || o.Retry != nil || o.WaitEnd != nil
+}
+
+// observeJobStart reports the job of a 202 to the client's observer.
+func (c *Client) observeJobStart(ctx context.Context, r *request, jc *jobCore) {
+	if c.observer.JobStarted == nil {
+		return
+	}
+	c.observer.JobStarted(ctx, JobStartInfo{
+		JobID: jc.id, Method: r.method, Path: r.url.Path, TransactionID: jc.txid,
+		StartedAt: jc.started, At: time.Now(),
+	})
 }
 
 // waitTrace is the telemetry state of one wait; nil without an observer,

@@ -211,3 +211,76 @@ func TestObserverReadFailsForGood(t *testing.T) {
 		assert.Equal(t, err, rec.reads[0].Err)
 	})
 }
+
+// JobStarted is called once for each job a call starts, with that call's
+// context, its id and the call that started it; not for a call that
+// started none, nor for a job resumed by id.
+func TestObserverJobStarted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		type callKey struct{}
+		var (
+			mu      sync.Mutex
+			started []daas.JobStartInfo
+			waits   []daas.WaitStartInfo
+		)
+		obs := daas.JobObserver{
+			JobStarted: func(ctx context.Context, i daas.JobStartInfo) {
+				if ctx.Value(callKey{}) != "caller" {
+					panic("JobStarted without the context of the call")
+				}
+				mu.Lock()
+				started = append(started, i)
+				mu.Unlock()
+			},
+			WaitStart: func(ctx context.Context, i daas.WaitStartInfo) context.Context {
+				mu.Lock()
+				waits = append(waits, i)
+				mu.Unlock()
+				return ctx
+			},
+		}
+		srv := daastest.NewServer(daastest.WithoutListener(), daastest.WithJobDuration(2*time.Second), daastest.WithCatalogs(1))
+		t.Cleanup(srv.Close)
+		c := srv.Client(daas.WithObserver(obs))
+		ctx := context.WithValue(t.Context(), callKey{}, "caller")
+
+		t0 := time.Now()
+		list, err := c.MachineCatalogs.ListAsync(ctx)
+		require.NoError(t, err)
+		raw, err := daas.StartJob[struct{}](ctx, c, http.MethodPost, "MachineCatalogs", daas.CreateMachineCatalogRequest{
+			Name: "New", ProvisioningType: "MCS", SessionSupport: "MultiSession"})
+		require.NoError(t, err)
+		_, err = c.MachineCatalogs.DeleteAsync(ctx, "nope")
+		require.Error(t, err, "refused: no job")
+		_, err = c.MachineCatalogs.CreateAsync(ctx, daas.CreateMachineCatalogRequest{})
+		require.ErrorIs(t, err, daas.ErrInvalidInput, "nothing sent")
+
+		require.Len(t, started, 2)
+		assert.Equal(t, list.ID(), started[0].JobID)
+		assert.Equal(t, http.MethodGet, started[0].Method)
+		assert.Equal(t, raw.ID(), started[1].JobID)
+		assert.Equal(t, http.MethodPost, started[1].Method)
+		for _, s := range started {
+			assert.Contains(t, s.Path, "/MachineCatalogs")
+			assert.NotContains(t, s.Path, "async", "no query")
+			assert.NotEmpty(t, s.TransactionID)
+			assert.Equal(t, t0, s.StartedAt)
+			assert.False(t, s.At.Before(s.StartedAt))
+		}
+
+		// The waits see the same start; the job type is known from the
+		// first read on, not at the start.
+		_, err = list.Wait(ctx)
+		require.NoError(t, err)
+		resumed := daas.ResumeJob[struct{}](c, raw.ID())
+		_, err = resumed.Wait(ctx)
+		require.NoError(t, err)
+		_, err = resumed.Wait(ctx)
+		require.NoError(t, err)
+		assert.Len(t, started, 2, "waits and resumed jobs start nothing")
+		require.Len(t, waits, 3)
+		assert.Equal(t, started[0].TransactionID, waits[0].StartTransactionID)
+		assert.Equal(t, "GetMachineCatalogs", list.Info().Type)
+		assert.Equal(t, "CreateMachineCatalog", resumed.Info().Type)
+	})
+}

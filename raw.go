@@ -21,8 +21,9 @@ import (
 // is followed on the API's origin.
 //
 // Do is for synchronous calls: a 202 Accepted answer (the service started a
-// job) is an error that says so; use [StartJob] for asynchronous
-// operations, which also gives the job to wait for. A path with async=true
+// job) is an [*AcceptedError] (matching [ErrAccepted]) that names the job;
+// use [StartJob] for asynchronous operations, which also gives the job to
+// wait for. A path with async=true
 // is refused before any request for the same reason.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
 	r, err := c.rawRequest(method, path, body, out)
@@ -35,8 +36,10 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	}
 	switch resp.StatusCode {
 	case http.StatusAccepted:
-		return fmt.Errorf("daas: Do: %s %s answered 202 Accepted, which starts a job (Location %q); use StartJob for asynchronous operations",
-			r.method, r.redacted(), truncate(resp.Header.Get("Location"), 200))
+		loc := strings.TrimSpace(resp.Header.Get("Location"))
+		ae := &AcceptedError{Method: r.method, URL: r.redacted(), Location: truncate(loc, 200)}
+		ae.JobID, _ = c.parseJobLocation(loc)
+		return ae
 	case http.StatusSeeOther:
 		return c.follow(ctx, r, resp.Header.Get("Location"), out)
 	}

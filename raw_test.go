@@ -127,11 +127,61 @@ func TestDoAcceptedPointsToStartJob(t *testing.T) {
 	assert.Contains(t, err.Error(), "StartJob")
 	assert.Equal(t, 1, s.Count("POST /Zones"))
 
+	// Typed: the error names the job the service started, which can be
+	// waited for by id.
+	assert.ErrorIs(t, err, daas.ErrAccepted)
+	var acc *daas.AcceptedError
+	require.ErrorAs(t, err, &acc)
+	assert.Equal(t, http.MethodPost, acc.Method)
+	assert.Equal(t, s.URL+"/Zones", acc.URL, "no query in the URL")
+	jobs := s.Jobs()
+	require.Len(t, jobs, 1)
+	assert.Equal(t, jobs[0].ID, acc.JobID)
+	assert.Equal(t, s.URL+"/Jobs/"+jobs[0].ID, acc.Location)
+	assert.Contains(t, err.Error(), acc.Location)
+	job := daas.ResumeJob[struct{}](c, acc.JobID)
+	_, err = job.Wait(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, "CreateZone", job.Info().Type)
+	assert.NotErrorIs(t, &daas.APIError{StatusCode: http.StatusAccepted}, daas.ErrAccepted)
+
 	// async=true is refused before any request.
 	err = c.Do(t.Context(), http.MethodPost, "Zones?async=true", zone{Name: "x"}, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "StartJob")
+	assert.ErrorIs(t, err, daas.ErrInvalidInput)
+	assert.NotErrorIs(t, err, daas.ErrAccepted, "nothing was sent, so no job started")
 	assert.Equal(t, 1, s.Count("POST /Zones"))
+}
+
+// TestDoAcceptedOddLocation: a 202 whose Location names no job of the
+// API's origin is still an *AcceptedError, with the Location (capped) and
+// no job id.
+func TestDoAcceptedOddLocation(t *testing.T) {
+	t.Parallel()
+	for name, loc := range map[string]string{
+		"none":           "",
+		"other origin":   "https://elsewhere.example.com/cvad/manage/Jobs/j1",
+		"relative":       "/cvad/manage/Jobs/j1",
+		"very long":      "https://elsewhere.example.com/" + strings.Repeat("a", 500),
+		"no job segment": "https://elsewhere.example.com/",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := daastest.NewServer(daastest.WithoutListener())
+			t.Cleanup(s.Close)
+			s.Handle("POST /Zones/{id}/$ping", func(*daastest.Call) daastest.Reply {
+				return daastest.Reply{Status: http.StatusAccepted, Header: http.Header{"Location": {loc}}}
+			})
+			err := s.Client().Do(t.Context(), http.MethodPost, "Zones/z1/$ping", nil, nil)
+			var acc *daas.AcceptedError
+			require.ErrorAs(t, err, &acc)
+			assert.ErrorIs(t, err, daas.ErrAccepted)
+			assert.Empty(t, acc.JobID)
+			assert.LessOrEqual(t, len(acc.Location), 203)
+			assert.True(t, strings.HasPrefix(loc, strings.TrimSuffix(acc.Location, "...")))
+		})
+	}
 }
 
 func TestDoRejectsBadInputBeforeAnyRequest(t *testing.T) {

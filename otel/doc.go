@@ -13,7 +13,13 @@
 // as otelhttp on the client's transport makes their spans children of it;
 // HTTP spans are that instrumentation's business, not this package's). Each
 // status read is an event "daas.job.read" on it, each retry of a read's
-// request an event "daas.request.retry". The span's status is Error when
+// request an event "daas.request.retry". The span links to the span the
+// job was started in (the one in the context of the ...Async call, which
+// the library reports through [daas.JobObserver].JobStarted), so that a job
+// started in one trace and waited for in another, or later, is joined to
+// its start; a job resumed by id has no such link. The observer remembers
+// the starts of at most 4096 jobs, the oldest forgotten first, and a job's
+// start once a wait has seen the job end. The span's status is Error when
 // the job failed or was canceled, a read failed for good or the context
 // ended.
 //

@@ -35,6 +35,7 @@ type instruments struct {
 	failures  metric.Int64Counter
 	limited   metric.Int64Counter
 	detection metric.Float64Histogram
+	starts    *startSpans
 }
 
 // NewObserver returns a [daas.JobObserver] that records each wait as a span
@@ -48,7 +49,7 @@ func NewObserver(tp trace.TracerProvider, mp metric.MeterProvider) daas.JobObser
 		mp = globalMeterProvider()
 	}
 	m := mp.Meter(ScopeName)
-	in := &instruments{tracer: tp.Tracer(ScopeName)}
+	in := &instruments{tracer: tp.Tracer(ScopeName), starts: newStartSpans(maxStarts)}
 	// The instrument constructors return a no-op instrument with their
 	// error; an observer that records less is better than no client.
 	in.duration, _ = m.Float64Histogram("daas.job.wait.duration", metric.WithUnit("s"),
@@ -65,10 +66,19 @@ func NewObserver(tp trace.TracerProvider, mp metric.MeterProvider) daas.JobObser
 		metric.WithDescription("Estimated time from a job's end to the client seeing it."),
 		metric.WithExplicitBucketBoundaries(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60))
 	return daas.JobObserver{
-		WaitStart: in.waitStart,
-		Read:      in.read,
-		Retry:     in.retry,
-		WaitEnd:   in.waitEnd,
+		JobStarted: in.jobStarted,
+		WaitStart:  in.waitStart,
+		Read:       in.read,
+		Retry:      in.retry,
+		WaitEnd:    in.waitEnd,
+	}
+}
+
+// jobStarted remembers the span the job was started in, if any, for the
+// links of its waits.
+func (in *instruments) jobStarted(ctx context.Context, i daas.JobStartInfo) {
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		in.starts.put(i.JobID, sc)
 	}
 }
 
@@ -80,8 +90,12 @@ func (in *instruments) waitStart(ctx context.Context, i daas.WaitStartInfo) cont
 	if i.StartTransactionID != "" {
 		attrs = append(attrs, TransactionIDKey.String(i.StartTransactionID))
 	}
-	ctx, _ = in.tracer.Start(ctx, "daas.job.wait", trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithTimestamp(i.At), trace.WithAttributes(attrs...))
+	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal),
+		trace.WithTimestamp(i.At), trace.WithAttributes(attrs...)}
+	if sc, ok := in.starts.get(i.JobID); ok {
+		opts = append(opts, trace.WithLinks(trace.Link{SpanContext: sc}))
+	}
+	ctx, _ = in.tracer.Start(ctx, "daas.job.wait", opts...)
 	return ctx
 }
 
@@ -139,6 +153,10 @@ func (in *instruments) waitEnd(ctx context.Context, i daas.WaitEndInfo) {
 	span.SetAttributes(JobTypeKey.String(i.JobType), JobOutcomeKey.String(i.Outcome))
 	if i.Status != "" {
 		span.SetAttributes(JobStatusKey.String(string(i.Status)))
+	}
+	switch i.Outcome {
+	case daas.OutcomeComplete, daas.OutcomeWarning, daas.OutcomeFailed, daas.OutcomeCanceled:
+		in.starts.forget(i.JobID) // the job ended: no wait of it will link
 	}
 	switch i.Outcome {
 	case daas.OutcomeComplete, daas.OutcomeWarning:

@@ -147,3 +147,73 @@ func TestFailuresAndRateLimits(t *testing.T) {
 		assert.NotContains(t, m, "daas.job.detection_delay")
 	})
 }
+
+// The wait's span links to the span the job was started in, even when the
+// wait runs under another span; a job started outside any span, or resumed
+// by id, links to nothing.
+func TestWaitLinksToJobStart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tm := setup(t, 3*time.Second)
+		tracer := tm.tp.Tracer("test")
+
+		startCtx, start := tracer.Start(t.Context(), "start image update")
+		job, err := tm.client.MachineCatalogs.ListAsync(startCtx)
+		require.NoError(t, err)
+		start.End()
+		plain, err := tm.client.MachineCatalogs.ListAsync(t.Context())
+		require.NoError(t, err)
+
+		waitCtx, caller := tracer.Start(t.Context(), "waiter")
+		_, err = job.Wait(waitCtx)
+		require.NoError(t, err)
+		_, err = plain.Wait(waitCtx)
+		require.NoError(t, err)
+		resumed := daas.ResumeJob[struct{}](tm.client, job.ID())
+		_, err = resumed.Wait(waitCtx)
+		require.NoError(t, err)
+		caller.End()
+
+		var waits []sdktrace.ReadOnlySpan
+		for _, s := range tm.spans.Ended() {
+			if s.Name() == "daas.job.wait" {
+				waits = append(waits, s)
+			}
+		}
+		require.Len(t, waits, 3)
+		linked := waits[0]
+		assert.Equal(t, caller.SpanContext().SpanID(), linked.Parent().SpanID(), "a child of the waiter")
+		require.Len(t, linked.Links(), 1)
+		assert.Equal(t, start.SpanContext().TraceID(), linked.Links()[0].SpanContext.TraceID())
+		assert.Equal(t, start.SpanContext().SpanID(), linked.Links()[0].SpanContext.SpanID())
+		assert.NotEqual(t, start.SpanContext().TraceID(), linked.SpanContext().TraceID(), "another trace: only the link joins them")
+		assert.Empty(t, waits[1].Links(), "started outside any span")
+		assert.Empty(t, waits[2].Links(), "the first wait saw the job end: its start is forgotten")
+	})
+}
+
+// A wait that ends with its context keeps the job's start, so that the
+// next wait of the same job links to it too.
+func TestWaitLinkKeptAcrossWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tm := setup(t, time.Minute)
+		startCtx, start := tm.tp.Tracer("test").Start(t.Context(), "start")
+		job, err := tm.client.MachineCatalogs.ListAsync(startCtx)
+		require.NoError(t, err)
+		start.End()
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		_, err = job.Wait(ctx)
+		cancel()
+		require.Error(t, err)
+		_, err = job.Wait(t.Context())
+		require.NoError(t, err)
+		var links int
+		for _, s := range tm.spans.Ended() {
+			if s.Name() == "daas.job.wait" {
+				require.Len(t, s.Links(), 1)
+				assert.Equal(t, start.SpanContext().SpanID(), s.Links()[0].SpanContext.SpanID())
+				links++
+			}
+		}
+		assert.Equal(t, 2, links)
+	})
+}

@@ -25,15 +25,7 @@ func (c *catalogsListCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	var opts []daas.ListOption
-	if c.Folder != "" {
-		opts = append(opts, daas.InFolder(c.Folder))
-	}
-	cats, err := collect(client.MachineCatalogs.All(ctx, opts...))
-	if err != nil {
-		return err
-	}
-	return printItems(a, cats, catalogHeader, catalogRow)
+	return listItems(a, client.MachineCatalogs.All(ctx, inFolder(c.Folder)...), catalogHeader, catalogRow)
 }
 
 var catalogHeader = []string{"NAME", "ID", "PROVISIONING", "SESSIONS", "ALLOCATION", "MACHINES"}
@@ -44,10 +36,7 @@ func catalogRow(c *daas.MachineCatalog) []string {
 
 // printCatalog prints one catalog as a table or JSON.
 func (a *app) printCatalog(c *daas.MachineCatalog) error {
-	if a.json {
-		return printJSON(a.stdout, c)
-	}
-	return printTable(a.stdout, catalogHeader, [][]string{catalogRow(c)})
+	return printOne(a, c, catalogHeader, catalogRow(c))
 }
 
 type catalogsGetCmd struct {

@@ -103,18 +103,13 @@ func TestNoWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := newFake(t, daastest.WithJobDuration(time.Hour))
 		r := runIn(t.Context(), srv, create("Later", "--no-wait")...)
-		require.Equal(t, exitOK, r.code, r.stderr)
-		id := strings.TrimSpace(r.stdout)
-		job, ok := srv.Job(id)
-		require.True(t, ok, "printed %q, not a job id", r.stdout)
-		assert.Equal(t, "CreateMachineCatalog", job.Type)
-		assert.False(t, job.EndedAt.After(job.CreatedAt), "still running: nothing waited")
+		requireStartedNotWaited(t, srv, r, "CreateMachineCatalog")
 
 		r = runIn(t.Context(), srv, "-o", "json", "catalogs", "delete", "Win11-Pooled-001", "--no-wait")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		var got map[string]string
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
-		job, ok = srv.Job(got["id"])
+		job, ok := srv.Job(got["id"])
 		require.True(t, ok)
 		assert.Equal(t, "DeleteMachineCatalog", job.Type)
 	})
@@ -243,6 +238,9 @@ func TestDoAccepted(t *testing.T) {
 		assert.Contains(t, r.stderr, "202 Accepted")
 		assert.Contains(t, r.stderr, "daas do --async")
 		assert.NotContains(t, r.stderr, "StartJob")
+		jobs := srv.Jobs()
+		require.Len(t, jobs, 1)
+		assert.Contains(t, r.stderr, "daas jobs wait "+jobs[0].ID, "names the job that runs")
 	})
 }
 

@@ -24,28 +24,26 @@ func (c *deliveryGroupsListCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	var opts []daas.ListOption
-	if c.Folder != "" {
-		opts = append(opts, daas.InFolder(c.Folder))
-	}
-	gs, err := collect(client.DeliveryGroups.All(ctx, opts...))
-	if err != nil {
-		return err
-	}
-	return printItems(a, gs, groupHeader, groupRow)
+	return listItems(a, client.DeliveryGroups.All(ctx, inFolder(c.Folder)...), groupHeader, func(g *daas.DeliveryGroup) []string {
+		return groupRow(g.FullName, g.ID, g.Delivering, g.SessionSupport, g.TotalDesktops, g.DesktopsAvailable, g.Enabled)
+	})
 }
 
 var groupHeader = []string{"NAME", "ID", "DELIVERING", "SESSIONS", "DESKTOPS", "AVAILABLE", "ENABLED"}
 
-func groupRow(g *daas.DeliveryGroup) []string {
-	return []string{g.FullName, g.ID, string(g.Delivering), string(g.SessionSupport), strconv.Itoa(g.TotalDesktops), strconv.Itoa(g.DesktopsAvailable), strconv.FormatBool(g.Enabled)}
+// groupRow is the table row of a delivery group. It takes the fields, not
+// a struct, so that a group of the list and the answer of Get (which has
+// the list's fields, and may have more) share it.
+func groupRow(name, id string, delivering daas.DeliveryKind, sessions daas.SessionSupport, desktops, available int, enabled bool) []string {
+	return []string{name, id, string(delivering), string(sessions), strconv.Itoa(desktops), strconv.Itoa(available), strconv.FormatBool(enabled)}
 }
 
 type deliveryGroupsGetCmd struct {
 	Group string `arg:"" help:"Name, folder path and name (Folder|Name) or id."`
 }
 
-// Run shows the delivery group.
+// Run shows the delivery group: a one-row table, or with --output json
+// the group as the service described it.
 func (c *deliveryGroupsGetCmd) Run(ctx context.Context, a *app) error {
 	client, err := a.client()
 	if err != nil {
@@ -55,7 +53,7 @@ func (c *deliveryGroupsGetCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	return printItems(a, []daas.DeliveryGroup{g.DeliveryGroup}, groupHeader, groupRow)
+	return printOne(a, g, groupHeader, groupRow(g.FullName, g.ID, g.Delivering, g.SessionSupport, g.TotalDesktops, g.DesktopsAvailable, g.Enabled))
 }
 
 type deliveryGroupsRebootCmd struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -78,14 +79,19 @@ func (c *doCmd) async() (bool, error) {
 }
 
 // asyncHint rewrites the library's answer to a synchronous call that
-// started a job (202 Accepted), which points at daas.StartJob, to point at
-// --async instead.
+// started a job (a *daas.AcceptedError, which points at daas.StartJob) to
+// point at --async and at the job that runs.
 func asyncHint(err error) error {
-	msg, ok := strings.CutSuffix(err.Error(), "; use StartJob for asynchronous operations")
-	if !ok {
+	var acc *daas.AcceptedError
+	if !errors.As(err, &acc) {
 		return err
 	}
-	return errors.New(msg + "; run it with daas do --async to wait for such a call (daas jobs wait ID waits for this one)")
+	wait := "daas jobs wait ID waits for this one"
+	if acc.JobID != "" {
+		wait = "daas jobs wait " + acc.JobID + " waits for this one"
+	}
+	return fmt.Errorf("daas: %s %s answered 202 Accepted: the service started a job; run it with daas do --async to wait for such a call (%s)",
+		acc.Method, acc.URL, wait)
 }
 
 // body reads --data.

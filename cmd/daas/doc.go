@@ -1,5 +1,6 @@
-// Command daas operates Citrix DaaS from a terminal: machine catalogs and
-// the service's asynchronous jobs, with a live progress bar per job.
+// Command daas operates Citrix DaaS from a terminal: machine catalogs,
+// machines, delivery groups and the service's asynchronous jobs, with a
+// live progress bar per job.
 //
 //	go run ./cmd/daas [flags] COMMAND [args]
 //
@@ -13,18 +14,29 @@
 //	catalogs create NAME --provisioning-type MCS|PVS|Manual --session-support SingleSession|MultiSession
 //	                [--allocation-type] [--description] [--zone]
 //	catalogs delete CATALOG [--delete-vms]
+//	machines list [--catalog CATALOG]      every machine of the site, or of one catalog
+//	machines get MACHINE                   one machine, by DOMAIN\NAME or id
+//	machines start MACHINE...              power actions, one job a machine, waited together
+//	machines shutdown MACHINE... [--force] [--delay DURATION]
+//	machines reboot MACHINE... [--force]
+//	deliverygroups list [--folder PATH]    every delivery group (all pages)
+//	deliverygroups get GROUP               one delivery group, by name, Folder|Name or id
+//	deliverygroups reboot-cycle GROUP [--duration-minutes N] [--ignore-maintenance-mode] [--tag TAG]
+//	                [--warning-message TEXT] [--warning-title TEXT] [--warning-minutes N]
 //	jobs list                              your active and recent jobs
 //	jobs get ID
 //	jobs wait ID...                        wait for jobs started elsewhere
 //	jobs watch                             wait for every job the list shows running
 //	jobs cancel ID                         ask the service to cancel a job
 //	jobs results ID                        the result of a finished job, as JSON
-//	do METHOD PATH [--data JSON|@FILE|@-]  any API call, run as a job (async=true)
+//	do METHOD PATH [--data JSON|@FILE|@-] [--async]
+//	                                       any API call, printed as JSON
 //
 // Global flags: -o/--output table|json (tables by default), --poll-min and
 // --poll-max (the bounds of the interval between status reads; the
 // library's schedule otherwise). Every command that starts or waits for jobs
-// (catalogs create and delete, jobs wait and watch, do) takes:
+// (catalogs create and delete, machines start, shutdown and reboot,
+// deliverygroups reboot-cycle, jobs wait and watch, do --async) takes:
 //
 //	--no-wait              print the job id(s) and exit 0
 //	--timeout DURATION     stop waiting after this long (exit 6); the job goes on
@@ -42,14 +54,19 @@
 // the job running unless --cancel-on-interrupt is given; a second Ctrl-C
 // kills the command.
 //
-// `do` runs the call with async=true, as StartJob does, because the library
-// has no synchronous raw call yet; its result is printed as JSON.
+// do sends the call as it is (Client.Do) and prints the answer as JSON.
+// With --async, or async=true in the path, it runs the call as a job
+// (daas.StartJob) and waits for it like the other commands. A call the
+// service answers with a job although it was sent synchronously (202
+// Accepted) exits 1 and names the job, which runs all the same: jobs wait
+// ID waits for it.
 //
 // # Exit status
 //
 //	0    success; every job ended Complete (or CompleteWithWarning)
 //	1    any other error: the service refused a call, the network failed
-//	2    usage: an unknown command or flag, a bad argument
+//	2    usage: an unknown command or flag, a bad argument (also one the
+//	     library refuses before sending anything)
 //	3    configuration or credentials: none set, half set, or refused (401)
 //	4    a job ended Failed
 //	5    a job ended Canceled

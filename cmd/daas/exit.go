@@ -58,8 +58,8 @@ func codeOf(err error) int {
 		return es.code
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
-	case errors.As(err, &ue):
-		return exitUsage
+	case errors.As(err, &ue), errors.Is(err, daas.ErrInvalidInput):
+		return exitUsage // an argument the library refused before any request
 	case errors.As(err, &ce), errors.As(err, &ae), errors.Is(err, daas.ErrUnauthorized), errors.Is(err, daas.ErrNoCredentials):
 		return exitConfig
 	case errors.As(err, &je):

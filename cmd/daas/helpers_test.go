@@ -134,3 +134,15 @@ func byJob(out string, ids []string) string {
 func daastestCatalog(name string) daas.CreateMachineCatalogRequest {
 	return daas.CreateMachineCatalogRequest{Name: name, ProvisioningType: "MCS", SessionSupport: "MultiSession"}
 }
+
+// requireStartedNotWaited checks that a --no-wait run printed only the id
+// of a job of the given type that srv still runs.
+func requireStartedNotWaited(t *testing.T, srv *daastest.Server, r result, jobType string) {
+	t.Helper()
+	require.Equal(t, exitOK, r.code, r.stderr)
+	id := strings.TrimSpace(r.stdout)
+	job, ok := srv.Job(id)
+	require.True(t, ok, "printed %q, not a job id", r.stdout)
+	assert.Equal(t, jobType, job.Type)
+	assert.False(t, job.EndedAt.After(job.CreatedAt), "still running: nothing waited")
+}

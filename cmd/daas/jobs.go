@@ -72,10 +72,7 @@ func (c *jobsGetCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if a.json {
-		return printJSON(a.stdout, j)
-	}
-	return a.printJobs([]daas.JobInfo{*j})
+	return printOne(a, j, jobHeader, jobRow(j))
 }
 
 type jobsWaitCmd struct {
@@ -144,10 +141,7 @@ func (c *jobsCancelCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if a.json {
-		return printJSON(a.stdout, j)
-	}
-	return a.printJobs([]daas.JobInfo{*j})
+	return printOne(a, j, jobHeader, jobRow(j))
 }
 
 type jobsResultsCmd struct {

@@ -33,11 +33,7 @@ func (c *machinesListCmd) Run(ctx context.Context, a *app) error {
 	if c.Catalog != "" {
 		seq = client.MachineCatalogs.Machines(ctx, c.Catalog)
 	}
-	ms, err := collect(seq)
-	if err != nil {
-		return err
-	}
-	return printItems(a, ms, machineHeader, machineRow)
+	return listItems(a, seq, machineHeader, machineRow)
 }
 
 var machineHeader = []string{"NAME", "ID", "CATALOG", "DELIVERY GROUP", "POWER", "REGISTRATION", "SESSIONS"}
@@ -60,7 +56,7 @@ func (c *machinesGetCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	return printItems(a, []daas.Machine{*m}, machineHeader, machineRow)
+	return printOne(a, m, machineHeader, machineRow(m))
 }
 
 // powerCmd is what the power commands share: the machines, and the wait.

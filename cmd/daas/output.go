@@ -123,3 +123,30 @@ func printItems[T any](a *app, items []T, header []string, row func(*T) []string
 	}
 	return printTable(a.stdout, header, rows)
 }
+
+// listItems prints every item of a listing (a service's All or an
+// equivalent), as printItems does, or the listing's first error.
+func listItems[T any](a *app, seq iter.Seq2[T, error], header []string, row func(*T) []string) error {
+	items, err := collect(seq)
+	if err != nil {
+		return err
+	}
+	return printItems(a, items, header, row)
+}
+
+// printOne prints one item (a get's answer) as a JSON object, or as a
+// table of header and row.
+func printOne(a *app, item any, header, row []string) error {
+	if a.json {
+		return printJSON(a.stdout, item)
+	}
+	return printTable(a.stdout, header, [][]string{row})
+}
+
+// inFolder is the list options of a --folder flag: none when empty.
+func inFolder(folder string) []daas.ListOption {
+	if folder == "" {
+		return nil
+	}
+	return []daas.ListOption{daas.InFolder(folder)}
+}

@@ -1,7 +1,8 @@
 // Command telemetry shows the OpenTelemetry a daas client produces: it
 // starts a job on the built-in fake (daastest), waits for it with
 // otel.NewObserver installed, and prints the wait's span (one span, an event
-// per status read) and the wait's metrics with the OpenTelemetry SDK's
+// per status read, a link to the span that started the job) and the wait's
+// metrics with the OpenTelemetry SDK's
 // stdout exporters.
 //
 //	cd otel && go run ./examples/telemetry
@@ -53,7 +54,11 @@ func run(ctx context.Context, w io.Writer, fakeOpts ...daastest.Option) error {
 	defer srv.Close()
 	c := srv.Client(daas.WithObserver(daasotel.NewObserver(tp, mp)))
 
-	job, err := c.MachineCatalogs.ListAsync(ctx)
+	// The job is started in a span of the caller's: the wait's span links
+	// to it (here the wait runs outside it, as a wait resumed later would).
+	startCtx, start := tp.Tracer("telemetry-example").Start(ctx, "start catalog listing")
+	job, err := c.MachineCatalogs.ListAsync(startCtx)
+	start.End()
 	if err != nil {
 		return err
 	}
