@@ -245,8 +245,8 @@ var batchReference = regexp.MustCompile(`^[-_0-9a-zA-Z]{1,64}$`)
 // order; items that started jobs of their own carry a [Job] each, and
 // [BatchResult.Wait] waits for them all together. Bad input — no items,
 // more than [MaxBatchItems], a bad or repeated reference, an item path that
-// leaves the API root, a body on GET or DELETE — gives an error matching
-// [ErrBadBatch] before any request.
+// leaves the API root, a body on GET or DELETE — gives an [*InputError]
+// matching [ErrBadBatch] (and [ErrInvalidInput]) before any request.
 //
 // Each item carries the credentials the service wants inside it: the
 // client's bearer token in its Authorization header, and the
@@ -255,9 +255,9 @@ var batchReference = regexp.MustCompile(`^[-_0-9a-zA-Z]{1,64}$`)
 func (c *Client) Batch(ctx context.Context, items []BatchItem) (*Job[BatchResult], error) {
 	switch {
 	case len(items) == 0:
-		return nil, fmt.Errorf("%w: no items", ErrBadBatch)
+		return nil, badBatch("no items")
 	case len(items) > MaxBatchItems:
-		return nil, fmt.Errorf("%w: %d items, more than the %d of one batch", ErrBadBatch, len(items), MaxBatchItems)
+		return nil, badBatch("%d items, more than the %d of one batch", len(items), MaxBatchItems)
 	}
 	plan := &batchPlan{}
 	wire := make([]batchItemWire, len(items))
@@ -269,7 +269,7 @@ func (c *Client) Batch(ctx context.Context, items []BatchItem) (*Job[BatchResult
 			return nil, err
 		}
 		if seen[w.Reference] {
-			return nil, fmt.Errorf("%w: item %d: reference %q is used twice", ErrBadBatch, i, w.Reference)
+			return nil, badBatch("item %d: reference %q is used twice", i, w.Reference)
 		}
 		seen[w.Reference] = true
 		wire[i] = w
@@ -307,6 +307,12 @@ func (c *Client) Batch(ctx context.Context, items []BatchItem) (*Job[BatchResult
 	return job, nil
 }
 
+// badBatch returns the [*InputError] of a batch refused before any
+// request; it matches [ErrBadBatch] and [ErrInvalidInput].
+func badBatch(format string, args ...any) error {
+	return &InputError{Op: "Batch", Reason: fmt.Sprintf(format, args...), kind: ErrBadBatch}
+}
+
 // batchItem checks one item and returns its wire form (without the
 // credential headers) and the request it stands for.
 func (c *Client) batchItem(i int, it BatchItem) (batchItemWire, *request, error) {
@@ -315,26 +321,26 @@ func (c *Client) batchItem(i int, it BatchItem) (batchItemWire, *request, error)
 		ref = strconv.Itoa(i)
 	}
 	if !batchReference.MatchString(ref) {
-		return batchItemWire{}, nil, fmt.Errorf("%w: item %d: reference %q is not 1 to 64 of [-_0-9a-zA-Z]", ErrBadBatch, i, truncate(ref, 80))
+		return batchItemWire{}, nil, badBatch("item %d: reference %q is not 1 to 64 of [-_0-9a-zA-Z]", i, truncate(ref, 80))
 	}
 	r := it.req
 	if r == nil {
 		method := strings.ToUpper(cmpOr(it.Method, http.MethodGet))
 		if it.Body != nil && (method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete) {
-			return batchItemWire{}, nil, fmt.Errorf("%w: item %s: a %s item takes no body", ErrBadBatch, ref, method)
+			return batchItemWire{}, nil, badBatch("item %s: a %s item takes no body", ref, method)
 		}
 		if err := c.checkItemPath(it.Path); err != nil {
-			return batchItemWire{}, nil, fmt.Errorf("%w: item %s: %w", ErrBadBatch, ref, err)
+			return batchItemWire{}, nil, badBatch("item %s: %s", ref, strings.TrimPrefix(err.Error(), "daas: "))
 		}
 		var err error
 		if r, err = c.newRequest(method, it.Path, nil, it.Body); err != nil {
-			return batchItemWire{}, nil, fmt.Errorf("%w: item %s: %w", ErrBadBatch, ref, err)
+			return batchItemWire{}, nil, badBatch("item %s: %s", ref, strings.TrimPrefix(err.Error(), "daas: "))
 		}
 	}
 	root := strings.TrimSuffix(c.base.EscapedPath(), "/")
 	rel, ok := strings.CutPrefix(r.url.EscapedPath(), root+"/")
 	if !ok || !c.sameOrigin(r.url) {
-		return batchItemWire{}, nil, fmt.Errorf("%w: item %s: %s is not under the API root", ErrBadBatch, ref, r.redacted())
+		return batchItemWire{}, nil, badBatch("item %s: %s is not under the API root", ref, r.redacted())
 	}
 	w := batchItemWire{Reference: ref, Method: r.method, RelativeURL: "/" + rel}
 	if r.url.RawQuery != "" {

@@ -172,6 +172,11 @@ func TestBatchBadInputNoRequest(t *testing.T) {
 	} {
 		_, err := c.Batch(ctx, items)
 		assert.ErrorIs(t, err, daas.ErrBadBatch, name)
+		assert.ErrorIs(t, err, daas.ErrInvalidInput, name)
+		var in *daas.InputError
+		if assert.ErrorAs(t, err, &in, name) {
+			assert.Equal(t, "Batch", in.Op, name)
+		}
 	}
 	_, err := c.DeliveryGroups.AddMachinesItem("Desk", "", 1)
 	assert.ErrorContains(t, err, "MachineCatalog is required")
