@@ -221,7 +221,9 @@ func (s *Server) gone(j *job, g *DeliveryGroup) bool {
 	return true
 }
 
-// listGroups serves GET /DeliveryGroups, sync or async.
+// listGroups serves GET /DeliveryGroups, sync or async; adminFolder (a
+// path or a folder id) keeps the groups of that folder only, as for
+// catalogs.
 func (s *Server) listGroups(c *call) *reply {
 	async, rp := queryBool(c.query, "async")
 	if rp != nil {
@@ -231,6 +233,12 @@ func (s *Server) listGroups(c *call) *reply {
 	if rp != nil {
 		return rp
 	}
+	var folder *refModel
+	if v := c.query.Get("adminFolder"); v != "" {
+		if folder = s.findFolder(v); folder == nil {
+			return notFound("AdminFolder", v)
+		}
+	}
 	fields, rp := queryFields(c.query, reflect.TypeFor[groupModel]())
 	if rp != nil {
 		return rp
@@ -238,7 +246,7 @@ func (s *Server) listGroups(c *call) *reply {
 	page := func(limit int) (items []json.RawMessage, last int, more bool) {
 		items = []json.RawMessage{}
 		for _, g := range s.groups {
-			if g.UID <= after {
+			if g.UID <= after || (folder != nil && s.folderRef(g.AdminFolder) != folder) {
 				continue
 			}
 			if limit >= 0 && len(items) == limit {

@@ -2,6 +2,7 @@ package daastest_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +118,29 @@ func TestGroupRequestsTakeEverySpecProperty(t *testing.T) {
 	}
 	m := f.want(http.StatusBadRequest, "PATCH", "/DeliveryGroups/Auto", `{"SecureIcaRequired":true}`)
 	errorBody(t, m, "invalidJson")
+}
+
+// TestGroupListByFolder: adminFolder keeps the groups of that folder (by
+// path or id), and an unknown folder is a 404.
+func TestGroupListByFolder(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t,
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "A", AdminFolder: "Europe"}),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "B", AdminFolder: `Europe\Paris`}),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "C"}),
+	)
+	names := func(path string) []string {
+		var out []string
+		for _, it := range items(t, f.want(200, "GET", path, "")) {
+			out = append(out, it["FullName"].(string))
+		}
+		return out
+	}
+	eq(t, "all", names("/DeliveryGroups"), []string{`Europe\A`, `Europe\Paris\B`, "C"})
+	eq(t, "Europe", names("/DeliveryGroups?adminFolder=Europe"), []string{`Europe\A`})
+	eq(t, "Europe by pipe", names("/DeliveryGroups?adminFolder="+url.QueryEscape(`Europe|Paris`)), []string{`Europe\Paris\B`})
+	folderID := items(t, f.want(200, "GET", "/DeliveryGroups?limit=1", ""))[0]["AdminFolder"].(map[string]any)["Id"].(string)
+	eq(t, "by folder id", names("/DeliveryGroups?adminFolder="+folderID), []string{`Europe\A`})
+	m := f.want(404, "GET", "/DeliveryGroups?adminFolder=Asia", "")
+	eq(t, "unknown folder", errorBody(t, m, "notFound")["entityType"], "AdminFolder")
 }

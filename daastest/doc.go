@@ -220,8 +220,8 @@
 //     at the root has "AdminFolder": null. Folders are created on demand
 //     (the service needs them to exist). {nameOrId} is an id or a full name
 //     with '|' or '\' separators; a bare name finds a catalog at the root
-//     only. adminFolder takes a path or a folder id; an unknown folder is a
-//     404.
+//     only. adminFolder (on the catalog and delivery group lists) takes a
+//     path or a folder id; an unknown folder is a 404.
 //   - GET /MachineCatalogs/{nameOrId} and PATCH of an unknown catalog: 404
 //     with the notFound body; DELETE: 404 with no body, as documented.
 //   - Sync PATCH answers 200 with the detail model (the service may also
