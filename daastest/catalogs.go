@@ -352,7 +352,7 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 		Scopes:                   []scopeModel{},
 		Metadata:                 metadata,
 		Errors:                   []string{},
-		CanRollbackVMImage:       c.prov.oldImage != "",
+		CanRollbackVMImage:       c.prov.canRollback(),
 	}
 	m.ProvisioningProgress, m.JobsInProgress = s.provisioningProgress(c, s.nowLocked())
 	if c.prov.masterImage != "" {

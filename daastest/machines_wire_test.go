@@ -1,6 +1,7 @@
 package daastest_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -92,4 +93,73 @@ func TestMachineDeleteRule(t *testing.T) {
 	f.want(204, "DELETE", "/Machines/"+name+"?deleteVm=true&deleteAccount=Delete", "")
 	eq(t, "machine gone", len(f.s.Machines()), 0)
 	eq(t, "deleted counter", f.s.Stats().MachinesDeleted, 1)
+}
+
+// TestImageHistoryWire checks the image history of an MCS catalog: updates
+// with StoreOldImage keep the image before them, each rollback (a job of
+// the spec's type) returns to the last one kept and drops it, an update
+// without StoreOldImage empties the history, and a rollback with nothing
+// kept is refused with the spec's ErrorResponse, or fails in its job when
+// another rollback took the image first.
+func TestImageHistoryWire(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, daastest.WithJobDuration(time.Minute), daastest.WithTokenLifetime(24*time.Hour))
+	created := f.want(200, "POST", "/MachineCatalogs", `{"Name":"Scale","ProvisioningType":"MCS","SessionSupport":"MultiSession",
+		"ProvisioningScheme":{"NumTotalMachines":1,"MasterImagePath":"XDHyp:\\HostingUnits\\U1\\v1.snapshot"}}`)
+	id := created["Id"].(string)
+	f.s.Advance(2 * time.Minute)
+	image := func(what, want string, canRollback bool) {
+		t.Helper()
+		cat := f.want(200, "GET", "/MachineCatalogs/"+id, "")
+		eq(t, what+": MasterImagePath", cat["ProvisioningScheme"].(map[string]any)["MasterImagePath"], any(want))
+		eq(t, what+": CanRollbackVMImage", cat["CanRollbackVMImage"], any(canRollback))
+	}
+	const rollback = "/$RollbackProvisioningScheme?async=true"
+	update := func(img string, store bool) {
+		t.Helper()
+		body := fmt.Sprintf(`{"MasterImagePath":%q,"StoreOldImage":%t}`, img, store)
+		job := f.startJob("POST", "/MachineCatalogs/"+id+"/$UpdateProvisioningScheme?async=true", body)
+		f.s.Advance(3 * time.Minute) // the job, then the UpdateImage roll-out
+		eq(t, "update job", f.job(job)["Status"], any("Complete"))
+	}
+	rollBack := func() map[string]any {
+		t.Helper()
+		job := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{"RebootDuration":0}`)
+		f.s.Advance(3 * time.Minute)
+		return f.job(job)
+	}
+	refused := func(what string) {
+		t.Helper()
+		params := errorBody(t, f.want(400, "POST", "/MachineCatalogs/"+id+rollback, `{}`), "ConstraintViolation")
+		eq(t, what+": name parameter", params["name"], "Scale")
+	}
+	refused("before any update")
+	image("created", `XDHyp:\HostingUnits\U1\v1.snapshot`, false)
+
+	update(`XDHyp:\HostingUnits\U1\v2.snapshot`, true)
+	update(`XDHyp:\HostingUnits\U1\v3.snapshot`, true)
+	image("two updates", `XDHyp:\HostingUnits\U1\v3.snapshot`, true)
+	job := rollBack()
+	eq(t, "rollback job", []any{job["Type"], job["Status"]}, []any{"RollbackMachineCatalogProvisioningScheme", "Complete"})
+	image("one rollback", `XDHyp:\HostingUnits\U1\v2.snapshot`, true)
+	eq(t, "second rollback", rollBack()["Status"], any("Complete"))
+	image("two rollbacks", `XDHyp:\HostingUnits\U1\v1.snapshot`, false)
+	refused("history used up")
+
+	update(`XDHyp:\HostingUnits\U1\v4.snapshot`, true)
+	update(`XDHyp:\HostingUnits\U1\v5.snapshot`, false)
+	image("update without StoreOldImage", `XDHyp:\HostingUnits\U1\v5.snapshot`, false)
+	refused("after an update without StoreOldImage")
+
+	// Two rollbacks accepted while one image is kept: the first to end
+	// takes it, the second fails in its job.
+	update(`XDHyp:\HostingUnits\U1\v6.snapshot`, true)
+	first := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{}`)
+	f.s.Advance(10 * time.Second)
+	second := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{}`)
+	f.s.Advance(3 * time.Minute)
+	eq(t, "first rollback", f.job(first)["Status"], any("Complete"))
+	late := f.job(second)
+	eq(t, "second rollback", []any{late["Status"], late["ErrorCode"]}, []any{"Failed", "ConstraintViolation"})
+	image("after the race", `XDHyp:\HostingUnits\U1\v5.snapshot`, false)
 }

@@ -39,8 +39,23 @@ type provisioning struct {
 	namingScheme string // like "W11-##"; "" for <catalog>-##
 	next         int    // the next number of the naming scheme
 	masterImage  string
-	oldImage     string // kept by StoreOldImage, for a rollback
-	jobs         []*job // provisioning jobs, in order
+	// oldImages are the images kept by updates with StoreOldImage, the
+	// last kept on top: a rollback returns to the top one and removes it,
+	// so the next rollback returns to the one before. An update without
+	// StoreOldImage empties it: the image before that update was not kept,
+	// and rolling back past it would skip it.
+	oldImages []string
+	jobs      []*job // provisioning jobs, in order
+}
+
+// canRollback reports whether a rollback has an image to return to.
+func (p *provisioning) canRollback() bool { return len(p.oldImages) > 0 }
+
+// noOldImage is the service's refusal of a rollback with no kept image, as
+// a 400 answer or as the error of a rollback job whose image was taken by
+// another rollback that ended first.
+func noOldImage(cat *Catalog) (code, detail string) {
+	return "ConstraintViolation", fmt.Sprintf("The machine catalog '%s' has no previous image to roll back to.", cat.fullName())
 }
 
 func catalogMachineRoutes() []*route {
@@ -409,9 +424,9 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 		return errReply(http.StatusBadRequest, "ProvisioningSchemeNotFound",
 			fmt.Sprintf("The machine catalog '%s' has no provisioning scheme.", cat.fullName()), "name", cat.fullName())
 	}
-	if rollback && cat.prov.oldImage == "" {
-		return errReply(http.StatusBadRequest, "ConstraintViolation",
-			fmt.Sprintf("The machine catalog '%s' has no previous image to roll back to.", cat.fullName()), "name", cat.fullName())
+	if rollback && !cat.prov.canRollback() {
+		code, detail := noOldImage(cat)
+		return errReply(http.StatusBadRequest, code, detail, "name", cat.fullName())
 	}
 	typ := jobUpdateScheme
 	if rollback {
@@ -427,16 +442,11 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 				return
 			}
 			if rollback {
-				cat.prov.masterImage, cat.prov.oldImage = cat.prov.oldImage, ""
-			} else {
-				cat.prov.oldImage = ""
-				if upd.StoreOldImage != nil && *upd.StoreOldImage {
-					cat.prov.oldImage = cat.prov.masterImage
-					if cat.prov.oldImage == "" { // a seeded catalog: its image was never named
-						cat.prov.oldImage = `XDHyp:\HostingUnits\Unit1\` + cat.Name + `-base.snapshot`
-					}
+				if !rollBack(j, cat) {
+					return
 				}
-				cat.prov.masterImage = *upd.MasterImagePath
+			} else {
+				storeImage(cat, upd)
 			}
 			s.rollOut(cat, caller{clientID: j.owner, origin: j.origin}, j.end)
 		},
@@ -446,6 +456,37 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 		return jsonReply(http.StatusOK, j.model(c.now))
 	}
 	return accepted(c.caller, j)
+}
+
+// rollBack is the effect of a rollback job: cat returns to the last image
+// kept. Another rollback may have taken it since the request was accepted:
+// then the job fails with the service's error and reports false. Callers
+// hold s.mu.
+func rollBack(j *job, cat *Catalog) bool {
+	if !cat.prov.canRollback() {
+		j.fail(noOldImage(cat))
+		return false
+	}
+	top := len(cat.prov.oldImages) - 1
+	cat.prov.masterImage = cat.prov.oldImages[top]
+	cat.prov.oldImages = cat.prov.oldImages[:top]
+	return true
+}
+
+// storeImage is the effect of an image update on cat: the image in use is
+// kept when the update asks for it, and the update's image replaces it.
+// Callers hold s.mu.
+func storeImage(cat *Catalog, upd imageUpdate) {
+	if upd.StoreOldImage == nil || !*upd.StoreOldImage {
+		cat.prov.oldImages = nil
+	} else {
+		old := cat.prov.masterImage
+		if old == "" { // a seeded catalog: its image was never named
+			old = `XDHyp:\HostingUnits\Unit1\` + cat.Name + `-base.snapshot`
+		}
+		cat.prov.oldImages = append(cat.prov.oldImages, old)
+	}
+	cat.prov.masterImage = *upd.MasterImagePath
 }
 
 // rollOut starts the UpdateImage job that brings cat's machines onto its
