@@ -368,9 +368,9 @@ func TestRollbackHistory(t *testing.T) {
 		ctx := t.Context()
 		image := func(cat *daas.MachineCatalog) string {
 			t.Helper()
-			var ps struct{ MasterImagePath string }
+			var ps struct{ MasterImage struct{ XDPath string } }
 			require.NoError(t, json.Unmarshal(cat.ProvisioningScheme, &ps))
-			return ps.MasterImagePath
+			return ps.MasterImage.XDPath
 		}
 		const (
 			base = `XDHyp:\HostingUnits\Unit1\Pool-base.snapshot`

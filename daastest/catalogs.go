@@ -355,9 +355,7 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 		CanRollbackVMImage:       c.prov.canRollback(),
 	}
 	m.ProvisioningProgress, m.JobsInProgress = s.provisioningProgress(c, s.nowLocked())
-	if c.prov.masterImage != "" {
-		m.ProvisioningScheme = map[string]any{"MasterImagePath": c.prov.masterImage, "NumTotalMachines": c.TotalCount}
-	}
+	m.ProvisioningScheme = provisioningScheme(c)
 	return m
 }
 

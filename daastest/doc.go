@@ -279,7 +279,11 @@
 //     .../ConstraintViolation, parameter name); a rollback job that finds
 //     nothing kept when it ends (another rollback took it) fails with
 //     ErrorCode ConstraintViolation. CanRollbackVMImage tells whether
-//     anything is kept.
+//     anything is kept. A catalog's ProvisioningScheme (null until its image
+//     is named, by the create request or an update) has MachineCount,
+//     MasterImage and CurrentDiskImage (ImageStatus Current) with Name and
+//     XDPath, and HistoricalDiskImages: the kept images, the next rollback's
+//     first, ImageStatus Prepared; Date is when the catalog took the image.
 //   - A 500 for a missing Citrix-CustomerId has the gateway's body
 //     {activityId, message, statusCode}: the gateway answers before the API
 //     whose spec says ErrorResponse.

@@ -3,6 +3,7 @@ package daastest_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,13 +109,33 @@ func TestImageHistoryWire(t *testing.T) {
 		"ProvisioningScheme":{"NumTotalMachines":1,"MasterImagePath":"XDHyp:\\HostingUnits\\U1\\v1.snapshot"}}`)
 	id := created["Id"].(string)
 	f.s.Advance(2 * time.Minute)
-	image := func(what, want string, canRollback bool) {
+	// image checks the catalog's image and the images kept for a
+	// rollback, the next one first.
+	image := func(what, want string, kept ...string) {
 		t.Helper()
 		cat := f.want(200, "GET", "/MachineCatalogs/"+id, "")
-		eq(t, what+": MasterImagePath", cat["ProvisioningScheme"].(map[string]any)["MasterImagePath"], any(want))
-		eq(t, what+": CanRollbackVMImage", cat["CanRollbackVMImage"], any(canRollback))
+		ps := cat["ProvisioningScheme"].(map[string]any)
+		eq(t, what+": MasterImage", ps["MasterImage"], any(map[string]any{"Name": want[strings.LastIndex(want, `\`)+1:], "XDPath": want}))
+		cur := ps["CurrentDiskImage"].(map[string]any)
+		eq(t, what+": CurrentDiskImage", []any{cur["Image"].(map[string]any)["XDPath"], cur["ImageStatus"]}, []any{want, "Current"})
+		var history []string
+		for _, h := range ps["HistoricalDiskImages"].([]any) {
+			hm := h.(map[string]any)
+			eq(t, what+": historical ImageStatus", hm["ImageStatus"], any("Prepared"))
+			history = append(history, hm["Image"].(map[string]any)["XDPath"].(string))
+		}
+		eq(t, what+": HistoricalDiskImages", history, kept)
+		eq(t, what+": CanRollbackVMImage", cat["CanRollbackVMImage"], any(len(kept) > 0))
 	}
-	const rollback = "/$RollbackProvisioningScheme?async=true"
+	const (
+		rollback = "/$RollbackProvisioningScheme?async=true"
+		v1       = `XDHyp:\HostingUnits\U1\v1.snapshot`
+		v2       = `XDHyp:\HostingUnits\U1\v2.snapshot`
+		v3       = `XDHyp:\HostingUnits\U1\v3.snapshot`
+		v4       = `XDHyp:\HostingUnits\U1\v4.snapshot`
+		v5       = `XDHyp:\HostingUnits\U1\v5.snapshot`
+		v6       = `XDHyp:\HostingUnits\U1\v6.snapshot`
+	)
 	update := func(img string, store bool) {
 		t.Helper()
 		body := fmt.Sprintf(`{"MasterImagePath":%q,"StoreOldImage":%t}`, img, store)
@@ -134,26 +155,26 @@ func TestImageHistoryWire(t *testing.T) {
 		eq(t, what+": name parameter", params["name"], "Scale")
 	}
 	refused("before any update")
-	image("created", `XDHyp:\HostingUnits\U1\v1.snapshot`, false)
+	image("created", v1)
 
-	update(`XDHyp:\HostingUnits\U1\v2.snapshot`, true)
-	update(`XDHyp:\HostingUnits\U1\v3.snapshot`, true)
-	image("two updates", `XDHyp:\HostingUnits\U1\v3.snapshot`, true)
+	update(v2, true)
+	update(v3, true)
+	image("two updates", v3, v2, v1)
 	job := rollBack()
 	eq(t, "rollback job", []any{job["Type"], job["Status"]}, []any{"RollbackMachineCatalogProvisioningScheme", "Complete"})
-	image("one rollback", `XDHyp:\HostingUnits\U1\v2.snapshot`, true)
+	image("one rollback", v2, v1)
 	eq(t, "second rollback", rollBack()["Status"], any("Complete"))
-	image("two rollbacks", `XDHyp:\HostingUnits\U1\v1.snapshot`, false)
+	image("two rollbacks", v1)
 	refused("history used up")
 
-	update(`XDHyp:\HostingUnits\U1\v4.snapshot`, true)
-	update(`XDHyp:\HostingUnits\U1\v5.snapshot`, false)
-	image("update without StoreOldImage", `XDHyp:\HostingUnits\U1\v5.snapshot`, false)
+	update(v4, true)
+	update(v5, false)
+	image("update without StoreOldImage", v5)
 	refused("after an update without StoreOldImage")
 
 	// Two rollbacks accepted while one image is kept: the first to end
 	// takes it, the second fails in its job.
-	update(`XDHyp:\HostingUnits\U1\v6.snapshot`, true)
+	update(v6, true)
 	first := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{}`)
 	f.s.Advance(10 * time.Second)
 	second := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{}`)
@@ -161,5 +182,5 @@ func TestImageHistoryWire(t *testing.T) {
 	eq(t, "first rollback", f.job(first)["Status"], any("Complete"))
 	late := f.job(second)
 	eq(t, "second rollback", []any{late["Status"], late["ErrorCode"]}, []any{"Failed", "ConstraintViolation"})
-	image("after the race", `XDHyp:\HostingUnits\U1\v5.snapshot`, false)
+	image("after the race", v5)
 }
