@@ -169,7 +169,11 @@ func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Conte
 // RollbackProvisioningSchemeAsync returns an MCS catalog to the image kept
 // by an update with StoreOldImage, as a job of the service (POST
 // /MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme?async=true, job
-// type RollbackMachineCatalogProvisioningScheme). reboot may be nil.
+// type RollbackMachineCatalogProvisioningScheme). reboot may be nil. Each
+// rollback returns to the image kept by the last update and drops it, so a
+// second rollback returns to the one before. With no image kept
+// (CanRollbackVMImage false) the service refuses with an [*APIError]; a
+// rollback whose image another rollback took first ends in a [*JobError].
 func (s *MachineCatalogsService) RollbackProvisioningSchemeAsync(ctx context.Context, catalog string, reboot *RebootOptions) (*Job[*MachineCatalog], error) {
 	path, err := catalogPath(catalog)
 	if err != nil {

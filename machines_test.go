@@ -356,6 +356,89 @@ func TestImageUpdateAndRollback(t *testing.T) {
 	})
 }
 
+// Two image updates with StoreOldImage, then two rollbacks: each returns to
+// the image before the last update still kept, as a job of the spec's
+// type, and a third finds nothing kept: the service's refusal is an
+// *APIError with its code, and a rollback job that loses the kept image to
+// another rollback is a *JobError with the code.
+func TestRollbackHistory(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newMachineFake(t)
+		ctx := t.Context()
+		image := func(cat *daas.MachineCatalog) string {
+			t.Helper()
+			var ps struct{ MasterImage struct{ XDPath string } }
+			require.NoError(t, json.Unmarshal(cat.ProvisioningScheme, &ps))
+			return ps.MasterImage.XDPath
+		}
+		const (
+			base = `XDHyp:\HostingUnits\Unit1\Pool-base.snapshot`
+			v2   = `XDHyp:\HostingUnits\U1\v2.snapshot`
+			v3   = `XDHyp:\HostingUnits\U1\v3.snapshot`
+		)
+		for _, img := range []string{v2, v3} {
+			job, err := c.MachineCatalogs.UpdateProvisioningSchemeAsync(ctx, "Pool", daas.UpdateProvisioningSchemeRequest{MasterImagePath: img, StoreOldImage: true})
+			require.NoError(t, err)
+			_, err = job.Wait(ctx)
+			require.NoError(t, err)
+		}
+		cat, err := c.MachineCatalogs.WaitProvisioned(ctx, "Pool")
+		require.NoError(t, err)
+		assert.Equal(t, v3, image(cat))
+
+		for _, want := range []struct {
+			image       string
+			canRollback bool
+		}{{v2, true}, {base, false}} {
+			job, err := c.MachineCatalogs.RollbackProvisioningSchemeAsync(ctx, "Pool", &daas.RebootOptions{RebootDuration: daas.Ptr(0)})
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"RebootDuration":0}`, string(lastRequest(t, srv, "POST /MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme").Body))
+			_, err = job.Wait(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, "RollbackMachineCatalogProvisioningScheme", job.Info().Type)
+			cat, err := c.MachineCatalogs.WaitProvisioned(ctx, "Pool")
+			require.NoError(t, err)
+			assert.Equal(t, want.image, image(cat), "the image before the last update still kept")
+			assert.Equal(t, want.canRollback, cat.CanRollbackVMImage)
+		}
+
+		before := srv.Count("POST /MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme")
+		_, err = c.MachineCatalogs.RollbackProvisioningSchemeAsync(ctx, "Pool", nil)
+		var ae *daas.APIError
+		require.ErrorAs(t, err, &ae, "nothing kept")
+		assert.Equal(t, 400, ae.StatusCode)
+		assert.Equal(t, "https://errors-api.cloud.com/common/ConstraintViolation", ae.Type)
+		name, _ := ae.Param("name")
+		assert.Equal(t, "Pool", name)
+		assert.JSONEq(t, `{}`, string(lastRequest(t, srv, "POST /MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme").Body))
+		assert.Equal(t, before+1, srv.Count("POST /MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme"), "refused, not retried")
+
+		// One image kept, two rollbacks accepted: the one that ends second
+		// finds nothing and fails in its job.
+		job, err := c.MachineCatalogs.UpdateProvisioningSchemeAsync(ctx, "Pool", daas.UpdateProvisioningSchemeRequest{MasterImagePath: v2, StoreOldImage: true})
+		require.NoError(t, err)
+		_, err = job.Wait(ctx)
+		require.NoError(t, err)
+		first, err := c.MachineCatalogs.RollbackProvisioningSchemeAsync(ctx, "Pool", nil)
+		require.NoError(t, err)
+		time.Sleep(5 * time.Millisecond) // fake time: the second ends after the first
+		second, err := c.MachineCatalogs.RollbackProvisioningSchemeAsync(ctx, "Pool", nil)
+		require.NoError(t, err)
+		_, err = first.Wait(ctx)
+		require.NoError(t, err)
+		_, err = second.Wait(ctx)
+		var je *daas.JobError
+		require.ErrorAs(t, err, &je)
+		assert.ErrorIs(t, err, daas.ErrJobFailed)
+		assert.Equal(t, "ConstraintViolation", je.Code)
+		assert.Equal(t, "RollbackMachineCatalogProvisioningScheme", je.Type)
+		cat, err = c.MachineCatalogs.WaitProvisioned(ctx, "Pool")
+		require.NoError(t, err)
+		assert.Equal(t, base, image(cat))
+	})
+}
+
 // Many provisioning jobs at once: WaitProvisioned waits on them through the
 // shared poller, which reads them all with one GET /Jobs per tick, and
 // OnProgress hears from every job.

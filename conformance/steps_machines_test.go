@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,6 +208,81 @@ func stepCatalogMachines(t *testing.T, e *env) {
 	upd.SetMasterImagePath(`XDHyp:\HostingUnits\Unit\Image-v2.vm`)
 	_, resp, err = add(e, api.MachineCatalogsUpdateMachineCatalogProvisioningScheme(ctx, seedCatalog).UpdateMachineCatalogProvisioningSchemeRequestModel(*upd).Async(true)).Execute()
 	completes(t, e, "$UpdateProvisioningScheme", jobID(t, resp, err), citrixorchestration.JOBTYPE_UPDATE_MACHINE_CATALOG_PROVISIONING_SCHEME)
+}
+
+// stepRollback: the image history of the seeded MCS catalog. Nothing is
+// kept yet (stepCatalogMachines' update kept no image), so a rollback is
+// refused with a 400 and the spec's ErrorResponse; after two updates with
+// StoreOldImage, two rollbacks (jobs of type
+// RollbackMachineCatalogProvisioningScheme, async and sync) each put back
+// the image before the last update still kept, and a third is refused
+// again.
+func stepRollback(t *testing.T, e *env) {
+	ctx := t.Context()
+	api := e.api.MachineCatalogsAPIsDAAS
+	rollback := func() citrixorchestration.ApiMachineCatalogsRollbackMachineCatalogProvisioningSchemeRequest {
+		reboot := citrixorchestration.NewRebootMachinesRequestModel()
+		reboot.SetRebootDuration(0)
+		return add(e, api.MachineCatalogsRollbackMachineCatalogProvisioningScheme(ctx, seedCatalog).RebootMachinesRequestModel(*reboot))
+	}
+	refused := func(what string) {
+		t.Helper()
+		_, resp, err := rollback().Async(true).Execute()
+		var ge *citrixorchestration.GenericOpenAPIError
+		if !errors.As(err, &ge) || resp == nil || resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: rollback = %v, want a 400", what, err)
+		}
+		model, ok := ge.Model().(citrixorchestration.ErrorResponse)
+		if !ok || !strings.HasSuffix(model.GetType(), "/ConstraintViolation") || !strings.Contains(model.GetDetail(), seedCatalog) {
+			t.Fatalf("%s: 400 model = %#v", what, ge.Model())
+		}
+	}
+	image := func(what, want string, canRollback bool) string {
+		t.Helper()
+		cat := must[*citrixorchestration.MachineCatalogDetailResponseModel](t, "GET /MachineCatalogs/{id}")(add(e, api.MachineCatalogsGetMachineCatalog(ctx, seedCatalog)).Execute())
+		ps := cat.GetProvisioningScheme()
+		master, current := ps.GetMasterImage(), ps.GetCurrentDiskImage()
+		img := current.GetImage()
+		if want == "" { // the image before this step: whatever it is
+			want = master.GetXDPath()
+		}
+		// A seeded catalog whose image was never named (the step runs
+		// alone) has no scheme yet.
+		named := want != "" || cat.HasProvisioningScheme()
+		if named && (master.GetXDPath() != want || img.GetXDPath() != want || current.GetImageStatus() != citrixorchestration.VMIMAGESTATUS_CURRENT) {
+			t.Fatalf("%s: MasterImage %q, CurrentDiskImage %q %s; want %q Current", what, master.GetXDPath(), img.GetXDPath(), current.GetImageStatus(), want)
+		}
+		if cat.GetCanRollbackVMImage() != canRollback || (len(ps.GetHistoricalDiskImages()) > 0) != canRollback {
+			t.Fatalf("%s: CanRollbackVMImage %v with %d historical images, want %v", what, cat.GetCanRollbackVMImage(), len(ps.GetHistoricalDiskImages()), canRollback)
+		}
+		return want
+	}
+	const (
+		v3 = `XDHyp:\HostingUnits\Unit\Image-v3.vm`
+		v4 = `XDHyp:\HostingUnits\Unit\Image-v4.vm`
+	)
+	refused("nothing kept")
+	// stepCatalogMachines' Image-v2 in the whole run; the fake's name for
+	// a seeded catalog's image when the step runs alone.
+	v2 := image("before", "", false)
+	for _, img := range []string{v3, v4} {
+		upd := citrixorchestration.NewUpdateMachineCatalogProvisioningSchemeRequestModel()
+		upd.SetMasterImagePath(img)
+		upd.SetStoreOldImage(true)
+		_, resp, err := add(e, api.MachineCatalogsUpdateMachineCatalogProvisioningScheme(ctx, seedCatalog).UpdateMachineCatalogProvisioningSchemeRequestModel(*upd).Async(true)).Execute()
+		completes(t, e, "$UpdateProvisioningScheme with StoreOldImage", jobID(t, resp, err), citrixorchestration.JOBTYPE_UPDATE_MACHINE_CATALOG_PROVISIONING_SCHEME)
+	}
+	image("two updates", v4, true)
+
+	_, resp, err := rollback().Async(true).Execute()
+	completes(t, e, "async $RollbackProvisioningScheme", jobID(t, resp, err), citrixorchestration.JOBTYPE_ROLLBACK_MACHINE_CATALOG_PROVISIONING_SCHEME)
+	image("one rollback", v3, true)
+
+	// The sync form starts the job too and answers 200 with it.
+	job := must[*citrixorchestration.JobResponseModel](t, "sync $RollbackProvisioningScheme")(rollback().Execute())
+	completes(t, e, "sync $RollbackProvisioningScheme", job.GetId(), citrixorchestration.JOBTYPE_ROLLBACK_MACHINE_CATALOG_PROVISIONING_SCHEME)
+	image("two rollbacks", v2, false)
+	refused("history used up")
 }
 
 // stepDeleteMachine deletes a machine sync and another async.

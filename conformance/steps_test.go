@@ -33,6 +33,7 @@ func steps() []step {
 		{"machines", stepMachines},
 		{"power actions", stepPower},
 		{"catalog machines and provisioning", stepCatalogMachines},
+		{"image rollback", stepRollback},
 		{"delete machines", stepDeleteMachine},
 		{"batch", stepBatch},
 		{"delivery groups", stepDeliveryGroups},

@@ -352,12 +352,10 @@ func (s *Server) catalogModel(c *Catalog) catalogModel {
 		Scopes:                   []scopeModel{},
 		Metadata:                 metadata,
 		Errors:                   []string{},
-		CanRollbackVMImage:       c.prov.oldImage != "",
+		CanRollbackVMImage:       c.prov.canRollback(),
 	}
 	m.ProvisioningProgress, m.JobsInProgress = s.provisioningProgress(c, s.nowLocked())
-	if c.prov.masterImage != "" {
-		m.ProvisioningScheme = map[string]any{"MasterImagePath": c.prov.masterImage, "NumTotalMachines": c.TotalCount}
-	}
+	m.ProvisioningScheme = provisioningScheme(c)
 	return m
 }
 

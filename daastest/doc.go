@@ -269,6 +269,21 @@
 //     Scopes, Metadata, Errors and DeliveryGroups are [], Tenants null;
 //     Warnings is omitted when there are none (the spec says so). Uid counts
 //     up from 1.
+//   - Image history of an MCS catalog: each $UpdateProvisioningScheme with
+//     StoreOldImage true keeps the image in use before it, the last kept on
+//     top; $RollbackProvisioningScheme (job
+//     RollbackMachineCatalogProvisioningScheme) returns to the top one and
+//     drops it, so a second rollback returns to the image before that. An
+//     update without StoreOldImage empties the history (the image it
+//     replaced was not kept). A rollback with nothing kept is a 400 (type
+//     .../ConstraintViolation, parameter name); a rollback job that finds
+//     nothing kept when it ends (another rollback took it) fails with
+//     ErrorCode ConstraintViolation. CanRollbackVMImage tells whether
+//     anything is kept. A catalog's ProvisioningScheme (null until its image
+//     is named, by the create request or an update) has MachineCount,
+//     MasterImage and CurrentDiskImage (ImageStatus Current) with Name and
+//     XDPath, and HistoricalDiskImages: the kept images, the next rollback's
+//     first, ImageStatus Prepared; Date is when the catalog took the image.
 //   - A 500 for a missing Citrix-CustomerId has the gateway's body
 //     {activityId, message, statusCode}: the gateway answers before the API
 //     whose spec says ErrorResponse.

@@ -1,7 +1,9 @@
 package daastest_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,4 +94,93 @@ func TestMachineDeleteRule(t *testing.T) {
 	f.want(204, "DELETE", "/Machines/"+name+"?deleteVm=true&deleteAccount=Delete", "")
 	eq(t, "machine gone", len(f.s.Machines()), 0)
 	eq(t, "deleted counter", f.s.Stats().MachinesDeleted, 1)
+}
+
+// TestImageHistoryWire checks the image history of an MCS catalog: updates
+// with StoreOldImage keep the image before them, each rollback (a job of
+// the spec's type) returns to the last one kept and drops it, an update
+// without StoreOldImage empties the history, and a rollback with nothing
+// kept is refused with the spec's ErrorResponse, or fails in its job when
+// another rollback took the image first.
+func TestImageHistoryWire(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, daastest.WithJobDuration(time.Minute), daastest.WithTokenLifetime(24*time.Hour))
+	created := f.want(200, "POST", "/MachineCatalogs", `{"Name":"Scale","ProvisioningType":"MCS","SessionSupport":"MultiSession",
+		"ProvisioningScheme":{"NumTotalMachines":1,"MasterImagePath":"XDHyp:\\HostingUnits\\U1\\v1.snapshot"}}`)
+	id := created["Id"].(string)
+	f.s.Advance(2 * time.Minute)
+	// image checks the catalog's image and the images kept for a
+	// rollback, the next one first.
+	image := func(what, want string, kept ...string) {
+		t.Helper()
+		cat := f.want(200, "GET", "/MachineCatalogs/"+id, "")
+		ps := cat["ProvisioningScheme"].(map[string]any)
+		eq(t, what+": MasterImage", ps["MasterImage"], any(map[string]any{"Name": want[strings.LastIndex(want, `\`)+1:], "XDPath": want}))
+		cur := ps["CurrentDiskImage"].(map[string]any)
+		eq(t, what+": CurrentDiskImage", []any{cur["Image"].(map[string]any)["XDPath"], cur["ImageStatus"]}, []any{want, "Current"})
+		var history []string
+		for _, h := range ps["HistoricalDiskImages"].([]any) {
+			hm := h.(map[string]any)
+			eq(t, what+": historical ImageStatus", hm["ImageStatus"], any("Prepared"))
+			history = append(history, hm["Image"].(map[string]any)["XDPath"].(string))
+		}
+		eq(t, what+": HistoricalDiskImages", history, kept)
+		eq(t, what+": CanRollbackVMImage", cat["CanRollbackVMImage"], any(len(kept) > 0))
+	}
+	const (
+		rollback = "/$RollbackProvisioningScheme?async=true"
+		v1       = `XDHyp:\HostingUnits\U1\v1.snapshot`
+		v2       = `XDHyp:\HostingUnits\U1\v2.snapshot`
+		v3       = `XDHyp:\HostingUnits\U1\v3.snapshot`
+		v4       = `XDHyp:\HostingUnits\U1\v4.snapshot`
+		v5       = `XDHyp:\HostingUnits\U1\v5.snapshot`
+		v6       = `XDHyp:\HostingUnits\U1\v6.snapshot`
+	)
+	update := func(img string, store bool) {
+		t.Helper()
+		body := fmt.Sprintf(`{"MasterImagePath":%q,"StoreOldImage":%t}`, img, store)
+		job := f.startJob("POST", "/MachineCatalogs/"+id+"/$UpdateProvisioningScheme?async=true", body)
+		f.s.Advance(3 * time.Minute) // the job, then the UpdateImage roll-out
+		eq(t, "update job", f.job(job)["Status"], any("Complete"))
+	}
+	rollBack := func() map[string]any {
+		t.Helper()
+		job := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{"RebootDuration":0}`)
+		f.s.Advance(3 * time.Minute)
+		return f.job(job)
+	}
+	refused := func(what string) {
+		t.Helper()
+		params := errorBody(t, f.want(400, "POST", "/MachineCatalogs/"+id+rollback, `{}`), "ConstraintViolation")
+		eq(t, what+": name parameter", params["name"], "Scale")
+	}
+	refused("before any update")
+	image("created", v1)
+
+	update(v2, true)
+	update(v3, true)
+	image("two updates", v3, v2, v1)
+	job := rollBack()
+	eq(t, "rollback job", []any{job["Type"], job["Status"]}, []any{"RollbackMachineCatalogProvisioningScheme", "Complete"})
+	image("one rollback", v2, v1)
+	eq(t, "second rollback", rollBack()["Status"], any("Complete"))
+	image("two rollbacks", v1)
+	refused("history used up")
+
+	update(v4, true)
+	update(v5, false)
+	image("update without StoreOldImage", v5)
+	refused("after an update without StoreOldImage")
+
+	// Two rollbacks accepted while one image is kept: the first to end
+	// takes it, the second fails in its job.
+	update(v6, true)
+	first := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{}`)
+	f.s.Advance(10 * time.Second)
+	second := f.startJob("POST", "/MachineCatalogs/"+id+rollback, `{}`)
+	f.s.Advance(3 * time.Minute)
+	eq(t, "first rollback", f.job(first)["Status"], any("Complete"))
+	late := f.job(second)
+	eq(t, "second rollback", []any{late["Status"], late["ErrorCode"]}, []any{"Failed", "ConstraintViolation"})
+	image("after the race", v5)
 }

@@ -36,11 +36,32 @@ const (
 
 // provisioning is the MCS state of a catalog.
 type provisioning struct {
-	namingScheme string // like "W11-##"; "" for <catalog>-##
-	next         int    // the next number of the naming scheme
-	masterImage  string
-	oldImage     string // kept by StoreOldImage, for a rollback
-	jobs         []*job // provisioning jobs, in order
+	namingScheme string    // like "W11-##"; "" for <catalog>-##
+	next         int       // the next number of the naming scheme
+	image        diskImage // the image in use; no path for a seeded catalog
+	// oldImages are the images kept by updates with StoreOldImage, the
+	// last kept on top: a rollback returns to the top one and removes it,
+	// so the next rollback returns to the one before. An update without
+	// StoreOldImage empties it: the image before that update was not kept,
+	// and rolling back past it would skip it.
+	oldImages []diskImage
+	jobs      []*job // provisioning jobs, in order
+}
+
+// diskImage is an image of an MCS catalog and when the catalog took it.
+type diskImage struct {
+	path  string // like XDHyp:\HostingUnits\Unit1\win11.snapshot
+	since time.Time
+}
+
+// canRollback reports whether a rollback has an image to return to.
+func (p *provisioning) canRollback() bool { return len(p.oldImages) > 0 }
+
+// noOldImage is the service's refusal of a rollback with no kept image, as
+// a 400 answer or as the error of a rollback job whose image was taken by
+// another rollback that ended first.
+func noOldImage(cat *Catalog) (code, detail string) {
+	return "ConstraintViolation", fmt.Sprintf("The machine catalog '%s' has no previous image to roll back to.", cat.fullName())
 }
 
 func catalogMachineRoutes() []*route {
@@ -137,7 +158,7 @@ func (s *Server) afterCreate(cat *Catalog, raw json.RawMessage, c caller, at tim
 		return
 	}
 	cat.prov.namingScheme = ps.MachineAccountCreationRules.NamingScheme
-	cat.prov.masterImage = ps.MasterImagePath
+	cat.prov.image = diskImage{path: ps.MasterImagePath, since: at}
 	if ps.NumTotalMachines > 0 {
 		s.provision(cat, c, at, ps.NumTotalMachines, jobAddMachines)
 	}
@@ -409,9 +430,9 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 		return errReply(http.StatusBadRequest, "ProvisioningSchemeNotFound",
 			fmt.Sprintf("The machine catalog '%s' has no provisioning scheme.", cat.fullName()), "name", cat.fullName())
 	}
-	if rollback && cat.prov.oldImage == "" {
-		return errReply(http.StatusBadRequest, "ConstraintViolation",
-			fmt.Sprintf("The machine catalog '%s' has no previous image to roll back to.", cat.fullName()), "name", cat.fullName())
+	if rollback && !cat.prov.canRollback() {
+		code, detail := noOldImage(cat)
+		return errReply(http.StatusBadRequest, code, detail, "name", cat.fullName())
 	}
 	typ := jobUpdateScheme
 	if rollback {
@@ -427,16 +448,11 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 				return
 			}
 			if rollback {
-				cat.prov.masterImage, cat.prov.oldImage = cat.prov.oldImage, ""
-			} else {
-				cat.prov.oldImage = ""
-				if upd.StoreOldImage != nil && *upd.StoreOldImage {
-					cat.prov.oldImage = cat.prov.masterImage
-					if cat.prov.oldImage == "" { // a seeded catalog: its image was never named
-						cat.prov.oldImage = `XDHyp:\HostingUnits\Unit1\` + cat.Name + `-base.snapshot`
-					}
+				if !rollBack(j, cat) {
+					return
 				}
-				cat.prov.masterImage = *upd.MasterImagePath
+			} else {
+				storeImage(cat, upd, j.end)
 			}
 			s.rollOut(cat, caller{clientID: j.owner, origin: j.origin}, j.end)
 		},
@@ -446,6 +462,86 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 		return jsonReply(http.StatusOK, j.model(c.now))
 	}
 	return accepted(c.caller, j)
+}
+
+// rollBack is the effect of a rollback job: cat returns to the last image
+// kept. Another rollback may have taken it since the request was accepted:
+// then the job fails with the service's error and reports false. Callers
+// hold s.mu.
+func rollBack(j *job, cat *Catalog) bool {
+	if !cat.prov.canRollback() {
+		j.fail(noOldImage(cat))
+		return false
+	}
+	top := len(cat.prov.oldImages) - 1
+	cat.prov.image = diskImage{path: cat.prov.oldImages[top].path, since: j.end}
+	cat.prov.oldImages = cat.prov.oldImages[:top]
+	return true
+}
+
+// storeImage is the effect of an image update on cat, a job ending at
+// time at: the image in use is kept when the update asks for it, and the
+// update's image replaces it. Callers hold s.mu.
+func storeImage(cat *Catalog, upd imageUpdate, at time.Time) {
+	if upd.StoreOldImage == nil || !*upd.StoreOldImage {
+		cat.prov.oldImages = nil
+	} else {
+		old := cat.prov.image
+		if old.path == "" { // a seeded catalog: its image was never named
+			old = diskImage{path: `XDHyp:\HostingUnits\Unit1\` + cat.Name + `-base.snapshot`, since: at}
+		}
+		cat.prov.oldImages = append(cat.prov.oldImages, old)
+	}
+	cat.prov.image = diskImage{path: *upd.MasterImagePath, since: at}
+}
+
+// hypervisorRef is the part of the spec's HypervisorResourceRefResponseModel
+// the fake fills for an image.
+type hypervisorRef struct {
+	Name   string `json:"Name"`
+	XDPath string `json:"XDPath"`
+}
+
+// vmImageModel is the spec's VMImageResponseModel.
+type vmImageModel struct {
+	Image       hypervisorRef `json:"Image"`
+	ImageStatus string        `json:"ImageStatus"` // a VMImageStatus
+	Date        string        `json:"Date"`
+}
+
+// schemeModel is the part of the spec's ProvisioningSchemeResponseModel
+// the fake models.
+type schemeModel struct {
+	MachineCount         int            `json:"MachineCount"`
+	MasterImage          hypervisorRef  `json:"MasterImage"`
+	CurrentDiskImage     vmImageModel   `json:"CurrentDiskImage"`
+	HistoricalDiskImages []vmImageModel `json:"HistoricalDiskImages"`
+}
+
+// imageRef names an image path: its last segment and the path.
+func imageRef(path string) hypervisorRef {
+	return hypervisorRef{Name: path[strings.LastIndexAny(path, `\/`)+1:], XDPath: path}
+}
+
+// provisioningScheme renders cat's provisioning scheme, or nil (null on the
+// wire) for a catalog whose image was never named: the image in use, and
+// the images kept for a rollback, the next one to roll back to first.
+// Callers hold s.mu.
+func provisioningScheme(cat *Catalog) any {
+	if cat.prov.image.path == "" {
+		return nil
+	}
+	cur := cat.prov.image
+	m := schemeModel{
+		MachineCount:         cat.TotalCount,
+		MasterImage:          imageRef(cur.path),
+		CurrentDiskImage:     vmImageModel{Image: imageRef(cur.path), ImageStatus: "Current", Date: formatTime(cur.since)},
+		HistoricalDiskImages: make([]vmImageModel, 0, len(cat.prov.oldImages)),
+	}
+	for _, old := range slices.Backward(cat.prov.oldImages) {
+		m.HistoricalDiskImages = append(m.HistoricalDiskImages, vmImageModel{Image: imageRef(old.path), ImageStatus: "Prepared", Date: formatTime(old.since)})
+	}
+	return m
 }
 
 // rollOut starts the UpdateImage job that brings cat's machines onto its
@@ -461,7 +557,7 @@ func (s *Server) rollOut(cat *Catalog, c caller, at time.Time) {
 	}
 	j := s.newJob(c, at, jobSpec{
 		typ:      jobUpdateImage,
-		params:   []NameValue{{Name: "MachineCatalog", Value: cat.ID}, {Name: "MasterImagePath", Value: cat.prov.masterImage}},
+		params:   []NameValue{{Name: "MachineCatalog", Value: cat.ID}, {Name: "MasterImagePath", Value: cat.prov.image.path}},
 		subTypes: subTypes,
 		apply: func(j *job) {
 			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID
