@@ -88,7 +88,7 @@ func TestBatchPartialFailureReportsEveryItem(t *testing.T) {
 	get := daas.NewBatchItem(http.MethodGet, "DeliveryGroups/Europe%7CDesk", nil) // reference "4", its index
 
 	srv.FailBatchItems(http.StatusServiceUnavailable, "refused")
-	srv.FailBatchItemJobs("InsufficientMachines", "not today", "jobfails")
+	srv.FailBatchItemJobs("NoAvailableMachine", "not today", "jobfails")
 	job, err := c.Batch(ctx, []daas.BatchItem{add, refused, jobFails, notInGroup, get, remove})
 	require.NoError(t, err)
 	res, err := job.Wait(ctx, fastPoll)
@@ -123,7 +123,7 @@ func TestBatchPartialFailureReportsEveryItem(t *testing.T) {
 	assert.Nil(t, byRef["refused"].Job)
 	var je *daas.JobError
 	require.ErrorAs(t, byRef["jobfails"].Err, &je)
-	assert.Equal(t, "InsufficientMachines", je.Code)
+	assert.Equal(t, "NoAvailableMachine", je.Code)
 	require.ErrorAs(t, byRef["notingroup"].Err, &ae)
 	assert.Equal(t, http.StatusNotFound, ae.StatusCode)
 	assert.Equal(t, http.StatusOK, byRef["4"].StatusCode)

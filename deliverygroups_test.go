@@ -146,7 +146,7 @@ func TestDeliveryGroupsMachineJobs(t *testing.T) {
 	_, err = aj.Wait(ctx, fastPoll)
 	var je *daas.JobError
 	require.ErrorAs(t, err, &je)
-	assert.Equal(t, "InsufficientMachines", je.Code)
+	assert.Equal(t, "NoAvailableMachine", je.Code)
 	assert.Contains(t, je.Message, "has 1 free machines; 2 were requested")
 	free := 0
 	for _, m := range srv.Machines() {

@@ -108,7 +108,7 @@ func ExampleDeliveryGroupsService_AddMachinesAsync() {
 	}
 	// Output:
 	// AddDeliveryGroupMachines 5
-	// InsufficientMachines
+	// NoAvailableMachine
 }
 
 func ExampleDeliveryGroupsService_StartRebootCycleAsync() {

@@ -283,6 +283,6 @@ func ExampleProvisioningError() {
 	fmt.Println("machines added:", cat.TotalCount)
 	// Output:
 	// 1 of 2 machines were added to the machine catalog 'Half'.
-	//   Failed ProvisioningFailed CORP\H-1: no capacity in the zone
+	//   Failed UnknownError CORP\H-1: no capacity in the zone
 	// machines added: 1
 }

@@ -307,7 +307,7 @@ func TestWaitProvisionedPartialFailure(t *testing.T) {
 		assert.Contains(t, je.Message, "1 of 2 machines were added")
 		require.Len(t, je.SubJobs, 1)
 		assert.Equal(t, daas.JobFailed, je.SubJobs[0].Status)
-		assert.Equal(t, "ProvisioningFailed", je.SubJobs[0].ErrorCode)
+		assert.Equal(t, "UnknownError", je.SubJobs[0].ErrorCode)
 		assert.Contains(t, je.SubJobs[0].ErrorString, "no capacity in the zone")
 		assert.Contains(t, err.Error(), "1 of 2 sub-jobs failed")
 		assert.Contains(t, err.Error(), je.SubJobs[0].ID)

@@ -37,6 +37,7 @@ func steps() []step {
 		{"delete machines", stepDeleteMachine},
 		{"batch", stepBatch},
 		{"delivery groups", stepDeliveryGroups},
+		{"refused jobs", stepRefusals},
 	}
 }
 
@@ -67,6 +68,7 @@ func finish(t *testing.T, e *env, id string) *citrixorchestration.JobResponseMod
 	if err != nil {
 		t.Fatalf("GET /Jobs/%s: %v", id, err)
 	}
+	checkCodes(t, "GET /Jobs/"+id, job)
 	return job
 }
 

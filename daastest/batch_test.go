@@ -107,7 +107,7 @@ func TestBatchRefusals(t *testing.T) {
 func TestBatchControlsAndRedaction(t *testing.T) {
 	f := groupFixture(t)
 	f.s.FailBatchItems(http.StatusInternalServerError, "x")
-	f.s.FailBatchItemJobs("InsufficientMachines", "nope", "y")
+	f.s.FailBatchItemJobs("NoAvailableMachine", "nope", "y")
 	m := f.want(http.StatusOK, "POST", "/$batch", f.batchBody(
 		[5]string{"x", "GET", "/DeliveryGroups", "", "token"},
 		[5]string{"y", "POST", "/DeliveryGroups/Desk/Machines?async=true", `{"MachineCatalog":"Pool","Count":1}`, "token"},
@@ -117,7 +117,7 @@ func TestBatchControlsAndRedaction(t *testing.T) {
 	f.s.Advance(daastest.DefaultJobDuration)
 	j := f.job(strings.TrimPrefix(loc, f.s.URL+"/Jobs/"))
 	eq(t, "Status", j["Status"], any("Failed"))
-	eq(t, "ErrorCode", j["ErrorCode"], any("InsufficientMachines"))
+	eq(t, "ErrorCode", j["ErrorCode"], any("NoAvailableMachine"))
 	// Used once: the same references run normally next time.
 	m = f.want(http.StatusOK, "POST", "/$batch", f.batchBody([5]string{"x", "GET", "/DeliveryGroups", "", "token"}))
 	eq(t, "x again", items(t, m)[0]["Code"], any(float64(200)))

@@ -299,12 +299,12 @@ func (s *Server) planAdd(g *DeliveryGroup, req groupMachinesRequest) (plannedAdd
 		case m == nil || m.Catalog != cat.ID:
 			return p, "ObjectNotFound", fmt.Sprintf("The machine '%s' is not in the machine catalog '%s'.", a.Machine, cat.fullName())
 		case m.DeliveryGroup != "" && (g == nil || m.DeliveryGroup != g.ID):
-			return p, "MachineInAnotherDesktopGroup", fmt.Sprintf("The machine '%s' is already in the delivery group '%s'.", m.Name, m.DeliveryGroupName)
+			return p, "MachineInDesktopGroup", fmt.Sprintf("The machine '%s' is already in the delivery group '%s'.", m.Name, m.DeliveryGroupName)
 		}
 		p.machines = append(p.machines, m)
 	}
 	if free := len(s.freeMachines(cat)) - len(p.machines); free < p.count {
-		return p, "InsufficientMachines", fmt.Sprintf("The machine catalog '%s' has %d free machines; %d were requested.", cat.fullName(), max(free, 0), p.count)
+		return p, "NoAvailableMachine", fmt.Sprintf("The machine catalog '%s' has %d free machines; %d were requested.", cat.fullName(), max(free, 0), p.count)
 	}
 	return p, "", ""
 }
@@ -438,7 +438,7 @@ func (s *Server) updateGroup(c *call) *reply {
 			}
 			next, problem := s.patchedGroup(&req, g)
 			if problem != "" {
-				j.fail("InvalidParameter", problem)
+				j.fail("InvalidArgument", problem)
 				return
 			}
 			s.replaceGroup(g, next)

@@ -159,20 +159,32 @@
 // # What the fake models, and what it leaves out
 //
 // Modelled: the token endpoint, GET /me, GET /Sites, GET /Sites/{nameOrId},
-// the MachineCatalogs collection and item routes (sync and async), and the
-// Jobs routes listed above. Left out: every other operation of the spec
-// (machines, delivery groups, $batch and the rest arrive with their own
-// work), the catalogs' provisioning schemes, machines and delivery groups
-// (DeliveryGroups is always []), scopes and tenants, and
-// Citrix-FilterScope. Job types the fake emits, all values of the spec's
-// JobType: GetMachineCatalogs, GetMachineCatalogDetails,
-// CreateMachineCatalog (sub jobs CreateMachineCatalog and SetProvScheme),
-// UpdateMachineCatalog, DeleteMachineCatalog, and for a registered route
+// the MachineCatalogs collection and item routes (sync and async), a
+// catalog's machines (list, add, remove) and its provisioning scheme
+// ($UpdateProvisioningScheme, $RollbackProvisioningScheme, the MCS
+// provisioning that runs after the job), the Machines routes (list, get,
+// update, delete, and the power and session actions $start, $shutdown,
+// $reboot, $suspend, $resume, $logoff, $disconnect), the DeliveryGroups
+// routes (collection, item, machines, $StartRebootCycle), POST /$batch, and
+// the Jobs routes listed above. Left out: every other operation of the spec
+// (zones, hypervisors, applications, policies and the rest), scopes and
+// tenants, and Citrix-FilterScope. Job types the fake emits are values of
+// the spec's JobType: for catalogs GetMachineCatalogs,
+// GetMachineCatalogDetails, CreateMachineCatalog (sub jobs
+// CreateMachineCatalog and SetProvScheme), UpdateMachineCatalog,
+// DeleteMachineCatalog; for machines, groups and batches the type the spec
+// gives each route (StartMachines, ShutDownMachines, CreateDeliveryGroup,
+// StartDeliveryGroupRebootCycle, Batch, ...); and for a registered route
 // its [JobSpec] Type (Unknown when empty; the caller's to keep in the
 // enum). Job error codes it emits, all values of JobErrorCode: Unknown (no
-// error), UnknownError, ObjectNotFound, DuplicateObject, and whatever an
-// [Outcome] or a registered job's effect names (the caller's to keep in the
-// enum). Job statuses are those of JobStatus.
+// error), UnknownError (also a failed MCS provisioning, for which the spec
+// has no closer code), ObjectNotFound, DuplicateObject, ConstraintViolation
+// (a rollback with no image kept), NoAvailableMachine (a catalog with too
+// few free machines), MachineInDesktopGroup (a machine of another group),
+// InvalidArgument (an edit the fake refuses inside its job), and whatever
+// an [Outcome] or a registered job's effect names (the caller's to keep in
+// the enum; the conformance suite checks the fake's own). Job statuses are
+// those of JobStatus.
 //
 // # Fidelity choices
 //

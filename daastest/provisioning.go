@@ -202,7 +202,7 @@ func (s *Server) createMachines(j *job, cat *Catalog, names []string) {
 	for i, name := range names {
 		j.subs[i].decided = true
 		if msg := s.takeFailure(cat); msg != "" {
-			j.subs[i].errCode, j.subs[i].errText = "ProvisioningFailed", fmt.Sprintf("%s: %s", name, msg)
+			j.subs[i].errCode, j.subs[i].errText = "UnknownError", fmt.Sprintf("%s: %s", name, msg)
 			failed++
 			continue
 		}
@@ -212,7 +212,7 @@ func (s *Server) createMachines(j *job, cat *Catalog, names []string) {
 		s.stats.MachinesAdded++
 	}
 	if failed > 0 {
-		j.fail("ProvisioningFailed", fmt.Sprintf("%d of %d machines were added to the machine catalog '%s'.", len(names)-failed, len(names), cat.fullName()))
+		j.fail("UnknownError", fmt.Sprintf("%d of %d machines were added to the machine catalog '%s'.", len(names)-failed, len(names), cat.fullName()))
 	}
 }
 
