@@ -1,0 +1,230 @@
+package daas
+
+import "time"
+
+// The batch cost model. GET /Jobs takes no filter and no page size: it
+// answers every job the caller ran in the retention window (48 h), so a
+// client that has run 10,000 jobs gets 10,000 finished jobs with every list
+// read, however few it waits for. The poller measures what a list read
+// costs and what a single read costs, and reads the list only when that is
+// cheaper than the single reads it replaces:
+//
+//	cost = requests × BatchRequestBytes + bytes received
+//
+// (requests weigh against the service's rate limit, bytes against the
+// network; one request is worth BatchRequestBytes, 64 KiB unless set). When
+// a waiter is due, the due waiters are the batched ones whose next read
+// falls within MinInterval of now; with k of them due,
+//
+//	list:    1 × BatchRequestBytes + (bytes of the last list read)
+//	singles: k × (BatchRequestBytes + bytes of a single read)
+//
+// and the cheaper is read. A list read delivers to every waiter it shows,
+// so waiters started together stay in step on the list while the list is
+// small; when it is large, the waiters read their own jobs except when
+// many are due at once (the first reads of jobs started together). Until
+// a list has been read its cost is unknown and the list is read, as before
+// the model. A list estimate does not go stale for ever: after single reads
+// worth listReprobe list reads, the list is read once more to measure it.
+
+const (
+	// defaultRequestBytes is what one request is worth when
+	// PollPolicy.BatchRequestBytes is 0: a list read must save one request
+	// per 64 KiB it carries beyond the single reads.
+	defaultRequestBytes = 64 << 10
+	// listReprobe: after single reads that cost this many list reads, the
+	// list is read again to re-measure it (at most 1/listReprobe overhead).
+	listReprobe = 20
+	// costSmoothing is the weight of a new measure in the running
+	// estimates.
+	costSmoothing = 0.25
+)
+
+// readCosts is the poller's running estimate of what reads cost: a few
+// numbers, whatever the number of jobs. Guarded by poller.mu.
+type readCosts struct {
+	lists      int     // list reads measured
+	listItems  int     // items in the last list read
+	listBytes  float64 // estimated bytes of the last list read
+	listTime   ewma    // seconds per list read
+	singles    int     // single reads measured
+	singleSize ewma    // estimated bytes per single read
+	singleTime ewma    // seconds per single read
+	// spent is the cost of the single reads chosen over the list since the
+	// list was last read (for the re-probe).
+	spent float64
+}
+
+// ewma is an exponentially weighted moving average.
+type ewma struct {
+	v  float64
+	ok bool
+}
+
+func (e *ewma) add(x float64) {
+	if !e.ok {
+		e.v, e.ok = x, true
+		return
+	}
+	e.v += costSmoothing * (x - e.v)
+}
+
+// observeList records a list read of items that took d.
+func (c *readCosts) observeList(items []JobInfo, d time.Duration) {
+	var n int
+	for i := range items {
+		n += approxJSONSize(&items[i])
+	}
+	c.lists++
+	c.listItems = len(items)
+	c.listBytes = float64(n + listEnvelope)
+	c.listTime.add(d.Seconds())
+	c.spent = 0
+}
+
+// observeSingle records a single read of info that took d.
+func (c *readCosts) observeSingle(info *JobInfo, d time.Duration) {
+	c.singles++
+	c.singleSize.add(float64(approxJSONSize(info)))
+	c.singleTime.add(d.Seconds())
+}
+
+// singleBytes is the estimated size of one single read's answer.
+func (c *readCosts) singleBytes() float64 {
+	switch {
+	case c.singleSize.ok:
+		return c.singleSize.v
+	case c.listItems > 0:
+		return (c.listBytes - listEnvelope) / float64(c.listItems)
+	}
+	return 0
+}
+
+// requestBytes is what one request is worth under pol, or -1 when bytes
+// are free (every tick reads the list).
+func requestBytes(pol PollPolicy) float64 {
+	switch {
+	case pol.BatchRequestBytes < 0:
+		return -1
+	case pol.BatchRequestBytes == 0:
+		return defaultRequestBytes
+	}
+	return float64(pol.BatchRequestBytes)
+}
+
+// listCheaper reports whether one list read costs no more than due single
+// reads, with a request worth req bytes.
+func (c *readCosts) listCheaper(due int, req float64) bool {
+	if req < 0 || c.lists == 0 {
+		return true
+	}
+	list := req + c.listBytes
+	if c.spent >= listReprobe*list {
+		return true // re-measure the list
+	}
+	return list <= float64(due)*(req+c.singleBytes())
+}
+
+// chargeSingle counts a single read chosen over the list.
+func (c *readCosts) chargeSingle(req float64) {
+	if req > 0 {
+		c.spent += req + c.singleBytes()
+	}
+}
+
+// listEnvelope is the bytes of a list answer around its items.
+const listEnvelope = 48
+
+// approxJSONSize estimates the bytes of a job's JSON on the wire without
+// encoding it: the field names and punctuation of JobResponseModel, the
+// strings, the times (each written twice, raw and formatted) and the
+// parameters, sub jobs included.
+func approxJSONSize(j *JobInfo) int {
+	n := 300 + len(j.ID) + len(j.Type) + len(j.Status) + len(j.ResultLocation) + len(j.ErrorString) + len(j.ErrorCode)
+	for _, t := range []time.Time{j.CreatedAt, j.StartedAt, j.EndedAt} {
+		if !t.IsZero() {
+			n += 56
+		}
+	}
+	for _, ps := range [][]NameValue{j.Parameters, j.ErrorParameters} {
+		for _, p := range ps {
+			n += 22 + len(p.Name) + len(p.Value)
+		}
+	}
+	for i := range j.SubJobs {
+		n += 1 + approxJSONSize(&j.SubJobs[i])
+	}
+	return n
+}
+
+// dueSoon counts the batched waiters whose next read is due by t: those
+// with nothing delivered, not in a list read already, and a job the last
+// list showed. p.mu is held.
+func (p *poller) dueSoon(t time.Time) int {
+	var k int
+	for w := range p.waiters {
+		if w.info == nil && !w.unlisted && !w.listing && !w.due.After(t) {
+			k++
+		}
+	}
+	return k
+}
+
+// nextRead is the wait before w's next read after it read info. A status
+// that took more than half of MinInterval to arrive (a large list) is timed
+// from when its read was sent, the time it is true of: reads aimed at the
+// job's finish from a status seconds old would come seconds late. A fast
+// answer is timed from now, as the schedule has always been.
+func (p *poller) nextRead(s *schedule, w *waiter, info *JobInfo, pol PollPolicy) time.Duration {
+	p.mu.Lock()
+	at := w.seenAt
+	p.mu.Unlock()
+	now := time.Now()
+	if at.IsZero() || now.Sub(at) <= pol.MinInterval/2 {
+		return s.next(now, info)
+	}
+	d := s.next(at, info) - now.Sub(at)
+	if d <= 0 {
+		// Due already: another list read would be as old by the time
+		// it arrives.
+		p.mu.Lock()
+		w.stale = true
+		p.mu.Unlock()
+	}
+	return max(d, 0)
+}
+
+// setListing records whether w is in a list read.
+func (p *poller) setListing(w *waiter, on bool) {
+	p.mu.Lock()
+	w.listing = on
+	p.mu.Unlock()
+}
+
+// setDue records when w reads next.
+func (p *poller) setDue(w *waiter, t time.Time) {
+	p.mu.Lock()
+	w.due = t
+	p.mu.Unlock()
+}
+
+// costChoice decides, for w due now, between the list and its own read
+// under the cost model. p.mu is held.
+func (p *poller) costChoice(pol PollPolicy, w *waiter, now time.Time) bool {
+	req := requestBytes(pol)
+	if req < 0 {
+		return true // bytes are free: the list, every tick
+	}
+	if w.stale {
+		w.stale = false
+		return false
+	}
+	if !p.listSent.IsZero() && now.Sub(p.listSent) <= pol.MinInterval/2 {
+		return true // join the list read in flight: it costs nothing more, and it is recent
+	}
+	if k := p.dueSoon(now.Add(pol.MinInterval)); p.costs.listCheaper(k, req) {
+		return true
+	}
+	p.costs.chargeSingle(req)
+	return false
+}
