@@ -31,7 +31,7 @@ import (
 // with many finished jobs reads it only when many waiters are due at once.
 // The cost of a read is its requests × BatchRequestBytes + its bytes; the
 // poller measures both kinds of read and picks the cheaper each time a
-// waiter is due (see the package documentation, "Waiting"). Jobs the list
+// waiter is due (see the package documentation, "Progress and the poll schedule"). Jobs the list
 // does not show are read by themselves; when a list read fails, every job
 // is, for a minute.
 type PollPolicy struct {
