@@ -53,6 +53,9 @@ type readCosts struct {
 	// spent is the cost of the single reads chosen over the list since the
 	// list was last read (for the re-probe).
 	spent float64
+	// counted is the waiters due soon, as counted at countedAt.
+	counted   int
+	countedAt time.Time
 }
 
 // ewma is an exponentially weighted moving average.
@@ -222,7 +225,13 @@ func (p *poller) costChoice(pol PollPolicy, w *waiter, now time.Time) bool {
 	if !p.listSent.IsZero() && now.Sub(p.listSent) <= pol.MinInterval/2 {
 		return true // join the list read in flight: it costs nothing more, and it is recent
 	}
-	if k := p.dueSoon(now.Add(pol.MinInterval)); p.costs.listCheaper(k, req) {
+	// Waiters due together decide within moments of each other: one count
+	// serves them all, so a tick costs one pass over the waiters, not one
+	// per waiter.
+	if p.costs.countedAt.IsZero() || now.Sub(p.costs.countedAt) > pol.MinInterval/20 || now.Before(p.costs.countedAt) {
+		p.costs.counted, p.costs.countedAt = p.dueSoon(now.Add(pol.MinInterval)), now
+	}
+	if p.costs.listCheaper(p.costs.counted, req) {
 		return true
 	}
 	p.costs.chargeSingle(req)
