@@ -43,13 +43,15 @@ const (
 // readCosts is the poller's running estimate of what reads cost: a few
 // numbers, whatever the number of jobs. Guarded by poller.mu.
 type readCosts struct {
-	lists      int     // list reads measured
-	listItems  int     // items in the last list read
-	listBytes  float64 // estimated bytes of the last list read
-	listTime   ewma    // seconds per list read
-	singles    int     // single reads measured
-	singleSize ewma    // estimated bytes per single read
-	singleTime ewma    // seconds per single read
+	lists     int     // list reads measured
+	listItems int     // items in the last list read
+	listBytes float64 // estimated bytes of the last list read
+	// mineBytes is the estimated bytes of the waiters' own jobs in the
+	// last list read, mine how many it showed: what their single reads
+	// would receive.
+	mineBytes  float64
+	mine       int
+	singleSize ewma // estimated bytes per single read, for when the list showed no waiter's job
 	// spent is the cost of the single reads chosen over the list since the
 	// list was last read (for the re-probe).
 	spent float64
@@ -72,8 +74,9 @@ func (e *ewma) add(x float64) {
 	e.v += costSmoothing * (x - e.v)
 }
 
-// observeList records a list read of items that took d.
-func (c *readCosts) observeList(items []JobInfo, d time.Duration) {
+// observeList records a list read of items, mine of which (of
+// mineBytes, by approxJSONSize) are the jobs of waiters.
+func (c *readCosts) observeList(items []JobInfo, mine, mineBytes int) {
 	var n int
 	for i := range items {
 		n += approxJSONSize(&items[i])
@@ -81,20 +84,22 @@ func (c *readCosts) observeList(items []JobInfo, d time.Duration) {
 	c.lists++
 	c.listItems = len(items)
 	c.listBytes = float64(n + listEnvelope)
-	c.listTime.add(d.Seconds())
+	c.mine, c.mineBytes = mine, float64(mineBytes)
 	c.spent = 0
 }
 
-// observeSingle records a single read of info that took d.
-func (c *readCosts) observeSingle(info *JobInfo, d time.Duration) {
-	c.singles++
+// observeSingle records a single read of info.
+func (c *readCosts) observeSingle(info *JobInfo) {
 	c.singleSize.add(float64(approxJSONSize(info)))
-	c.singleTime.add(d.Seconds())
 }
 
-// singleBytes is the estimated size of one single read's answer.
+// singleBytes is the estimated size of one single read's answer: the mean
+// of the waiters' jobs in the last list, else of the single reads seen,
+// else of the last list's items.
 func (c *readCosts) singleBytes() float64 {
 	switch {
+	case c.mine > 0:
+		return c.mineBytes / float64(c.mine)
 	case c.singleSize.ok:
 		return c.singleSize.v
 	case c.listItems > 0:
@@ -160,13 +165,21 @@ func approxJSONSize(j *JobInfo) int {
 	return n
 }
 
-// dueSoon counts the batched waiters whose next read is due by t: those
-// with nothing delivered, not in a list read already, and a job the last
-// list showed. p.mu is held.
+// dueSoon counts the batched waiters whose next read is due by t, of those
+// whose job the last list showed: a waiter with a list status delivered
+// and not yet taken counts (a list read just ended; a read now serves it
+// as its next tick, which keeps the waiters in step on one list), one in a
+// list read in flight does not, and any other counts when its next read is
+// due by t. p.mu is held.
 func (p *poller) dueSoon(t time.Time) int {
 	var k int
 	for w := range p.waiters {
-		if w.info == nil && !w.unlisted && !w.listing && !w.due.After(t) {
+		switch {
+		case w.unlisted:
+		case w.info != nil:
+			k++
+		case w.listing:
+		case !w.due.After(t):
 			k++
 		}
 	}
@@ -177,7 +190,10 @@ func (p *poller) dueSoon(t time.Time) int {
 // that took more than half of MinInterval to arrive (a large list) is timed
 // from when its read was sent, the time it is true of: reads aimed at the
 // job's finish from a status seconds old would come seconds late. A fast
-// answer is timed from now, as the schedule has always been.
+// answer is timed from now, as the schedule has always been. Either way
+// reads are sent no closer together than the schedule's interval; a read
+// that took longer than that is followed at once, and the cost model
+// chooses, as for any due read, whether the list or the job is read.
 func (p *poller) nextRead(s *schedule, w *waiter, info *JobInfo, pol PollPolicy) time.Duration {
 	p.mu.Lock()
 	at := w.seenAt
@@ -186,15 +202,7 @@ func (p *poller) nextRead(s *schedule, w *waiter, info *JobInfo, pol PollPolicy)
 	if at.IsZero() || now.Sub(at) <= pol.MinInterval/2 {
 		return s.next(now, info)
 	}
-	d := s.next(at, info) - now.Sub(at)
-	if d <= 0 {
-		// Due already: another list read would be as old by the time
-		// it arrives.
-		p.mu.Lock()
-		w.stale = true
-		p.mu.Unlock()
-	}
-	return max(d, 0)
+	return max(s.next(at, info)-now.Sub(at), 0)
 }
 
 // setListing records whether w is in a list read.
@@ -217,10 +225,6 @@ func (p *poller) costChoice(pol PollPolicy, w *waiter, now time.Time) bool {
 	req := requestBytes(pol)
 	if req < 0 {
 		return true // bytes are free: the list, every tick
-	}
-	if w.stale {
-		w.stale = false
-		return false
 	}
 	if !p.listSent.IsZero() && now.Sub(p.listSent) <= pol.MinInterval/2 {
 		return true // join the list read in flight: it costs nothing more, and it is recent

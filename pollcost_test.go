@@ -39,8 +39,7 @@ func TestListCheaperThreshold(t *testing.T) {
 	for _, req := range []float64{1 << 10, 16 << 10, 64 << 10} {
 		var c readCosts
 		assert.True(t, c.listCheaper(1, req), "nothing measured: the list is read, to measure it")
-		c.observeList(items, 40*time.Millisecond)
-		c.observeSingle(&job, time.Millisecond)
+		c.observeList(items, 100, 100*int(size))
 		assert.InDelta(t, n*size+listEnvelope, c.listBytes, 0)
 		assert.InDelta(t, size, c.singleBytes(), 0)
 
@@ -52,14 +51,23 @@ func TestListCheaperThreshold(t *testing.T) {
 	}
 }
 
-// Before any single read, a single read is estimated as one item of the
-// last list.
-func TestSingleBytesFromList(t *testing.T) {
+// A single read is estimated as the mean of the waiters' own jobs in the
+// last list (a large parent job seen by itself does not count for them),
+// else of the single reads seen, else of the list's items.
+func TestSingleBytesEstimate(t *testing.T) {
 	var c readCosts
 	assert.Zero(t, c.singleBytes())
 	a, b := sampleJob("a"), sampleJob("bbbbbbbbbb")
-	c.observeList([]JobInfo{a, b}, 0)
+	c.observeList([]JobInfo{a, b}, 0, 0)
 	assert.InDelta(t, float64(approxJSONSize(&a)+approxJSONSize(&b))/2, c.singleBytes(), 1e-9)
+	parent := sampleJob("parent")
+	for range 200 {
+		parent.SubJobs = append(parent.SubJobs, sampleJob("sub"))
+	}
+	c.observeSingle(&parent)
+	assert.InDelta(t, float64(approxJSONSize(&parent)), c.singleBytes(), 1e-9)
+	c.observeList([]JobInfo{a, b, parent}, 2, 2000)
+	assert.InDelta(t, 1000, c.singleBytes(), 1e-9)
 }
 
 // The running estimates move a quarter of the way to each new measure.
@@ -84,8 +92,7 @@ func TestListReprobe(t *testing.T) {
 		items[i] = job
 	}
 	var c readCosts
-	c.observeList(items, 0)
-	c.observeSingle(&job, 0)
+	c.observeList(items, 1, approxJSONSize(&job))
 	list := req + c.listBytes
 	single := req + c.singleBytes()
 	charges := int(math.Ceil(listReprobe * list / single))
@@ -96,7 +103,7 @@ func TestListReprobe(t *testing.T) {
 	assert.False(t, c.listCheaper(1, req))
 	c.chargeSingle(req)
 	assert.True(t, c.listCheaper(1, req), "re-probe after %d singles", charges)
-	c.observeList(items, 0)
+	c.observeList(items, 1, approxJSONSize(&job))
 	assert.Zero(t, c.spent)
 	assert.False(t, c.listCheaper(1, req))
 }

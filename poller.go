@@ -181,7 +181,6 @@ type waiter struct {
 	unlisted bool          // the last list read did not show the job
 	due      time.Time     // when the waiter reads next
 	listing  bool          // in a list read (its own or one it joined)
-	stale    bool          // a slow list's status made the next read due at once: read the job itself
 	sentAt   time.Time     // when the read behind info was sent
 	// When the read behind the job's last status was sent: the time the
 	// status is true of, which a slow list read can leave seconds behind.
@@ -287,7 +286,7 @@ func (p *poller) read(ctx context.Context, w *waiter, jc *jobCore, pol PollPolic
 	info, floor, err := jc.poll(ctx)
 	if err == nil {
 		p.mu.Lock()
-		p.costs.observeSingle(info, time.Since(start))
+		p.costs.observeSingle(info)
 		w.seenAt = start
 		p.mu.Unlock()
 	}
@@ -331,8 +330,8 @@ func (p *poller) refresh(ctx context.Context, w *waiter, pol PollPolicy) (time.D
 		p.listSent = time.Time{}
 		switch {
 		case err == nil:
-			p.costs.observeList(items, time.Since(start))
-			p.deliverAt(items, floor, start)
+			mine, mineBytes := p.deliverAt(items, floor, start)
+			p.costs.observeList(items, mine, mineBytes)
 			return floor, nil
 		case ctx.Err() != nil:
 		case listHeld(err):
@@ -354,8 +353,9 @@ func (p *poller) deliver(items []JobInfo, floor time.Duration) {
 	p.deliverAt(items, floor, time.Now())
 }
 
-// deliverAt is deliver for a list read sent at sent.
-func (p *poller) deliverAt(items []JobInfo, floor time.Duration, sent time.Time) {
+// deliverAt is deliver for a list read sent at sent. It returns how many
+// waiters' jobs the list showed and their estimated bytes (approxJSONSize).
+func (p *poller) deliverAt(items []JobInfo, floor time.Duration, sent time.Time) (mine, mineBytes int) {
 	byID := make(map[string]*JobInfo, len(items))
 	for i := range items {
 		byID[strings.ToLower(items[i].ID)] = &items[i]
@@ -367,11 +367,14 @@ func (p *poller) deliverAt(items []JobInfo, floor time.Duration, sent time.Time)
 			continue
 		}
 		w.info, w.floor, w.unlisted, w.sentAt = info.clone(), floor, false, sent
+		mine++
+		mineBytes += approxJSONSize(info)
 		select {
 		case w.notify <- struct{}{}:
 		default:
 		}
 	}
+	return mine, mineBytes
 }
 
 // wait polls jc until it reaches a terminal status and returns it. When
