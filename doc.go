@@ -98,8 +98,23 @@ next read; and when the job reports progress, the next read is aimed at the
 finish estimated from the progress rate. [PollInterval] changes the bounds
 for one wait. All waits of a client share one poller: with more than four
 jobs waiting (PollPolicy.BatchThreshold), it reads them all with one GET
-/Jobs per tick instead of one GET /Jobs/{id} each. It runs no goroutine of
-its own.
+/Jobs per tick instead of one GET /Jobs/{id} each, when that costs less.
+GET /Jobs takes no filter and no page size: it answers every job the caller
+ran in the service's retention window, so a client that ran 10,000 jobs
+receives 10,000 finished jobs with each list read. The poller measures the
+bytes of both kinds of read and weighs them under one cost model,
+
+	cost = requests × PollPolicy.BatchRequestBytes + bytes received
+
+(requests count against the service's rate limit, bytes against the network;
+a request is worth 64 KiB unless set). When a waiter is due it compares one
+list read with the single reads of the waiters due within MinInterval and
+reads the cheaper: a small list is read every tick, a large one only when
+many waiters are due at once; once the single reads chosen over a list
+have cost 20 list reads, the list is read again to measure it. A list status that took
+more than half of MinInterval to arrive is timed from when its read was
+sent. BatchRequestBytes -1 reads the list every tick whatever it costs. It
+runs no goroutine of its own.
 
 # Errors
 

@@ -26,8 +26,14 @@ import (
 //
 // When more than BatchThreshold jobs are waited on at once through one
 // client, their status is read with one GET /Jobs per tick for all of them
-// instead of one GET /Jobs/{id} each. Jobs the list does not show are read
-// by themselves; when a list read fails, every job is, for a minute.
+// instead of one GET /Jobs/{id} each, when that costs less: the list holds
+// every job of the caller in the service's retention window, so a client
+// with many finished jobs reads it only when many waiters are due at once.
+// The cost of a read is its requests × BatchRequestBytes + its bytes; the
+// poller measures both kinds of read and picks the cheaper each time a
+// waiter is due (see the package documentation, "Progress and the poll schedule"). Jobs the list
+// does not show are read by themselves; when a list read fails, every job
+// is, for a minute.
 type PollPolicy struct {
 	MinInterval time.Duration // first interval, and the floor of every interval
 	MaxInterval time.Duration // cap of every interval
@@ -37,6 +43,11 @@ type PollPolicy struct {
 	DisableProgressAim bool // poll on the exponential schedule even when the job reports progress
 	DisableBatch       bool // never use GET /Jobs for many waiters
 	BatchThreshold     int  // waiters above which GET /Jobs is used; 0 means 4
+	// BatchRequestBytes is what one request is worth in bytes received,
+	// in the cost model that chooses between a list read and single
+	// reads; 0 means 64 KiB; negative means bytes are free: the list is
+	// read every tick whenever more than BatchThreshold jobs are waited on.
+	BatchRequestBytes int
 }
 
 // DefaultPollPolicy returns the schedule a client uses unless told
@@ -151,10 +162,12 @@ type poller struct {
 	// Until then, no list reads: the last one showed there is no list to
 	// read here (404, 403, an unreadable answer, a server error).
 	listBrokenUntil time.Time
+	listSent        time.Time // when the list read in flight was sent; zero when none is
 	// Until then, no reads for batched waiters: the list answered 429 or
 	// 503 (holdErr) and asked for this wait.
 	holdUntil time.Time
 	holdErr   error
+	costs     readCosts // what list and single reads cost (pollcost.go)
 }
 
 type waiter struct {
@@ -166,6 +179,12 @@ type waiter struct {
 	info     *JobInfo      // what the last list read showed, not yet taken
 	floor    time.Duration // the Retry-After of that read
 	unlisted bool          // the last list read did not show the job
+	due      time.Time     // when the waiter reads next
+	listing  bool          // in a list read (its own or one it joined)
+	sentAt   time.Time     // when the read behind info was sent
+	// When the read behind the job's last status was sent: the time the
+	// status is true of, which a slow list read can leave seconds behind.
+	seenAt time.Time
 }
 
 func newPoller(c *Client) *poller {
@@ -195,7 +214,8 @@ func (p *poller) unregister(w *waiter) {
 }
 
 // batching reports whether w should read its job through the list: enough
-// jobs are waited on, the list can be read, and the last one showed w's job.
+// jobs are waited on, the list can be read, the last one showed w's job,
+// and the list costs no more than the single reads due (pollcost.go).
 func (p *poller) batching(pol PollPolicy, w *waiter) bool {
 	if pol.DisableBatch {
 		return false
@@ -206,7 +226,11 @@ func (p *poller) batching(pol PollPolicy, w *waiter) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.waiters) > threshold && !w.unlisted && !time.Now().Before(p.listBrokenUntil)
+	now := time.Now()
+	if len(p.waiters) <= threshold || w.unlisted || now.Before(p.listBrokenUntil) {
+		return false
+	}
+	return p.costChoice(pol, w, now)
 }
 
 // listPause is how long the waiters read their jobs one by one after a
@@ -221,6 +245,9 @@ func (p *poller) take(w *waiter) (*JobInfo, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	info, floor := w.info, w.floor
+	if info != nil {
+		w.seenAt = w.sentAt
+	}
 	w.info, w.floor = nil, 0
 	select {
 	case <-w.notify:
@@ -238,7 +265,9 @@ func (p *poller) read(ctx context.Context, w *waiter, jc *jobCore, pol PollPolic
 		return info, floor, nil
 	}
 	if p.batching(pol, w) {
+		p.setListing(w, true)
 		floor, err := p.refresh(ctx, w, pol)
+		p.setListing(w, false)
 		switch {
 		case err == nil:
 			if info, floor := p.take(w); info != nil {
@@ -253,7 +282,15 @@ func (p *poller) read(ctx context.Context, w *waiter, jc *jobCore, pol PollPolic
 			p.debug(ctx, "job list read failed; reading the job itself", "job", jc.id, "error", err.Error())
 		}
 	}
-	return jc.poll(ctx)
+	start := time.Now()
+	info, floor, err := jc.poll(ctx)
+	if err == nil {
+		p.mu.Lock()
+		p.costs.observeSingle(info)
+		w.seenAt = start
+		p.mu.Unlock()
+	}
+	return info, floor, err
 }
 
 // listHeld reports whether a failed list read asks the waiters to hold
@@ -283,12 +320,18 @@ func (p *poller) refresh(ctx context.Context, w *waiter, pol PollPolicy) (time.D
 		case paused:
 			return 0, errListPaused
 		}
+		start := time.Now()
+		p.mu.Lock()
+		p.listSent = start
+		p.mu.Unlock()
 		items, floor, err := p.r.readJobs(ctx)
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		p.listSent = time.Time{}
 		switch {
 		case err == nil:
-			p.deliver(items, floor)
+			mine, mineBytes := p.deliverAt(items, floor, start)
+			p.costs.observeList(items, mine, mineBytes)
 			return floor, nil
 		case ctx.Err() != nil:
 		case listHeld(err):
@@ -307,6 +350,12 @@ func (p *poller) refresh(ctx context.Context, w *waiter, pol PollPolicy) (time.D
 // deliver hands each waiter its job from a list read, and marks the
 // waiters whose job the list does not show. p.mu is held.
 func (p *poller) deliver(items []JobInfo, floor time.Duration) {
+	p.deliverAt(items, floor, time.Now())
+}
+
+// deliverAt is deliver for a list read sent at sent. It returns how many
+// waiters' jobs the list showed and their estimated bytes (approxJSONSize).
+func (p *poller) deliverAt(items []JobInfo, floor time.Duration, sent time.Time) (mine, mineBytes int) {
 	byID := make(map[string]*JobInfo, len(items))
 	for i := range items {
 		byID[strings.ToLower(items[i].ID)] = &items[i]
@@ -317,12 +366,15 @@ func (p *poller) deliver(items []JobInfo, floor time.Duration) {
 			w.unlisted = true
 			continue
 		}
-		w.info, w.floor, w.unlisted = info.clone(), floor, false
+		w.info, w.floor, w.unlisted, w.sentAt = info.clone(), floor, false, sent
+		mine++
+		mineBytes += approxJSONSize(info)
 		select {
 		case w.notify <- struct{}{}:
 		default:
 		}
 	}
+	return mine, mineBytes
 }
 
 // wait polls jc until it reaches a terminal status and returns it. When
@@ -356,8 +408,14 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 	s := newSchedule(wc.pol, jc.started, p.stats)
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
-	timer := time.NewTimer(max(s.first(), min(jc.floor, wc.pol.MaxInterval)))
+	first := max(s.first(), min(jc.floor, wc.pol.MaxInterval))
+	p.setDue(w, time.Now().Add(first))
+	timer := time.NewTimer(first)
 	defer timer.Stop()
+	reset := func(d time.Duration) { // the poller knows when each waiter reads next
+		p.setDue(w, time.Now().Add(d))
+		timer.Reset(d)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -381,7 +439,7 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 				floor = max(floor, min(ae.RetryAfter, wc.pol.MaxInterval))
 			}
 			p.debug(ctx, "job poll failed; will poll again", "job", jc.id, "error", err.Error())
-			timer.Reset(max(s.next(time.Now(), nil), floor))
+			reset(max(s.next(time.Now(), nil), floor))
 			continue
 		}
 		lastErr = nil
@@ -390,6 +448,6 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 			p.stats.observe(info)
 			return info, nil
 		}
-		timer.Reset(max(s.next(time.Now(), info), floor))
+		reset(max(p.nextRead(s, w, info, wc.pol), floor))
 	}
 }

@@ -42,6 +42,7 @@ func run() error {
 		workload  = flag.String("workload", "all", "workloads to run: all, single, many, overhead, or a comma-separated list")
 		seed      = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
 		count     = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
+		retained  = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (issue 16)")
 		types     = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
 		out       = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
 	)
@@ -54,10 +55,10 @@ func run() error {
 		switch w = strings.TrimSpace(w); w {
 		case "all":
 			want["single"], want["many"], want["overhead"] = true, true, true
-		case "single", "many", "overhead", "repeat":
+		case "single", "many", "overhead", "repeat", "retained":
 			want[w] = true
 		default:
-			return fmt.Errorf("unknown workload %q (want all, single, many, overhead or repeat)", w)
+			return fmt.Errorf("unknown workload %q (want all, single, many, overhead, repeat or retained)", w)
 		}
 	}
 	if *scale <= 0 || *manyScale <= 0 || *jobs <= 0 || *many <= 0 {
@@ -74,6 +75,19 @@ func run() error {
 			return fmt.Errorf("repeat jobs: %w", err)
 		}
 		fmt.Print(harness.RepeatMarkdown(rows))
+		if len(want) == 1 {
+			return nil
+		}
+	}
+	if want["retained"] {
+		// Retained jobs (issue 16): printed, for BENCHMARKS.md's section
+		// "Batch reads with retained jobs (issue 16)".
+		fmt.Fprintf(os.Stderr, "retained jobs: %d waits × 3 runs, %d retained, at ×%g...\n", *many, *retained, *manyScale)
+		res, err := harness.RunRetained(ctx, harness.RetainedConfig{Scale: *manyScale, Jobs: *many, Retained: *retained, Seed: *seed})
+		if err != nil {
+			return fmt.Errorf("retained jobs: %w", err)
+		}
+		fmt.Print(harness.RetainedMarkdown(res))
 		if len(want) == 1 {
 			return nil
 		}

@@ -23,6 +23,9 @@ type ManyConfig struct {
 	MinDur time.Duration // job durations are uniform in [MinDur, MaxDur]
 	MaxDur time.Duration // (default 45 s to 75 s: "about a minute")
 	Policy daas.PollPolicy
+	// Retained finished jobs the client ran earlier (daastest's
+	// AddFinishedJobs): every GET /Jobs carries them too.
+	Retained int
 }
 
 func (c *ManyConfig) defaults() {
@@ -38,6 +41,7 @@ func (c *ManyConfig) defaults() {
 type ManyResult struct {
 	Batch          bool
 	Jobs           int
+	Retained       int // finished jobs seeded before the waits
 	Scale          float64
 	MinDur, MaxDur time.Duration // job durations, uniform
 
@@ -47,6 +51,7 @@ type ManyResult struct {
 	// cross-check of the harness's count.
 	ServerReads int
 	Bytes       int64 // body bytes of the status read answers
+	ListBytes   int64 // ... of them in GET /Jobs answers
 	PeakPerSec  int   // most status reads in one second of service time
 	PeakAt      int   // that second, counted from the start of the waits
 
@@ -79,7 +84,7 @@ func (r *ManyResult) Requests() int { return r.JobReads + r.ListReads }
 // hold.
 func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, error) {
 	cfg.defaults()
-	if cfg.Scale <= 0 || cfg.Jobs <= 0 {
+	if cfg.Scale <= 0 || cfg.Jobs <= 0 || cfg.Retained < 0 {
 		return nil, errors.New("harness: many: scale and jobs must be positive")
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x3a7))
@@ -94,6 +99,7 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 		daastest.WithJobDurationFunc(func(_ string, n int) time.Duration { return durs[(n-1)%len(durs)] }),
 	)
 	defer srv.Close()
+	srv.AddFinishedJobs("", "UpdateMachineCatalog", cfg.Retained, time.Minute)
 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64 // what the library sets on the transport it makes itself
@@ -118,7 +124,7 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 		return nil, fmt.Errorf("starting jobs: %w", err)
 	}
 	before := memSample()
-	res := &ManyResult{Batch: batch, Jobs: cfg.Jobs, Scale: cfg.Scale, MinDur: cfg.MinDur, MaxDur: cfg.MaxDur, GoroutinesIdle: before.goroutines}
+	res := &ManyResult{Batch: batch, Jobs: cfg.Jobs, Retained: cfg.Retained, Scale: cfg.Scale, MinDur: cfg.MinDur, MaxDur: cfg.MaxDur, GoroutinesIdle: before.goroutines}
 
 	ct.reset()
 	readsBefore := srv.Count(routeJob) + srv.Count(routeJobList)
@@ -173,7 +179,7 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 	}
 	res.JobReads, res.ListReads = int(ct.jobReads.Load()), int(ct.listReads.Load())
 	res.ServerReads = srv.Count(routeJob) + srv.Count(routeJobList) - readsBefore
-	res.Bytes = ct.bytes.Load()
+	res.Bytes, res.ListBytes = ct.bytes.Load(), ct.listBytes.Load()
 	res.PeakPerSec, res.PeakAt = ct.peakPerSecond()
 	ct.listMu.Lock()
 	var lt []float64
