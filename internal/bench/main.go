@@ -44,6 +44,7 @@ func run() error {
 		count     = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
 		retained  = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (issue 16)")
 		types     = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
+		jsonOut   = flag.String("json", "docs/frontier.json", "with -workload frontier: file to write the frontier points to, relative to the repository root")
 		out       = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
 	)
 	flag.Parse()
@@ -55,10 +56,10 @@ func run() error {
 		switch w = strings.TrimSpace(w); w {
 		case "all":
 			want["single"], want["many"], want["overhead"] = true, true, true
-		case "single", "many", "overhead", "repeat", "retained":
+		case "single", "many", "overhead", "repeat", "retained", "frontier":
 			want[w] = true
 		default:
-			return fmt.Errorf("unknown workload %q (want all, single, many, overhead, repeat or retained)", w)
+			return fmt.Errorf("unknown workload %q (want all, single, many, overhead, repeat, retained or frontier)", w)
 		}
 	}
 	if *scale <= 0 || *manyScale <= 0 || *jobs <= 0 || *many <= 0 {
@@ -75,6 +76,17 @@ func run() error {
 			return fmt.Errorf("repeat jobs: %w", err)
 		}
 		fmt.Print(harness.RepeatMarkdown(rows))
+		if len(want) == 1 {
+			return nil
+		}
+	}
+	if want["frontier"] {
+		// The frontier picture (issue 16): the single-job workload with
+		// FrontierPolicies and the repeat-jobs workload, written as JSON
+		// for internal/bench/frontier to draw.
+		if err := frontier(ctx, *scale, *jobs, *types, *seed, *jsonOut); err != nil {
+			return fmt.Errorf("frontier: %w", err)
+		}
 		if len(want) == 1 {
 			return nil
 		}
@@ -153,6 +165,42 @@ func run() error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s (%s)\n", path, rep.Wall.Round(time.Second))
+	return nil
+}
+
+// frontier runs the workloads of the frontier picture and writes their
+// points to path (relative to the repository root) and stdout.
+func frontier(ctx context.Context, scale float64, jobs, types int, seed uint64, path string) error {
+	pols := harness.FrontierPolicies()
+	fmt.Fprintf(os.Stderr, "frontier: single jobs, %d jobs × %d policies × 3 curves at ×%g...\n", jobs, len(pols), scale)
+	old := debug.SetGCPercent(400)
+	single, err := harness.RunSingle(ctx, harness.SingleConfig{Scale: scale, Jobs: jobs, Seed: seed, Policies: pols})
+	debug.SetGCPercent(old)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "frontier: repeat jobs, %d types at ×%g...\n", types, scale)
+	repeat, err := harness.RunRepeat(ctx, harness.RepeatConfig{Scale: scale, Types: types, Seed: seed})
+	if err != nil {
+		return err
+	}
+	pts := harness.FrontierPoints(single, repeat)
+	fmt.Print(harness.FrontierMarkdown(pts))
+	b, err := harness.FrontierJSON(&harness.Frontier{Command: command(), Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Points: pts})
+	if err != nil {
+		return err
+	}
+	if !filepath.IsAbs(path) {
+		root, err := repoRoot()
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(root, path)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s\n", path)
 	return nil
 }
 
