@@ -55,10 +55,9 @@ func TestWaitWithoutLearntHistory(t *testing.T) {
 }
 
 // A client learns from its own waits: after pollStatsMin jobs of 40 s, the
-// next is read once to learn its type and then exactly when it ends. The
-// 39 s to the target are more than MaxInterval: they are split into equal
-// intervals (two of 19.5 s), so that the reads the cap needs land on the
-// target instead of adding one.
+// next is read as the first-seen schedule reads until 40 s (a job shorter
+// than every one seen is not left unread), then exactly when it ends,
+// instead of at 61 s.
 func TestWaitLearnsFromFinishedJobs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
@@ -72,7 +71,7 @@ func TestWaitLearnsFromFinishedJobs(t *testing.T) {
 				assert.Equal(t, seconds(1, 3, 7, 15, 31, 61), s.pollTimes(id), "job %d: not enough history yet", i)
 			}
 		}
-		assert.Equal(t, seconds(1, 20.5, 40), s.pollTimes(fmt.Sprintf("j%d", pollStatsMin)))
+		assert.Equal(t, seconds(1, 3, 7, 15, 31, 40), s.pollTimes(fmt.Sprintf("j%d", pollStatsMin)))
 		snap := c.PollStats()
 		require.Len(t, snap.Types, 1)
 		assert.Equal(t, "TestJob", snap.Types[0].Type)

@@ -103,7 +103,10 @@ const (
 // comes before the (k−learntSlack)-th read of the first-seen schedule (see
 // floorAt), so that a job of any duration costs at most learntSlack reads
 // more than it would without history. Past hi the intervals grow by
-// Multiplier from the last step of the ladder, within the same floor. A
+// Multiplier from the last step of the ladder, within the same floor.
+// Below lo the wait reads no later than the first-seen schedule would: a
+// job shorter than every one seen (one that fails fast) is not left
+// unread until lo. A
 // target more than MaxInterval ahead is reached in equal steps (none
 // before the floor); every interval is clamped to [MinInterval,
 // MaxInterval].
@@ -120,6 +123,12 @@ func (s *schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
 		from := max(after, s.lo)
 		at = s.geometric(from)
 		s.pastCur = at - from
+		if after < s.lo {
+			// Shorter than every duration seen so far (a job that fails
+			// fast, a small one of a type that is usually large): no
+			// later than the first-seen schedule would read it.
+			at = min(at, e+s.cur)
+		}
 	case notBefore.After(now):
 		return 0, false
 	default:

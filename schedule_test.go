@@ -80,20 +80,32 @@ func TestExpScheduleReads(t *testing.T) {
 }
 
 // History 10, 20, …, 100 s: the budget up to 100 s is the first-seen
-// schedule's 7 reads + learntSlack = 9, one of them the first read at 1 s,
-// so 8 reads go on the ladder 10·10^(k/8): every step is the same 33.4%
-// of the time run. Past 100 s the step goes on growing (25 s ×2, capped
-// at 30 s), never before the first-seen schedule's read two back (121,
-// 151 s).
+// schedule's 7 reads + learntSlack = 9. Below the shortest duration seen
+// the wait reads as the first-seen schedule does (1, 3, 7 s), so 6 reads
+// are left for the ladder 10·10^(k/6): every step is the same 46.8% of the
+// time run. Its last rung (100 s) is more than MaxInterval after the one
+// before, so it is reached in equal steps, the first not before the
+// first-seen schedule's read two back (91 s); past 100 s the step stays at
+// MaxInterval (121, 151 s).
 func TestLearntScheduleGeometric(t *testing.T) {
 	hist := []float64{10, 20, 30, 40, 50, 60, 70, 80, 90, 100}
-	want := append(seconds(1), geometricLadder(10, 100, 8)...)
-	want = append(want, want[8]+30*time.Second, want[8]+60*time.Second)
+	want := append(seconds(1, 3, 7), geometricLadder(10, 100, 6)[:5]...)
+	want = append(want, seconds(91, 121, 151)...)
 	got := learntReads(noJitter(), hist, 150*time.Second)
 	assertTimes(t, want, got)
-	for k := 1; k+1 < 9; k++ {
-		assert.InDelta(t, math.Pow(10, 1.0/8), got[k+1].Seconds()/got[k].Seconds(), 1e-6, "ratio of read %d to read %d", k+2, k+1)
+	for k := 3; k+1 < 8; k++ {
+		assert.InDelta(t, math.Pow(10, 1.0/6), got[k+1].Seconds()/got[k].Seconds(), 1e-6, "ratio of read %d to read %d", k+2, k+1)
 	}
+}
+
+// A job shorter than every duration seen (one that fails fast, a small
+// one of a type that is usually large) is read no later than the
+// first-seen schedule would read it: with 60–180 s seen, a 3 s job is seen
+// at 3 s and a 10 s one at 15 s, not at the ladder's first rung.
+func TestLearntScheduleBelowShortest(t *testing.T) {
+	hist := []float64{60, 75, 90, 105, 120, 135, 150, 180}
+	assert.Equal(t, seconds(1, 3), learntReads(noJitter(), hist, 3*time.Second))
+	assert.Equal(t, seconds(1, 3, 7, 15), learntReads(noJitter(), hist, 10*time.Second))
 }
 
 // A short type (1.5 to 3 s): MinInterval bounds the ladder. After the
@@ -107,11 +119,12 @@ func TestLearntScheduleMinInterval(t *testing.T) {
 	assertTimes(t, want, learntReads(noJitter(), hist, 4*time.Second))
 }
 
-// All durations equal: one read at the duration, reached from the first
-// read in equal steps within MaxInterval (two of 19.5 s).
+// All durations equal: the first-seen schedule's reads below the
+// duration, then one read at the duration (instead of the first-seen
+// schedule's 61 s).
 func TestLearntScheduleOneDuration(t *testing.T) {
 	hist := []float64{40, 40, 40, 40, 40, 40, 40, 40}
-	assert.Equal(t, seconds(1, 20.5, 40), learntReads(noJitter(), hist, 40*time.Second))
+	assert.Equal(t, seconds(1, 3, 7, 15, 31, 40), learntReads(noJitter(), hist, 40*time.Second))
 }
 
 // The read budget: for any job duration, a wait with history reads at
@@ -173,7 +186,8 @@ func TestLearntBoundsFromLastSamples(t *testing.T) {
 }
 
 // End to end, in a bubble: a 45 s job of a type with history 10..100 s is
-// read on the ladder and found at its sixth rung, 42.17 s → 56.23 s.
+// read at 1, 3 and 7 s, then on the ladder, and found at its fourth rung,
+// 46.42 s.
 func TestWaitLearntLadderEndToEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
@@ -181,6 +195,6 @@ func TestWaitLearntLadderEndToEnd(t *testing.T) {
 		c := jobClient(t, s, exact(DefaultPollPolicy()), WithPollStats(tenToHundred()))
 		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context())
 		require.NoError(t, err)
-		assertTimes(t, append(seconds(1), geometricLadder(10, 100, 8)[:6]...), s.pollTimes("j1"))
+		assertTimes(t, append(seconds(1, 3, 7), geometricLadder(10, 100, 6)[:4]...), s.pollTimes("j1"))
 	})
 }
