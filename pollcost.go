@@ -14,11 +14,14 @@ import "time"
 // (requests weigh against the service's rate limit, bytes against the
 // network; one request is worth BatchRequestBytes, 64 KiB unless set). When
 // a waiter is due, the due waiters are the batched ones whose next read
-// falls within MinInterval of now; with k of them due,
+// falls within MinInterval of now, and those holding a list status not yet
+// taken (see dueSoon); with k of them due,
 //
 //	list:    1 × BatchRequestBytes + (bytes of the last list read)
 //	singles: k × (BatchRequestBytes + bytes of a single read)
 //
+// where a single read's bytes are the mean of the waiters' own jobs in the
+// last list (sizes estimated by approxJSONSize, not by encoding).
 // and the cheaper is read. A list read delivers to every waiter it shows,
 // so waiters started together stay in step on the list while the list is
 // small; when it is large, the waiters read their own jobs except when
