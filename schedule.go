@@ -70,8 +70,13 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 	if okp && s.distinct >= 2 && s.hasRate {
 		notBefore = s.originAt.Add(time.Duration((100 - s.originPct) / s.rateHi * float64(time.Second)))
 	}
-	if dh, ok := s.learntNext(now, notBefore); ok && (!okp || dh < dp) {
+	dh, okh := s.learntNext(now, notBefore)
+	if okh && (!okp || dh < dp) {
 		return dh
+	}
+	if okp && s.learnt && !s.jobStart.IsZero() {
+		// The progress aim spends the same read budget as the ladder.
+		return max(dp, min(s.floorAt(s.reads+1)-now.Sub(s.jobStart), s.pol.MaxInterval))
 	}
 	if okp {
 		return dp
@@ -79,12 +84,16 @@ func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
 	return s.jitter(s.cur)
 }
 
-// Learnt schedule constants.
+// The read budget of a wait with history (see floorAt).
 const (
 	// learntSlack is how many reads a wait with history may spend over
 	// the first-seen schedule (the policy's exponential one, without
 	// jitter) for a job of the same duration.
 	learntSlack = 2
+	// learntCap is how many reads it may spend over the reference
+	// schedule (refRead): with the default policy, the schedule of
+	// Citrix's own SDK.
+	learntCap = 3
 )
 
 // learntNext returns the interval to the next read of a wait whose job's
@@ -159,12 +168,53 @@ func (s *schedule) geometric(e time.Duration) time.Duration {
 	return time.Duration(float64(e) * math.Pow(ratio, 1/float64(n)))
 }
 
-// floorAt returns the earliest time, from the job's start, of the wait's
-// k-th read: the (k−learntSlack)-th read of the first-seen schedule.
-func (s *schedule) floorAt(k int) time.Duration { return s.expRead(k - learntSlack) }
+// floorAt returns the earliest time, from the job's start, of the k-th
+// read of a wait with history: not before the (k−learntSlack)-th read of
+// the first-seen schedule, so that a job of any duration costs at most
+// learntSlack reads more than without history; and not before the
+// (k−learntCap)-th read of the reference schedule (refRead), so that it
+// costs at most learntCap reads more than Citrix's SDK would with the
+// default policy — unless the reference would hold the read past the
+// first-seen schedule's (k−1)-th (a policy whose MaxInterval is far above
+// the default's), where the first bound alone would leave one read of
+// slack.
+func (s *schedule) floorAt(k int) time.Duration {
+	return max(s.expRead(k-learntSlack), min(s.refRead(k-learntCap), s.expRead(k-1)))
+}
 
-// allowedBy returns how many reads the budget allows by t.
-func (s *schedule) allowedBy(t time.Duration) int { return s.expCount(t) + learntSlack }
+// allowedBy returns how many reads the budget allows by t: the largest k
+// with floorAt(k) <= t.
+func (s *schedule) allowedBy(t time.Duration) int {
+	e := s.expCount(t)
+	return min(e+learntSlack, max(s.refCount(t)+learntCap, e+1))
+}
+
+// refRead returns the time, from the job's start, of the j-th read of the
+// reference schedule (0 for j <= 1): a read at once, then every
+// MaxInterval/3 up to MaxInterval, then every MaxInterval. With the
+// default policy (MaxInterval 30 s) it is the schedule of Citrix's own Go
+// SDK: 0, 10, 20, 30, 60, 90 s…
+func (s *schedule) refRead(j int) time.Duration {
+	m := s.pol.MaxInterval
+	switch {
+	case j <= 1:
+		return 0
+	case j <= 4:
+		return time.Duration(j-1) * m / 3
+	default:
+		return time.Duration(j-3) * m
+	}
+}
+
+// refCount returns how many reads the reference schedule has made by t
+// (counting the one at 0): the largest j with refRead(j) <= t.
+func (s *schedule) refCount(t time.Duration) int {
+	m := s.pol.MaxInterval
+	if t < m {
+		return 1 + int(3*t/m)
+	}
+	return 3 + int(t/m)
+}
 
 // expCount returns how many reads the first-seen schedule (the policy's
 // exponential one without jitter: MinInterval, then intervals growing by

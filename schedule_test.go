@@ -36,6 +36,13 @@ func assertTimes(t *testing.T, want, got []time.Duration) {
 // duration d without progress, every read exactly on time, and returns the
 // read times from the job's start.
 func learntReads(pol PollPolicy, hist []float64, d time.Duration) []time.Duration {
+	return learntReadsWith(pol, hist, d, nil)
+}
+
+// learntReadsWith is learntReads with the progress the job reports at each
+// read: progress(at) for a read at time at from the job's start (nil: no
+// progress).
+func learntReadsWith(pol PollPolicy, hist []float64, d time.Duration, progress func(at time.Duration) int) []time.Duration {
 	st := newPollStats()
 	for _, x := range hist {
 		st.add("T", time.Duration(x*float64(time.Second)))
@@ -45,7 +52,11 @@ func learntReads(pol PollPolicy, hist []float64, d time.Duration) []time.Duratio
 	at := s.first()
 	reads := []time.Duration{at}
 	for at < d {
-		at += s.next(t0.Add(at), &JobInfo{Type: "T", Status: JobInProgress, Progress: -1})
+		pct := -1
+		if progress != nil {
+			pct = progress(at)
+		}
+		at += s.next(t0.Add(at), &JobInfo{Type: "T", Status: JobInProgress, Progress: pct})
 		reads = append(reads, at)
 	}
 	return reads
@@ -127,10 +138,64 @@ func TestLearntScheduleOneDuration(t *testing.T) {
 	assert.Equal(t, seconds(1, 3, 7, 15, 31, 40), learntReads(noJitter(), hist, 40*time.Second))
 }
 
+// citrixReads is how many reads Citrix's SDK schedule (at once, then
+// every 10 s, every 30 s once 30 s have passed) makes of a job of duration
+// d: those before d and the one that finds it ended.
+func citrixReads(d time.Duration) int {
+	n, at := 0, time.Duration(0)
+	for ; at < d; n++ {
+		if at < 30*time.Second {
+			at += 10 * time.Second
+		} else {
+			at += 30 * time.Second
+		}
+	}
+	return n + 1
+}
+
+// The reference schedule of the budget is Citrix's with the default
+// policy: reads at 0, 10, 20, 30, 60, 90 s.
+func TestRefScheduleReads(t *testing.T) {
+	s := newSchedule(noJitter(), time.Time{}, nil)
+	var got []time.Duration
+	for j := 0; j <= 7; j++ {
+		got = append(got, s.refRead(j))
+	}
+	assert.Equal(t, seconds(0, 0, 10, 20, 30, 60, 90, 120), got)
+	for _, tc := range []struct {
+		t    float64
+		want int
+	}{{0, 1}, {9.999, 1}, {10, 2}, {29.999, 3}, {30, 4}, {59.999, 4}, {60, 5}, {3600, 123}} {
+		assert.Equal(t, tc.want, s.refCount(seconds(tc.t)[0]), "by %v s", tc.t)
+	}
+	// The budget's floor: reads 1 to 4 whenever, then not before 10, 20,
+	// 31 (the first-seen schedule's 5th read, later than the reference's
+	// 30 s), 61, 91 s.
+	var floors []time.Duration
+	for k := 1; k <= 9; k++ {
+		floors = append(floors, s.floorAt(k))
+	}
+	assert.Equal(t, seconds(0, 0, 1, 3, 10, 20, 31, 61, 91), floors)
+	for _, at := range seconds(0, 1, 3, 9, 10, 20, 31, 60, 61, 3600) {
+		k := s.allowedBy(at)
+		assert.LessOrEqual(t, s.floorAt(k), at, "by %v", at)
+		assert.Greater(t, s.floorAt(k+1), at, "by %v", at)
+	}
+	// A MaxInterval far above the default's: the reference (reads at 0,
+	// 2, 4, 6, 12 min) would hold the 5th read past the first-seen
+	// schedule's 4th (15 s); one read of slack is kept.
+	p := noJitter()
+	p.MaxInterval = 6 * time.Minute
+	s = newSchedule(p, time.Time{}, nil)
+	assert.Equal(t, 15*time.Second, s.floorAt(5))
+}
+
 // The read budget: for any job duration, a wait with history reads at
 // most learntSlack times more than the first-seen schedule for the same
-// job — short types, long ones, narrow and wide, jobs inside and outside
-// the durations seen.
+// job, and at most learntCap more than Citrix's SDK schedule — short
+// types, long ones, narrow and wide, jobs inside and outside the durations
+// seen, without progress and with progress in 25% steps (whose aimed
+// reads spend the same budget).
 func TestLearntScheduleBudget(t *testing.T) {
 	pol := noJitter()
 	for _, hist := range [][]float64{
@@ -142,9 +207,13 @@ func TestLearntScheduleBudget(t *testing.T) {
 		{1000, 1100, 1200, 1300, 1400, 1500, 1600, 2400},
 	} {
 		for d := 500 * time.Millisecond; d < 3000*time.Second; d = d * 21 / 20 {
-			learnt := len(learntReads(pol, hist, d))
 			first := len(learntReads(pol, nil, d))
-			require.LessOrEqual(t, learnt, first+learntSlack, "history %v, job %v", hist, d)
+			steps := func(at time.Duration) int { return 25 * int(4*at/d) }
+			for name, progress := range map[string]func(time.Duration) int{"none": nil, "steps": steps} {
+				learnt := len(learntReadsWith(pol, hist, d, progress))
+				require.LessOrEqual(t, learnt, first+learntSlack, "%s progress, history %v, job %v", name, hist, d)
+				require.LessOrEqual(t, learnt, citrixReads(d)+learntCap, "%s progress, history %v, job %v", name, hist, d)
+			}
 		}
 	}
 }
