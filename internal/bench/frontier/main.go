@@ -1,5 +1,5 @@
 // Command frontier draws docs/frontier.svg from docs/frontier.json (written
-// by `go run ./internal/bench -workload frontier`): for each progress
+// by `go run ./internal/bench`, the full run): for each progress
 // curve, polls per job against the median detection delay of every policy,
 // so that a reader sees where each policy stands. It is a module of its
 // own so that the plotting library stays out of the daas module's graph.
@@ -43,7 +43,7 @@ type frontier struct {
 }
 
 func main() {
-	in := flag.String("in", "../../../docs/frontier.json", "points written by go run ./internal/bench -workload frontier")
+	in := flag.String("in", "../../../docs/frontier.json", "points written by go run ./internal/bench")
 	out := flag.String("out", "../../../docs/frontier.svg", "SVG to write")
 	flag.Parse()
 	if err := run(*in, *out); err != nil {

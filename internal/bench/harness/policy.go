@@ -31,6 +31,9 @@ type Policy struct {
 	// Fixed marks a loop schedule with neither jitter nor progress: its
 	// delays can be computed exactly, which the noise check uses.
 	Fixed bool
+	// Fresh gives every job a client of its own, so that a daas policy
+	// waits with nothing learnt (the first-seen schedule).
+	Fresh bool
 }
 
 // IsLib reports whether the policy waits with the library's Wait.
@@ -57,6 +60,16 @@ func DaasDefault() Policy {
 		Desc: "daas.DefaultPollPolicy(): first read after 1 s, ×2 to 30 s, ±5% jitter; with progress, reads aimed at the finish it predicts (the middle of the range the reads allow, its latest end once that range is within 10%), the progress step learnt from the values seen, the progress clock started when the request was sent",
 		Lib:  &p,
 	}
+}
+
+// DaasFirstSeen is DaasDefault with a fresh client per job: nothing
+// learnt, the schedule of a job type seen for the first time.
+func DaasFirstSeen() Policy {
+	p := DaasDefault()
+	p.Name = "daas first-seen"
+	p.Desc = "daas.DefaultPollPolicy() as daas default, with a client of its own per job, so that no duration has been learnt: the first-seen schedule"
+	p.Fresh = true
+	return p
 }
 
 // CitrixSDK is the schedule of citrix-daas-rest-go's WaitForJob: a read at

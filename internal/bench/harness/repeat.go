@@ -49,6 +49,14 @@ type RepeatBand struct {
 	MaxOverCitrix     int
 }
 
+// Span is the band's durations as text: "10s–1m0s", "≥ 10m0s".
+func (bd RepeatBand) Span() string {
+	if bd.Hi == math.MaxInt64 {
+		return fmt.Sprintf("≥ %v", bd.Lo)
+	}
+	return fmt.Sprintf("%v–%v", bd.Lo, bd.Hi)
+}
+
 // repeatBands are the duration bands of the by-duration table: below
 // 10 s MinInterval (1 s) is ≥ 10% of the job; below 60 s Citrix's reads
 // + 3 leave a handful of reads in the spread of the type's durations.
@@ -238,10 +246,7 @@ func RepeatMarkdown(rows []RepeatRow) string {
 			if bd.Jobs == 0 {
 				continue
 			}
-			span := fmt.Sprintf("%v–%v", bd.Lo, bd.Hi)
-			if bd.Hi == math.MaxInt64 {
-				span = fmt.Sprintf("≥ %v", bd.Lo)
-			}
+			span := bd.Span()
 			fmt.Fprintf(&b, "| %s | %s | %s | %d | %.2f | %.2f | %+d |\n", r.Curve, r.Policy, span, bd.Jobs, bd.MedianPct, bd.P95Pct, bd.MaxOverCitrix)
 		}
 	}

@@ -66,6 +66,14 @@ type Report struct {
 	Overhead      []OverheadRow
 	OverheadCount int
 	PageBytes     int // size of the catalog page of the overhead workload
+
+	// Issue 16: the repeat-jobs workload (and its types and scale), the
+	// retained-jobs workload and the frontier points of this run.
+	Repeat      []RepeatRow
+	RepeatTypes int
+	RepeatScale float64
+	Retained    *RetainedResult
+	Frontier    []FrontierPoint
 }
 
 // Markdown renders the report as BENCHMARKS.md.
@@ -87,6 +95,12 @@ func (r *Report) Markdown() string {
 	if len(r.Many) > 0 {
 		p("| Time scale, many jobs | ×%g |\n", r.Many[0].Scale)
 	}
+	if r.Repeat != nil {
+		p("| Time scale, repeat jobs | ×%g |\n", r.RepeatScale)
+	}
+	if r.Retained != nil && len(r.Retained.Runs) > 0 {
+		p("| Time scale, retained jobs | ×%g |\n", r.Retained.Runs[0].Scale)
+	}
 	if r.LoadBefore != "" {
 		p("| Load average (1, 5, 15 min) | before %s, after %s |\n", r.LoadBefore, r.LoadAfter)
 	}
@@ -94,6 +108,8 @@ func (r *Report) Markdown() string {
 
 	r.targets(&b)
 	r.analysis(&b)
+	r.targets16(&b)
+	r.analysis16(&b)
 	if r.Single != nil {
 		r.single(&b)
 	}
@@ -102,6 +118,15 @@ func (r *Report) Markdown() string {
 	}
 	if len(r.Overhead) > 0 {
 		r.overhead(&b)
+	}
+	if r.Repeat != nil {
+		r.repeatSection(&b)
+	}
+	if r.Retained != nil && len(r.Retained.Runs) >= 2 {
+		r.retainedSection(&b)
+	}
+	if r.Frontier != nil {
+		r.frontierSection(&b)
 	}
 	return b.String()
 }

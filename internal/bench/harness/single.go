@@ -134,8 +134,12 @@ func RunSingle(ctx context.Context, cfg SingleConfig) (*SingleResult, error) {
 				p.DisableBatch = true
 				opts = append(opts, daas.WithPollPolicy(p))
 			}
-			client := srv.Client(opts...)
+			shared := srv.Client(opts...)
 			for ji, d := range durs {
+				client := shared
+				if pol.Fresh {
+					client = srv.Client(opts...)
+				}
 				jr := rand.New(rand.NewPCG(cfg.Seed, uint64(ci<<40|pi<<20|ji)))
 				wg.Add(1)
 				go func() {
