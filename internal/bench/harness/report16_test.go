@@ -61,7 +61,7 @@ func TestTargets16PassAndMiss(t *testing.T) {
 func TestReportRendersIssue16Sections(t *testing.T) {
 	md := synthetic16().Markdown()
 	for _, s := range []string{"## Targets (issue 16)", "### What stands in the way (issue 16)", "## 4. Repeat jobs", "## 5. Batch reads with retained jobs", "## 6. The frontier", "docs/frontier.svg",
-		"**Repeat jobs, steps progress: median 3.50%", "**Retained jobs: 5.00× the bytes.**"} {
+		"**Repeat jobs, steps progress: median 3.50%", "**Retained jobs: 5.00× the bytes.**", "**No retained jobs: 100× fewer requests.**"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report lacks %q", s)
 		}
