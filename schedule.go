@@ -209,11 +209,14 @@ func (s *schedule) refRead(j int) time.Duration {
 // refCount returns how many reads the reference schedule has made by t
 // (counting the one at 0): the largest j with refRead(j) <= t.
 func (s *schedule) refCount(t time.Duration) int {
-	m := s.pol.MaxInterval
-	if t < m {
-		return 1 + int(3*t/m)
+	if m := s.pol.MaxInterval; t >= m {
+		return 3 + int(t/m)
 	}
-	return 3 + int(t/m)
+	n := 1
+	for n < 4 && s.refRead(n+1) <= t {
+		n++
+	}
+	return n
 }
 
 // expCount returns how many reads the first-seen schedule (the policy's

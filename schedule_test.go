@@ -168,6 +168,18 @@ func TestRefScheduleReads(t *testing.T) {
 	}{{0, 1}, {9.999, 1}, {10, 2}, {29.999, 3}, {30, 4}, {59.999, 4}, {60, 5}, {3600, 123}} {
 		assert.Equal(t, tc.want, s.refCount(seconds(tc.t)[0]), "by %v s", tc.t)
 	}
+	// refCount inverts refRead whatever MaxInterval, one that does not
+	// divide by 3 included.
+	for _, m := range []time.Duration{30 * time.Second, 100, 7 * time.Second} {
+		r := newSchedule(PollPolicy{MinInterval: 1, MaxInterval: m, Multiplier: 2}, time.Time{}, nil)
+		for j := 1; j <= 8; j++ {
+			at := r.refRead(j)
+			assert.GreaterOrEqual(t, r.refCount(at), j, "MaxInterval %v, read %d at %v", m, j, at)
+			if at > 0 {
+				assert.Less(t, r.refCount(at-1), j, "MaxInterval %v, just before read %d", m, j)
+			}
+		}
+	}
 	// The budget's floor: reads 1 to 4 whenever, then not before 10, 20,
 	// 31 (the first-seen schedule's 5th read, later than the reference's
 	// 30 s), 61, 91 s.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/daaskit/daas/daastest"
 )
@@ -51,8 +52,7 @@ func (r *Report) READMEFigures() string {
 			if !ok1 || !ok2 || d.N == 0 || x.N == 0 {
 				continue
 			}
-			what := map[daastest.ProgressCurve]string{daastest.ProgressLinear: "linear progress", daastest.ProgressSteps: "progress in 25% steps", daastest.ProgressNone: "no progress"}[c]
-			p("| Median detection delay, %s | %.2f s (%.2f%% of the job); Citrix ÷ daas %.1f× | %.2f s |\n", what, d.MedianS, d.MedianPct, x.MedianS/d.MedianS, x.MedianS)
+			p("| Median detection delay, %s | %.2f s (%.2f%% of the job); Citrix ÷ daas %.1f× | %.2f s |\n", curvePhrase(c), d.MedianS, d.MedianPct, x.MedianS/d.MedianS, x.MedianS)
 			polls = append(polls, fmt.Sprintf("%.1f", d.PollsMean))
 			cpolls = append(cpolls, fmt.Sprintf("%.1f", x.PollsMean))
 			over = append(over, fmt.Sprintf("%+d", d.ExcessMax))
@@ -98,9 +98,8 @@ func (r *Report) READMEFigures() string {
 		if !ok1 || !ok2 {
 			continue
 		}
-		what := map[daastest.ProgressCurve]string{daastest.ProgressNone: "no progress", daastest.ProgressSteps: "progress in 25% steps"}[c]
 		p("| Repeat jobs (20 earlier jobs of the type seen, σ = 0.3), %s: median / p95 delay, %% of the job; polls per job, worst job against Citrix's | %.2f%% / %.2f%%; %.1f, %+d | %.2f%% / %.2f%%; %.1f |\n",
-			what, h.MedianPct, h.P95Pct, h.PollsMean, h.MaxOverCitrix, x.MedianPct, x.P95Pct, x.PollsMean)
+			curvePhrase(c), h.MedianPct, h.P95Pct, h.PollsMean, h.MaxOverCitrix, x.MedianPct, x.P95Pct, x.PollsMean)
 	}
 	var missed []string
 	for _, t := range append(Targets(r.Single, r.Many, r.Overhead), Targets16(r.Single, r.Repeat, r.Retained)...) {
@@ -108,11 +107,22 @@ func (r *Report) READMEFigures() string {
 			missed = append(missed, t.Goal)
 		}
 	}
-	p("\nEvery figure above comes from one run of `%s` (%s wall on this machine), which writes BENCHMARKS.md, [docs/frontier.json](docs/frontier.json) and this table; `cd internal/bench/frontier && GOWORK=off go run .` then redraws the picture. ", r.Command, r.wallNote())
+	p("\nEvery figure above comes from one run of `%s` (%s wall on this machine), which writes BENCHMARKS.md, [docs/frontier.json](docs/frontier.json) and this table; `cd internal/bench/frontier && GOWORK=off go run .` then redraws the picture. ", r.Command, r.Wall.Round(time.Second))
 	if len(missed) == 0 {
 		p("Every target was met.\n")
 	} else {
 		p("Missed targets, each explained with its figures in BENCHMARKS.md (\"What stands in the way\"): %s.\n", strings.Join(missed, "; "))
 	}
 	return b.String()
+}
+
+// curvePhrase names a progress curve in a sentence.
+func curvePhrase(c daastest.ProgressCurve) string {
+	switch c {
+	case daastest.ProgressLinear:
+		return "linear progress"
+	case daastest.ProgressSteps:
+		return "progress in 25% steps"
+	}
+	return "no progress"
 }

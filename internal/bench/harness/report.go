@@ -67,10 +67,9 @@ type Report struct {
 	OverheadCount int
 	PageBytes     int // size of the catalog page of the overhead workload
 
-	// Issue 16: the repeat-jobs workload (and its types and scale), the
+	// Issue 16: the repeat-jobs workload (and its scale), the
 	// retained-jobs workload and the frontier points of this run.
 	Repeat      []RepeatRow
-	RepeatTypes int
 	RepeatScale float64
 	Retained    *RetainedResult
 	Frontier    []FrontierPoint

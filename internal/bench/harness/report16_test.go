@@ -24,7 +24,7 @@ func synthetic16() *Report {
 		return RetainedRun{Name: "x", ManyResult: &ManyResult{Jobs: 100, Retained: retained, JobReads: jobReads, ListReads: lists, Bytes: bytes, Scale: 2, ListReadMs: 400, ListReadKB: 600}}
 	}
 	ret := &RetainedResult{Runs: []RetainedRun{mr(0, 0, 10, 1e6), mr(1000, 50, 2, 3e6), mr(1000, 0, 10, 9e6)}, Ticks: 10, SingleBytes: 600}
-	return &Report{Command: "go run ./internal/bench", Date: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), Repeat: rows, RepeatTypes: 10, RepeatScale: 25, Retained: ret,
+	return &Report{Command: "go run ./internal/bench", Date: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), Repeat: rows, RepeatScale: 25, Retained: ret,
 		Frontier: []FrontierPoint{{Workload: "single", Curve: "none", Policy: "daas default", Daas: true, Jobs: 10, PollsPerJob: 13, MedianPct: 12},
 			{Workload: "single", Curve: "none", Policy: "Citrix SDK", Jobs: 10, PollsPerJob: 12, MedianPct: 13}}}
 }
