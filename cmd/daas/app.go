@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/alecthomas/kong"
@@ -16,8 +17,8 @@ import (
 // do.go).
 type cli struct {
 	Output   string            `short:"o" enum:"table,json" default:"table" help:"Output format: table or json."`
-	PollMin  time.Duration     `help:"Shortest interval between two reads of a job's status (default: the library's)."`
-	PollMax  time.Duration     `help:"Longest interval between two reads of a job's status (default: the library's)."`
+	PollMin  *time.Duration    `help:"Shortest interval between two reads of a job's status, above 0 (default: the library's schedule)."`
+	PollMax  *time.Duration    `help:"Longest interval between two reads of a job's status, above 0 and not below --poll-min (default: the library's schedule)."`
 	Catalogs catalogsCmd       `cmd:"" help:"Machine catalogs: list, get, create, delete."`
 	Machines machinesCmd       `cmd:"" help:"Machines: list, get, start, shutdown, reboot."`
 	Groups   deliveryGroupsCmd `cmd:"" name:"deliverygroups" help:"Delivery groups: list, get, reboot-cycle."`
@@ -28,6 +29,7 @@ type cli struct {
 // app is what every command runs with: where output goes, whether it is a
 // terminal, and how to reach the service.
 type app struct {
+	stdin          io.Reader // nil reads as empty
 	stdout, stderr io.Writer
 	tty            bool          // stdout is a terminal: draw progress bars
 	opts           []daas.Option // after the environment's (tests set a poll policy)
@@ -49,6 +51,14 @@ func (a *app) client() (*daas.Client, error) {
 	}
 	a.clientOK = c
 	return c, nil
+}
+
+// input is standard input, or nothing.
+func (a *app) input() io.Reader {
+	if a.stdin == nil {
+		return strings.NewReader("")
+	}
+	return a.stdin
 }
 
 // stderrf prints a message to standard error.
@@ -88,11 +98,33 @@ func run(ctx context.Context, args []string, a *app) (code int) {
 		fmt.Fprintln(a.stderr, "daas:", err)
 		return exitUsage
 	}
-	a.json, a.pollMin, a.pollMax = root.Output == "json", root.PollMin, root.PollMax
-	if a.pollMin < 0 || a.pollMax < 0 || (a.pollMax > 0 && a.pollMax < a.pollMin) {
-		return report(a.stderr, &usageError{"--poll-min and --poll-max must be positive, min not above max"})
+	a.json = root.Output == "json"
+	if err := a.setPoll(root.PollMin, root.PollMax); err != nil {
+		return report(a.stderr, err)
 	}
 	return report(a.stderr, explain(ctx, kctx.Run()))
+}
+
+// setPoll checks and keeps --poll-min and --poll-max (nil when not given).
+func (a *app) setPoll(lo, hi *time.Duration) error {
+	for _, f := range []struct {
+		name string
+		d    *time.Duration
+	}{{"--poll-min", lo}, {"--poll-max", hi}} {
+		if f.d != nil && *f.d <= 0 {
+			return usagef("%s %v: must be above 0", f.name, *f.d)
+		}
+	}
+	if lo != nil {
+		a.pollMin = *lo
+	}
+	if hi != nil {
+		a.pollMax = *hi
+	}
+	if lo != nil && hi != nil && a.pollMax < a.pollMin {
+		return usagef("--poll-max %v is below --poll-min %v", a.pollMax, a.pollMin)
+	}
+	return nil
 }
 
 // explain replaces the error of a command whose context ended with why it

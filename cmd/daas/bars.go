@@ -51,7 +51,7 @@ func (b *bars) text(i int, f func(*barState) string, wc decor.WC) decor.Decorato
 
 func (b *bars) add(i int, id string) {
 	b.mu.Lock()
-	b.jobs[i] = barState{id: id, status: daas.JobNotStarted, progress: -1, start: time.Now()}
+	b.jobs[i] = barState{id: clean(id), status: daas.JobNotStarted, progress: -1, start: time.Now()}
 	b.mu.Unlock()
 	bar := b.p.New(100, mpb.BarStyle(),
 		mpb.BarRemoveOnComplete(),
@@ -74,7 +74,7 @@ func (b *bars) add(i int, id string) {
 func (b *bars) update(i int, info daas.JobInfo) {
 	b.mu.Lock()
 	s := &b.jobs[i]
-	s.typ, s.status = info.Type, info.Status
+	s.typ, s.status = clean(info.Type), daas.JobStatus(clean(string(info.Status)))
 	if info.Progress != s.progress || s.seenAt.IsZero() {
 		s.seenAt = time.Now()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/daaskit/daas"
@@ -92,23 +93,63 @@ func (c *catalogsCreateCmd) Run(ctx context.Context, a *app) error {
 
 type catalogsDeleteCmd struct {
 	Catalog   string `arg:"" help:"Name, folder path and name (Folder|Name) or id."`
-	DeleteVMs bool   `name:"delete-vms" help:"Delete the catalog's virtual machines too."`
+	DeleteVMs bool   `name:"delete-vms" help:"Delete the virtual machines of an MCS catalog too (without it they are kept: deleteVm=false is sent, the service's default being to delete them)."`
+	Accounts  string `enum:"keep,disable,delete" default:"keep" help:"What becomes of the machines' Active Directory accounts: keep, disable or delete (deleteAccount None, Disable or Delete)."`
 	waitFlags `embed:""`
 }
 
-// Run starts the deletion and waits for it.
+// accountActions maps --accounts to the deleteAccount parameter.
+var accountActions = map[string]daas.AccountAction{
+	"keep":    daas.AccountActionNone,
+	"disable": daas.AccountActionDisable,
+	"delete":  daas.AccountActionDelete,
+}
+
+// Run starts the deletion and waits for it. Every parameter whose service
+// default destroys something is sent, the safe way unless a flag asks
+// otherwise, and the output says what becomes of the machines and their
+// accounts.
 func (c *catalogsDeleteCmd) Run(ctx context.Context, a *app) error {
 	client, err := a.client()
 	if err != nil {
 		return err
 	}
-	var opts []daas.DeleteOption
-	if c.DeleteVMs {
-		opts = append(opts, daas.DeleteVMs(true))
-	}
-	job, err := client.MachineCatalogs.DeleteAsync(ctx, c.Catalog, opts...)
+	job, err := client.MachineCatalogs.DeleteAsync(ctx, c.Catalog,
+		daas.DeleteVMs(c.DeleteVMs), daas.MachineAccounts(accountActions[c.Accounts]))
 	if err != nil {
 		return err
 	}
-	return a.await(ctx, &c.waitFlags, []pending{pendingOf(job)}, a.showOutcome(nil))
+	if c.NoWait {
+		a.stderrf("daas: %s\n", clean(c.effects("the job deletes catalog", "deletes", "keeps", "disables", "leaves")))
+	}
+	show := a.showOutcome(nil)
+	return a.await(ctx, &c.waitFlags, []pending{pendingOf(job)}, func(o outcome) {
+		show(o)
+		if o.info == nil || (o.info.Status != daas.JobComplete && o.info.Status != daas.JobCompleteWithWarning) {
+			return // not deleted, or not known to be
+		}
+		note := clean(c.effects("deleted catalog", "deleted", "kept", "disabled", "left"))
+		if a.json {
+			a.stderrf("daas: %s\n", note)
+		} else {
+			fmt.Fprintln(a.stdout, note)
+		}
+	})
+}
+
+// effects says what the deletion does to the catalog's machines and their
+// accounts, with the verbs of its tense.
+func (c *catalogsDeleteCmd) effects(what, deletes, keeps, disables, leaves string) string {
+	vms := keeps + " its virtual machines (--delete-vms deletes them)"
+	if c.DeleteVMs {
+		vms = deletes + " its virtual machines (if MCS-provisioned)"
+	}
+	accounts := leaves + " their Active Directory accounts as they are"
+	switch c.Accounts {
+	case "disable":
+		accounts = disables + " their Active Directory accounts"
+	case "delete":
+		accounts = deletes + " their Active Directory accounts"
+	}
+	return fmt.Sprintf("%s %s: %s, %s", what, c.Catalog, vms, accounts)
 }

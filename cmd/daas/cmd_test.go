@@ -88,6 +88,7 @@ func TestWaitJSON(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 		assert.Equal(t, "Complete", string(got.Status))
 		assert.Equal(t, "New-json", got.Result.(map[string]any)["Name"])
+		assert.Equal(t, 100, *got.OverallProgressPercent)
 
 		srv.NextJob(daastest.Outcome{Status: "Failed", ErrorCode: "HypervisorError", ErrorString: "refused"})
 		r = runIn(t.Context(), srv, append([]string{"-o", "json"}, create("New-json-2")...)...)
@@ -109,7 +110,7 @@ func TestNoWait(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		var got map[string]string
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
-		job, ok := srv.Job(got["id"])
+		job, ok := srv.Job(got["Id"])
 		require.True(t, ok)
 		assert.Equal(t, "DeleteMachineCatalog", job.Type)
 	})
@@ -195,8 +196,10 @@ func TestInterrupt(t *testing.T) {
 			if cancelJob {
 				assert.Equal(t, "Canceled", jobs[0].Status)
 				assert.Contains(t, r.stderr, "canceled job "+jobs[0].ID)
+				assert.NotContains(t, r.stderr, "daas jobs wait", "nothing to wait for again")
 			} else {
 				assert.Contains(t, []string{"NotStarted", "InProgress"}, jobs[0].Status, "the job goes on")
+				assert.Contains(t, r.stderr, "daas: the job goes on; wait for it again with: daas jobs wait "+jobs[0].ID+"\n")
 			}
 		})
 	}

@@ -69,6 +69,14 @@ type deliveryGroupsRebootCmd struct {
 
 // Run starts the reboot cycle and waits for it.
 func (c *deliveryGroupsRebootCmd) Run(ctx context.Context, a *app) error {
+	for _, f := range []struct {
+		name string
+		n    *int
+	}{{"--duration-minutes", c.DurationMinutes}, {"--warning-minutes", c.WarningMinutes}} {
+		if f.n != nil && *f.n < 0 {
+			return usagef("%s %d: must be 0 or more", f.name, *f.n)
+		}
+	}
 	client, err := a.client()
 	if err != nil {
 		return err

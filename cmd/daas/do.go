@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/daaskit/daas"
@@ -27,9 +28,16 @@ type doCmd struct {
 // Client.Do, or with --async (or async=true in the path) as a job through
 // daas.StartJob, waited for like the other async commands.
 func (c *doCmd) Run(ctx context.Context, a *app) error {
+	method := strings.ToUpper(strings.TrimSpace(c.Method))
+	if !slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE"}, method) {
+		return usagef("METHOD %s: want GET, POST, PUT, PATCH or DELETE", shorten(c.Method))
+	}
+	if err := c.checkDelete(method); err != nil {
+		return err
+	}
 	var body any
 	if c.Data != "" {
-		data, err := c.body()
+		data, err := c.body(a.input())
 		if err != nil {
 			return err
 		}
@@ -48,7 +56,7 @@ func (c *doCmd) Run(ctx context.Context, a *app) error {
 	}
 	if !async {
 		var out any
-		if err := client.Do(ctx, c.Method, c.Path, body, &out); err != nil {
+		if err := client.Do(ctx, method, c.Path, body, &out); err != nil {
 			return asyncHint(err)
 		}
 		if out != nil {
@@ -56,7 +64,7 @@ func (c *doCmd) Run(ctx context.Context, a *app) error {
 		}
 		return nil
 	}
-	job, err := daas.StartJob[any](ctx, client, c.Method, c.Path, body)
+	job, err := daas.StartJob[any](ctx, client, method, c.Path, body)
 	if err != nil {
 		return err
 	}
@@ -65,6 +73,45 @@ func (c *doCmd) Run(ctx context.Context, a *app) error {
 			printJSON(a.stdout, r)
 		}
 	}))
+}
+
+// destroyingDeletes are the DELETE calls whose service default destroys
+// virtual machines (deleteVm defaults to true in the spec's
+// MachineCatalogs_DeleteMachineCatalog and Machines_RemoveMachine), by the
+// first segment (lower case) of a path of two segments.
+var destroyingDeletes = map[string]bool{"machinecatalogs": true, "machines": true}
+
+// checkDelete refuses a DELETE of a catalog or a machine that does not
+// say whether the VMs go too: without deleteVm the service deletes them,
+// and do sends a call as it is, adding nothing.
+func (c *doCmd) checkDelete(method string) error {
+	if method != "DELETE" {
+		return nil
+	}
+	path, raw, _ := strings.Cut(c.Path, "?")
+	var segs []string
+	for _, s := range strings.Split(path, "/") {
+		if s == "" {
+			continue
+		}
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
+		segs = append(segs, strings.ToLower(s))
+	}
+	if len(segs) != 2 || !destroyingDeletes[segs[0]] {
+		return nil
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return usagef("malformed query in %s", shorten(c.Path))
+	}
+	for k := range q {
+		if strings.EqualFold(k, "deleteVm") {
+			return nil
+		}
+	}
+	return usagef("DELETE %s deletes the virtual machines too unless told otherwise: add deleteVm=false to the query to keep them, deleteVm=true to delete them", shorten(path))
 }
 
 // async reports whether the call runs as a job: --async, or async=true in
@@ -95,13 +142,13 @@ func asyncHint(err error) error {
 }
 
 // body reads --data.
-func (c *doCmd) body() ([]byte, error) {
+func (c *doCmd) body(stdin io.Reader) ([]byte, error) {
 	name, ok := strings.CutPrefix(c.Data, "@")
 	switch {
 	case !ok:
 		return []byte(c.Data), nil
 	case name == "-":
-		return io.ReadAll(os.Stdin)
+		return io.ReadAll(stdin)
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {

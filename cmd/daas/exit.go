@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/daaskit/daas"
@@ -49,7 +52,6 @@ func codeOf(err error) int {
 		ce *configError
 		es *exitStatus
 		je *daas.JobError
-		ae *daas.AuthError
 	)
 	switch {
 	case err == nil:
@@ -60,7 +62,7 @@ func codeOf(err error) int {
 		return exitInterrupted
 	case errors.As(err, &ue), errors.Is(err, daas.ErrInvalidInput):
 		return exitUsage // an argument the library refused before any request
-	case errors.As(err, &ce), errors.As(err, &ae), errors.Is(err, daas.ErrUnauthorized), errors.Is(err, daas.ErrNoCredentials):
+	case errors.As(err, &ce), credentialsRefused(err):
 		return exitConfig
 	case errors.As(err, &je):
 		return jobCode(je.Status)
@@ -68,6 +70,18 @@ func codeOf(err error) int {
 		return exitTimeout
 	}
 	return exitError
+}
+
+// credentialsRefused reports whether err says the configuration or the
+// credentials are wrong: the service or the token endpoint refused them,
+// or none are set. A token endpoint that answered 429 Too Many Requests or
+// a 5xx said nothing of the credentials: that may pass ([exitError]).
+func credentialsRefused(err error) bool {
+	var ae *daas.AuthError
+	if errors.As(err, &ae) {
+		return ae.StatusCode != http.StatusTooManyRequests && ae.StatusCode < 500
+	}
+	return errors.Is(err, daas.ErrUnauthorized) || errors.Is(err, daas.ErrNoCredentials)
 }
 
 // jobCode is the exit code of a job that ended with status s.
@@ -83,14 +97,21 @@ func jobCode(s daas.JobStatus) int {
 	return exitOK
 }
 
-// worst is the code reported for several jobs: the first of failed,
-// canceled, timed out, interrupted, warning, other error found among codes.
+// severity orders the exit codes of several jobs: the first one found
+// among them is the command's.
+var severity = []int{exitUsage, exitConfig, exitFailed, exitCanceled, exitTimeout, exitInterrupted, exitWarning, exitError}
+
+// worst is the code reported for several jobs: the first of severity found
+// among codes; any other code that is not exitOK after them.
 func worst(codes []int) int {
-	for _, want := range []int{exitFailed, exitCanceled, exitTimeout, exitInterrupted, exitWarning, exitError} {
-		for _, c := range codes {
-			if c == want {
-				return c
-			}
+	for _, want := range severity {
+		if slices.Contains(codes, want) {
+			return want
+		}
+	}
+	for _, c := range codes {
+		if c != exitOK {
+			return c
 		}
 	}
 	return exitOK
@@ -100,7 +121,27 @@ func worst(codes []int) int {
 func report(stderr io.Writer, err error) int {
 	var es *exitStatus
 	if err != nil && !errors.As(err, &es) {
-		fmt.Fprintln(stderr, "daas:", strings.TrimPrefix(err.Error(), "daas: "))
+		fmt.Fprintln(stderr, "daas:", message(err))
 	}
 	return codeOf(err)
+}
+
+// Patterns of the library's wording that mean nothing to the user of the
+// command: its "daas: " prefixes, however nested, and the Go names of the
+// functions and types an error arose in.
+var (
+	libraryPrefix = regexp.MustCompile(`(^|: )(?:daas: )+`)
+	libraryOp     = regexp.MustCompile(`(^|: )(?:NewClientFromEnv|NewClient|With[A-Z][A-Za-z]*|[A-Z][A-Za-z]*\.[A-Z][A-Za-z]*)(?:\([^)]*\))?: `)
+)
+
+// message is err's text as the command prints it: one line, in the user's
+// terms (the variable or argument they set, not the library function that
+// checked it), with the control characters of server text escaped.
+func message(err error) string {
+	msg := libraryPrefix.ReplaceAllString(err.Error(), "$1")
+	msg = libraryOp.ReplaceAllString(msg, "$1")
+	if errors.Is(err, daas.ErrNoCredentials) {
+		msg = strings.Replace(msg, libraryPrefix.ReplaceAllString(daas.ErrNoCredentials.Error(), "")+": ", "", 1)
+	}
+	return clean(msg)
 }

@@ -67,9 +67,14 @@ type result struct {
 // listener) and returns what it printed and its exit code.
 func runIn(ctx context.Context, srv *daastest.Server, args ...string) result {
 	var out, errOut syncBuffer
-	a := &app{stdout: &out, stderr: &errOut, opts: []daas.Option{daas.WithHTTPClient(srv.HTTPClient())}}
+	a := &app{stdout: &out, stderr: &errOut, opts: runOpts(srv)}
 	code := run(ctx, args, a)
 	return result{code, out.String(), errOut.String()}
+}
+
+// runOpts are the client options of a run against srv.
+func runOpts(srv *daastest.Server) []daas.Option {
+	return []daas.Option{daas.WithHTTPClient(srv.HTTPClient())}
 }
 
 // newFake is a fake with no listener (for a synctest bubble), configured in

@@ -25,16 +25,17 @@ func jobRow(j *daas.JobInfo) []string {
 	if j.ErrorCode != "" && j.ErrorCode != "Unknown" {
 		msg = j.ErrorCode + ": " + msg
 	}
-	return []string{j.ID, j.Type, string(j.Status), percent(j.Progress), j.CreatedAt.UTC().Format(time.RFC3339), msg}
+	created := "-"
+	if !j.CreatedAt.IsZero() {
+		created = j.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	return []string{j.ID, j.Type, string(j.Status), percent(j.Progress), created, msg}
 }
 
 // printJobs prints jobs as a table or a JSON array.
 func (a *app) printJobs(jobs []daas.JobInfo) error {
 	if a.json {
-		if jobs == nil {
-			jobs = []daas.JobInfo{}
-		}
-		return printJSON(a.stdout, jobs)
+		return printJSON(a.stdout, viewsOf(jobs))
 	}
 	rows := make([][]string, len(jobs))
 	for i := range jobs {
@@ -64,29 +65,40 @@ type jobsGetCmd struct {
 
 // Run shows the job.
 func (c *jobsGetCmd) Run(ctx context.Context, a *app) error {
+	id, err := jobID(c.ID)
+	if err != nil {
+		return err
+	}
 	client, err := a.client()
 	if err != nil {
 		return err
 	}
-	j, err := client.Jobs.Get(ctx, c.ID)
+	j, err := client.Jobs.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	return printOne(a, j, jobHeader, jobRow(j))
+	return printOne(a, viewOf(j), jobHeader, jobRow(j))
 }
 
 type jobsWaitCmd struct {
-	IDs       []string `arg:"" name:"id" help:"Job ids."`
+	IDs       []string `arg:"" name:"id" help:"Job ids, or the JSON lines --no-wait -o json prints; - reads them from standard input."`
 	waitFlags `embed:""`
 }
 
 // Run waits for the jobs.
 func (c *jobsWaitCmd) Run(ctx context.Context, a *app) error {
+	ids, err := jobIDs(c.IDs, a.input())
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return usagef("no job id given")
+	}
 	client, err := a.client()
 	if err != nil {
 		return err
 	}
-	return a.awaitIDs(ctx, client, &c.waitFlags, c.IDs)
+	return a.awaitIDs(ctx, client, &c.waitFlags, ids)
 }
 
 // awaitIDs waits for the jobs of ids.
@@ -133,15 +145,19 @@ type jobsCancelCmd struct {
 
 // Run cancels the job and shows it.
 func (c *jobsCancelCmd) Run(ctx context.Context, a *app) error {
+	id, err := jobID(c.ID)
+	if err != nil {
+		return err
+	}
 	client, err := a.client()
 	if err != nil {
 		return err
 	}
-	j, err := client.Jobs.Cancel(ctx, c.ID)
+	j, err := client.Jobs.Cancel(ctx, id)
 	if err != nil {
 		return err
 	}
-	return printOne(a, j, jobHeader, jobRow(j))
+	return printOne(a, viewOf(j), jobHeader, jobRow(j))
 }
 
 type jobsResultsCmd struct {
@@ -150,11 +166,15 @@ type jobsResultsCmd struct {
 
 // Run prints the job's result.
 func (c *jobsResultsCmd) Run(ctx context.Context, a *app) error {
+	id, err := jobID(c.ID)
+	if err != nil {
+		return err
+	}
 	client, err := a.client()
 	if err != nil {
 		return err
 	}
-	raw, err := client.Jobs.Results(ctx, c.ID)
+	raw, err := client.Jobs.Results(ctx, id)
 	if err != nil {
 		return err
 	}

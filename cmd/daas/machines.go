@@ -103,8 +103,8 @@ func (c *machinesStartCmd) Run(ctx context.Context, a *app) error {
 }
 
 type machinesStopCmd struct {
-	Force    bool          `help:"Do not wait for users to end their work (unsaved work may be lost)."`
-	Delay    time.Duration `help:"Shut down after this long, in whole seconds (at least 1s)."`
+	Force    bool           `help:"Do not wait for users to end their work (unsaved work may be lost)."`
+	Delay    *time.Duration `help:"Shut down after this long, in whole seconds (at least 1s)."`
 	powerCmd `embed:""`
 }
 
@@ -114,8 +114,11 @@ func (c *machinesStopCmd) Run(ctx context.Context, a *app) error {
 	if c.Force {
 		opts = append(opts, daas.Force())
 	}
-	if c.Delay != 0 {
-		opts = append(opts, daas.Delay(c.Delay))
+	if c.Delay != nil {
+		if *c.Delay < time.Second || *c.Delay%time.Second != 0 {
+			return usagef("--delay %v: want a whole number of seconds, at least 1s", *c.Delay)
+		}
+		opts = append(opts, daas.Delay(*c.Delay))
 	}
 	return c.run(ctx, a, func(ctx context.Context, client *daas.Client, m string) (*daas.Job[struct{}], error) {
 		return client.Machines.ShutdownAsync(ctx, m, opts...)

@@ -197,8 +197,8 @@ func TestDeliveryGroupsRebootCycle(t *testing.T) {
 		assert.Equal(t, exitError, r.code)
 		assert.Contains(t, r.stderr, "404")
 		r = runIn(t.Context(), srv, "deliverygroups", "reboot-cycle", "Pooled-Desktops", "--duration-minutes=-1")
-		assert.Equal(t, exitUsage, r.code, "the library refuses a negative duration, before any request")
-		assert.Contains(t, r.stderr, "negative RebootDurationMinutes")
+		assert.Equal(t, exitUsage, r.code, "a negative duration is refused before any request")
+		assert.Contains(t, r.stderr, "--duration-minutes -1")
 		assert.Len(t, srv.Jobs(), before, "no job for a refused call")
 	})
 }

@@ -12,6 +12,7 @@ func main() {
 	ctx, stop := interruptContext()
 	code := run(ctx, os.Args[1:], &app{
 		stdout: os.Stdout,
+		stdin:  os.Stdin,
 		stderr: os.Stderr,
 		tty:    term.IsTerminal(int(os.Stdout.Fd())),
 	})

@@ -6,44 +6,56 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/daaskit/daas"
 )
 
-// printJSON writes v as indented JSON.
+// printJSON writes v as indented JSON, every unsafe character of its
+// strings escaped.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(jsonWriter{w})
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
 
-// printJSONLine writes v as one line of JSON.
+// printJSONLine writes v as one line of JSON, as printJSON does.
 func printJSONLine(w io.Writer, v any) error {
-	return json.NewEncoder(w).Encode(v)
+	return json.NewEncoder(jsonWriter{w}).Encode(v)
 }
 
-// printTable writes a header and rows aligned in columns.
+// printTable writes a header and rows aligned in columns, each cell
+// cleaned: a cell cannot break its row or column.
 func printTable(w io.Writer, header []string, rows [][]string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	line := func(cells []string) {
+		for i, c := range cells {
+			if i > 0 {
+				io.WriteString(tw, "\t")
+			}
+			io.WriteString(tw, clean(c))
+		}
+		io.WriteString(tw, "\n")
+	}
+	line(header)
 	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		line(r)
 	}
 	return tw.Flush()
 }
 
-// jobJSON is a finished wait as --output json prints it, one line a job.
+// jobJSON is a finished wait as --output json prints it, one line a job:
+// the job's status as last read, in the API's names (jobs get has the
+// rest), then why the wait ended without a result (Error) or the result.
 type jobJSON struct {
-	ID          string         `json:"id"`
-	Type        string         `json:"type,omitempty"`
-	Status      daas.JobStatus `json:"status,omitempty"`
-	Progress    *int           `json:"progress,omitempty"`
-	ErrorCode   string         `json:"errorCode,omitempty"`
-	ErrorString string         `json:"errorString,omitempty"`
-	Error       string         `json:"error,omitempty"` // why the wait ended without a result
-	Result      any            `json:"result,omitempty"`
+	ID                     string         `json:"Id"`
+	Type                   string         `json:"Type,omitempty"`
+	Status                 daas.JobStatus `json:"Status,omitempty"`
+	OverallProgressPercent *int           `json:"OverallProgressPercent,omitempty"`
+	ErrorCode              string         `json:"ErrorCode,omitempty"`
+	ErrorString            string         `json:"ErrorString,omitempty"`
+	Error                  string         `json:"Error,omitempty"`
+	Result                 any            `json:"Result,omitempty"`
 }
 
 // showOutcome prints how the wait for a job ended: a line (and the result,
@@ -53,15 +65,12 @@ func (a *app) showOutcome(printResult func(any)) func(outcome) {
 		if a.json {
 			j := jobJSON{ID: o.id, Result: o.result}
 			if o.info != nil {
-				p := o.info.Progress
-				j.Type, j.Status, j.Progress = o.info.Type, o.info.Status, &p
-				if o.info.ErrorCode != "Unknown" {
-					j.ErrorCode = o.info.ErrorCode
-				}
-				j.ErrorString = o.info.ErrorString
+				v := viewOf(o.info)
+				j.Type, j.Status, j.OverallProgressPercent = v.Type, v.Status, v.OverallProgressPercent
+				j.ErrorCode, j.ErrorString = v.ErrorCode, v.ErrorString
 			}
 			if o.err != nil {
-				j.Error, j.Result = o.err.Error(), nil
+				j.Error, j.Result = message(o.err), nil
 			}
 			printJSONLine(a.stdout, j)
 			return
@@ -76,7 +85,7 @@ func (a *app) showOutcome(printResult func(any)) func(outcome) {
 		} else if o.info != nil && o.info.Status == daas.JobCompleteWithWarning {
 			line += ": warning: " + o.info.ErrorString
 		}
-		fmt.Fprintln(a.stdout, line)
+		fmt.Fprintln(a.stdout, clean(line))
 		if o.err == nil && printResult != nil {
 			printResult(o.result)
 		}
@@ -96,7 +105,7 @@ func reason(err error) string {
 	case errors.As(err, &je), err == nil:
 		return "" // the status says it all
 	}
-	return strings.TrimPrefix(err.Error(), "daas: ")
+	return message(err)
 }
 
 // collect gathers every item of a listing, or its first error.

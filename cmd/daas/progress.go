@@ -50,7 +50,7 @@ func (l *lines) close()              {}
 func (l *lines) update(_ int, info daas.JobInfo) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, "%s %s %s %s\n", info.ID, info.Type, info.Status, percent(info.Progress))
+	fmt.Fprintln(l.w, clean(fmt.Sprintf("%s %s %s %s", info.ID, info.Type, info.Status, percent(info.Progress))))
 }
 
 // percent formats a job's progress, "-" when it reports none.

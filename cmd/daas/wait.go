@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,12 +56,13 @@ func pendingOf[T any](j *daas.Job[T]) pending {
 
 // outcome is how the wait for one job ended.
 type outcome struct {
-	id      string
-	info    *daas.JobInfo // last seen; nil if never read
-	result  any
-	err     error
-	code    int
-	elapsed time.Duration
+	id       string
+	info     *daas.JobInfo // last seen; nil if never read
+	result   any
+	err      error
+	code     int
+	elapsed  time.Duration
+	canceled bool // canceled by --cancel-on-interrupt
 }
 
 // await waits for jobs (or, with --no-wait, prints their ids), shows their
@@ -70,7 +72,7 @@ func (a *app) await(ctx context.Context, w *waitFlags, jobs []pending, show func
 	if w.NoWait {
 		for _, j := range jobs {
 			if a.json {
-				printJSONLine(a.stdout, map[string]string{"id": j.id})
+				printJSONLine(a.stdout, jobView{ID: j.id}) // what jobs wait takes back
 			} else {
 				fmt.Fprintln(a.stdout, j.id)
 			}
@@ -108,13 +110,17 @@ func (a *app) await(ctx context.Context, w *waitFlags, jobs []pending, show func
 	}
 	wg.Wait()
 	rep.close()
-	if errors.Is(context.Cause(ctx), errInterrupted) && w.CancelOnInterrupt {
+	interrupted := errors.Is(context.Cause(ctx), errInterrupted)
+	if interrupted && w.CancelOnInterrupt {
 		a.cancelAll(ctx, jobs, outs)
 	}
 	codes := make([]int, len(outs))
 	for i, o := range outs {
 		show(o)
 		codes[i] = o.code
+	}
+	if interrupted || errors.Is(context.Cause(ctx), errTimedOut) {
+		a.reattach(outs)
 	}
 	if c := worst(codes); c != exitOK {
 		return &exitStatus{c}
@@ -145,9 +151,29 @@ func (a *app) cancelAll(ctx context.Context, jobs []pending, outs []outcome) {
 			continue
 		}
 		if err := j.cancel(cctx); err != nil {
-			fmt.Fprintf(a.stderr, "daas: cancel %s: %v\n", j.id, err)
+			fmt.Fprintf(a.stderr, "daas: cancel %s: %s\n", j.id, message(err))
 			continue
 		}
+		outs[i].canceled = true
 		fmt.Fprintf(a.stderr, "daas: canceled job %s\n", j.id)
 	}
+}
+
+// reattach says, after a wait stopped by Ctrl-C or --timeout, how to wait
+// again for the jobs that go on: those not seen ending, and not canceled.
+func (a *app) reattach(outs []outcome) {
+	var ids []string
+	for _, o := range outs {
+		if !o.canceled && (o.info == nil || !o.info.Status.Terminal()) {
+			ids = append(ids, o.id)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	what := "the job goes on; wait for it again with"
+	if len(ids) > 1 {
+		what = "the jobs go on; wait for them again with"
+	}
+	fmt.Fprintf(a.stderr, "daas: %s: daas jobs wait %s\n", what, clean(strings.Join(ids, " ")))
 }

@@ -113,7 +113,8 @@ func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.O
 
 	// Take the last new machine out: maintenance mode first (the service
 	// removes no machine that could take a session), then its sessions,
-	// then the machine and its VM.
+	// then the machine, its VM and its account, each said explicitly (the
+	// service's defaults would delete the VM and leave the account).
 	victim := slices.MaxFunc(added, func(a, b daas.Machine) int { return strings.Compare(a.Name, b.Name) })
 	if _, err := client.Machines.Update(ctx, victim.ID, daas.UpdateMachineRequest{InMaintenanceMode: daas.Ptr(true)}); err != nil {
 		return err
@@ -134,7 +135,7 @@ func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.O
 	if _, err := del.Wait(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Deleted %s and its VM (job %s).\n", victim.Name, del.ID())
+	fmt.Fprintf(stdout, "Deleted %s, its VM and its Active Directory account (job %s).\n", victim.Name, del.ID())
 	return provisioned // a partial provisioning failure, if any
 }
 

@@ -31,7 +31,7 @@ func TestScaleOut(t *testing.T) {
 		"Put ",
 		" in maintenance mode.",
 		"Logged off the sessions of ",
-		" and its VM (job ",
+		", its VM and its Active Directory account (job ",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
@@ -72,7 +72,7 @@ func TestScaleOutPartialFailure(t *testing.T) {
 		"ended with 1 failed job(s):",
 		"no capacity on the host",
 		"; 1 new:",
-		" and its VM (job ",
+		", its VM and its Active Directory account (job ",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
