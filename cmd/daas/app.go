@@ -128,10 +128,11 @@ func (a *app) setPoll(lo, hi *time.Duration) error {
 }
 
 // explain replaces the error of a command whose context ended with why it
-// ended: an interruption or a timeout.
+// ended: an interruption. An outcome reported already is kept.
 func explain(ctx context.Context, err error) error {
-	if err == nil {
-		return nil
+	var es *exitStatus
+	if err == nil || errors.As(err, &es) {
+		return err
 	}
 	if cause := context.Cause(ctx); errors.Is(cause, errInterrupted) {
 		return errInterrupted

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/daaskit/daas"
@@ -79,7 +80,7 @@ func (a *app) showOutcome(printResult func(any)) func(outcome) {
 		if o.info != nil {
 			status, typ = string(o.info.Status), o.info.Type
 		}
-		line := fmt.Sprintf("job %s %s %s in %v", o.id, typ, status, round(o.elapsed))
+		line := fmt.Sprintf("job %s %s in %v", strings.TrimSpace(o.id+" "+typ), status, round(o.elapsed))
 		if r := reason(o.err); r != "" {
 			line += ": " + r
 		} else if o.info != nil && o.info.Status == daas.JobCompleteWithWarning {
