@@ -95,7 +95,7 @@ func run(ctx context.Context, args []string, a *app) (code int) {
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintln(a.stderr, "daas:", err)
+		fmt.Fprintln(a.stderr, "daas:", clean(err.Error()))
 		return exitUsage
 	}
 	a.json = root.Output == "json"

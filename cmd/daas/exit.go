@@ -127,18 +127,25 @@ func report(stderr io.Writer, err error) int {
 }
 
 // Patterns of the library's wording that mean nothing to the user of the
-// command: its "daas: " prefixes, however nested, and the Go names of the
-// functions and types an error arose in.
+// command: its "daas: " prefixes, however nested, the names of the
+// constructor and options an environment variable went to, and the Go
+// name (a call, a request type, an option) an input error names as its Op.
 var (
 	libraryPrefix = regexp.MustCompile(`(^|: )(?:daas: )+`)
-	libraryOp     = regexp.MustCompile(`(^|: )(?:NewClientFromEnv|NewClient|With[A-Z][A-Za-z]*|[A-Z][A-Za-z]*\.[A-Z][A-Za-z]*)(?:\([^)]*\))?: `)
+	libraryOp     = regexp.MustCompile(`(^|: )(?:NewClientFromEnv|NewClient|With[A-Z][A-Za-z]*): `)
+	goName        = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)?(?:\(.*\))?$`)
 )
 
 // message is err's text as the command prints it: one line, in the user's
 // terms (the variable or argument they set, not the library function that
 // checked it), with the control characters of server text escaped.
 func message(err error) string {
-	msg := libraryPrefix.ReplaceAllString(err.Error(), "$1")
+	msg := err.Error()
+	var ie *daas.InputError
+	if errors.As(err, &ie) && goName.MatchString(ie.Op) {
+		msg = strings.Replace(msg, ie.Error(), ie.Reason, 1)
+	}
+	msg = libraryPrefix.ReplaceAllString(msg, "$1")
 	msg = libraryOp.ReplaceAllString(msg, "$1")
 	if errors.Is(err, daas.ErrNoCredentials) {
 		msg = strings.Replace(msg, libraryPrefix.ReplaceAllString(daas.ErrNoCredentials.Error(), "")+": ", "", 1)

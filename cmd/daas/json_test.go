@@ -5,10 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 	"unicode"
 
-	"github.com/daaskit/daas/daastest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +16,7 @@ import (
 // yet set is left out, never printed as year 1.
 func TestJSONKeyStyle(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := newFake(t, daastest.WithJobDuration(10*time.Second))
+		srv := groupFake(t)
 		json1 := func(args ...string) string {
 			t.Helper()
 			r := runIn(t.Context(), srv, append(append([]string{"-o", "json"}, fixedPoll...), args...)...)
@@ -58,6 +56,9 @@ func TestJSONKeyStyle(t *testing.T) {
 		json1("jobs", "watch")
 		json1("catalogs", "list")
 		json1("catalogs", "get", "Later")
+		json1("machines", "list")
+		json1("deliverygroups", "list")
+		json1("deliverygroups", "get", "Pooled-Desktops")
 	})
 }
 

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 
+	"github.com/daaskit/daas"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -37,6 +40,11 @@ func TestErrorsInUserTerms(t *testing.T) {
 			"daas: --poll-min 0s: must be above 0\n"},
 		{"poll-max below min", nil, []string{"--poll-min=2s", "--poll-max=1s", "jobs", "list"}, exitUsage,
 			"daas: --poll-max 1s is below --poll-min 2s\n"},
+		{"request type", map[string]string{"CITRIX_BEARER_TOKEN": "tok", "CITRIX_CLIENT_ID": "", "CITRIX_CLIENT_SECRET": "", "CITRIX_SITE_ID": "s1"},
+			[]string{"catalogs", "create", "", "--provisioning-type", "MCS", "--session-support", "MultiSession"}, exitUsage,
+			"daas: Name is required\n"},
+		{"timeout negative", nil, []string{"catalogs", "create", "x", "--provisioning-type", "MCS", "--session-support", "MultiSession", "--timeout=-1s"}, exitUsage,
+			"daas: catalogs create: --timeout -1s: must not be negative (0, the default, waits as long as the job runs)\n"},
 		{"reboot minutes", nil, []string{"deliverygroups", "reboot-cycle", "G", "--duration-minutes=-1"}, exitUsage,
 			"daas: --duration-minutes -1: must be 0 or more\n"},
 	} {
@@ -56,5 +64,21 @@ func TestErrorsInUserTerms(t *testing.T) {
 			assert.Equal(t, tc.want, errOut.String())
 			assert.Empty(t, out.String())
 		})
+	}
+}
+
+// TestMessage: the library's Go names go, the service's words stay.
+func TestMessage(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&daas.InputError{Op: "Delay(500ms)", Reason: "want a whole number of seconds"}, "want a whole number of seconds"},
+		{fmt.Errorf("CITRIX_SITE_ID: %w", &daas.InputError{Op: "WithSiteID", Reason: "empty"}), "CITRIX_SITE_ID: empty"},
+		{&daas.InputError{Op: "machine name or id", Reason: "empty"}, "machine name or id: empty"},
+		{errors.New("daas: GET http://h/x: 400 Bad Request: System.ArgumentException: bad\x1b[2K"), `GET http://h/x: 400 Bad Request: System.ArgumentException: bad\x1b[2K`},
+		{errors.New("daas: discovering the site id: daas: token request: EOF"), "discovering the site id: token request: EOF"},
+	} {
+		assert.Equal(t, tc.want, message(tc.err))
 	}
 }

@@ -19,6 +19,14 @@ type waitFlags struct {
 	CancelOnInterrupt bool          `help:"On Ctrl-C, cancel the jobs as well as the wait."`
 }
 
+// Validate refuses a negative --timeout (kong calls it on parsing).
+func (w *waitFlags) Validate() error {
+	if w.Timeout < 0 {
+		return usagef("--timeout %v: must not be negative (0, the default, waits as long as the job runs)", w.Timeout)
+	}
+	return nil
+}
+
 // errTimedOut is the cause of a context ended by --timeout.
 var errTimedOut = errors.New("timed out")
 
@@ -74,7 +82,7 @@ func (a *app) await(ctx context.Context, w *waitFlags, jobs []pending, show func
 			if a.json {
 				printJSONLine(a.stdout, jobView{ID: j.id}) // what jobs wait takes back
 			} else {
-				fmt.Fprintln(a.stdout, j.id)
+				fmt.Fprintln(a.stdout, clean(j.id))
 			}
 		}
 		return nil
