@@ -40,7 +40,7 @@
 // takes:
 //
 //	--no-wait              print the job id(s) and exit 0
-//	--timeout DURATION     stop waiting after this long (exit 6); the job goes on
+//	--timeout DURATION     stop waiting after this long (exit 6; not negative); the job goes on
 //	--warnings-as-errors   a job that ends CompleteWithWarning exits 7
 //	--cancel-on-interrupt  Ctrl-C cancels the jobs too, not only the wait
 //
