@@ -45,6 +45,9 @@ func TestOperationTable(t *testing.T) {
 		if !slices.IsSorted(op.Statuses) {
 			t.Errorf("%s: statuses %v not ascending", op.ID, op.Statuses)
 		}
+		if op.Async != (op.JobResult != "") {
+			t.Errorf("%s: async %t, job result %q", op.ID, op.Async, op.JobResult)
+		}
 		if op.Async {
 			async++
 			if !slices.Contains(op.Statuses, 202) {

@@ -18,6 +18,8 @@ type opSpec struct {
 	JobTypes  []string // the job types its description names
 	Redirects bool     // its description says the finished job answers 303 to its result
 	Redirect  string   // the operation id that 303 leads to, "" when not named
+	JobResult string   // with Async, the Go type the finished job yields: the answer of Redirect
+	//                    (unless it is the job's stored results), else its own answer; "[]T" for a page of T
 
 	Params []opParam // path, query and header parameters in spec order
 
@@ -66,7 +68,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Actions_CancelAction", Service: "Actions", Method: "Cancel",
 		HTTPMethod: "POST", Path: "/machineCatalogs/{catalogNameOrId}/actions/{actionId}/$Cancel",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -84,7 +87,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Actions_DeleteAction", Service: "Actions", Method: "DeleteByCatalog",
 		HTTPMethod: "DELETE", Path: "/machineCatalogs/{catalogNameOrId}/actions",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -101,7 +105,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Actions_DeleteActions", Service: "Actions", Method: "DeleteActions",
 		HTTPMethod: "DELETE", Path: "/machineCatalogActions",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -117,7 +122,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Actions_GetAction", Service: "Actions", Method: "ListByCatalog",
 		HTTPMethod: "GET", Path: "/machineCatalogs/{catalogNameOrId}/actions",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Action",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -137,7 +143,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Actions_GetActionById", Service: "Actions", Method: "Get",
 		HTTPMethod: "GET", Path: "/machineCatalogs/{catalogNameOrId}/actions/{actionId}",
-		Async: true,
+		Async:     true,
+		JobResult: "Action",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -156,7 +163,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Actions_GetActions", Service: "Actions", Method: "List",
 		HTTPMethod: "GET", Path: "/machineCatalogActions",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Action",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -206,8 +214,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Admin_CreateAdminAdministrator", Service: "Admin", Method: "CreateAdministrator",
 		HTTPMethod: "POST", Path: "/Admin/Administrators",
-		Async:    true,
-		JobTypes: []string{"CreateAdmin"},
+		Async:     true,
+		JobTypes:  []string{"CreateAdmin"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -228,6 +237,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateAdminRole"},
 		Redirects: true,
 		Redirect:  "Admin_GetAdminRole",
+		JobResult: "Role",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -248,6 +258,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateAdminScope"},
 		Redirects: true,
 		Redirect:  "Admin_GetAdminScopes",
+		JobResult: "[]Scope",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -264,8 +275,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Admin_DeleteAdminAdministrator", Service: "Admin", Method: "DeleteAdministrator",
 		HTTPMethod: "DELETE", Path: "/Admin/Administrators/{nameOrId}",
-		Async:    true,
-		JobTypes: []string{"DeleteAdmin"},
+		Async:     true,
+		JobTypes:  []string{"DeleteAdmin"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -282,8 +294,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Admin_DeleteAdminRole", Service: "Admin", Method: "DeleteRole",
 		HTTPMethod: "DELETE", Path: "/Admin/Roles/{nameOrId}",
-		Async:    true,
-		JobTypes: []string{"DeleteAdminRole"},
+		Async:     true,
+		JobTypes:  []string{"DeleteAdminRole"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -305,6 +318,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteAdminScope"},
 		Redirects: true,
 		Redirect:  "Admin_GetAdminScopes",
+		JobResult: "[]Scope",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -338,8 +352,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Admin_GetAdminAdministrators", Service: "Admin", Method: "Administrators",
 		HTTPMethod: "GET", Path: "/Admin/Administrators",
-		Async:    true,
-		JobTypes: []string{"GetAdminAdministrators"},
+		Async:     true,
+		JobTypes:  []string{"GetAdminAdministrators"},
+		JobResult: "[]Administrator",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -585,8 +600,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Admin_UpdateAdminAdministrator", Service: "Admin", Method: "UpdateAdministrator",
 		HTTPMethod: "PATCH", Path: "/Admin/Administrators/{nameOrId}",
-		Async:    true,
-		JobTypes: []string{"UpdateAdmin"},
+		Async:     true,
+		JobTypes:  []string{"UpdateAdmin"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -608,6 +624,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateAdminRole"},
 		Redirects: true,
 		Redirect:  "Admin_GetAdminRole",
+		JobResult: "Role",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -629,6 +646,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateAdminScope"},
 		Redirects: true,
 		Redirect:  "Admin_GetAdminScope",
+		JobResult: "Scope",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -650,6 +668,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateAdminFolder"},
 		Redirects: true,
 		Redirect:  "AdminFolders_GetAdminFolder",
+		JobResult: "AdminFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -671,6 +690,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteAdminFolder"},
 		Redirects: true,
 		Redirect:  "AdminFolders_GetAdminFolders",
+		JobResult: "[]AdminFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -704,8 +724,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AdminFolders_GetAdminFolderApplications", Service: "AdminFolders", Method: "Applications",
 		HTTPMethod: "GET", Path: "/AdminFolders/{pathOrId}/Applications",
-		Async:    true,
-		JobTypes: []string{"GetAdminFolderApplications"},
+		Async:     true,
+		JobTypes:  []string{"GetAdminFolderApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -727,8 +748,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AdminFolders_GetAdminFolderMachineCatalogs", Service: "AdminFolders", Method: "MachineCatalogs",
 		HTTPMethod: "GET", Path: "/AdminFolders/{pathOrId}/MachineCatalogs",
-		Async:    true,
-		JobTypes: []string{"GetAdminFolderMachineCatalogs"},
+		Async:     true,
+		JobTypes:  []string{"GetAdminFolderMachineCatalogs"},
+		JobResult: "[]MachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -750,8 +772,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AdminFolders_GetAdminFolders", Service: "AdminFolders", Method: "List",
 		HTTPMethod: "GET", Path: "/AdminFolders",
-		Async:    true,
-		JobTypes: []string{"GetAdminFolders"},
+		Async:     true,
+		JobTypes:  []string{"GetAdminFolders"},
+		JobResult: "[]AdminFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -775,6 +798,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateAdminFolder"},
 		Redirects: true,
 		Redirect:  "AdminFolders_GetAdminFolder",
+		JobResult: "AdminFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -793,8 +817,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_CreateAppLibPackageDiscovery", Service: "AppLibPackageDiscovery", Method: "Create",
 		HTTPMethod: "POST", Path: "/AppLibPackageDiscovery/Sessions",
-		Async:    true,
-		JobTypes: []string{"CreateAppLibPackageDiscovery"},
+		Async:     true,
+		JobTypes:  []string{"CreateAppLibPackageDiscovery"},
+		JobResult: "AppLibPackageDiscovery",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -812,8 +837,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_CreateAppLibPackageDiscoveryProfile", Service: "AppLibPackageDiscovery", Method: "CreateProfile",
 		HTTPMethod: "POST", Path: "/AppLibPackageDiscovery/Profiles",
-		Async:    true,
-		JobTypes: []string{"CreateAppLibPackageDiscoveryProfile"},
+		Async:     true,
+		JobTypes:  []string{"CreateAppLibPackageDiscoveryProfile"},
+		JobResult: "AppLibPackageDiscoveryProfile",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -831,8 +857,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_GetAppLibPackageDiscovery", Service: "AppLibPackageDiscovery", Method: "Get",
 		HTTPMethod: "GET", Path: "/AppLibPackageDiscovery/Sessions/{id}",
-		Async:    true,
-		JobTypes: []string{"GetAppLibPackageDiscovery"},
+		Async:     true,
+		JobTypes:  []string{"GetAppLibPackageDiscovery"},
+		JobResult: "AppLibPackageDiscovery",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -866,8 +893,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_GetAppLibPackageDiscoveryProfile", Service: "AppLibPackageDiscovery", Method: "Profile",
 		HTTPMethod: "GET", Path: "/AppLibPackageDiscovery/Profiles/{uid}",
-		Async:    true,
-		JobTypes: []string{"GetAppLibPackageDiscoveryProfile"},
+		Async:     true,
+		JobTypes:  []string{"GetAppLibPackageDiscoveryProfile"},
+		JobResult: "AppLibPackageDiscoveryProfile",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -885,8 +913,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_GetAppLibPackageDiscoveryProfiles", Service: "AppLibPackageDiscovery", Method: "Profiles",
 		HTTPMethod: "GET", Path: "/AppLibPackageDiscovery/Profiles",
-		Async:    true,
-		JobTypes: []string{"GetAppLibPackageDiscoveryProfiles"},
+		Async:     true,
+		JobTypes:  []string{"GetAppLibPackageDiscoveryProfiles"},
+		JobResult: "[]AppLibPackageDiscoveryProfile",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -904,8 +933,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_GetAppLibPackageDiscoverySessions", Service: "AppLibPackageDiscovery", Method: "Sessions",
 		HTTPMethod: "GET", Path: "/AppLibPackageDiscovery/Sessions",
-		Async:    true,
-		JobTypes: []string{"GetAppLibPackageDiscoveries"},
+		Async:     true,
+		JobTypes:  []string{"GetAppLibPackageDiscoveries"},
+		JobResult: "[]AppLibPackageDiscovery",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -923,8 +953,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_RemoveAppLibPackageDiscoveryProfile", Service: "AppLibPackageDiscovery", Method: "RemoveProfile",
 		HTTPMethod: "DELETE", Path: "/AppLibPackageDiscovery/Profiles/{uid}",
-		Async:    true,
-		JobTypes: []string{"RemoveAppLibPackageDiscoveryProfile"},
+		Async:     true,
+		JobTypes:  []string{"RemoveAppLibPackageDiscoveryProfile"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -941,8 +972,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppLibPackageDiscovery_UpdateAppLibPackageDiscoveryProfile", Service: "AppLibPackageDiscovery", Method: "UpdateProfile",
 		HTTPMethod: "PATCH", Path: "/AppLibPackageDiscovery/Profiles/{uid}",
-		Async:    true,
-		JobTypes: []string{"UpdateAppLibPackageDiscoveryProfile"},
+		Async:     true,
+		JobTypes:  []string{"UpdateAppLibPackageDiscoveryProfile"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -964,6 +996,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateAppVIsolationGroup"},
 		Redirects: true,
 		Redirect:  "AppVIsolationGroups_GetAppVIsolationGroups",
+		JobResult: "[]AppVIsolationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -984,6 +1017,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateAppVIsolationGroup"},
 		Redirects: true,
 		Redirect:  "AppVIsolationGroups_GetAppVIsolationGroups",
+		JobResult: "[]AppVIsolationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1000,8 +1034,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVIsolationGroups_GetAppVIsolationGroup", Service: "AppVIsolationGroups", Method: "Get",
 		HTTPMethod: "GET", Path: "/AppVIsolationGroups/{nameOrId}",
-		Async:    true,
-		JobTypes: []string{"GetAppVIsolationGroup"},
+		Async:     true,
+		JobTypes:  []string{"GetAppVIsolationGroup"},
+		JobResult: "AppVIsolationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1019,7 +1054,8 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVIsolationGroups_GetAppVIsolationGroups", Service: "AppVIsolationGroups", Method: "List",
 		HTTPMethod: "GET", Path: "/AppVIsolationGroups",
-		Async: true,
+		Async:     true,
+		JobResult: "[]AppVIsolationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1041,6 +1077,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateAppVIsolationGroup"},
 		Redirects: true,
 		Redirect:  "AppVIsolationGroups_GetAppVIsolationGroups",
+		JobResult: "[]AppVIsolationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1129,8 +1166,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVPackages_GetAppVPackageBrokerApplications", Service: "AppVPackages", Method: "BrokerApplications",
 		HTTPMethod: "GET", Path: "/AppVPackages/{id}/BrokerApplications",
-		Async:    true,
-		JobTypes: []string{"GetAppVPackageBrokerApplications"},
+		Async:     true,
+		JobTypes:  []string{"GetAppVPackageBrokerApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1154,8 +1192,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVPackages_GetAppVPackageDeliveryGroups", Service: "AppVPackages", Method: "DeliveryGroups",
 		HTTPMethod: "GET", Path: "/AppVPackages/{id}/DeliveryGroups",
-		Async:    true,
-		JobTypes: []string{"GetAppVPackageDelveryGroups"},
+		Async:     true,
+		JobTypes:  []string{"GetAppVPackageDelveryGroups"},
+		JobResult: "[]DeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1196,8 +1235,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVPackages_GetAppVPackages", Service: "AppVPackages", Method: "List",
 		HTTPMethod: "GET", Path: "/AppVPackages",
-		Async:    true,
-		JobTypes: []string{"GetAppVPackages"},
+		Async:     true,
+		JobTypes:  []string{"GetAppVPackages"},
+		JobResult: "[]AppVPackage",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1216,7 +1256,8 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVPackages_GetPackageApplicationFileTypes", Service: "AppVPackages", Method: "PackageApplicationFileTypes",
 		HTTPMethod: "GET", Path: "/AppVPackages/{id}/Applications/{appId}/FileTypes",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1237,8 +1278,9 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVPackages_ImportAppVPackages", Service: "AppVPackages", Method: "ImportAppVPackages",
 		HTTPMethod: "POST", Path: "/AppVPackages",
-		Async:    true,
-		JobTypes: []string{"ImportAppVPackages"},
+		Async:     true,
+		JobTypes:  []string{"ImportAppVPackages"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1259,6 +1301,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateAppVIsolationGroup"},
 		Redirects: true,
 		Redirect:  "AppVPackages_GetAppVPackages",
+		JobResult: "[]AppVPackage",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1383,7 +1426,8 @@ var operations = [...]opSpec{
 	{
 		ID: "AppVServers_GetAppVServers", Service: "AppVServers", Method: "List",
 		HTTPMethod: "GET", Path: "/AppVServers",
-		Async: true,
+		Async:     true,
+		JobResult: "[]AppVServer",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1420,6 +1464,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateApplicationFolder"},
 		Redirects: true,
 		Redirect:  "ApplicationFolders_GetApplicationFolder",
+		JobResult: "ApplicationFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1441,6 +1486,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteApplicationFolder"},
 		Redirects: true,
 		Redirect:  "ApplicationFolders_GetApplicationFolders",
+		JobResult: "[]ApplicationFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1473,8 +1519,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationFolders_GetApplicationFolderApplications", Service: "ApplicationFolders", Method: "Applications",
 		HTTPMethod: "GET", Path: "/ApplicationFolders/{pathOrId}/Applications",
-		Async:    true,
-		JobTypes: []string{"GetApplicationFolderApplications"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationFolderApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1496,8 +1543,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationFolders_GetApplicationFolders", Service: "ApplicationFolders", Method: "List",
 		HTTPMethod: "GET", Path: "/ApplicationFolders",
-		Async:    true,
-		JobTypes: []string{"GetApplicationFolders"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationFolders"},
+		JobResult: "[]ApplicationFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1519,6 +1567,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateApplicationFolder"},
 		Redirects: true,
 		Redirect:  "ApplicationFolders_GetApplicationFolder",
+		JobResult: "ApplicationFolder",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1541,6 +1590,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplicationGroups"},
 		Redirects: true,
 		Redirect:  "ApplicationGroups_GetApplicationGroupTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1560,7 +1610,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_AddApplications", Service: "ApplicationGroups", Method: "AddApplications",
 		HTTPMethod: "POST", Path: "/ApplicationGroups/{nameOrId}/Applications",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1597,6 +1648,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateApplicationGroup"},
 		Redirects: true,
 		Redirect:  "ApplicationGroups_GetApplicationGroup",
+		JobResult: "ApplicationGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1614,7 +1666,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_DeleteApplicationGroup", Service: "ApplicationGroups", Method: "Delete",
 		HTTPMethod: "DELETE", Path: "/ApplicationGroups/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1631,8 +1684,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_DoApplicationGroupSearch", Service: "ApplicationGroups", Method: "Search",
 		HTTPMethod: "POST", Path: "/ApplicationGroups/$search",
-		Async:    true,
-		JobTypes: []string{"SearchApplicationGroups"},
+		Async:     true,
+		JobTypes:  []string{"SearchApplicationGroups"},
+		JobResult: "[]ApplicationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1654,8 +1708,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_GetApplicationGroup", Service: "ApplicationGroups", Method: "Get",
 		HTTPMethod: "GET", Path: "/ApplicationGroups/{nameOrId}",
-		Async:    true,
-		JobTypes: []string{"GetApplicationGroup"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationGroup"},
+		JobResult: "ApplicationGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1674,8 +1729,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_GetApplicationGroupApplications", Service: "ApplicationGroups", Method: "Applications",
 		HTTPMethod: "GET", Path: "/ApplicationGroups/{nameOrId}/Applications",
-		Async:    true,
-		JobTypes: []string{"GetApplicationGroupApplications"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationGroupApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1697,7 +1753,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_GetApplicationGroupDeliveryGroups", Service: "ApplicationGroups", Method: "DeliveryGroups",
 		HTTPMethod: "GET", Path: "/ApplicationGroups/{nameOrId}/DeliveryGroups",
-		Async: true,
+		Async:     true,
+		JobResult: "[]ApplicationGroupDeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1736,8 +1793,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_GetApplicationGroups", Service: "ApplicationGroups", Method: "List",
 		HTTPMethod: "GET", Path: "/ApplicationGroups",
-		Async:    true,
-		JobTypes: []string{"GetApplicationGroups"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationGroups"},
+		JobResult: "[]ApplicationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1759,8 +1817,9 @@ var operations = [...]opSpec{
 	{
 		ID: "ApplicationGroups_GetApplicationGroupsV2", Service: "ApplicationGroups", Method: "ListV2",
 		HTTPMethod: "GET", Path: "/ApplicationGroupsV2",
-		Async:    true,
-		JobTypes: []string{"GetApplicationGroups"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationGroups"},
+		JobResult: "[]ApplicationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1786,6 +1845,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"RemoveApplicationGroupApplications"},
 		Redirects: true,
 		Redirect:  "ApplicationGroups_GetApplicationGroupApplications",
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1807,6 +1867,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplicationGroups"},
 		Redirects: true,
 		Redirect:  "ApplicationGroups_GetApplicationGroupTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1828,6 +1889,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplicationGroups"},
 		Redirects: true,
 		Redirect:  "ApplicationGroups_GetApplicationGroupTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1864,6 +1926,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateApplicationGroup"},
 		Redirects: true,
 		Redirect:  "ApplicationGroups_GetApplicationGroup",
+		JobResult: "ApplicationGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1885,6 +1948,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplications"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplicationTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1908,6 +1972,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"AddApplications"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplications",
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1943,6 +2008,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteApplication"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplications",
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1963,6 +2029,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ModifyFTA"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplicationFta",
+		JobResult: "Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -1980,8 +2047,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_DoApplicationSearch", Service: "Applications", Method: "Search",
 		HTTPMethod: "POST", Path: "/Applications/$search",
-		Async:    true,
-		JobTypes: []string{"SearchApplications"},
+		Async:     true,
+		JobTypes:  []string{"SearchApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2007,6 +2075,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"AddApplications"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplications",
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2029,6 +2098,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ModifyFTA"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplicationFta",
+		JobResult: "Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2047,7 +2117,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplication", Service: "Applications", Method: "Get",
 		HTTPMethod: "GET", Path: "/Applications/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "ApplicationDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2085,8 +2156,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplicationApplicationGroups", Service: "Applications", Method: "ApplicationGroups",
 		HTTPMethod: "GET", Path: "/Applications/{nameOrId}/ApplicationGroups",
-		Async:    true,
-		JobTypes: []string{"GetApplicationApplicationGroups"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationApplicationGroups"},
+		JobResult: "[]ApplicationGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2107,8 +2179,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplicationDeliveryGroups", Service: "Applications", Method: "DeliveryGroups",
 		HTTPMethod: "GET", Path: "/Applications/{nameOrId}/DeliveryGroups",
-		Async:    true,
-		JobTypes: []string{"GetApplicationDeliveryGroups"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationDeliveryGroups"},
+		JobResult: "[]ApplicationDeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2147,7 +2220,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplicationFtas", Service: "Applications", Method: "Ftas",
 		HTTPMethod: "GET", Path: "/Applications/{nameOrId}/FileTypes",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2184,8 +2258,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplicationSessions", Service: "Applications", Method: "Sessions",
 		HTTPMethod: "GET", Path: "/Applications/{nameOrId}/Sessions",
-		Async:    true,
-		JobTypes: []string{"GetApplicationSessions"},
+		Async:     true,
+		JobTypes:  []string{"GetApplicationSessions"},
+		JobResult: "[]Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2224,8 +2299,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplications", Service: "Applications", Method: "List",
 		HTTPMethod: "GET", Path: "/Applications",
-		Async:    true,
-		JobTypes: []string{"GetApplications"},
+		Async:     true,
+		JobTypes:  []string{"GetApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2247,8 +2323,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_GetApplicationsV2", Service: "Applications", Method: "ListV2",
 		HTTPMethod: "GET", Path: "/ApplicationsV2",
-		Async:    true,
-		JobTypes: []string{"GetApplications"},
+		Async:     true,
+		JobTypes:  []string{"GetApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2274,6 +2351,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ImportFTA"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplicationFtas",
+		JobResult: "[]Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2294,6 +2372,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateApplication"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplication",
+		JobResult: "ApplicationDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2311,8 +2390,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_RefreshAppVApplications", Service: "Applications", Method: "RefreshAppVApplications",
 		HTTPMethod: "GET", Path: "/Applications/RefreshAppVApplications",
-		Async:    true,
-		JobTypes: []string{"RefreshAppVApplications"},
+		Async:     true,
+		JobTypes:  []string{"RefreshAppVApplications"},
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2334,6 +2414,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplications"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplicationTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2351,8 +2432,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Applications_SearchStartMenuApplications", Service: "Applications", Method: "SearchStartMenuApplications",
 		HTTPMethod: "POST", Path: "/Applications/StartMenuApplications",
-		Async:    true,
-		JobTypes: []string{"SearchStartMenuApplications"},
+		Async:     true,
+		JobTypes:  []string{"SearchStartMenuApplications"},
+		JobResult: "[]StartMenuApplication",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2375,6 +2457,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplications"},
 		Redirects: true,
 		Redirect:  "Applications_GetApplicationTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2501,7 +2584,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_GetAllBackupHistory", Service: "BackupRestore", Method: "AllBackupHistory",
 		HTTPMethod: "GET", Path: "/BackupRestore/History",
-		Async: true,
+		Async:     true,
+		JobResult: "[]BackupRestoreHistoryInformation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2519,7 +2603,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_GetBackupHistoryForSpecificHistory", Service: "BackupRestore", Method: "BackupHistoryForSpecificHistory",
 		HTTPMethod: "GET", Path: "/BackupRestore/History/{uid}",
-		Async: true,
+		Async:     true,
+		JobResult: "BackupRestoreHistoryInformation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2584,7 +2669,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_GetBackups", Service: "BackupRestore", Method: "Backups",
 		HTTPMethod: "GET", Path: "/BackupRestore",
-		Async: true,
+		Async:     true,
+		JobResult: "[]BackupRestoreBackup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2618,7 +2704,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_GetComponentMembers", Service: "BackupRestore", Method: "ComponentMembers",
 		HTTPMethod: "POST", Path: "/BackupRestore/{backupName}/Members",
-		Async: true,
+		Async:     true,
+		JobResult: "[]BackupRestoreMember",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2653,7 +2740,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_GetHistoryForSpecificBackup", Service: "BackupRestore", Method: "HistoryForSpecificBackup",
 		HTTPMethod: "GET", Path: "/BackupRestore/{backupName}/History/All",
-		Async: true,
+		Async:     true,
+		JobResult: "[]BackupRestoreHistoryInformation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2687,7 +2775,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_GetResultLog", Service: "BackupRestore", Method: "ResultLog",
 		HTTPMethod: "POST", Path: "/BackupRestore/{backupName}/ResultLog",
-		Async: true,
+		Async:     true,
+		JobResult: "BackupRestoreResultLog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2722,7 +2811,8 @@ var operations = [...]opSpec{
 	{
 		ID: "BackupRestore_PinSingleBackup", Service: "BackupRestore", Method: "PinSingleBackup",
 		HTTPMethod: "POST", Path: "/BackupRestore/{backupName}/PinBackup",
-		Async: true,
+		Async:     true,
+		JobResult: "bool",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2857,6 +2947,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"Batch"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "BatchResult",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2878,6 +2969,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteAllOperations"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2898,6 +2990,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DoOperationSearch"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]LogOperation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2923,6 +3016,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ExportOperationReport"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "CustomReportData",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -2944,6 +3038,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"FetchExistingOperationLabels"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]string",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3030,6 +3125,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetOperations"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]LogOperation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3058,6 +3154,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateOperation"},
 		Redirects: true,
 		Redirect:  "ConfigLog_GetOperation",
+		JobResult: "LogOperation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3095,6 +3192,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateDeliveryGroup"},
 		Redirects: true,
 		Redirect:  "DeliveryGroups_GetDeliveryGroup",
+		JobResult: "DeliveryGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3114,7 +3212,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_AddDeliveryGroupTags", Service: "DeliveryGroups", Method: "AddTag",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/Tags/{tagNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3165,7 +3264,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_CreateAutoscalePluginTemplate", Service: "DeliveryGroups", Method: "CreateAutoscalePluginTemplate",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/AutoscalePlugin/{type}/Templates",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3183,7 +3283,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_CreateDeliveryGroup", Service: "DeliveryGroups", Method: "Create",
 		HTTPMethod: "POST", Path: "/DeliveryGroups",
-		Async: true,
+		Async:     true,
+		JobResult: "DeliveryGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3202,7 +3303,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_CreateDeliveryGroupAdvancedAccessPolicy", Service: "DeliveryGroups", Method: "CreateAdvancedAccessPolicy",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/AdvancedAccessPolicies",
-		Async: true,
+		Async:     true,
+		JobResult: "AdvancedAccessPolicy",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3221,7 +3323,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_CreateDeliveryGroupAutoscaleGroupPlugin", Service: "DeliveryGroups", Method: "CreateAutoscaleGroupPlugin",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/AutoscaleGroupPlugins",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3243,6 +3346,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreatePowerTimeScheme"},
 		Redirects: true,
 		Redirect:  "DeliveryGroups_GetDeliveryGroupPowerTimeScheme",
+		JobResult: "PowerTimeScheme",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3278,7 +3382,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DeleteAutoscalePluginTemplate", Service: "DeliveryGroups", Method: "DeleteAutoscalePluginTemplate",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/AutoscalePlugin/{type}/Templates/{name}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3296,7 +3401,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DeleteDeliveryGroup", Service: "DeliveryGroups", Method: "Delete",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3314,7 +3420,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DeleteDeliveryGroupAdvancedAccessPolicy", Service: "DeliveryGroups", Method: "DeleteAdvancedAccessPolicy",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}/AdvancedAccessPolicies/{policyId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3332,7 +3439,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DeleteDeliveryGroupAutoscaleGroupPlugin", Service: "DeliveryGroups", Method: "DeleteAutoscaleGroupPlugin",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}/AutoscaleGroupPlugins/{uid}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3354,6 +3462,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeletePowerTimeScheme"},
 		Redirects: true,
 		Redirect:  "DeliveryGroups_GetDeliveryGroupPowerTimeSchemes",
+		JobResult: "[]PowerTimeScheme",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3387,7 +3496,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DoAddApplications", Service: "DeliveryGroups", Method: "AddApplications",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/Applications",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3405,7 +3515,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DoAddMachines", Service: "DeliveryGroups", Method: "AddMachines",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/Machines",
-		Async: true,
+		Async:     true,
+		JobResult: "DeliveryGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3425,8 +3536,9 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DoDeliveryGroupSearch", Service: "DeliveryGroups", Method: "Search",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/$search",
-		Async:    true,
-		JobTypes: []string{"DoDeliveryGroupSearch"},
+		Async:     true,
+		JobTypes:  []string{"DoDeliveryGroupSearch"},
+		JobResult: "[]DeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3448,7 +3560,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DoRemoveApplicationGroups", Service: "DeliveryGroups", Method: "RemoveApplicationGroups",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}/ApplicationGroups/{appGroupNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3466,7 +3579,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DoRemoveApplications", Service: "DeliveryGroups", Method: "RemoveApplication",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}/Applications/{appNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3484,7 +3598,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_DoRemoveMachines", Service: "DeliveryGroups", Method: "RemoveMachine",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}/Machines/{machineNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3502,7 +3617,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetAutoscalePluginTemplate", Service: "DeliveryGroups", Method: "AutoscalePluginTemplate",
 		HTTPMethod: "GET", Path: "/DeliveryGroups/AutoscalePlugin/{type}/Templates/{name}",
-		Async: true,
+		Async:     true,
+		JobResult: "AutoscalePluginTemplate",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3521,7 +3637,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetAutoscalePluginTemplates", Service: "DeliveryGroups", Method: "AutoscalePluginTemplates",
 		HTTPMethod: "GET", Path: "/DeliveryGroups/AutoscalePlugin/{type}/Templates",
-		Async: true,
+		Async:     true,
+		JobResult: "[]AutoscalePluginTemplate",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3611,7 +3728,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroupApplications", Service: "DeliveryGroups", Method: "Applications",
 		HTTPMethod: "GET", Path: "/DeliveryGroups/{nameOrId}/Applications",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3632,7 +3750,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroupAutoscaleGroupPlugins", Service: "DeliveryGroups", Method: "AutoscaleGroupPlugins",
 		HTTPMethod: "GET", Path: "/DeliveryGroups/{nameOrId}/AutoscaleGroupPlugins",
-		Async: true,
+		Async:     true,
+		JobResult: "[]AutoscaleGroupPlugin",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3652,7 +3771,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroupFtas", Service: "DeliveryGroups", Method: "Ftas",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/$GetFileTypes",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3767,6 +3887,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetStartMenuApplications"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]StartMenuApplication",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3786,7 +3907,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroupTags", Service: "DeliveryGroups", Method: "Tags",
 		HTTPMethod: "GET", Path: "/DeliveryGroups/{nameOrId}/Tags",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3822,7 +3944,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroups", Service: "DeliveryGroups", Method: "List",
 		HTTPMethod: "GET", Path: "/DeliveryGroups",
-		Async: true,
+		Async:     true,
+		JobResult: "[]DeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3882,7 +4005,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroupsDesktops", Service: "DeliveryGroups", Method: "Desktops",
 		HTTPMethod: "GET", Path: "/DeliveryGroups/{nameOrId}/Desktops",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Desktop",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3959,7 +4083,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_GetDeliveryGroupsV2", Service: "DeliveryGroups", Method: "ListV2",
 		HTTPMethod: "GET", Path: "/DeliveryGroupsV2",
-		Async: true,
+		Async:     true,
+		JobResult: "[]DeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3981,7 +4106,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_PatchDeliveryGroup", Service: "DeliveryGroups", Method: "Update",
 		HTTPMethod: "PATCH", Path: "/DeliveryGroups/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -3999,7 +4125,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_PatchDeliveryGroupAdvancedAccessPolicy", Service: "DeliveryGroups", Method: "UpdateAdvancedAccessPolicy",
 		HTTPMethod: "PATCH", Path: "/DeliveryGroups/{nameOrId}/AdvancedAccessPolicies/{policyId}",
-		Async: true,
+		Async:     true,
+		JobResult: "AdvancedAccessPolicy",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4023,6 +4150,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdatePowerTimeScheme"},
 		Redirects: true,
 		Redirect:  "DeliveryGroups_GetDeliveryGroupPowerTimeScheme",
+		JobResult: "PowerTimeScheme",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4064,6 +4192,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateDeliveryGroup"},
 		Redirects: true,
 		Redirect:  "DeliveryGroups_GetDeliveryGroup",
+		JobResult: "DeliveryGroupDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4082,7 +4211,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_RemoveDeliveryGroupTags", Service: "DeliveryGroups", Method: "RemoveTag",
 		HTTPMethod: "DELETE", Path: "/DeliveryGroups/{nameOrId}/Tags/{tagNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4100,7 +4230,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_SetDeliveryGroupTags", Service: "DeliveryGroups", Method: "SetTags",
 		HTTPMethod: "PUT", Path: "/DeliveryGroups/{nameOrId}/Tags",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4118,8 +4249,9 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_StartDeliveryGroupRebootCycle", Service: "DeliveryGroups", Method: "StartRebootCycle",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/$StartRebootCycle",
-		Async:    true,
-		JobTypes: []string{"StartDeliveryGroupRebootCycle"},
+		Async:     true,
+		JobTypes:  []string{"StartDeliveryGroupRebootCycle"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4137,7 +4269,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_TestDeliveryGroup", Service: "DeliveryGroups", Method: "Test",
 		HTTPMethod: "POST", Path: "/DeliveryGroups/{nameOrId}/$test",
-		Async: true,
+		Async:     true,
+		JobResult: "DeliveryGroupTest",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4170,7 +4303,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_UpdateAutoscalePluginTemplate", Service: "DeliveryGroups", Method: "UpdateAutoscalePluginTemplate",
 		HTTPMethod: "PATCH", Path: "/DeliveryGroups/AutoscalePlugin/{type}/Templates/{name}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4189,7 +4323,8 @@ var operations = [...]opSpec{
 	{
 		ID: "DeliveryGroups_UpdateDeliveryGroupAutoscaleGroupPlugin", Service: "DeliveryGroups", Method: "UpdateAutoscaleGroupPlugin",
 		HTTPMethod: "PATCH", Path: "/DeliveryGroups/{nameOrId}/AutoscaleGroupPlugins/{uid}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4681,7 +4816,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Gpo_SearchFilters", Service: "Gpo", Method: "SearchFilters",
 		HTTPMethod: "POST", Path: "/gpo/filters/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "CollectionEnvelopeOfFilterResponse",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4701,7 +4837,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Gpo_SearchPolicies", Service: "Gpo", Method: "SearchPolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "CollectionEnvelopeOfPolicyResponse",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4721,7 +4858,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Gpo_SearchPolicySets", Service: "Gpo", Method: "SearchPolicySets",
 		HTTPMethod: "POST", Path: "/gpo/policySets/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "CollectionEnvelopeOfPolicySetResponse",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4741,7 +4879,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Gpo_SearchSettings", Service: "Gpo", Method: "SearchSettings",
 		HTTPMethod: "POST", Path: "/gpo/settings/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "CollectionEnvelopeOfSettingResponse",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4888,6 +5027,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateHypervisor"},
 		Redirects: true,
 		Redirect:  "Hypervisors_GetHypervisor",
+		JobResult: "HypervisorDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4909,6 +5049,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateHypervisorResourcePool"},
 		Redirects: true,
 		Redirect:  "Hypervisors_GetHypervisorResourcePool",
+		JobResult: "HypervisorResourcePoolDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4927,7 +5068,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_DeleteHypervisor", Service: "Hypervisors", Method: "Delete",
 		HTTPMethod: "DELETE", Path: "/hypervisors/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4944,7 +5086,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_DeleteHypervisorResourcePool", Service: "Hypervisors", Method: "DeleteResourcePool",
 		HTTPMethod: "DELETE", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4962,7 +5105,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_DoHypervisorAllResourcesSearch", Service: "Hypervisors", Method: "SearchAllResources",
 		HTTPMethod: "POST", Path: "/hypervisors/{nameOrId}/allResources/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorResource",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -4985,7 +5129,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_DoHypervisorAllResourcesSearchWithoutConnection", Service: "Hypervisors", Method: "SearchAllResourcesWithoutConnection",
 		HTTPMethod: "POST", Path: "/hypervisors/allResources/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorResource",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5007,7 +5152,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_DoHypervisorResourceSearch", Service: "Hypervisors", Method: "SearchResource",
 		HTTPMethod: "POST", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/resources/$search",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorResource",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5031,7 +5177,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisor", Service: "Hypervisors", Method: "Get",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5050,7 +5197,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorAdministrators", Service: "Hypervisors", Method: "Administrators",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/administrators",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Administrator",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5071,7 +5219,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorAllResourcePools", Service: "Hypervisors", Method: "AllResourcePools",
 		HTTPMethod: "GET", Path: "/hypervisorAllResourcePools",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorResourcePoolDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5090,7 +5239,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorAllResources", Service: "Hypervisors", Method: "AllResources",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/allResources",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResource",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5116,7 +5266,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorAllResourcesWithoutConnection", Service: "Hypervisors", Method: "AllResourcesWithoutConnection",
 		HTTPMethod: "POST", Path: "/hypervisors/$GetResources",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResource",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5141,7 +5292,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorDeletePreview", Service: "Hypervisors", Method: "PreviewDelete",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/deletePreview",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorDeletePreview",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5176,7 +5328,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorMachineCatalogs", Service: "Hypervisors", Method: "MachineCatalogs",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/machineCatalogs",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorMachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5197,7 +5350,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorOrphanedResources", Service: "Hypervisors", Method: "OrphanedResources",
 		HTTPMethod: "GET", Path: "/Hypervisors/{nameOrId}/OrphanedResources",
-		Async: true,
+		Async:     true,
+		JobResult: "DetectOrphanedResources",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5215,7 +5369,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePool", Service: "Hypervisors", Method: "ResourcePool",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResourcePoolDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5235,7 +5390,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePoolAdministrators", Service: "Hypervisors", Method: "ResourcePoolAdministrators",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/administrators",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Administrator",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5257,7 +5413,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePoolAllAvailableNetworks", Service: "Hypervisors", Method: "ResourcePoolAllAvailableNetworks",
 		HTTPMethod: "GET", Path: "/hypervisorResourcePoolAllAvailableNetworks",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorResourcePoolNetwork",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5275,7 +5432,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePoolDeletePreview", Service: "Hypervisors", Method: "PreviewDeleteResourcePool",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/deletePreview",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorDeletePreview",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5312,7 +5470,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePoolMachineCatalogs", Service: "Hypervisors", Method: "ResourcePoolMachineCatalogs",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/machineCatalogs",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorMachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5334,7 +5493,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePoolPatchPreview", Service: "Hypervisors", Method: "ResourcePoolPatchPreview",
 		HTTPMethod: "POST", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/$getPatchPreview",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResourcePoolPatchPreview",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5354,7 +5514,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePoolResources", Service: "Hypervisors", Method: "ResourcePoolResources",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/resources",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResource",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5398,7 +5559,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePools", Service: "Hypervisors", Method: "ResourcePools",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/resourcePools",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorResourcePoolDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5418,7 +5580,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorResourcePrices", Service: "Hypervisors", Method: "ResourcePrices",
 		HTTPMethod: "POST", Path: "/hypervisors/{nameOrId}/resourcePrices",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResourcePrices",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5437,7 +5600,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorServerHAAddresses", Service: "Hypervisors", Method: "ServerHAAddresses",
 		HTTPMethod: "GET", Path: "/hypervisors/{nameOrId}/serverHAAddresses",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorServerHAAddresses",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5472,7 +5636,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorWithoutConnection", Service: "Hypervisors", Method: "GetWithoutConnection",
 		HTTPMethod: "POST", Path: "/$GetHypervisor",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5490,7 +5655,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisors", Service: "Hypervisors", Method: "List",
 		HTTPMethod: "GET", Path: "/hypervisors",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Hypervisor",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5509,7 +5675,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetHypervisorsAndResourcePools", Service: "Hypervisors", Method: "ListWithResourcePools",
 		HTTPMethod: "GET", Path: "/hypervisorsAndResourcePools",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorsAndResourcePools",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5528,7 +5695,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_GetSupportHypervisors", Service: "Hypervisors", Method: "SupportedPlugins",
 		HTTPMethod: "GET", Path: "/hypervisors/supportedPlugins",
-		Async: true,
+		Async:     true,
+		JobResult: "[]HypervisorPlugin",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5553,6 +5721,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateHypervisor"},
 		Redirects: true,
 		Redirect:  "Hypervisors_GetHypervisor",
+		JobResult: "HypervisorDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5574,6 +5743,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateHypervisorResourcePool"},
 		Redirects: true,
 		Redirect:  "Hypervisors_GetHypervisorResourcePool",
+		JobResult: "HypervisorResourcePoolDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5592,7 +5762,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_PutBrokerHypervisorConnection", Service: "Hypervisors", Method: "PutBrokerHypervisorConnection",
 		HTTPMethod: "PUT", Path: "/hypervisors/{nameOrId}/connection",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5610,7 +5781,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_ResetBrokerHypervisorConnection", Service: "Hypervisors", Method: "ResetBrokerHypervisorConnection",
 		HTTPMethod: "POST", Path: "/hypervisors/{nameOrId}/$resetConnection",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5631,6 +5803,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"TestHypervisor"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "HypervisorTest",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5652,6 +5825,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"TestHypervisorResourcePool"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "HypervisorResourcePoolTest",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5670,7 +5844,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_ValidateHypervisorResourcePoolResource", Service: "Hypervisors", Method: "ValidateResourcePoolResource",
 		HTTPMethod: "POST", Path: "/hypervisors/{nameOrId}/resourcePools/{poolId}/resources/$validate",
-		Async: true,
+		Async:     true,
+		JobResult: "HypervisorResourceValidation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5690,8 +5865,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Hypervisors_ValidateVmPath", Service: "Hypervisors", Method: "ValidateVMPath",
 		HTTPMethod: "POST", Path: "/hypervisors/$ValidateVm",
-		Async:    true,
-		JobTypes: []string{"HypervisorVmValidation"},
+		Async:     true,
+		JobTypes:  []string{"HypervisorVmValidation"},
+		JobResult: "[]HypervisorVMValidation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5714,6 +5890,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"AddIcon"},
 		Redirects: true,
 		Redirect:  "Icons_GetIcon",
+		JobResult: "Icon",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5764,7 +5941,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Icons_GetIcons", Service: "Icons", Method: "List",
 		HTTPMethod: "GET", Path: "/Icons",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Icon",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5790,6 +5968,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"RemoveIcon"},
 		Redirects: true,
 		Redirect:  "Icons_GetIcons",
+		JobResult: "[]Icon",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5825,7 +6004,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Identity_CreateMachine", Service: "Identity", Method: "CreateMachine",
 		HTTPMethod: "POST", Path: "/Identity/Machines",
-		Async: true,
+		Async:     true,
+		JobResult: "IdentityMachine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5848,6 +6028,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateServiceAccount"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "ServiceAccount",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -5865,7 +6046,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Identity_DeleteMachine", Service: "Identity", Method: "DeleteMachine",
 		HTTPMethod: "DELETE", Path: "/Identity/Machines/{machine}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6047,7 +6229,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Identity_GetDomains", Service: "Identity", Method: "Domains",
 		HTTPMethod: "GET", Path: "/Identity/Domains",
-		Async: true,
+		Async:     true,
+		JobResult: "[]IdentityDomain",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6167,6 +6350,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetPrintersIdentity"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]IdentityPrinter",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6209,6 +6393,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetPatchPreviewServiceAccount"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "UpdateServiceAccountCapabilityPreview",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6243,7 +6428,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Identity_GetServiceAccounts", Service: "Identity", Method: "ServiceAccounts",
 		HTTPMethod: "GET", Path: "/Identity/ServiceAccounts",
-		Async: true,
+		Async:     true,
+		JobResult: "[]ServiceAccount",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6330,6 +6516,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetUsersIdentity"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]IdentityUser",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6391,6 +6578,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetServiceAccount"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "ServiceAccount",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6413,6 +6601,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"TestServiceAccount"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "ServiceAccountTest",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6430,7 +6619,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Identity_UpdateMachine", Service: "Identity", Method: "UpdateMachine",
 		HTTPMethod: "PATCH", Path: "/Identity/Machines/{machine}",
-		Async: true,
+		Async:     true,
+		JobResult: "IdentityMachine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6453,7 +6643,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Identity_UpdateUser", Service: "Identity", Method: "UpdateUser",
 		HTTPMethod: "PATCH", Path: "/Identity/Users/{user}",
-		Async: true,
+		Async:     true,
+		JobResult: "IdentityUser",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6507,7 +6698,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ImageDefinitions_CreateImageDefinition", Service: "ImageDefinitions", Method: "Create",
 		HTTPMethod: "POST", Path: "/ImageDefinitions",
-		Async: true,
+		Async:     true,
+		JobResult: "ImageDefinition",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6529,6 +6721,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateImageVersion"},
 		Redirects: true,
 		Redirect:  "ImageDefinitions_GetImageDefinitionImageVersion",
+		JobResult: "ImageVersion",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6547,7 +6740,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ImageDefinitions_DeleteImageDefinition", Service: "ImageDefinitions", Method: "Delete",
 		HTTPMethod: "DELETE", Path: "/ImageDefinitions/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6568,6 +6762,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteImageVersion"},
 		Redirects: true,
 		Redirect:  "ImageDefinitions_GetImageDefinitionImageVersion",
+		JobResult: "ImageVersion",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6590,6 +6785,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DoImageDefinitionAndImageVersionSearch"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]ImageDefinitionsAndImageVersions",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6700,6 +6896,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetImageVersion"},
 		Redirects: true,
 		Redirect:  "ImageDefinitions_GetImageDefinitionImageVersion",
+		JobResult: "ImageVersion",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6757,6 +6954,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateImageVersionResourcePools"},
 		Redirects: true,
 		Redirect:  "ImageDefinitions_GetImageDefinitionImageVersion",
+		JobResult: "ImageVersion",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6779,6 +6977,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteImageVersion"},
 		Redirects: true,
 		Redirect:  "ImageDefinitions_GetImageDefinitionImageVersion",
+		JobResult: "ImageVersion",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6833,6 +7032,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetImageVersion"},
 		Redirects: true,
 		Redirect:  "ImageVersions_GetImageVersion",
+		JobResult: "ImageVersion",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6867,7 +7067,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ImageVersions_UpdateImageVersionResourcePools", Service: "ImageVersions", Method: "UpdateResourcePools",
 		HTTPMethod: "PUT", Path: "/ImageVersions/{id}/$UpdateResourcePools",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -6984,6 +7185,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"AddMachineCatalogMachine"},
 		Redirects: true,
 		Redirect:  "MachineCatalogs_GetMachineCatalog",
+		JobResult: "MachineCatalogDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7022,7 +7224,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_AddMachineCatalogTags", Service: "MachineCatalogs", Method: "AddTag",
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/Tags/{tagNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7077,6 +7280,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateMachineCatalog"},
 		Redirects: true,
 		Redirect:  "MachineCatalogs_GetMachineCatalog",
+		JobResult: "MachineCatalogDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7097,7 +7301,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_CreateMachineCatalogUpgradeSchedule", Service: "MachineCatalogs", Method: "CreateUpgradeSchedule",
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/UpgradeSchedule",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7119,6 +7324,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteMachineCatalog"},
 		Redirects: true,
 		Redirect:  "MachineCatalogs_GetMachineCatalogs",
+		JobResult: "[]MachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7140,8 +7346,9 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_DoMachineCatalogSearch", Service: "MachineCatalogs", Method: "Search",
 		HTTPMethod: "POST", Path: "/Machinecatalogs/$search",
-		Async:    true,
-		JobTypes: []string{"SearchMachineCatalogs"},
+		Async:     true,
+		JobTypes:  []string{"SearchMachineCatalogs"},
+		JobResult: "[]CatalogSearch",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7196,7 +7403,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalog", Service: "MachineCatalogs", Method: "Get",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "MachineCatalogDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7215,7 +7423,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogCostSummary", Service: "MachineCatalogs", Method: "CostSummary",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}/CostSummary",
-		Async: true,
+		Async:     true,
+		JobResult: "[]ResourceCostItem",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7237,7 +7446,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogDailyCost", Service: "MachineCatalogs", Method: "DailyCost",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}/DailyCost",
-		Async: true,
+		Async:     true,
+		JobResult: "[]DailyCostItem",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7258,7 +7468,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogDeliveryGroupAssociations", Service: "MachineCatalogs", Method: "DeliveryGroupAssociations",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}/DeliveryGroupAssociations",
-		Async: true,
+		Async:     true,
+		JobResult: "[]DeliveryGroupAssociation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7296,7 +7507,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogLastMasterImage", Service: "MachineCatalogs", Method: "LastMasterImage",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}/LastMasterImage",
-		Async: true,
+		Async:     true,
+		JobResult: "VMImage",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7318,6 +7530,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetMachineCatalogMachineAccounts"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]ProvisioningSchemeMachineAccount",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7339,7 +7552,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogMachines", Service: "MachineCatalogs", Method: "Machines",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}/Machines",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Machine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7382,6 +7596,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetStartMenuApplications"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]StartMenuApplication",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7468,7 +7683,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogs", Service: "MachineCatalogs", Method: "List",
 		HTTPMethod: "GET", Path: "/MachineCatalogs",
-		Async: true,
+		Async:     true,
+		JobResult: "[]MachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7507,7 +7723,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_GetMachineCatalogsV2", Service: "MachineCatalogs", Method: "ListV2",
 		HTTPMethod: "GET", Path: "/MachineCatalogsV2",
-		Async: true,
+		Async:     true,
+		JobResult: "[]MachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7529,7 +7746,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_ImportProvisionedVirtualMachines", Service: "MachineCatalogs", Method: "ImportProvisionedVirtualMachines",
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/$importProvisionedVirtualMachines",
-		Async: true,
+		Async:     true,
+		JobResult: "[]ImportProvisionedVirtualMachine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7599,7 +7817,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_RemoveMachineCatalogTags", Service: "MachineCatalogs", Method: "RemoveTag",
 		HTTPMethod: "DELETE", Path: "/MachineCatalogs/{nameOrId}/Tags/{tagNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7617,7 +7836,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_RemoveMachineCatalogUpgradeSchedule", Service: "MachineCatalogs", Method: "RemoveUpgradeSchedule",
 		HTTPMethod: "DELETE", Path: "/MachineCatalogs/{nameOrId}/UpgradeSchedule",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7635,7 +7855,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_RepairMachineCatalogMachineAccounts", Service: "MachineCatalogs", Method: "RepairMachineAccounts",
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/$repairMachineAccounts",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7656,6 +7877,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/$RollbackProvisioningScheme",
 		Async:     true,
 		Redirects: true,
+		JobResult: "JobInfo",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7675,7 +7897,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_SetMachineCatalogTags", Service: "MachineCatalogs", Method: "SetTags",
 		HTTPMethod: "PUT", Path: "/MachineCatalogs/{nameOrId}/Tags",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7697,6 +7920,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"TestMachineCatalog"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "MachineCatalogTest",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7749,6 +7973,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateMachineCatalog"},
 		Redirects: true,
 		Redirect:  "MachineCatalogs_GetMachineCatalog",
+		JobResult: "MachineCatalogDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7789,6 +8014,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/$UpdateProvisioningScheme",
 		Async:     true,
 		Redirects: true,
+		JobResult: "JobInfo",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7807,7 +8033,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_UpdateMachineCatalogUpgradeSchedule", Service: "MachineCatalogs", Method: "UpdateUpgradeSchedule",
 		HTTPMethod: "PATCH", Path: "/MachineCatalogs/{nameOrId}/UpgradeSchedule",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7825,7 +8052,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MachineCatalogs_ValidateMachineCatalogVDAComponentsAndFeaturesSelection", Service: "MachineCatalogs", Method: "ValidateVDAComponentsAndFeaturesSelection",
 		HTTPMethod: "POST", Path: "/MachineCatalogs/{nameOrId}/VDAComponentsAndFeatures/$validate",
-		Async: true,
+		Async:     true,
+		JobResult: "VDAComponentsSelectionValidation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7844,7 +8072,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_AddMachineTags", Service: "Machines", Method: "AddTag",
 		HTTPMethod: "POST", Path: "/Machines/{nameOrId}/Tags/{tagNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7879,7 +8108,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_CreateMachineUpgradeSchedule", Service: "Machines", Method: "CreateUpgradeSchedule",
 		HTTPMethod: "POST", Path: "/Machines/{nameOrId}/UpgradeSchedule",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7901,6 +8131,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DisconnectSessions"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7923,6 +8154,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DoMachineSearch"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Machine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8067,6 +8299,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetMachineStartMenuShortcutIcon"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "Icon",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8141,6 +8374,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetMachines"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Machine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8185,6 +8419,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetMachines"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Machine",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8246,6 +8481,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GroupMachine"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "map[string]int",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8268,6 +8504,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ImportFTA"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Fta",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8288,6 +8525,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/Machines/{nameOrId}/$logoff",
 		Async:     true,
 		Redirects: true,
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8310,6 +8548,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"RebootMachines"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8332,6 +8571,7 @@ var operations = [...]opSpec{
 		Async:     true,
 		JobTypes:  []string{"DeleteMachine"},
 		Redirects: true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8352,7 +8592,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_RemoveMachineTags", Service: "Machines", Method: "RemoveTag",
 		HTTPMethod: "DELETE", Path: "/Machines/{nameOrId}/Tags/{tagNameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8370,7 +8611,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_RemoveMachineUpgradeSchedule", Service: "Machines", Method: "RemoveUpgradeSchedule",
 		HTTPMethod: "DELETE", Path: "/Machines/{nameOrId}/UpgradeSchedule",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8388,7 +8630,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_RemovePowerActionSchedule", Service: "Machines", Method: "RemovePowerActionSchedule",
 		HTTPMethod: "DELETE", Path: "/Machines/{nameOrId}/PowerActionSchedules",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8409,6 +8652,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ResumeMachines"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8427,7 +8671,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_SetMachineTags", Service: "Machines", Method: "SetTags",
 		HTTPMethod: "PUT", Path: "/Machines/{nameOrId}/Tags",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8449,6 +8694,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"ShutDownMachines"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8473,6 +8719,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"StartMachines"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8495,6 +8742,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SuspendMachines"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8534,6 +8782,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateMachineCatalogMachine"},
 		Redirects: true,
 		Redirect:  "Machines_GetMachine",
+		JobResult: "MachineDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8551,7 +8800,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_UpdateMachineUpgradeSchedule", Service: "Machines", Method: "UpdateUpgradeSchedule",
 		HTTPMethod: "PATCH", Path: "/Machines/{nameOrId}/UpgradeSchedule",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8569,7 +8819,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Machines_ValidateVDAComponentsAndFeaturesSelection", Service: "Machines", Method: "ValidateVDAComponentsAndFeaturesSelection",
 		HTTPMethod: "POST", Path: "/Machines/{nameOrId}/VDAComponentsAndFeatures/$validate",
-		Async: true,
+		Async:     true,
+		JobResult: "VDAComponentsSelectionValidation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8588,7 +8839,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_CancelMaintenanceCycle", Service: "MaintenanceCycles", Method: "Cancel",
 		HTTPMethod: "POST", Path: "/maintenanceCycles/{nameOrId}/$cancel",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8605,7 +8857,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_CreateMaintenanceCycle", Service: "MaintenanceCycles", Method: "Create",
 		HTTPMethod: "POST", Path: "/maintenanceCycles",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8622,8 +8875,9 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_DoMaintenanceCycleSearch", Service: "MaintenanceCycles", Method: "Search",
 		HTTPMethod: "POST", Path: "/maintenanceCycles/$search",
-		Async:    true,
-		JobTypes: []string{"SearchMaintenanceCycles"},
+		Async:     true,
+		JobTypes:  []string{"SearchMaintenanceCycles"},
+		JobResult: "[]MaintenanceCycle",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8646,8 +8900,9 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_DoMaintenanceCycleVMOperationJobSearch", Service: "MaintenanceCycles", Method: "SearchVMOperationJob",
 		HTTPMethod: "POST", Path: "/maintenanceCycles/operationJobs/$search",
-		Async:    true,
-		JobTypes: []string{"SearchMaintenanceCycleVMOperationJobs"},
+		Async:     true,
+		JobTypes:  []string{"SearchMaintenanceCycleVMOperationJobs"},
+		JobResult: "[]MaintenanceCycleVMOperationJob",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8670,7 +8925,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_GetMaintenanceCycle", Service: "MaintenanceCycles", Method: "Get",
 		HTTPMethod: "GET", Path: "/maintenanceCycles/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "MaintenanceCycleDetails",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8688,7 +8944,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_RemoveMaintenanceCycle", Service: "MaintenanceCycles", Method: "Delete",
 		HTTPMethod: "DELETE", Path: "/maintenanceCycles/{nameOrId}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8705,7 +8962,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_RestartMaintenanceCycle", Service: "MaintenanceCycles", Method: "Restart",
 		HTTPMethod: "POST", Path: "/maintenanceCycles/{nameOrId}/$restart",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8723,7 +8981,8 @@ var operations = [...]opSpec{
 	{
 		ID: "MaintenanceCycles_UpdateMaintenanceCycle", Service: "MaintenanceCycles", Method: "Update",
 		HTTPMethod: "PATCH", Path: "/maintenanceCycles",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8808,7 +9067,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisionedVirtualMachine_ApplyProvisionedVirtualMachineConfigurationUpdate", Service: "ProvisionedVirtualMachine", Method: "ApplyConfigurationUpdate",
 		HTTPMethod: "POST", Path: "/provisionedVirtualMachines/{vmSid}/$applyUpdate",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8825,7 +9085,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisionedVirtualMachine_GetMaintenanceCycleVMOperationJobs", Service: "ProvisionedVirtualMachine", Method: "MaintenanceCycleVMOperationJobs",
 		HTTPMethod: "GET", Path: "/provisionedVirtualMachines/{vmSid}/operationJobs",
-		Async: true,
+		Async:     true,
+		JobResult: "[]MaintenanceCycleVMOperationJob",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8844,7 +9105,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisionedVirtualMachine_ResetProvisionedVirtualMachineOSDisk", Service: "ProvisionedVirtualMachine", Method: "ResetOSDisk",
 		HTTPMethod: "POST", Path: "/provisionedVirtualMachines/{vmSid}/$resetProvVmOSDisk",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8861,7 +9123,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisionedVirtualMachine_UpdateProvisionedVirtualMachine", Service: "ProvisionedVirtualMachine", Method: "Update",
 		HTTPMethod: "PATCH", Path: "/provisionedVirtualMachines/{vmSid}",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8879,7 +9142,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisioningSchemes_GetMaintenanceCycles", Service: "ProvisioningSchemes", Method: "MaintenanceCycles",
 		HTTPMethod: "GET", Path: "/provisioningSchemes/{nameOrId}/maintenanceCycles",
-		Async: true,
+		Async:     true,
+		JobResult: "[]MaintenanceCycle",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8898,7 +9162,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisioningSchemes_GetProvisioiningSchemeConfigurations", Service: "ProvisioningSchemes", Method: "Configurations",
 		HTTPMethod: "GET", Path: "/provisioningSchemes/{nameOrId}/configurations",
-		Async: true,
+		Async:     true,
+		JobResult: "[]ProvisioningSchemeConfiguration",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8918,7 +9183,8 @@ var operations = [...]opSpec{
 	{
 		ID: "ProvisioningSchemes_GetVMConfigurationResultantSet", Service: "ProvisioningSchemes", Method: "VMConfigurationResultantSet",
 		HTTPMethod: "GET", Path: "/provisioningSchemes/{nameOrId}/provisionedVirtualMachines/{vmSid}/configurationResultantSet",
-		Async: true,
+		Async:     true,
+		JobResult: "ProvisionedVirtualMachineConfigurationResultantSet",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8937,7 +9203,8 @@ var operations = [...]opSpec{
 	{
 		ID: "PvsStreaming_GetPvsStreamingSites", Service: "PvsStreaming", Method: "Sites",
 		HTTPMethod: "GET", Path: "/PvsStreaming/Sites",
-		Async: true,
+		Async:     true,
+		JobResult: "[]PvsStreamingSite",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8956,7 +9223,8 @@ var operations = [...]opSpec{
 	{
 		ID: "PvsStreaming_GetPvsStreamingStores", Service: "PvsStreaming", Method: "Stores",
 		HTTPMethod: "GET", Path: "/PvsStreaming/Stores/{farmId}",
-		Async: true,
+		Async:     true,
+		JobResult: "[]PvsStreamingStore",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -8976,7 +9244,8 @@ var operations = [...]opSpec{
 	{
 		ID: "PvsStreaming_GetPvsStreamingVDisks", Service: "PvsStreaming", Method: "VDisks",
 		HTTPMethod: "GET", Path: "/PvsStreaming/vDisks",
-		Async: true,
+		Async:     true,
+		JobResult: "[]PvsStreamingVDisk",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9029,7 +9298,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Recommendations_GetRecommendations", Service: "Recommendations", Method: "List",
 		HTTPMethod: "GET", Path: "/recommendations",
-		Async: true,
+		Async:     true,
+		JobResult: "[]Recommendation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9082,6 +9352,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$disconnect",
 		Async:     true,
 		Redirects: true,
+		JobResult: "Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9103,6 +9374,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DoSessionSearch"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9147,6 +9419,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetSessionApplications"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9201,6 +9474,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetSessions"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9225,6 +9499,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetSessions"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9245,7 +9520,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Sessions_HideSession", Service: "Sessions", Method: "Hide",
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$hide",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9264,6 +9540,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$logoff",
 		Async:     true,
 		Redirects: true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9282,6 +9559,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$sendMessage",
 		Async:     true,
 		Redirects: true,
+		JobResult: "Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9302,6 +9580,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$startRecording",
 		Async:     true,
 		Redirects: true,
+		JobResult: "Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9322,6 +9601,7 @@ var operations = [...]opSpec{
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$stopRecording",
 		Async:     true,
 		Redirects: true,
+		JobResult: "Session",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9339,7 +9619,8 @@ var operations = [...]opSpec{
 	{
 		ID: "Sessions_UnhideSession", Service: "Sessions", Method: "Unhide",
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$unhide",
-		Async: true,
+		Async:     true,
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9418,8 +9699,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Sites_GetSiteErrorWarning", Service: "Sites", Method: "ErrorWarning",
 		HTTPMethod: "GET", Path: "/Sites/{nameOrId}/ErrorWarning",
-		Async:    true,
-		JobTypes: []string{"GetSiteErrorWarning"},
+		Async:     true,
+		JobTypes:  []string{"GetSiteErrorWarning"},
+		JobResult: "ErrorWarning",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Authorization", inHeader, false, "string"},
@@ -9469,6 +9751,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"GetSiteStatus"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "SiteStatus",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Authorization", inHeader, false, "string"},
@@ -9559,6 +9842,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"TestSite"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "SiteTest",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Authorization", inHeader, false, "string"},
@@ -9578,6 +9862,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateStoreFrontServer"},
 		Redirects: true,
 		Redirect:  "StoreFrontServers_GetStoreFrontServer",
+		JobResult: "StoreFrontServer",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9599,6 +9884,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteStoreFrontServer"},
 		Redirects: true,
 		Redirect:  "StoreFrontServers_GetStoreFrontServers",
+		JobResult: "[]StoreFrontServer",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9668,6 +9954,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateStoreFrontServer"},
 		Redirects: true,
 		Redirect:  "StoreFrontServers_GetStoreFrontServer",
+		JobResult: "StoreFrontServer",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9705,6 +9992,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateTag"},
 		Redirects: true,
 		Redirect:  "Tags_GetTag",
+		JobResult: "TagDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9726,6 +10014,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteTag"},
 		Redirects: true,
 		Redirect:  "Tags_GetTags",
+		JobResult: "[]Tag",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9878,6 +10167,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"UpdateTag"},
 		Redirects: true,
 		Redirect:  "Tags_GetTag",
+		JobResult: "TagDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9900,6 +10190,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagApplications"},
 		Redirects: true,
 		Redirect:  "Tags_GetTagApplications",
+		JobResult: "[]Application",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9921,6 +10212,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"SetTagDeliveryGroups"},
 		Redirects: true,
 		Redirect:  "Tags_GetTagDeliveryGroups",
+		JobResult: "[]DeliveryGroup",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -9993,8 +10285,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Zones_AddItemsIntoZone", Service: "Zones", Method: "AddItemsIntoZone",
 		HTTPMethod: "POST", Path: "/Zones/{nameOrId}/$addItems",
-		Async:    true,
-		JobTypes: []string{"AddItemsIntoZone"},
+		Async:     true,
+		JobTypes:  []string{"AddItemsIntoZone"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -10016,6 +10309,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"CreateZone"},
 		Redirects: true,
 		Redirect:  "Zones_GetZone",
+		JobResult: "ZoneDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -10032,8 +10326,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Zones_DeleteZone", Service: "Zones", Method: "Delete",
 		HTTPMethod: "DELETE", Path: "/Zones/{nameOrId}",
-		Async:    true,
-		JobTypes: []string{"DeleteZone"},
+		Async:     true,
+		JobTypes:  []string{"DeleteZone"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -10054,6 +10349,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DoZoneSearch"},
 		Redirects: true,
 		Redirect:  "Jobs_GetJobResults",
+		JobResult: "[]ZonedItem",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -10078,6 +10374,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"EditZone"},
 		Redirects: true,
 		Redirect:  "Zones_GetZone",
+		JobResult: "ZoneDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -10129,8 +10426,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Zones_MoveItemsIntoZone", Service: "Zones", Method: "MoveItemsIntoZone",
 		HTTPMethod: "POST", Path: "/Zones/{nameOrId}/$moveItems",
-		Async:    true,
-		JobTypes: []string{"MoveItemsIntoZone"},
+		Async:     true,
+		JobTypes:  []string{"MoveItemsIntoZone"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -10148,8 +10446,9 @@ var operations = [...]opSpec{
 	{
 		ID: "Zones_RemoveItemsFromZone", Service: "Zones", Method: "RemoveItemsFromZone",
 		HTTPMethod: "POST", Path: "/Zones/$removeItems",
-		Async:    true,
-		JobTypes: []string{"RemoveItemsFromZone"},
+		Async:     true,
+		JobTypes:  []string{"RemoveItemsFromZone"},
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},

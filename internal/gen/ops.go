@@ -20,6 +20,7 @@ type op struct {
 	JobTypes   []string
 	Redirects  bool   // the description says a finished job answers with a 303 to its result
 	Redirect   string // the operation id the 303 leads to, "" when not named
+	JobResult  string // Go type a finished job of it yields (see jobResult), "" when not Async
 	Params     []param
 	Request    string // Go type of the body, "" for none
 	RequestReq bool   // the body is required
@@ -121,11 +122,17 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 		}
 		return ops[i].ID < ops[j].ID
 	})
+	byID := map[string]*op{}
 	for _, o := range ops {
-		if o.Redirect == "" {
-			continue
+		byID[o.ID] = o
+		if o.Redirect != "" {
+			o.Redirect = resolveRedirect(o, byName)
 		}
-		o.Redirect = resolveRedirect(o, byName)
+	}
+	for _, o := range ops {
+		if o.Async {
+			o.JobResult = jobResult(o, byID)
+		}
 	}
 	return ops, checkMethods(ops)
 }
@@ -156,6 +163,27 @@ func contains(list []string, s string) bool {
 func redirectName(s string) string {
 	s = strings.TrimRight(s, ".")
 	return s[strings.LastIndexByte(s, '.')+1:]
+}
+
+// jobResultsOp is the operation that reads a job's stored results.
+const jobResultsOp = "Jobs_GetJobResults"
+
+// jobResult is the Go type a finished job of an async operation yields: the
+// answer of the operation its 303 leads to, or, when it leads nowhere named
+// or to the job's stored results, the operation's own answer; a page is a
+// slice of every item; struct{} when there is no answer.
+func jobResult(o *op, byID map[string]*op) string {
+	src := o
+	if r, ok := byID[o.Redirect]; ok && r.ID != jobResultsOp {
+		src = r
+	}
+	switch {
+	case src.Page:
+		return "[]" + src.Response
+	case src.Response != "":
+		return src.Response
+	}
+	return "struct{}"
 }
 
 // resolveRedirect finds the operation a description's redirect names: the
