@@ -227,10 +227,10 @@ func emitOps(ops []*op) []byte {
 		}
 		b.WriteString("\t\t},\n")
 		if o.Request != "" {
-			fmt.Fprintf(&b, "\t\tRequest: %q, RequestRequired: %t,\n", o.Request, o.RequestReq)
+			fmt.Fprintf(&b, "\t\tRequest: %q, RequestRequired: %t, RequestSchema: %q,\n", o.Request, o.RequestReq, o.ReqSchema)
 		}
 		if o.Response != "" {
-			fmt.Fprintf(&b, "\t\tResponse: %q,\n", o.Response)
+			fmt.Fprintf(&b, "\t\tResponse: %q, ResponseSchema: %q,\n", o.Response, o.RespSchema)
 		}
 		if o.Page {
 			b.WriteString("\t\tPage: true,\n")
@@ -277,12 +277,16 @@ type opSpec struct {
 
 	Request         string // Go type of the JSON body, "" for none
 	RequestRequired bool   // the body must be sent
+	RequestSchema   string // the spec's schema of the body (of its items for an array), "" when inline
 	Response        string // Go type of a success body, "" for none; the item type when Page
+	ResponseSchema  string // the spec's schema of the success body (the collection's when Page)
 	Page            bool   // the success body is a page of Response (Items, ContinuationToken)
 	Statuses        []int  // every status the spec says it may answer, ascending
 }
 
-// opParam is one parameter of an operation.
+// opParam is one parameter of an operation. Path and header parameters are
+// plain strings on the wire; every query parameter of the spec is a form
+// parameter with explode, so a slice goes as the key repeated.
 type opParam struct {
 	Name     string  // as on the wire: "nameOrId", "limit", "X-AdminCredential"
 	In       paramIn // where it goes

@@ -24,7 +24,9 @@ type op struct {
 	Params     []param
 	Request    string // Go type of the body, "" for none
 	RequestReq bool   // the body is required
+	ReqSchema  string // spec schema of the body (of its items for an array), "" for none or inline
 	Response   string // Go type of a success body ("" for none); the item type when Page
+	RespSchema string // spec schema of the success body (of its items for an array)
 	Page       bool   // the success body is a page of Response (Items, ContinuationToken)
 	Statuses   []int
 }
@@ -87,6 +89,7 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 				if mt, ok := rb.Content["application/json"]; ok && mt.Schema != nil {
 					row.Request = types.goType(mt.Schema)
 					row.RequestReq = rb.Required
+					row.ReqSchema = schemaName(mt.Schema)
 					types.walkRefs(mt.Schema, types.markRequest)
 					if ref := mt.Schema.refName(); ref != "" && row.HTTPMethod == "PATCH" {
 						types.patch[ref] = true
@@ -101,6 +104,7 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 				row.Statuses = append(row.Statuses, n)
 				if n/100 == 2 && n != 202 {
 					if mt, ok := r.Content["application/json"]; ok && mt.Schema != nil {
+						row.RespSchema = schemaName(mt.Schema)
 						if item, ok := types.pageItem(mt.Schema); ok {
 							row.Response, row.Page = item, true
 						} else {
@@ -135,6 +139,15 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 		}
 	}
 	return ops, checkMethods(ops)
+}
+
+// schemaName is the component a body schema refers to, or its items for an
+// array; "" for an inline schema.
+func schemaName(s *schema) string {
+	if s.Type == "array" && s.Items != nil {
+		return s.Items.refName()
+	}
+	return s.refName()
 }
 
 // jobTypes are the job types a description names, in order, once each.

@@ -139,14 +139,14 @@ func TestSmallSpec(t *testing.T) {
 	table := collapse(string(out["zz_operations.go"]))
 	for _, want := range []string{
 		`ID: "Widgets_GetWidgets", Service: "Widgets", Method: "List"`,
-		`Response: "Widget", Page: true`,
+		`Response: "Widget", ResponseSchema: "WidgetResponseModelCollection", Page: true`,
 		`JobTypes: []string{"GetWidgets"}`,
 		`{"limit", inQuery, false, "int"}`,
 		`{"Citrix-CustomerId", inHeader, true, "string"}`,
 		`ID: "Widgets_CreateWidget", Service: "Widgets", Method: "Create"`,
 		`Redirects: true, Redirect: "Widgets_GetWidget", JobResult: "Widget"`,
 		`JobTypes: []string{"GetWidgets"}, JobResult: "[]Widget"`,
-		`Request: "CreateWidgetRequest", RequestRequired: true`,
+		`Request: "CreateWidgetRequest", RequestRequired: true, RequestSchema: "CreateWidgetRequestModel"`,
 		`ID: "Widgets_PatchWidget", Service: "Widgets", Method: "Update"`,
 		`{"nameOrId", inPath, true, "string"}`,
 	} {
@@ -218,7 +218,7 @@ func TestHandWrittenOverride(t *testing.T) {
 	if !strings.Contains(models, "type Foundation struct") {
 		t.Error("renamed BaseResponseModel is not Foundation")
 	}
-	if !strings.Contains(collapse(string(out["zz_operations.go"])), `Response: "Gadget", Page: true`) {
+	if !strings.Contains(collapse(string(out["zz_operations.go"])), `Response: "Gadget", ResponseSchema: "WidgetResponseModelCollection", Page: true`) {
 		t.Error("the table does not refer to the hand-written type")
 	}
 }
