@@ -4,7 +4,9 @@
 
 package daas
 
-// ActionErrorStatus is a value of the API's ActionErrorStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// ActionErrorStatus is a value of the API's ActionErrorStatus enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type ActionErrorStatus string
 
 // The values of ActionErrorStatus the spec lists.
@@ -15,7 +17,8 @@ const (
 	ActionErrorStatusPartialFail ActionErrorStatus = "PartialFail"
 )
 
-// ActionState is a value of the API's ActionState enumeration. A value the service sends that is not among the constants passes through as it is.
+// ActionState is a value of the API's ActionState enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type ActionState string
 
 // The values of ActionState the spec lists.
@@ -28,7 +31,8 @@ const (
 	ActionStateFailed     ActionState = "Failed"
 )
 
-// ActionType is a value of the API's ActionType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ActionType is a value of the API's ActionType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type ActionType string
 
 // The values of ActionType the spec lists.
@@ -44,7 +48,9 @@ const (
 	ActionTypeDeleteMachines    ActionType = "DeleteMachines"
 )
 
-// AdminFolderObjectIdentifier is a value of the API's AdminFolderObjectIdentifier enumeration. A value the service sends that is not among the constants passes through as it is.
+// AdminFolderObjectIdentifier is a value of the API's
+// AdminFolderObjectIdentifier enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type AdminFolderObjectIdentifier string
 
 // The values of AdminFolderObjectIdentifier the spec lists.
@@ -56,7 +62,9 @@ const (
 	AdminFolderObjectIdentifierContainsApplicationGroups AdminFolderObjectIdentifier = "ContainsApplicationGroups"
 )
 
-// AdminFolderObjects is a value of the API's AdminFolderObjects enumeration. A value the service sends that is not among the constants passes through as it is.
+// AdminFolderObjects is a value of the API's AdminFolderObjects enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type AdminFolderObjects string
 
 // The values of AdminFolderObjects the spec lists.
@@ -68,7 +76,9 @@ const (
 	AdminFolderObjectsApplicationGroups AdminFolderObjects = "ApplicationGroups"
 )
 
-// AllowedConnection is a value of the API's AllowedConnection enumeration. A value the service sends that is not among the constants passes through as it is.
+// AllowedConnection is a value of the API's AllowedConnection enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type AllowedConnection string
 
 // The values of AllowedConnection the spec lists.
@@ -80,7 +90,8 @@ const (
 	AllowedConnectionAnyViaAG AllowedConnection = "AnyViaAG"
 )
 
-// AllowedUser is a value of the API's AllowedUser enumeration. A value the service sends that is not among the constants passes through as it is.
+// AllowedUser is a value of the API's AllowedUser enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type AllowedUser string
 
 // The values of AllowedUser the spec lists.
@@ -93,7 +104,9 @@ const (
 	AllowedUserFilteredOrAnonymous AllowedUser = "FilteredOrAnonymous"
 )
 
-// AppLibPackageDiscoveryStatus is a value of the API's AppLibPackageDiscoveryStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppLibPackageDiscoveryStatus is a value of the API's
+// AppLibPackageDiscoveryStatus enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type AppLibPackageDiscoveryStatus string
 
 // The values of AppLibPackageDiscoveryStatus the spec lists.
@@ -108,7 +121,9 @@ const (
 	AppLibPackageDiscoveryStatusFinished                AppLibPackageDiscoveryStatus = "Finished"
 )
 
-// AppLibPackageDiscoveryType is a value of the API's AppLibPackageDiscoveryType enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppLibPackageDiscoveryType is a value of the API's AppLibPackageDiscoveryType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type AppLibPackageDiscoveryType string
 
 // The values of AppLibPackageDiscoveryType the spec lists.
@@ -118,7 +133,9 @@ const (
 	AppLibPackageDiscoveryTypeAppVServerDiscovery   AppLibPackageDiscoveryType = "AppVServerDiscovery"
 )
 
-// AppSearchFilterGroupType is a value of the API's AppSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppSearchFilterGroupType is a value of the API's AppSearchFilterGroupType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type AppSearchFilterGroupType string
 
 // The values of AppSearchFilterGroupType the spec lists.
@@ -127,7 +144,9 @@ const (
 	AppSearchFilterGroupTypeAnd AppSearchFilterGroupType = "And"
 )
 
-// AppSearchFilterGroupsType is a value of the API's AppSearchFilterGroupsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppSearchFilterGroupsType is a value of the API's AppSearchFilterGroupsType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type AppSearchFilterGroupsType string
 
 // The values of AppSearchFilterGroupsType the spec lists.
@@ -136,7 +155,9 @@ const (
 	AppSearchFilterGroupsTypeAnd AppSearchFilterGroupsType = "And"
 )
 
-// AppSearchProperty is a value of the API's AppSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppSearchProperty is a value of the API's AppSearchProperty enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type AppSearchProperty string
 
 // The values of AppSearchProperty the spec lists.
@@ -166,7 +187,8 @@ const (
 	AppSearchPropertyPackagedApplicationVisibility AppSearchProperty = "PackagedApplicationVisibility"
 )
 
-// AppState is a value of the API's AppState enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppState is a value of the API's AppState enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type AppState string
 
 // The values of AppState the spec lists.
@@ -180,7 +202,8 @@ const (
 	AppStateNoApps      AppState = "NoApps"
 )
 
-// AppVSource is a value of the API's AppVSource enumeration. A value the service sends that is not among the constants passes through as it is.
+// AppVSource is a value of the API's AppVSource enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type AppVSource string
 
 // The values of AppVSource the spec lists.
@@ -190,7 +213,8 @@ const (
 	AppVSourceAppLibrary AppVSource = "AppLibrary"
 )
 
-// ApplicationType is a value of the API's ApplicationType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ApplicationType is a value of the API's ApplicationType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type ApplicationType string
 
 // The values of ApplicationType the spec lists.
@@ -209,7 +233,8 @@ const (
 	ApplicationTypeAppAttach           ApplicationType = "AppAttach"
 )
 
-// Authenticator is a value of the API's Authenticator enumeration. A value the service sends that is not among the constants passes through as it is.
+// Authenticator is a value of the API's Authenticator enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type Authenticator string
 
 // The values of Authenticator the spec lists.
@@ -223,7 +248,9 @@ const (
 	AuthenticatorAll                                     Authenticator = "All"
 )
 
-// AutoDiscoveryPeriod is a value of the API's AutoDiscoveryPeriod enumeration. A value the service sends that is not among the constants passes through as it is.
+// AutoDiscoveryPeriod is a value of the API's AutoDiscoveryPeriod enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type AutoDiscoveryPeriod string
 
 // The values of AutoDiscoveryPeriod the spec lists.
@@ -234,7 +261,9 @@ const (
 	AutoDiscoveryPeriodWeek AutoDiscoveryPeriod = "Week"
 )
 
-// AutoscalePluginType is a value of the API's AutoscalePluginType enumeration. A value the service sends that is not among the constants passes through as it is.
+// AutoscalePluginType is a value of the API's AutoscalePluginType enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type AutoscalePluginType string
 
 // The values of AutoscalePluginType the spec lists.
@@ -244,7 +273,9 @@ const (
 	AutoscalePluginTypeIntelligent AutoscalePluginType = "Intelligent"
 )
 
-// AutoscaleScaleDownAction is a value of the API's AutoscaleScaleDownAction enumeration. A value the service sends that is not among the constants passes through as it is.
+// AutoscaleScaleDownAction is a value of the API's AutoscaleScaleDownAction
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type AutoscaleScaleDownAction string
 
 // The values of AutoscaleScaleDownAction the spec lists.
@@ -253,7 +284,8 @@ const (
 	AutoscaleScaleDownActionSuspend  AutoscaleScaleDownAction = "Suspend"
 )
 
-// AzureADJoinType is a value of the API's AzureAdJoinType enumeration. A value the service sends that is not among the constants passes through as it is.
+// AzureADJoinType is a value of the API's AzureAdJoinType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type AzureADJoinType string
 
 // The values of AzureADJoinType the spec lists.
@@ -264,7 +296,9 @@ const (
 	AzureADJoinTypePure    AzureADJoinType = "Pure"
 )
 
-// AzureEnvironment is a value of the API's AzureEnvironment enumeration. A value the service sends that is not among the constants passes through as it is.
+// AzureEnvironment is a value of the API's AzureEnvironment enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type AzureEnvironment string
 
 // The values of AzureEnvironment the spec lists.
@@ -276,7 +310,9 @@ const (
 	AzureEnvironmentAzureGermanCloud  AzureEnvironment = "AzureGermanCloud"
 )
 
-// BackupRestoreActionStartStatus is a value of the API's BackupRestoreActionStartStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreActionStartStatus is a value of the API's
+// BackupRestoreActionStartStatus enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type BackupRestoreActionStartStatus string
 
 // The values of BackupRestoreActionStartStatus the spec lists.
@@ -289,7 +325,9 @@ const (
 	BackupRestoreActionStartStatusStorageNotValid           BackupRestoreActionStartStatus = "StorageNotValid"
 )
 
-// BackupRestoreActions is a value of the API's BackupRestoreActions enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreActions is a value of the API's BackupRestoreActions
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type BackupRestoreActions string
 
 // The values of BackupRestoreActions the spec lists.
@@ -310,7 +348,9 @@ const (
 	BackupRestoreActionsUndefined        BackupRestoreActions = "Undefined"
 )
 
-// BackupRestoreBlobStorage is a value of the API's BackupRestoreBlobStorage enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreBlobStorage is a value of the API's BackupRestoreBlobStorage
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type BackupRestoreBlobStorage string
 
 // The values of BackupRestoreBlobStorage the spec lists.
@@ -326,7 +366,9 @@ const (
 	BackupRestoreBlobStorageCustomStorage              BackupRestoreBlobStorage = "CustomStorage"
 )
 
-// BackupRestoreComponentControlPlane is a value of the API's BackupRestoreComponentControlPlane enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreComponentControlPlane is a value of the API's
+// BackupRestoreComponentControlPlane enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type BackupRestoreComponentControlPlane string
 
 // The values of BackupRestoreComponentControlPlane the spec lists.
@@ -337,7 +379,9 @@ const (
 	BackupRestoreComponentControlPlaneNeither    BackupRestoreComponentControlPlane = "Neither"
 )
 
-// BackupRestorePlaybookActionState is a value of the API's BackupRestorePlaybookActionState enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestorePlaybookActionState is a value of the API's
+// BackupRestorePlaybookActionState enumeration. A value the service sends that
+// is not among the constants passes through as it is.
 type BackupRestorePlaybookActionState string
 
 // The values of BackupRestorePlaybookActionState the spec lists.
@@ -365,7 +409,9 @@ const (
 	BackupRestorePlaybookActionStateDeleteStarted          BackupRestorePlaybookActionState = "DeleteStarted"
 )
 
-// BackupRestoreRestoreTypes is a value of the API's BackupRestoreRestoreTypes enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreRestoreTypes is a value of the API's BackupRestoreRestoreTypes
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type BackupRestoreRestoreTypes string
 
 // The values of BackupRestoreRestoreTypes the spec lists.
@@ -376,7 +422,9 @@ const (
 	BackupRestoreRestoreTypesMissingUpdateExistingRemoveNew BackupRestoreRestoreTypes = "MissingUpdateExistingRemoveNew"
 )
 
-// BackupRestoreScheduleDays is a value of the API's BackupRestoreScheduleDays enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreScheduleDays is a value of the API's BackupRestoreScheduleDays
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type BackupRestoreScheduleDays string
 
 // The values of BackupRestoreScheduleDays the spec lists.
@@ -391,7 +439,9 @@ const (
 	BackupRestoreScheduleDaysSaturday   BackupRestoreScheduleDays = "Saturday"
 )
 
-// BackupRestoreScheduleFrequency is a value of the API's BackupRestoreScheduleFrequency enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreScheduleFrequency is a value of the API's
+// BackupRestoreScheduleFrequency enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type BackupRestoreScheduleFrequency string
 
 // The values of BackupRestoreScheduleFrequency the spec lists.
@@ -403,7 +453,9 @@ const (
 	BackupRestoreScheduleFrequencyNotDefined BackupRestoreScheduleFrequency = "NotDefined"
 )
 
-// BackupRestoreScheduleWeeks is a value of the API's BackupRestoreScheduleWeeks enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreScheduleWeeks is a value of the API's BackupRestoreScheduleWeeks
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type BackupRestoreScheduleWeeks string
 
 // The values of BackupRestoreScheduleWeeks the spec lists.
@@ -416,7 +468,9 @@ const (
 	BackupRestoreScheduleWeeksLast       BackupRestoreScheduleWeeks = "Last"
 )
 
-// BackupRestoreStatus is a value of the API's BackupRestoreStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// BackupRestoreStatus is a value of the API's BackupRestoreStatus enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type BackupRestoreStatus string
 
 // The values of BackupRestoreStatus the spec lists.
@@ -436,7 +490,9 @@ const (
 	BackupRestoreStatusAuditComplete       BackupRestoreStatus = "AuditComplete"
 )
 
-// BckRstrAutoConfigComponents is a value of the API's BckRstrAutoConfigComponents enumeration. A value the service sends that is not among the constants passes through as it is.
+// BckRstrAutoConfigComponents is a value of the API's
+// BckRstrAutoConfigComponents enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type BckRstrAutoConfigComponents string
 
 // The values of BckRstrAutoConfigComponents the spec lists.
@@ -467,7 +523,9 @@ const (
 	BckRstrAutoConfigComponentsUndefined              BckRstrAutoConfigComponents = "Undefined"
 )
 
-// CPUPriorityLevel is a value of the API's CpuPriorityLevel enumeration. A value the service sends that is not among the constants passes through as it is.
+// CPUPriorityLevel is a value of the API's CpuPriorityLevel enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type CPUPriorityLevel string
 
 // The values of CPUPriorityLevel the spec lists.
@@ -480,7 +538,9 @@ const (
 	CPUPriorityLevelHigh        CPUPriorityLevel = "High"
 )
 
-// CatalogSearchFilterGroupType is a value of the API's CatalogSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// CatalogSearchFilterGroupType is a value of the API's
+// CatalogSearchFilterGroupType enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type CatalogSearchFilterGroupType string
 
 // The values of CatalogSearchFilterGroupType the spec lists.
@@ -489,7 +549,9 @@ const (
 	CatalogSearchFilterGroupTypeAnd CatalogSearchFilterGroupType = "And"
 )
 
-// CatalogSearchFilterGroupsType is a value of the API's CatalogSearchFilterGroupsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// CatalogSearchFilterGroupsType is a value of the API's
+// CatalogSearchFilterGroupsType enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type CatalogSearchFilterGroupsType string
 
 // The values of CatalogSearchFilterGroupsType the spec lists.
@@ -498,7 +560,9 @@ const (
 	CatalogSearchFilterGroupsTypeAnd CatalogSearchFilterGroupsType = "And"
 )
 
-// CatalogSearchProperty is a value of the API's CatalogSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// CatalogSearchProperty is a value of the API's CatalogSearchProperty
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type CatalogSearchProperty string
 
 // The values of CatalogSearchProperty the spec lists.
@@ -522,7 +586,9 @@ const (
 	CatalogSearchPropertyProvisioningSchemeId CatalogSearchProperty = "ProvisioningSchemeId"
 )
 
-// CloudHealthCheckStatus is a value of the API's CloudHealthCheckStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// CloudHealthCheckStatus is a value of the API's CloudHealthCheckStatus
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type CloudHealthCheckStatus string
 
 // The values of CloudHealthCheckStatus the spec lists.
@@ -533,7 +599,8 @@ const (
 	CloudHealthCheckStatusInvalidCommand CloudHealthCheckStatus = "InvalidCommand"
 )
 
-// ConnectionMode is a value of the API's ConnectionMode enumeration. A value the service sends that is not among the constants passes through as it is.
+// ConnectionMode is a value of the API's ConnectionMode enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type ConnectionMode string
 
 // The values of ConnectionMode the spec lists.
@@ -547,7 +614,9 @@ const (
 	ConnectionModeThirdPartyBrokerWithLicensing ConnectionMode = "ThirdPartyBrokerWithLicensing"
 )
 
-// ContainerMetadataType is a value of the API's ContainerMetadataType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ContainerMetadataType is a value of the API's ContainerMetadataType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type ContainerMetadataType string
 
 // The values of ContainerMetadataType the spec lists.
@@ -557,7 +626,9 @@ const (
 	ContainerMetadataTypeMachineCatalog ContainerMetadataType = "MachineCatalog"
 )
 
-// ContainerScopeType is a value of the API's ContainerScopeType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ContainerScopeType is a value of the API's ContainerScopeType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type ContainerScopeType string
 
 // The values of ContainerScopeType the spec lists.
@@ -569,7 +640,9 @@ const (
 	ContainerScopeTypeHypervisorConnection ContainerScopeType = "HypervisorConnection"
 )
 
-// CustomReportDateRangeType is a value of the API's CustomReportDateRangeType enumeration. A value the service sends that is not among the constants passes through as it is.
+// CustomReportDateRangeType is a value of the API's CustomReportDateRangeType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type CustomReportDateRangeType string
 
 // The values of CustomReportDateRangeType the spec lists.
@@ -581,7 +654,9 @@ const (
 	CustomReportDateRangeTypeCustom      CustomReportDateRangeType = "Custom"
 )
 
-// CustomReportFormatType is a value of the API's CustomReportFormatType enumeration. A value the service sends that is not among the constants passes through as it is.
+// CustomReportFormatType is a value of the API's CustomReportFormatType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type CustomReportFormatType string
 
 // The values of CustomReportFormatType the spec lists.
@@ -591,7 +666,9 @@ const (
 	CustomReportFormatTypeBoth CustomReportFormatType = "Both"
 )
 
-// CvadSecurityTypes is a value of the API's CvadSecurityTypes enumeration. A value the service sends that is not among the constants passes through as it is.
+// CvadSecurityTypes is a value of the API's CvadSecurityTypes enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type CvadSecurityTypes string
 
 // The values of CvadSecurityTypes the spec lists.
@@ -609,7 +686,9 @@ const (
 	CvadSecurityTypesNutanix             CvadSecurityTypes = "Nutanix"
 )
 
-// DatabaseAuthenticationMode is a value of the API's DatabaseAuthenticationMode enumeration. A value the service sends that is not among the constants passes through as it is.
+// DatabaseAuthenticationMode is a value of the API's DatabaseAuthenticationMode
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type DatabaseAuthenticationMode string
 
 // The values of DatabaseAuthenticationMode the spec lists.
@@ -618,7 +697,9 @@ const (
 	DatabaseAuthenticationModeSQLServer DatabaseAuthenticationMode = "SQLServer"
 )
 
-// DatabaseServerEdition is a value of the API's DatabaseServerEdition enumeration. A value the service sends that is not among the constants passes through as it is.
+// DatabaseServerEdition is a value of the API's DatabaseServerEdition
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type DatabaseServerEdition string
 
 // The values of DatabaseServerEdition the spec lists.
@@ -627,7 +708,9 @@ const (
 	DatabaseServerEditionOnPrem DatabaseServerEdition = "OnPrem"
 )
 
-// DeleteAdministratorConsequence is a value of the API's DeleteAdministratorConsequence enumeration. A value the service sends that is not among the constants passes through as it is.
+// DeleteAdministratorConsequence is a value of the API's
+// DeleteAdministratorConsequence enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type DeleteAdministratorConsequence string
 
 // The values of DeleteAdministratorConsequence the spec lists.
@@ -639,7 +722,9 @@ const (
 	DeleteAdministratorConsequenceCannotDeleteLastFullAdmin DeleteAdministratorConsequence = "CannotDeleteLastFullAdmin"
 )
 
-// DeliveryGroupSearchFilterGroupType is a value of the API's DeliveryGroupSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// DeliveryGroupSearchFilterGroupType is a value of the API's
+// DeliveryGroupSearchFilterGroupType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type DeliveryGroupSearchFilterGroupType string
 
 // The values of DeliveryGroupSearchFilterGroupType the spec lists.
@@ -648,7 +733,9 @@ const (
 	DeliveryGroupSearchFilterGroupTypeAnd DeliveryGroupSearchFilterGroupType = "And"
 )
 
-// DeliveryGroupSearchFilterGroupsType is a value of the API's DeliveryGroupSearchFilterGroupsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// DeliveryGroupSearchFilterGroupsType is a value of the API's
+// DeliveryGroupSearchFilterGroupsType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type DeliveryGroupSearchFilterGroupsType string
 
 // The values of DeliveryGroupSearchFilterGroupsType the spec lists.
@@ -657,7 +744,9 @@ const (
 	DeliveryGroupSearchFilterGroupsTypeAnd DeliveryGroupSearchFilterGroupsType = "And"
 )
 
-// DeliveryGroupSearchProperty is a value of the API's DeliveryGroupSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// DeliveryGroupSearchProperty is a value of the API's
+// DeliveryGroupSearchProperty enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type DeliveryGroupSearchProperty string
 
 // The values of DeliveryGroupSearchProperty the spec lists.
@@ -677,7 +766,8 @@ const (
 	DeliveryGroupSearchPropertyTags              DeliveryGroupSearchProperty = "Tags"
 )
 
-// DetectScope is a value of the API's DetectScope enumeration. A value the service sends that is not among the constants passes through as it is.
+// DetectScope is a value of the API's DetectScope enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type DetectScope string
 
 // The values of DetectScope the spec lists.
@@ -686,7 +776,9 @@ const (
 	DetectScopeUnknown           DetectScope = "Unknown"
 )
 
-// DeviceManagementType is a value of the API's DeviceManagementType enumeration. A value the service sends that is not among the constants passes through as it is.
+// DeviceManagementType is a value of the API's DeviceManagementType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type DeviceManagementType string
 
 // The values of DeviceManagementType the spec lists.
@@ -698,7 +790,8 @@ const (
 	DeviceManagementTypeIntuneWithSCCM       DeviceManagementType = "IntuneWithSCCM"
 )
 
-// DiskStorageType is a value of the API's DiskStorageType enumeration. A value the service sends that is not among the constants passes through as it is.
+// DiskStorageType is a value of the API's DiskStorageType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type DiskStorageType string
 
 // The values of DiskStorageType the spec lists.
@@ -713,7 +806,8 @@ const (
 	DiskStorageTypeUltraSSD_LRS    DiskStorageType = "UltraSSD_LRS"
 )
 
-// FilterMatchType is a value of the API's FilterMatchType enumeration. A value the service sends that is not among the constants passes through as it is.
+// FilterMatchType is a value of the API's FilterMatchType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type FilterMatchType string
 
 // The values of FilterMatchType the spec lists.
@@ -723,7 +817,8 @@ const (
 	FilterMatchTypeMatchAll FilterMatchType = "MatchAll"
 )
 
-// FilterProperty is a value of the API's FilterProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// FilterProperty is a value of the API's FilterProperty enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type FilterProperty string
 
 // The values of FilterProperty the spec lists.
@@ -734,7 +829,8 @@ const (
 	FilterPropertyIsEnabled  FilterProperty = "IsEnabled"
 )
 
-// FilterType is a value of the API's FilterType enumeration. A value the service sends that is not among the constants passes through as it is.
+// FilterType is a value of the API's FilterType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type FilterType string
 
 // The values of FilterType the spec lists.
@@ -752,7 +848,8 @@ const (
 	FilterTypeClientPlatform   FilterType = "ClientPlatform"
 )
 
-// FixupSeverity is a value of the API's FixupSeverity enumeration. A value the service sends that is not among the constants passes through as it is.
+// FixupSeverity is a value of the API's FixupSeverity enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type FixupSeverity string
 
 // The values of FixupSeverity the spec lists.
@@ -764,7 +861,8 @@ const (
 	FixupSeverityUndefined FixupSeverity = "Undefined"
 )
 
-// HomeZoneMode is a value of the API's HomeZoneMode enumeration. A value the service sends that is not among the constants passes through as it is.
+// HomeZoneMode is a value of the API's HomeZoneMode enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type HomeZoneMode string
 
 // The values of HomeZoneMode the spec lists.
@@ -776,7 +874,9 @@ const (
 	HomeZoneModeUser    HomeZoneMode = "User"
 )
 
-// HypervisorConnectionType is a value of the API's HypervisorConnectionType enumeration. A value the service sends that is not among the constants passes through as it is.
+// HypervisorConnectionType is a value of the API's HypervisorConnectionType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type HypervisorConnectionType string
 
 // The values of HypervisorConnectionType the spec lists.
@@ -797,7 +897,9 @@ const (
 	HypervisorConnectionTypeAmazonWorkSpacesCore      HypervisorConnectionType = "AmazonWorkSpacesCore"
 )
 
-// HypervisorResourceSearchResourceType is a value of the API's HypervisorResourceSearchResourceType enumeration. A value the service sends that is not among the constants passes through as it is.
+// HypervisorResourceSearchResourceType is a value of the API's
+// HypervisorResourceSearchResourceType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type HypervisorResourceSearchResourceType string
 
 // The values of HypervisorResourceSearchResourceType the spec lists.
@@ -818,7 +920,9 @@ const (
 	HypervisorResourceSearchResourceTypeNetwork               HypervisorResourceSearchResourceType = "Network"
 )
 
-// IdentityContainerType is a value of the API's IdentityContainerType enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityContainerType is a value of the API's IdentityContainerType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type IdentityContainerType string
 
 // The values of IdentityContainerType the spec lists.
@@ -830,7 +934,9 @@ const (
 	IdentityContainerTypeBuiltInDomain      IdentityContainerType = "BuiltInDomain"
 )
 
-// IdentityLogonType is a value of the API's IdentityLogonType enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityLogonType is a value of the API's IdentityLogonType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type IdentityLogonType string
 
 // The values of IdentityLogonType the spec lists.
@@ -840,7 +946,9 @@ const (
 	IdentityLogonTypeNetworkClearText IdentityLogonType = "NetworkClearText"
 )
 
-// IdentityMachineIPAddressResolveMethod is a value of the API's IdentityMachineIPAddressResolveMethod enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityMachineIPAddressResolveMethod is a value of the API's
+// IdentityMachineIPAddressResolveMethod enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type IdentityMachineIPAddressResolveMethod string
 
 // The values of IdentityMachineIPAddressResolveMethod the spec lists.
@@ -851,7 +959,9 @@ const (
 	IdentityMachineIPAddressResolveMethodNetBios  IdentityMachineIPAddressResolveMethod = "NetBios"
 )
 
-// IdentityPasswordFormat is a value of the API's IdentityPasswordFormat enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityPasswordFormat is a value of the API's IdentityPasswordFormat
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type IdentityPasswordFormat string
 
 // The values of IdentityPasswordFormat the spec lists.
@@ -861,7 +971,9 @@ const (
 	IdentityPasswordFormatBase64    IdentityPasswordFormat = "Base64"
 )
 
-// IdentityProviderType is a value of the API's IdentityProviderType enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityProviderType is a value of the API's IdentityProviderType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type IdentityProviderType string
 
 // The values of IdentityProviderType the spec lists.
@@ -874,7 +986,8 @@ const (
 	IdentityProviderTypeAll     IdentityProviderType = "All"
 )
 
-// IdentityType is a value of the API's IdentityType enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityType is a value of the API's IdentityType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type IdentityType string
 
 // The values of IdentityType the spec lists.
@@ -886,7 +999,9 @@ const (
 	IdentityTypeAzureAD         IdentityType = "AzureAD"
 )
 
-// IdentityUserType is a value of the API's IdentityUserType enumeration. A value the service sends that is not among the constants passes through as it is.
+// IdentityUserType is a value of the API's IdentityUserType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type IdentityUserType string
 
 // The values of IdentityUserType the spec lists.
@@ -897,7 +1012,9 @@ const (
 	IdentityUserTypeAll     IdentityUserType = "All"
 )
 
-// ImageUpdateStatus is a value of the API's ImageUpdateStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// ImageUpdateStatus is a value of the API's ImageUpdateStatus enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type ImageUpdateStatus string
 
 // The values of ImageUpdateStatus the spec lists.
@@ -909,7 +1026,9 @@ const (
 	ImageUpdateStatusPreparingImage   ImageUpdateStatus = "PreparingImage"
 )
 
-// ImageVersionSpecResourcePoolStatus is a value of the API's ImageVersionSpecResourcePoolStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// ImageVersionSpecResourcePoolStatus is a value of the API's
+// ImageVersionSpecResourcePoolStatus enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type ImageVersionSpecResourcePoolStatus string
 
 // The values of ImageVersionSpecResourcePoolStatus the spec lists.
@@ -921,7 +1040,9 @@ const (
 	ImageVersionSpecResourcePoolStatusDeleting   ImageVersionSpecResourcePoolStatus = "Deleting"
 )
 
-// ImageVersionSpecStatus is a value of the API's ImageVersionSpecStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// ImageVersionSpecStatus is a value of the API's ImageVersionSpecStatus
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type ImageVersionSpecStatus string
 
 // The values of ImageVersionSpecStatus the spec lists.
@@ -932,7 +1053,9 @@ const (
 	ImageVersionSpecStatusFailed     ImageVersionSpecStatus = "Failed"
 )
 
-// ImageVersionSpecWarningType is a value of the API's ImageVersionSpecWarningType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ImageVersionSpecWarningType is a value of the API's
+// ImageVersionSpecWarningType enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type ImageVersionSpecWarningType string
 
 // The values of ImageVersionSpecWarningType the spec lists.
@@ -947,7 +1070,9 @@ const (
 	ImageVersionSpecWarningTypeImageAction                              ImageVersionSpecWarningType = "ImageAction"
 )
 
-// ImageVersionStatus is a value of the API's ImageVersionStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// ImageVersionStatus is a value of the API's ImageVersionStatus enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type ImageVersionStatus string
 
 // The values of ImageVersionStatus the spec lists.
@@ -958,7 +1083,9 @@ const (
 	ImageVersionStatusFailed     ImageVersionStatus = "Failed"
 )
 
-// ImportMachineStatus is a value of the API's ImportMachineStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// ImportMachineStatus is a value of the API's ImportMachineStatus enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type ImportMachineStatus string
 
 // The values of ImportMachineStatus the spec lists.
@@ -969,7 +1096,8 @@ const (
 	ImportMachineStatusSuccess            ImportMachineStatus = "Success"
 )
 
-// JobErrorCode is a value of the API's JobErrorCode enumeration. A value the service sends that is not among the constants passes through as it is.
+// JobErrorCode is a value of the API's JobErrorCode enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type JobErrorCode string
 
 // The values of JobErrorCode the spec lists.
@@ -1170,7 +1298,8 @@ const (
 	JobErrorCodeOpenShiftConnectionSslPublicCASignedFailure JobErrorCode = "OpenShiftConnectionSslPublicCASignedFailure"
 )
 
-// JobType is a value of the API's JobType enumeration. A value the service sends that is not among the constants passes through as it is.
+// JobType is a value of the API's JobType enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type JobType string
 
 // The values of JobType the spec lists.
@@ -1478,7 +1607,8 @@ const (
 	JobTypeSetServiceAccount                                       JobType = "SetServiceAccount"
 )
 
-// LeasingBehavior is a value of the API's LeasingBehavior enumeration. A value the service sends that is not among the constants passes through as it is.
+// LeasingBehavior is a value of the API's LeasingBehavior enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type LeasingBehavior string
 
 // The values of LeasingBehavior the spec lists.
@@ -1488,7 +1618,9 @@ const (
 	LeasingBehaviorDisallowed LeasingBehavior = "Disallowed"
 )
 
-// LicensingAlertLevel2 is a value of the API's LicensingAlertLevel2 enumeration. A value the service sends that is not among the constants passes through as it is.
+// LicensingAlertLevel2 is a value of the API's LicensingAlertLevel2
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type LicensingAlertLevel2 string
 
 // The values of LicensingAlertLevel2 the spec lists.
@@ -1499,7 +1631,9 @@ const (
 	LicensingAlertLevel2Alarm   LicensingAlertLevel2 = "Alarm"
 )
 
-// ListSortDirection is a value of the API's ListSortDirection enumeration. A value the service sends that is not among the constants passes through as it is.
+// ListSortDirection is a value of the API's ListSortDirection enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type ListSortDirection string
 
 // The values of ListSortDirection the spec lists.
@@ -1508,7 +1642,9 @@ const (
 	ListSortDirectionDescending ListSortDirection = "Descending"
 )
 
-// LogOperationSearchFilterGroupType is a value of the API's LogOperationSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// LogOperationSearchFilterGroupType is a value of the API's
+// LogOperationSearchFilterGroupType enumeration. A value the service sends that
+// is not among the constants passes through as it is.
 type LogOperationSearchFilterGroupType string
 
 // The values of LogOperationSearchFilterGroupType the spec lists.
@@ -1517,7 +1653,9 @@ const (
 	LogOperationSearchFilterGroupTypeAnd LogOperationSearchFilterGroupType = "And"
 )
 
-// LogOperationSearchProperty is a value of the API's LogOperationSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// LogOperationSearchProperty is a value of the API's LogOperationSearchProperty
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type LogOperationSearchProperty string
 
 // The values of LogOperationSearchProperty the spec lists.
@@ -1536,7 +1674,9 @@ const (
 	LogOperationSearchPropertyUserIdentity   LogOperationSearchProperty = "UserIdentity"
 )
 
-// LogOperationType is a value of the API's LogOperationType enumeration. A value the service sends that is not among the constants passes through as it is.
+// LogOperationType is a value of the API's LogOperationType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type LogOperationType string
 
 // The values of LogOperationType the spec lists.
@@ -1546,7 +1686,8 @@ const (
 	LogOperationTypeAdminActivity       LogOperationType = "AdminActivity"
 )
 
-// LogoffOption is a value of the API's LogoffOption enumeration. A value the service sends that is not among the constants passes through as it is.
+// LogoffOption is a value of the API's LogoffOption enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type LogoffOption string
 
 // The values of LogoffOption the spec lists.
@@ -1557,7 +1698,9 @@ const (
 	LogoffOptionActiveAndDisconnectedSessions LogoffOption = "ActiveAndDisconnectedSessions"
 )
 
-// MachineAccountDeleteOption is a value of the API's MachineAccountDeleteOption enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineAccountDeleteOption is a value of the API's MachineAccountDeleteOption
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MachineAccountDeleteOption string
 
 // The values of MachineAccountDeleteOption the spec lists.
@@ -1569,7 +1712,9 @@ const (
 	MachineAccountDeleteOptionDelete  MachineAccountDeleteOption = "Delete"
 )
 
-// MachineAccountRepairOption is a value of the API's MachineAccountRepairOption enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineAccountRepairOption is a value of the API's MachineAccountRepairOption
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MachineAccountRepairOption string
 
 // The values of MachineAccountRepairOption the spec lists.
@@ -1579,7 +1724,9 @@ const (
 	MachineAccountRepairOptionIdentityInfo    MachineAccountRepairOption = "IdentityInfo"
 )
 
-// MachineAgentOptions is a value of the API's MachineAgentOptions enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineAgentOptions is a value of the API's MachineAgentOptions enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type MachineAgentOptions string
 
 // The values of MachineAgentOptions the spec lists.
@@ -1589,7 +1736,9 @@ const (
 	MachineAgentOptionsEnablePageFileSettingsCustomization  MachineAgentOptions = "EnablePageFileSettingsCustomization"
 )
 
-// MachineAndSessionSearchFilterGroupType is a value of the API's MachineAndSessionSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineAndSessionSearchFilterGroupType is a value of the API's
+// MachineAndSessionSearchFilterGroupType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type MachineAndSessionSearchFilterGroupType string
 
 // The values of MachineAndSessionSearchFilterGroupType the spec lists.
@@ -1598,7 +1747,9 @@ const (
 	MachineAndSessionSearchFilterGroupTypeAnd MachineAndSessionSearchFilterGroupType = "And"
 )
 
-// MachineAndSessionSearchFilterGroupsType is a value of the API's MachineAndSessionSearchFilterGroupsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineAndSessionSearchFilterGroupsType is a value of the API's
+// MachineAndSessionSearchFilterGroupsType enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type MachineAndSessionSearchFilterGroupsType string
 
 // The values of MachineAndSessionSearchFilterGroupsType the spec lists.
@@ -1607,7 +1758,9 @@ const (
 	MachineAndSessionSearchFilterGroupsTypeAnd MachineAndSessionSearchFilterGroupsType = "And"
 )
 
-// MachineAndSessionSearchProperty is a value of the API's MachineAndSessionSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineAndSessionSearchProperty is a value of the API's
+// MachineAndSessionSearchProperty enumeration. A value the service sends that
+// is not among the constants passes through as it is.
 type MachineAndSessionSearchProperty string
 
 // The values of MachineAndSessionSearchProperty the spec lists.
@@ -1674,7 +1827,9 @@ const (
 	MachineAndSessionSearchPropertyZoneName                 MachineAndSessionSearchProperty = "ZoneName"
 )
 
-// MachineCatalogWarningSubtype is a value of the API's MachineCatalogWarningSubtype enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineCatalogWarningSubtype is a value of the API's
+// MachineCatalogWarningSubtype enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type MachineCatalogWarningSubtype string
 
 // The values of MachineCatalogWarningSubtype the spec lists.
@@ -1707,7 +1862,9 @@ const (
 	MachineCatalogWarningSubtypeMicrosoftIntuneEnrollmentUnsupportedOsVersion MachineCatalogWarningSubtype = "MicrosoftIntuneEnrollmentUnsupportedOsVersion"
 )
 
-// MachineCatalogWarningType is a value of the API's MachineCatalogWarningType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MachineCatalogWarningType is a value of the API's MachineCatalogWarningType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MachineCatalogWarningType string
 
 // The values of MachineCatalogWarningType the spec lists.
@@ -1723,7 +1880,9 @@ const (
 	MachineCatalogWarningTypeGetVMMetadataFailed                      MachineCatalogWarningType = "GetVMMetadataFailed"
 )
 
-// MaintenanceCycleOperation is a value of the API's MaintenanceCycleOperation enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleOperation is a value of the API's MaintenanceCycleOperation
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MaintenanceCycleOperation string
 
 // The values of MaintenanceCycleOperation the spec lists.
@@ -1735,7 +1894,9 @@ const (
 	MaintenanceCycleOperationResetIDDisk    MaintenanceCycleOperation = "ResetIDDisk"
 )
 
-// MaintenanceCycleOperation2 is a value of the API's MaintenanceCycleOperation2 enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleOperation2 is a value of the API's MaintenanceCycleOperation2
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MaintenanceCycleOperation2 string
 
 // The values of MaintenanceCycleOperation2 the spec lists.
@@ -1747,7 +1908,9 @@ const (
 	MaintenanceCycleOperation2ResetIDDisk    MaintenanceCycleOperation2 = "ResetIDDisk"
 )
 
-// MaintenanceCycleSearchFilterGroupType is a value of the API's MaintenanceCycleSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleSearchFilterGroupType is a value of the API's
+// MaintenanceCycleSearchFilterGroupType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type MaintenanceCycleSearchFilterGroupType string
 
 // The values of MaintenanceCycleSearchFilterGroupType the spec lists.
@@ -1756,7 +1919,9 @@ const (
 	MaintenanceCycleSearchFilterGroupTypeAnd MaintenanceCycleSearchFilterGroupType = "And"
 )
 
-// MaintenanceCycleSearchFilterGroupsType is a value of the API's MaintenanceCycleSearchFilterGroupsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleSearchFilterGroupsType is a value of the API's
+// MaintenanceCycleSearchFilterGroupsType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type MaintenanceCycleSearchFilterGroupsType string
 
 // The values of MaintenanceCycleSearchFilterGroupsType the spec lists.
@@ -1765,7 +1930,9 @@ const (
 	MaintenanceCycleSearchFilterGroupsTypeAnd MaintenanceCycleSearchFilterGroupsType = "And"
 )
 
-// MaintenanceCycleSearchProperty is a value of the API's MaintenanceCycleSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleSearchProperty is a value of the API's
+// MaintenanceCycleSearchProperty enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type MaintenanceCycleSearchProperty string
 
 // The values of MaintenanceCycleSearchProperty the spec lists.
@@ -1775,7 +1942,9 @@ const (
 	MaintenanceCycleSearchPropertyStatus      MaintenanceCycleSearchProperty = "Status"
 )
 
-// MaintenanceCycleStatus is a value of the API's MaintenanceCycleStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleStatus is a value of the API's MaintenanceCycleStatus
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MaintenanceCycleStatus string
 
 // The values of MaintenanceCycleStatus the spec lists.
@@ -1793,7 +1962,9 @@ const (
 	MaintenanceCycleStatusRestarting   MaintenanceCycleStatus = "Restarting"
 )
 
-// MaintenanceCycleVMOperationJobSearchFilterGroupType is a value of the API's MaintenanceCycleVmOperationJobSearchFilterGroupType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleVMOperationJobSearchFilterGroupType is a value of the API's
+// MaintenanceCycleVmOperationJobSearchFilterGroupType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type MaintenanceCycleVMOperationJobSearchFilterGroupType string
 
 // The values of MaintenanceCycleVMOperationJobSearchFilterGroupType the spec lists.
@@ -1802,7 +1973,9 @@ const (
 	MaintenanceCycleVMOperationJobSearchFilterGroupTypeAnd MaintenanceCycleVMOperationJobSearchFilterGroupType = "And"
 )
 
-// MaintenanceCycleVMOperationJobSearchFilterGroupsType is a value of the API's MaintenanceCycleVmOperationJobSearchFilterGroupsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleVMOperationJobSearchFilterGroupsType is a value of the API's
+// MaintenanceCycleVmOperationJobSearchFilterGroupsType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type MaintenanceCycleVMOperationJobSearchFilterGroupsType string
 
 // The values of MaintenanceCycleVMOperationJobSearchFilterGroupsType the spec lists.
@@ -1811,7 +1984,9 @@ const (
 	MaintenanceCycleVMOperationJobSearchFilterGroupsTypeAnd MaintenanceCycleVMOperationJobSearchFilterGroupsType = "And"
 )
 
-// MaintenanceCycleVMOperationJobSearchProperty is a value of the API's MaintenanceCycleVMOperationJobSearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// MaintenanceCycleVMOperationJobSearchProperty is a value of the API's
+// MaintenanceCycleVMOperationJobSearchProperty enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type MaintenanceCycleVMOperationJobSearchProperty string
 
 // The values of MaintenanceCycleVMOperationJobSearchProperty the spec lists.
@@ -1823,7 +1998,8 @@ const (
 	MaintenanceCycleVMOperationJobSearchPropertyVMSid              MaintenanceCycleVMOperationJobSearchProperty = "VMSid"
 )
 
-// MessageStyle is a value of the API's MessageStyle enumeration. A value the service sends that is not among the constants passes through as it is.
+// MessageStyle is a value of the API's MessageStyle enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type MessageStyle string
 
 // The values of MessageStyle the spec lists.
@@ -1835,7 +2011,9 @@ const (
 	MessageStyleInformation MessageStyle = "Information"
 )
 
-// MisConfigurationCategory is a value of the API's MisConfigurationCategory enumeration. A value the service sends that is not among the constants passes through as it is.
+// MisConfigurationCategory is a value of the API's MisConfigurationCategory
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type MisConfigurationCategory string
 
 // The values of MisConfigurationCategory the spec lists.
@@ -1846,7 +2024,9 @@ const (
 	MisConfigurationCategoryInfo    MisConfigurationCategory = "Info"
 )
 
-// NamingSchemeType is a value of the API's NamingSchemeType enumeration. A value the service sends that is not among the constants passes through as it is.
+// NamingSchemeType is a value of the API's NamingSchemeType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type NamingSchemeType string
 
 // The values of NamingSchemeType the spec lists.
@@ -1858,7 +2038,8 @@ const (
 	NamingSchemeTypeUnicode    NamingSchemeType = "Unicode"
 )
 
-// OSType is a value of the API's OsType enumeration. A value the service sends that is not among the constants passes through as it is.
+// OSType is a value of the API's OsType enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type OSType string
 
 // The values of OSType the spec lists.
@@ -1868,7 +2049,8 @@ const (
 	OSTypeLinux   OSType = "Linux"
 )
 
-// ObjectType is a value of the API's ObjectType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ObjectType is a value of the API's ObjectType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type ObjectType string
 
 // The values of ObjectType the spec lists.
@@ -1893,7 +2075,8 @@ const (
 	ObjectTypeLicensing               ObjectType = "Licensing"
 )
 
-// OciEnvironment is a value of the API's OciEnvironment enumeration. A value the service sends that is not among the constants passes through as it is.
+// OciEnvironment is a value of the API's OciEnvironment enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type OciEnvironment string
 
 // The values of OciEnvironment the spec lists.
@@ -1903,7 +2086,9 @@ const (
 	OciEnvironmentUKGovernment OciEnvironment = "UKGovernment"
 )
 
-// PackagedApplicationType is a value of the API's PackagedApplicationType enumeration. A value the service sends that is not among the constants passes through as it is.
+// PackagedApplicationType is a value of the API's PackagedApplicationType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type PackagedApplicationType string
 
 // The values of PackagedApplicationType the spec lists.
@@ -1917,7 +2102,9 @@ const (
 	PackagedApplicationTypeElasticAppLayer PackagedApplicationType = "ElasticAppLayer"
 )
 
-// PackagedApplicationVisibility is a value of the API's PackagedApplicationVisibility enumeration. A value the service sends that is not among the constants passes through as it is.
+// PackagedApplicationVisibility is a value of the API's
+// PackagedApplicationVisibility enumeration. A value the service sends that is
+// not among the constants passes through as it is.
 type PackagedApplicationVisibility string
 
 // The values of PackagedApplicationVisibility the spec lists.
@@ -1928,7 +2115,8 @@ const (
 	PackagedApplicationVisibilityWorkspaceAndDesktop PackagedApplicationVisibility = "WorkspaceAndDesktop"
 )
 
-// PolicyProperty is a value of the API's PolicyProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// PolicyProperty is a value of the API's PolicyProperty enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type PolicyProperty string
 
 // The values of PolicyProperty the spec lists.
@@ -1939,7 +2127,8 @@ const (
 	PolicyPropertyPriority    PolicyProperty = "Priority"
 )
 
-// PreparationType is a value of the API's PreparationType enumeration. A value the service sends that is not among the constants passes through as it is.
+// PreparationType is a value of the API's PreparationType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type PreparationType string
 
 // The values of PreparationType the spec lists.
@@ -1949,7 +2138,9 @@ const (
 	PreparationTypeMcs     PreparationType = "Mcs"
 )
 
-// ProvSchemeWarningType is a value of the API's ProvSchemeWarningType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ProvSchemeWarningType is a value of the API's ProvSchemeWarningType
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type ProvSchemeWarningType string
 
 // The values of ProvSchemeWarningType the spec lists.
@@ -1959,7 +2150,9 @@ const (
 	ProvSchemeWarningTypeGetVMMetadataFailed       ProvSchemeWarningType = "GetVMMetadataFailed"
 )
 
-// ProvisioningSchemeMachineAccountState is a value of the API's ProvisioningSchemeMachineAccountState enumeration. A value the service sends that is not among the constants passes through as it is.
+// ProvisioningSchemeMachineAccountState is a value of the API's
+// ProvisioningSchemeMachineAccountState enumeration. A value the service sends
+// that is not among the constants passes through as it is.
 type ProvisioningSchemeMachineAccountState string
 
 // The values of ProvisioningSchemeMachineAccountState the spec lists.
@@ -1972,7 +2165,9 @@ const (
 	ProvisioningSchemeMachineAccountStateLocked    ProvisioningSchemeMachineAccountState = "Locked"
 )
 
-// RebootScheduleDays is a value of the API's RebootScheduleDays enumeration. A value the service sends that is not among the constants passes through as it is.
+// RebootScheduleDays is a value of the API's RebootScheduleDays enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type RebootScheduleDays string
 
 // The values of RebootScheduleDays the spec lists.
@@ -1987,7 +2182,9 @@ const (
 	RebootScheduleDaysSunday    RebootScheduleDays = "Sunday"
 )
 
-// RebootScheduleFrequency is a value of the API's RebootScheduleFrequency enumeration. A value the service sends that is not among the constants passes through as it is.
+// RebootScheduleFrequency is a value of the API's RebootScheduleFrequency
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type RebootScheduleFrequency string
 
 // The values of RebootScheduleFrequency the spec lists.
@@ -1999,7 +2196,9 @@ const (
 	RebootScheduleFrequencyOnce    RebootScheduleFrequency = "Once"
 )
 
-// RebootScheduleWeeks is a value of the API's RebootScheduleWeeks enumeration. A value the service sends that is not among the constants passes through as it is.
+// RebootScheduleWeeks is a value of the API's RebootScheduleWeeks enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type RebootScheduleWeeks string
 
 // The values of RebootScheduleWeeks the spec lists.
@@ -2012,7 +2211,9 @@ const (
 	RebootScheduleWeeksLast    RebootScheduleWeeks = "Last"
 )
 
-// RecommendationState is a value of the API's RecommendationState enumeration. A value the service sends that is not among the constants passes through as it is.
+// RecommendationState is a value of the API's RecommendationState enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type RecommendationState string
 
 // The values of RecommendationState the spec lists.
@@ -2022,7 +2223,9 @@ const (
 	RecommendationStateAccept  RecommendationState = "Accept"
 )
 
-// ResourceValidationCategory is a value of the API's ResourceValidationCategory enumeration. A value the service sends that is not among the constants passes through as it is.
+// ResourceValidationCategory is a value of the API's ResourceValidationCategory
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type ResourceValidationCategory string
 
 // The values of ResourceValidationCategory the spec lists.
@@ -2031,7 +2234,9 @@ const (
 	ResourceValidationCategoryHibernationSupport ResourceValidationCategory = "HibernationSupport"
 )
 
-// ResourceValidationResult is a value of the API's ResourceValidationResult enumeration. A value the service sends that is not among the constants passes through as it is.
+// ResourceValidationResult is a value of the API's ResourceValidationResult
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type ResourceValidationResult string
 
 // The values of ResourceValidationResult the spec lists.
@@ -2041,7 +2246,9 @@ const (
 	ResourceValidationResultFailed            ResourceValidationResult = "Failed"
 )
 
-// ResourceViolationLevel is a value of the API's ResourceViolationLevel enumeration. A value the service sends that is not among the constants passes through as it is.
+// ResourceViolationLevel is a value of the API's ResourceViolationLevel
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type ResourceViolationLevel string
 
 // The values of ResourceViolationLevel the spec lists.
@@ -2050,7 +2257,9 @@ const (
 	ResourceViolationLevelWarn  ResourceViolationLevel = "Warn"
 )
 
-// ScopedObjectType is a value of the API's ScopedObjectType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ScopedObjectType is a value of the API's ScopedObjectType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type ScopedObjectType string
 
 // The values of ScopedObjectType the spec lists.
@@ -2065,7 +2274,9 @@ const (
 	ScopedObjectTypeServiceAccount       ScopedObjectType = "ServiceAccount"
 )
 
-// SdkGpoPolicySetType is a value of the API's SdkGpoPolicySetType enumeration. A value the service sends that is not among the constants passes through as it is.
+// SdkGpoPolicySetType is a value of the API's SdkGpoPolicySetType enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type SdkGpoPolicySetType string
 
 // The values of SdkGpoPolicySetType the spec lists.
@@ -2076,7 +2287,9 @@ const (
 	SdkGpoPolicySetTypeCustomTemplates       SdkGpoPolicySetType = "CustomTemplates"
 )
 
-// SearchDateOption is a value of the API's SearchDateOption enumeration. A value the service sends that is not among the constants passes through as it is.
+// SearchDateOption is a value of the API's SearchDateOption enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type SearchDateOption string
 
 // The values of SearchDateOption the spec lists.
@@ -2096,7 +2309,8 @@ const (
 	SearchDateOptionLastSixMonths   SearchDateOption = "LastSixMonths"
 )
 
-// SearchOperator is a value of the API's SearchOperator enumeration. A value the service sends that is not among the constants passes through as it is.
+// SearchOperator is a value of the API's SearchOperator enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type SearchOperator string
 
 // The values of SearchOperator the spec lists.
@@ -2129,7 +2343,8 @@ const (
 	SearchOperatorIsNotWithin           SearchOperator = "IsNotWithin"
 )
 
-// SearchProperty is a value of the API's SearchProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// SearchProperty is a value of the API's SearchProperty enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type SearchProperty string
 
 // The values of SearchProperty the spec lists.
@@ -2141,7 +2356,9 @@ const (
 	SearchPropertyPolicySetType SearchProperty = "PolicySetType"
 )
 
-// SessionChangeHostingAction is a value of the API's SessionChangeHostingAction enumeration. A value the service sends that is not among the constants passes through as it is.
+// SessionChangeHostingAction is a value of the API's SessionChangeHostingAction
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type SessionChangeHostingAction string
 
 // The values of SessionChangeHostingAction the spec lists.
@@ -2152,7 +2369,9 @@ const (
 	SessionChangeHostingActionShutdown SessionChangeHostingAction = "Shutdown"
 )
 
-// SessionReconnection is a value of the API's SessionReconnection enumeration. A value the service sends that is not among the constants passes through as it is.
+// SessionReconnection is a value of the API's SessionReconnection enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type SessionReconnection string
 
 // The values of SessionReconnection the spec lists.
@@ -2163,7 +2382,8 @@ const (
 	SessionReconnectionSameEndpointOnly SessionReconnection = "SameEndpointOnly"
 )
 
-// SessionType is a value of the API's SessionType enumeration. A value the service sends that is not among the constants passes through as it is.
+// SessionType is a value of the API's SessionType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type SessionType string
 
 // The values of SessionType the spec lists.
@@ -2173,7 +2393,8 @@ const (
 	SessionTypeApplication SessionType = "Application"
 )
 
-// SettingProperty is a value of the API's SettingProperty enumeration. A value the service sends that is not among the constants passes through as it is.
+// SettingProperty is a value of the API's SettingProperty enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type SettingProperty string
 
 // The values of SettingProperty the spec lists.
@@ -2183,7 +2404,8 @@ const (
 	SettingPropertyUseDefault   SettingProperty = "UseDefault"
 )
 
-// SiteState is a value of the API's SiteState enumeration. A value the service sends that is not among the constants passes through as it is.
+// SiteState is a value of the API's SiteState enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type SiteState string
 
 // The values of SiteState the spec lists.
@@ -2195,7 +2417,9 @@ const (
 	SiteStateError           SiteState = "Error"
 )
 
-// StorageBalanceType is a value of the API's StorageBalanceType enumeration. A value the service sends that is not among the constants passes through as it is.
+// StorageBalanceType is a value of the API's StorageBalanceType enumeration. A
+// value the service sends that is not among the constants passes through as it
+// is.
 type StorageBalanceType string
 
 // The values of StorageBalanceType the spec lists.
@@ -2205,7 +2429,8 @@ const (
 	StorageBalanceTypeVMCountBasedLeastLoad StorageBalanceType = "VMCountBasedLeastLoad"
 )
 
-// SummaryType is a value of the API's SummaryType enumeration. A value the service sends that is not among the constants passes through as it is.
+// SummaryType is a value of the API's SummaryType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type SummaryType string
 
 // The values of SummaryType the spec lists.
@@ -2214,7 +2439,8 @@ const (
 	SummaryTypeDisk SummaryType = "Disk"
 )
 
-// TenancyType is a value of the API's TenancyType enumeration. A value the service sends that is not among the constants passes through as it is.
+// TenancyType is a value of the API's TenancyType enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type TenancyType string
 
 // The values of TenancyType the spec lists.
@@ -2225,7 +2451,8 @@ const (
 	TenancyTypeHost     TenancyType = "Host"
 )
 
-// TestScope is a value of the API's TestScope enumeration. A value the service sends that is not among the constants passes through as it is.
+// TestScope is a value of the API's TestScope enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type TestScope string
 
 // The values of TestScope the spec lists.
@@ -2235,7 +2462,8 @@ const (
 	TestScopeUnknown    TestScope = "Unknown"
 )
 
-// TestStatus is a value of the API's TestStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// TestStatus is a value of the API's TestStatus enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type TestStatus string
 
 // The values of TestStatus the spec lists.
@@ -2248,7 +2476,8 @@ const (
 	TestStatusUnknown    TestStatus = "Unknown"
 )
 
-// TestType is a value of the API's TestType enumeration. A value the service sends that is not among the constants passes through as it is.
+// TestType is a value of the API's TestType enumeration. A value the service
+// sends that is not among the constants passes through as it is.
 type TestType string
 
 // The values of TestType the spec lists.
@@ -2263,7 +2492,8 @@ const (
 	TestTypeUnknown        TestType = "Unknown"
 )
 
-// TimeSchemeDays is a value of the API's TimeSchemeDays enumeration. A value the service sends that is not among the constants passes through as it is.
+// TimeSchemeDays is a value of the API's TimeSchemeDays enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type TimeSchemeDays string
 
 // The values of TimeSchemeDays the spec lists.
@@ -2280,7 +2510,9 @@ const (
 	TimeSchemeDaysWeekend   TimeSchemeDays = "Weekend"
 )
 
-// UserManagementModel is a value of the API's UserManagementModel enumeration. A value the service sends that is not among the constants passes through as it is.
+// UserManagementModel is a value of the API's UserManagementModel enumeration.
+// A value the service sends that is not among the constants passes through as
+// it is.
 type UserManagementModel string
 
 // The values of UserManagementModel the spec lists.
@@ -2290,7 +2522,8 @@ const (
 	UserManagementModelStudio       UserManagementModel = "Studio"
 )
 
-// VMImageStatus is a value of the API's VMImageStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// VMImageStatus is a value of the API's VMImageStatus enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type VMImageStatus string
 
 // The values of VMImageStatus the spec lists.
@@ -2301,7 +2534,8 @@ const (
 	VMImageStatusPrepared VMImageStatus = "Prepared"
 )
 
-// VMInstanceType is a value of the API's VMInstanceType enumeration. A value the service sends that is not among the constants passes through as it is.
+// VMInstanceType is a value of the API's VMInstanceType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type VMInstanceType string
 
 // The values of VMInstanceType the spec lists.
@@ -2310,7 +2544,8 @@ const (
 	VMInstanceTypeSpot   VMInstanceType = "Spot"
 )
 
-// VMToolsState is a value of the API's VMToolsState enumeration. A value the service sends that is not among the constants passes through as it is.
+// VMToolsState is a value of the API's VMToolsState enumeration. A value the
+// service sends that is not among the constants passes through as it is.
 type VMToolsState string
 
 // The values of VMToolsState the spec lists.
@@ -2321,7 +2556,9 @@ const (
 	VMToolsStateRunning    VMToolsState = "Running"
 )
 
-// VdaUpgradeMachineScheduleStatus is a value of the API's VdaUpgradeMachineScheduleStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// VdaUpgradeMachineScheduleStatus is a value of the API's
+// VdaUpgradeMachineScheduleStatus enumeration. A value the service sends that
+// is not among the constants passes through as it is.
 type VdaUpgradeMachineScheduleStatus string
 
 // The values of VdaUpgradeMachineScheduleStatus the spec lists.
@@ -2336,7 +2573,9 @@ const (
 	VdaUpgradeMachineScheduleStatusUpgradeValidationFailed VdaUpgradeMachineScheduleStatus = "UpgradeValidationFailed"
 )
 
-// VdaUpgradeScheduleStatus is a value of the API's VdaUpgradeScheduleStatus enumeration. A value the service sends that is not among the constants passes through as it is.
+// VdaUpgradeScheduleStatus is a value of the API's VdaUpgradeScheduleStatus
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type VdaUpgradeScheduleStatus string
 
 // The values of VdaUpgradeScheduleStatus the spec lists.
@@ -2349,7 +2588,9 @@ const (
 	VdaUpgradeScheduleStatusUpgradeSuccessful VdaUpgradeScheduleStatus = "UpgradeSuccessful"
 )
 
-// WakeOnLanTransmission is a value of the API's WakeOnLanTransmission enumeration. A value the service sends that is not among the constants passes through as it is.
+// WakeOnLanTransmission is a value of the API's WakeOnLanTransmission
+// enumeration. A value the service sends that is not among the constants passes
+// through as it is.
 type WakeOnLanTransmission string
 
 // The values of WakeOnLanTransmission the spec lists.
@@ -2360,7 +2601,8 @@ const (
 	WakeOnLanTransmissionUnicast                 WakeOnLanTransmission = "Unicast"
 )
 
-// ZonableItemType is a value of the API's ZonableItemType enumeration. A value the service sends that is not among the constants passes through as it is.
+// ZonableItemType is a value of the API's ZonableItemType enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type ZonableItemType string
 
 // The values of ZonableItemType the spec lists.
@@ -2374,7 +2616,8 @@ const (
 	ZonableItemTypeApplication          ZonableItemType = "Application"
 )
 
-// ZonePreference is a value of the API's ZonePreference enumeration. A value the service sends that is not among the constants passes through as it is.
+// ZonePreference is a value of the API's ZonePreference enumeration. A value
+// the service sends that is not among the constants passes through as it is.
 type ZonePreference string
 
 // The values of ZonePreference the spec lists.

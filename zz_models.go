@@ -16,7 +16,8 @@ type About struct {
 	IsCloud bool   `json:"IsCloud"`
 }
 
-// Action is the API's ActionResponseModel: the answer of Actions.Get; listed by Actions.ListByCatalog, Actions.List.
+// Action is the API's ActionResponseModel: the answer of Actions.Get; listed by
+// Actions.ListByCatalog, Actions.List.
 type Action struct {
 	ActionID              string                       `json:"ActionId"`
 	ActionTargetName      string                       `json:"ActionTargetName"`
@@ -51,13 +52,15 @@ type ActionError struct {
 	InnerError *ActionError `json:"InnerError"`
 }
 
-// ActionFailedMachineOrAccount is the API's ActionFailedMachineOrAccountResponseModel.
+// ActionFailedMachineOrAccount is the API's
+// ActionFailedMachineOrAccountResponseModel.
 type ActionFailedMachineOrAccount struct {
 	Name        string      `json:"Name"`
 	ActionError ActionError `json:"ActionError"`
 }
 
-// ActionMachineCreationDetails is the API's ActionMachineCreationDetailsResponseModel.
+// ActionMachineCreationDetails is the API's
+// ActionMachineCreationDetailsResponseModel.
 type ActionMachineCreationDetails struct {
 	ADAccountAction    string                         `json:"AdAccountAction"`
 	SuccessfulAccounts []string                       `json:"SuccessfulAccounts"`
@@ -67,7 +70,8 @@ type ActionMachineCreationDetails struct {
 	MachineRequested   int                            `json:"MachineRequested"`
 }
 
-// ActionMachineOperationDetails is the API's ActionMachineOperationDetailsResponseModel.
+// ActionMachineOperationDetails is the API's
+// ActionMachineOperationDetailsResponseModel.
 type ActionMachineOperationDetails struct {
 	ADAccountAction    string                         `json:"AdAccountAction"`
 	SuccessfulAccounts []string                       `json:"SuccessfulAccounts"`
@@ -76,7 +80,8 @@ type ActionMachineOperationDetails struct {
 	FailedAccounts     []ActionFailedMachineOrAccount `json:"FailedAccounts"`
 }
 
-// ActionMachineRemovalDetails is the API's ActionMachineRemovalDetailsResponseModel.
+// ActionMachineRemovalDetails is the API's
+// ActionMachineRemovalDetailsResponseModel.
 type ActionMachineRemovalDetails struct {
 	ADAccountAction    string                         `json:"AdAccountAction"`
 	SuccessfulAccounts []string                       `json:"SuccessfulAccounts"`
@@ -86,7 +91,8 @@ type ActionMachineRemovalDetails struct {
 	VMAction           string                         `json:"VMAction"`
 }
 
-// AddApplicationsRequest is the API's AddApplicationsRequestModel: the body of Applications.AddApplications.
+// AddApplicationsRequest is the API's AddApplicationsRequestModel: the body of
+// Applications.AddApplications.
 type AddApplicationsRequest struct {
 	ExistingApplications []string                   `json:"ExistingApplications,omitempty"`
 	NewApplications      []CreateApplicationRequest `json:"NewApplications,omitempty"`
@@ -100,7 +106,8 @@ type AddIconRequest struct {
 	IconFormat string `json:"IconFormat,omitempty"`
 }
 
-// AddMachineToMachineCatalogRequest is the API's AddMachineToMachineCatalogRequestModel.
+// AddMachineToMachineCatalogRequest is the API's
+// AddMachineToMachineCatalogRequestModel.
 type AddMachineToMachineCatalogRequest struct {
 	MachineName          string      `json:"MachineName,omitempty"`
 	AssignedClientName   string      `json:"AssignedClientName,omitempty"`
@@ -112,7 +119,9 @@ type AddMachineToMachineCatalogRequest struct {
 	Metadata             []NameValue `json:"Metadata,omitempty"`
 }
 
-// AdminFolder is the API's AdminFolderResponseModel: the answer of AdminFolders.Create, AdminFolders.Get, AdminFolders.Update; listed by AdminFolders.List.
+// AdminFolder is the API's AdminFolderResponseModel: the answer of
+// AdminFolders.Create, AdminFolders.Get, AdminFolders.Update; listed by
+// AdminFolders.List.
 type AdminFolder struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -134,38 +143,49 @@ type AdminRightRequest struct {
 	Scope string `json:"Scope"`
 }
 
-// Administrator is the API's AdministratorResponseModel: the answer of Admin.Administrator; listed by Admin.Administrators, Applications.Administrators, DeliveryGroups.Administrators and 4 more.
+// Administrator is the API's AdministratorResponseModel: the answer of
+// Admin.Administrator; listed by Admin.Administrators,
+// Applications.Administrators, DeliveryGroups.Administrators and 4 more.
 type Administrator struct {
 	User           IdentityUser         `json:"User"`
 	ScopesAndRoles []AdministratorRight `json:"ScopesAndRoles"`
 	Enabled        bool                 `json:"Enabled"`
 }
 
-// AdministratorDeleteConcequence is the API's AdministratorDeleteConcequenceResponseModel: the answer of Admin.PreviewDeleteAdministrator.
+// AdministratorDeleteConcequence is the API's
+// AdministratorDeleteConcequenceResponseModel: the answer of
+// Admin.PreviewDeleteAdministrator.
 type AdministratorDeleteConcequence struct {
 	Consequence DeleteAdministratorConsequence `json:"Consequence"`
 }
 
-// AdministratorNamePreview is the API's AdministratorNamePreviewResponseModel: the answer of Admin.AdministratorNamePreview.
+// AdministratorNamePreview is the API's AdministratorNamePreviewResponseModel:
+// the answer of Admin.AdministratorNamePreview.
 type AdministratorNamePreview struct {
 	Name  string `json:"Name"`
 	Error string `json:"Error"`
 }
 
-// AdministratorReport is the API's AdministratorReportResponseModel: the answer of Admin.AdministratorReport, Admin.PreviewAdministratorReport.
+// AdministratorReport is the API's AdministratorReportResponseModel: the answer
+// of Admin.AdministratorReport, Admin.PreviewAdministratorReport.
 type AdministratorReport struct {
 	EncodedReport string `json:"EncodedReport"`
 	Encoding      string `json:"Encoding"`
 	MediaType     string `json:"MediaType"`
 }
 
-// AdministratorRight is the API's AdministratorRightResponseModel: listed by Admin.EffectiveRights.
+// AdministratorRight is the API's AdministratorRightResponseModel: listed by
+// Admin.EffectiveRights.
 type AdministratorRight struct {
 	Scope Scope `json:"Scope"`
 	Role  Role  `json:"Role"`
 }
 
-// AdvancedAccessPolicy is the API's AdvancedAccessPolicyResponseModel: the answer of DeliveryGroups.CreateAdvancedAccessPolicy, DeliveryGroups.AdvancedAccessPolicy, DeliveryGroups.UpdateAdvancedAccessPolicy; listed by DeliveryGroups.AdvancedAccessPolicies.
+// AdvancedAccessPolicy is the API's AdvancedAccessPolicyResponseModel: the
+// answer of DeliveryGroups.CreateAdvancedAccessPolicy,
+// DeliveryGroups.AdvancedAccessPolicy,
+// DeliveryGroups.UpdateAdvancedAccessPolicy; listed by
+// DeliveryGroups.AdvancedAccessPolicies.
 type AdvancedAccessPolicy struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -203,7 +223,9 @@ type AdvancedAccessPolicy struct {
 	IncludedUsers                      []IdentityUser    `json:"IncludedUsers"`
 }
 
-// AdvancedAccessPolicyRequest is the API's AdvancedAccessPolicyRequestModel: the body of DeliveryGroups.CreateAdvancedAccessPolicy, DeliveryGroups.UpdateAdvancedAccessPolicy.
+// AdvancedAccessPolicyRequest is the API's AdvancedAccessPolicyRequestModel:
+// the body of DeliveryGroups.CreateAdvancedAccessPolicy,
+// DeliveryGroups.UpdateAdvancedAccessPolicy.
 type AdvancedAccessPolicyRequest struct {
 	ID                                 *string                 `json:"Id,omitempty"`
 	Name                               *string                 `json:"Name,omitempty"`
@@ -259,7 +281,10 @@ type AppAccessPolicyRequest struct {
 	SessionReconnection       SessionReconnection `json:"SessionReconnection,omitempty"`
 }
 
-// AppLibPackageDiscovery is the API's AppLibPackageDiscoveryResponseModel: the answer of AppLibPackageDiscovery.Create, AppLibPackageDiscovery.Get, AppLibPackageDiscovery.LatestSessionByProfileID; listed by AppLibPackageDiscovery.Sessions.
+// AppLibPackageDiscovery is the API's AppLibPackageDiscoveryResponseModel: the
+// answer of AppLibPackageDiscovery.Create, AppLibPackageDiscovery.Get,
+// AppLibPackageDiscovery.LatestSessionByProfileID; listed by
+// AppLibPackageDiscovery.Sessions.
 type AppLibPackageDiscovery struct {
 	ID                   string                       `json:"Id"`
 	DiscoveryProfileUID  int                          `json:"DiscoveryProfileUid"`
@@ -281,7 +306,10 @@ type AppLibPackageDiscovery struct {
 	DiscoverySessionTime string                       `json:"DiscoverySessionTime"`
 }
 
-// AppLibPackageDiscoveryProfile is the API's AppLibPackageDiscoveryProfileResponseModel: the answer of AppLibPackageDiscovery.CreateProfile, AppLibPackageDiscovery.Profile; listed by AppLibPackageDiscovery.Profiles.
+// AppLibPackageDiscoveryProfile is the API's
+// AppLibPackageDiscoveryProfileResponseModel: the answer of
+// AppLibPackageDiscovery.CreateProfile, AppLibPackageDiscovery.Profile; listed
+// by AppLibPackageDiscovery.Profiles.
 type AppLibPackageDiscoveryProfile struct {
 	UID                      int    `json:"Uid"`
 	Name                     string `json:"Name"`
@@ -301,7 +329,9 @@ type AppLibPackageDiscoveryProfile struct {
 	AutoDiscoveryCadence     int    `json:"AutoDiscoveryCadence"`
 }
 
-// AppLibPackageDiscoveryProfileRequest is the API's AppLibPackageDiscoveryProfileRequestModel: the body of AppLibPackageDiscovery.CreateProfile.
+// AppLibPackageDiscoveryProfileRequest is the API's
+// AppLibPackageDiscoveryProfileRequestModel: the body of
+// AppLibPackageDiscovery.CreateProfile.
 type AppLibPackageDiscoveryProfileRequest struct {
 	DiscoveryType            AppLibPackageDiscoveryType `json:"DiscoveryType"`
 	Name                     string                     `json:"Name"`
@@ -324,7 +354,9 @@ type AppLibPackageDiscoveryProfileRequest struct {
 	CleanupAbsentPackages    bool                       `json:"CleanupAbsentPackages,omitempty"`
 }
 
-// AppLibPackageDiscoveryRequest is the API's AppLibPackageDiscoveryRequestModel: the body of AppLibPackageDiscovery.Create.
+// AppLibPackageDiscoveryRequest is the API's
+// AppLibPackageDiscoveryRequestModel: the body of
+// AppLibPackageDiscovery.Create.
 type AppLibPackageDiscoveryRequest struct {
 	DiscoveryType            AppLibPackageDiscoveryType `json:"DiscoveryType,omitempty"`
 	DiscoveryProfileUID      int                        `json:"DiscoveryProfileUid,omitempty"`
@@ -394,7 +426,8 @@ type AppVAppRequest struct {
 	TargetInPackage               bool   `json:"TargetInPackage,omitempty"`
 }
 
-// AppVApplication is the API's AppVApplicationResponseModel: listed by AppVPackages.Applications, AppVServers.PackageApplications.
+// AppVApplication is the API's AppVApplicationResponseModel: listed by
+// AppVPackages.Applications, AppVServers.PackageApplications.
 type AppVApplication struct {
 	ID                            string         `json:"Id"`
 	Target                        string         `json:"Target"`
@@ -412,7 +445,8 @@ type AppVApplication struct {
 	BrokerApplicationNames []string `json:"BrokerApplicationNames"`
 }
 
-// AppVApplicationDetail is the API's AppVApplicationDetailResponseModel: the answer of AppVPackages.Application, AppVServers.PackageApplication.
+// AppVApplicationDetail is the API's AppVApplicationDetailResponseModel: the
+// answer of AppVPackages.Application, AppVServers.PackageApplication.
 type AppVApplicationDetail struct {
 	ID                            string         `json:"Id"`
 	Target                        string         `json:"Target"`
@@ -433,7 +467,8 @@ type AppVApplicationDetail struct {
 	WorkingDirectory       string   `json:"WorkingDirectory"`
 }
 
-// AppVIsolationGroup is the API's AppVIsolationGroupResponseModel: the answer of AppVIsolationGroups.Get; listed by AppVIsolationGroups.List.
+// AppVIsolationGroup is the API's AppVIsolationGroupResponseModel: the answer
+// of AppVIsolationGroups.Get; listed by AppVIsolationGroups.List.
 type AppVIsolationGroup struct {
 	LibraryUID   int           `json:"LibraryUid"`
 	Name         string        `json:"Name"`
@@ -443,13 +478,16 @@ type AppVIsolationGroup struct {
 	AppVPackages []AppVPackage `json:"AppVPackages"`
 }
 
-// AppVIsolationGroupPackageRequest is the API's AppVIsolationGroupPackageRequestModel.
+// AppVIsolationGroupPackageRequest is the API's
+// AppVIsolationGroupPackageRequestModel.
 type AppVIsolationGroupPackageRequest struct {
 	ExplicitInclusion bool `json:"ExplicitInclusion"`
 	UID               int  `json:"Uid"`
 }
 
-// AppVPackage is the API's AppVPackageResponseModel: the answer of AppVPackages.Get, AppVServers.Package; listed by AppVPackages.List, AppVServers.Packages.
+// AppVPackage is the API's AppVPackageResponseModel: the answer of
+// AppVPackages.Get, AppVServers.Package; listed by AppVPackages.List,
+// AppVServers.Packages.
 type AppVPackage struct {
 	AppVApplications   []AppVApplication `json:"AppVApplications"`
 	Description        string            `json:"Description"`
@@ -473,7 +511,8 @@ type AppVPackage struct {
 	NumOfBrokerDeliveryGroups int        `json:"NumOfBrokerDeliveryGroups"`
 }
 
-// AppVPackageRequest is the API's AppVPackageRequestModel: the body of AppVPackages.ImportAppVPackages.
+// AppVPackageRequest is the API's AppVPackageRequestModel: the body of
+// AppVPackages.ImportAppVPackages.
 type AppVPackageRequest struct {
 	Paths []string `json:"Paths,omitempty"`
 }
@@ -487,7 +526,9 @@ type AppVServer struct {
 	IsStudioConfigured bool   `json:"IsStudioConfigured"`
 }
 
-// Application is the API's ApplicationResponseModel: listed by AdminFolders.Applications, AppVPackages.BrokerApplications, ApplicationFolders.Applications and 9 more.
+// Application is the API's ApplicationResponseModel: listed by
+// AdminFolders.Applications, AppVPackages.BrokerApplications,
+// ApplicationFolders.Applications and 9 more.
 type Application struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -521,7 +562,8 @@ type Application struct {
 	ZoneID                          string                        `json:"ZoneId"`
 }
 
-// ApplicationDeliveryGroup is the API's ApplicationDeliveryGroupResponseModel: listed by Applications.DeliveryGroups.
+// ApplicationDeliveryGroup is the API's ApplicationDeliveryGroupResponseModel:
+// listed by Applications.DeliveryGroups.
 type ApplicationDeliveryGroup struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -571,7 +613,8 @@ type ApplicationDeliveryGroup struct {
 	Priority                             int                       `json:"Priority"`
 }
 
-// ApplicationDetail is the API's ApplicationDetailResponseModel: the answer of Applications.Duplicate, Applications.Get.
+// ApplicationDetail is the API's ApplicationDetailResponseModel: the answer of
+// Applications.Duplicate, Applications.Get.
 type ApplicationDetail struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -621,7 +664,9 @@ type ApplicationDetail struct {
 	ZoneList                        []string                      `json:"ZoneList"`
 }
 
-// ApplicationFolder is the API's ApplicationFolderResponseModel: the answer of ApplicationFolders.Create, ApplicationFolders.Get, ApplicationFolders.Update; listed by ApplicationFolders.List.
+// ApplicationFolder is the API's ApplicationFolderResponseModel: the answer of
+// ApplicationFolders.Create, ApplicationFolders.Get, ApplicationFolders.Update;
+// listed by ApplicationFolders.List.
 type ApplicationFolder struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -636,7 +681,9 @@ type ApplicationFolder struct {
 	TotalApplicationGroups int    `json:"TotalApplicationGroups"`
 }
 
-// ApplicationGroup is the API's ApplicationGroupResponseModel: listed by ApplicationGroups.Search, ApplicationGroups.List, ApplicationGroups.ListV2 and 3 more.
+// ApplicationGroup is the API's ApplicationGroupResponseModel: listed by
+// ApplicationGroups.Search, ApplicationGroups.List, ApplicationGroups.ListV2
+// and 3 more.
 type ApplicationGroup struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -659,13 +706,17 @@ type ApplicationGroup struct {
 	AdminFolder                 Ref                                `json:"AdminFolder"`
 }
 
-// ApplicationGroupAddApplicationsRequest is the API's ApplicationGroupAddApplicationsRequestModel: the body of ApplicationGroups.AddApplications.
+// ApplicationGroupAddApplicationsRequest is the API's
+// ApplicationGroupAddApplicationsRequestModel: the body of
+// ApplicationGroups.AddApplications.
 type ApplicationGroupAddApplicationsRequest struct {
 	ExistingApplications []string                   `json:"ExistingApplications,omitempty"`
 	NewApplications      []CreateApplicationRequest `json:"NewApplications,omitempty"`
 }
 
-// ApplicationGroupDeliveryGroup is the API's ApplicationGroupDeliveryGroupResponseModel: listed by ApplicationGroups.DeliveryGroups.
+// ApplicationGroupDeliveryGroup is the API's
+// ApplicationGroupDeliveryGroupResponseModel: listed by
+// ApplicationGroups.DeliveryGroups.
 type ApplicationGroupDeliveryGroup struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -716,7 +767,8 @@ type ApplicationGroupDeliveryGroup struct {
 	NumMachines                          int                       `json:"NumMachines"`
 }
 
-// ApplicationGroupDeliveryGroupRef is the API's ApplicationGroupDeliveryGroupRefResponseModel.
+// ApplicationGroupDeliveryGroupRef is the API's
+// ApplicationGroupDeliveryGroupRefResponseModel.
 type ApplicationGroupDeliveryGroupRef struct {
 	ID                string         `json:"Id"`
 	UID               int            `json:"Uid"`
@@ -727,7 +779,8 @@ type ApplicationGroupDeliveryGroupRef struct {
 	SessionSupport    SessionSupport `json:"SessionSupport"`
 }
 
-// ApplicationGroupDetail is the API's ApplicationGroupDetailResponseModel: the answer of ApplicationGroups.Create, ApplicationGroups.Get.
+// ApplicationGroupDetail is the API's ApplicationGroupDetailResponseModel: the
+// answer of ApplicationGroups.Create, ApplicationGroups.Get.
 type ApplicationGroupDetail struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -755,12 +808,15 @@ type ApplicationGroupDetail struct {
 	TotalMachines               int                                `json:"TotalMachines"`
 }
 
-// ApplicationGroupNameCheckRequest is the API's ApplicationGroupNameCheckRequestModel: the body of ApplicationGroups.TestExists.
+// ApplicationGroupNameCheckRequest is the API's
+// ApplicationGroupNameCheckRequestModel: the body of
+// ApplicationGroups.TestExists.
 type ApplicationGroupNameCheckRequest struct {
 	Name string `json:"Name,omitempty"`
 }
 
-// ApplicationGroupSearchRequest is the API's ApplicationGroupSearchRequestModel: the body of ApplicationGroups.Search.
+// ApplicationGroupSearchRequest is the API's
+// ApplicationGroupSearchRequestModel: the body of ApplicationGroups.Search.
 type ApplicationGroupSearchRequest struct {
 	ApplicationFolder      string                        `json:"ApplicationFolder,omitempty"`
 	IncludeSubFolders      *bool                         `json:"IncludeSubFolders,omitempty"`
@@ -773,7 +829,8 @@ type ApplicationGroupSearchRequest struct {
 	ApplicationGroupFolder string                        `json:"ApplicationGroupFolder,omitempty"`
 }
 
-// ApplicationSearchRequest is the API's ApplicationSearchRequestModel: the body of Applications.Search.
+// ApplicationSearchRequest is the API's ApplicationSearchRequestModel: the body
+// of Applications.Search.
 type ApplicationSearchRequest struct {
 	ApplicationFolder      string                        `json:"ApplicationFolder,omitempty"`
 	IncludeSubFolders      *bool                         `json:"IncludeSubFolders,omitempty"`
@@ -800,7 +857,9 @@ type AppliedSetting struct {
 	GpoName      string `json:"GpoName"`
 }
 
-// AppvServerPackageApplicationIconRequest is the API's AppvServerPackageApplicationIconRequestModel: the body of Icons.AppVServerPackageApplicationIcon.
+// AppvServerPackageApplicationIconRequest is the API's
+// AppvServerPackageApplicationIconRequestModel: the body of
+// Icons.AppVServerPackageApplicationIcon.
 type AppvServerPackageApplicationIconRequest struct {
 	Server        string `json:"Server"`
 	PackageID     string `json:"PackageId"`
@@ -808,13 +867,15 @@ type AppvServerPackageApplicationIconRequest struct {
 	IconFormat    string `json:"IconFormat,omitempty"`
 }
 
-// AssignHypervisorConnectionToImageDefinitionRequest is the API's AssignHypervisorConnectionToImageDefinitionRequestModel.
+// AssignHypervisorConnectionToImageDefinitionRequest is the API's
+// AssignHypervisorConnectionToImageDefinitionRequestModel.
 type AssignHypervisorConnectionToImageDefinitionRequest struct {
 	HypervisorConnection string      `json:"HypervisorConnection"`
 	CustomProperties     []NameValue `json:"CustomProperties,omitempty"`
 }
 
-// AssignImageVersionToProvisioningSchemeRequest is the API's AssignImageVersionToProvisioningSchemeRequestModel.
+// AssignImageVersionToProvisioningSchemeRequest is the API's
+// AssignImageVersionToProvisioningSchemeRequestModel.
 type AssignImageVersionToProvisioningSchemeRequest struct {
 	ImageDefinition     string `json:"ImageDefinition"`
 	ImageVersion        string `json:"ImageVersion"`
@@ -837,7 +898,9 @@ type AttachedDisk struct {
 	InfrastructureUID string `json:"InfrastructureUid"`
 }
 
-// AuthToken is the API's AuthTokenResponseModel: the answer of Trust.ExchangeToken, Trust.BearerTokenWithWindowsAuthentication, Trust.RefreshToken.
+// AuthToken is the API's AuthTokenResponseModel: the answer of
+// Trust.ExchangeToken, Trust.BearerTokenWithWindowsAuthentication,
+// Trust.RefreshToken.
 type AuthToken struct {
 	Token      string `json:"Token"`
 	Principal  string `json:"Principal"`
@@ -846,7 +909,8 @@ type AuthToken struct {
 	ExpiresAt  string `json:"ExpiresAt"`
 }
 
-// AutoscaleGroupPlugin is the API's AutoscaleGroupPluginModel: listed by DeliveryGroups.AutoscaleGroupPlugins.
+// AutoscaleGroupPlugin is the API's AutoscaleGroupPluginModel: listed by
+// DeliveryGroups.AutoscaleGroupPlugins.
 type AutoscaleGroupPlugin struct {
 	UID             int                 `json:"Uid"`
 	Name            string              `json:"Name"`
@@ -860,21 +924,26 @@ type AutoscaleGroupPlugin struct {
 	Dates           []string            `json:"Dates"`
 }
 
-// AutoscalePluginTemplate is the API's AutoscalePluginTemplateResponseModel: the answer of DeliveryGroups.AutoscalePluginTemplate; listed by DeliveryGroups.AutoscalePluginTemplates.
+// AutoscalePluginTemplate is the API's AutoscalePluginTemplateResponseModel:
+// the answer of DeliveryGroups.AutoscalePluginTemplate; listed by
+// DeliveryGroups.AutoscalePluginTemplates.
 type AutoscalePluginTemplate struct {
 	Name  string              `json:"Name"`
 	Type  AutoscalePluginType `json:"Type"`
 	Dates []string            `json:"Dates"`
 }
 
-// AzureADCustomDomain is the API's AzureADCustomDomainResponseModel: the answer of Identity.DomainAzureADCustomDomain.
+// AzureADCustomDomain is the API's AzureADCustomDomainResponseModel: the answer
+// of Identity.DomainAzureADCustomDomain.
 type AzureADCustomDomain struct {
 	TenantID           string `json:"TenantId"`
 	TenantDisplayName  string `json:"TenantDisplayName"`
 	AuthenticationType string `json:"AuthenticationType"`
 }
 
-// AzureADSecurityGroup is the API's AzureADSecurityGroupResponseModel: the answer of Identity.AzureADSecurityGroups; listed by Identity.AzureADSecurityGroupMember, Identity.QueryAzureADSecurityGroups.
+// AzureADSecurityGroup is the API's AzureADSecurityGroupResponseModel: the
+// answer of Identity.AzureADSecurityGroups; listed by
+// Identity.AzureADSecurityGroupMember, Identity.QueryAzureADSecurityGroups.
 type AzureADSecurityGroup struct {
 	ObjectID       string `json:"ObjectId"`
 	Name           string `json:"Name"`
@@ -882,13 +951,15 @@ type AzureADSecurityGroup struct {
 	MembershipRule string `json:"MembershipRule"`
 }
 
-// BackupDoBackup is the API's BackupDoBackupResponseModel: the answer of BackupRestore.Backup.
+// BackupDoBackup is the API's BackupDoBackupResponseModel: the answer of
+// BackupRestore.Backup.
 type BackupDoBackup struct {
 	ExecutionID string                         `json:"ExecutionId"`
 	Result      BackupRestoreActionStartStatus `json:"Result"`
 }
 
-// BackupRestoreBackup is the API's BackupRestoreBackupResponseModel: listed by BackupRestore.Backups.
+// BackupRestoreBackup is the API's BackupRestoreBackupResponseModel: listed by
+// BackupRestore.Backups.
 type BackupRestoreBackup struct {
 	BackupName         string            `json:"BackupName"`
 	Notes              string            `json:"Notes"`
@@ -912,13 +983,15 @@ type BackupRestoreCvadSecurityInfo struct {
 	Secret       string            `json:"Secret,omitempty"`
 }
 
-// BackupRestoreDoBackupRequest is the API's BackupRestoreDoBackupRequestModel: the body of BackupRestore.Backup.
+// BackupRestoreDoBackupRequest is the API's BackupRestoreDoBackupRequestModel:
+// the body of BackupRestore.Backup.
 type BackupRestoreDoBackupRequest struct {
 	Notes        string `json:"Notes,omitempty"`
 	ScheduleName string `json:"ScheduleName,omitempty"`
 }
 
-// BackupRestoreDownload is the API's BackupRestoreDownloadResponseModel: the answer of BackupRestore.DownloadSingleBackup.
+// BackupRestoreDownload is the API's BackupRestoreDownloadResponseModel: the
+// answer of BackupRestore.DownloadSingleBackup.
 type BackupRestoreDownload struct {
 	Result            BackupRestoreActionStartStatus `json:"Result"`
 	BackupBinaryData  string                         `json:"BackupBinaryData"`
@@ -935,13 +1008,17 @@ type BackupRestoreFixup struct {
 	LocalizedFixup string        `json:"LocalizedFixup"`
 }
 
-// BackupRestoreGetComponentMemberRequest is the API's BackupRestoreGetComponentMemberRequestModel: the body of BackupRestore.ComponentMembers.
+// BackupRestoreGetComponentMemberRequest is the API's
+// BackupRestoreGetComponentMemberRequestModel: the body of
+// BackupRestore.ComponentMembers.
 type BackupRestoreGetComponentMemberRequest struct {
 	Component BckRstrAutoConfigComponents `json:"Component"`
 	Filters   string                      `json:"Filters,omitempty"`
 }
 
-// BackupRestoreHistoryInformation is the API's BackupRestoreHistoryInformation: the answer of BackupRestore.BackupHistoryForSpecificHistory; listed by BackupRestore.AllBackupHistory, BackupRestore.HistoryForSpecificBackup.
+// BackupRestoreHistoryInformation is the API's BackupRestoreHistoryInformation:
+// the answer of BackupRestore.BackupHistoryForSpecificHistory; listed by
+// BackupRestore.AllBackupHistory, BackupRestore.HistoryForSpecificBackup.
 type BackupRestoreHistoryInformation struct {
 	UID                int                                `json:"Uid"`
 	Action             BackupRestoreActions               `json:"Action"`
@@ -972,7 +1049,8 @@ type BackupRestoreHistoryInformation struct {
 	Fixups             []BackupRestoreFixup               `json:"Fixups"`
 }
 
-// BackupRestoreInformation is the API's BackupRestoreInformationResponseModel: the answer of BackupRestore.Information.
+// BackupRestoreInformation is the API's BackupRestoreInformationResponseModel:
+// the answer of BackupRestore.Information.
 type BackupRestoreInformation struct {
 	MaxAutoPinnedBackups        int                                `json:"MaxAutoPinnedBackups"`
 	MaxPinnedBackups            int                                `json:"MaxPinnedBackups"`
@@ -981,14 +1059,16 @@ type BackupRestoreInformation struct {
 	ComponentInformation        []BackupRestoreSingleComponentInfo `json:"ComponentInformation"`
 }
 
-// BackupRestoreMember is the API's BackupRestoreMemberResponseModel: listed by BackupRestore.ComponentMembers.
+// BackupRestoreMember is the API's BackupRestoreMemberResponseModel: listed by
+// BackupRestore.ComponentMembers.
 type BackupRestoreMember struct {
 	Name        string `json:"Name"`
 	Description string `json:"Description"`
 	Details     string `json:"Details"`
 }
 
-// BackupRestoreOptions is the API's BackupRestoreOptionsResponseModel: the answer of BackupRestore.Options, BackupRestore.SetOptions.
+// BackupRestoreOptions is the API's BackupRestoreOptionsResponseModel: the
+// answer of BackupRestore.Options, BackupRestore.SetOptions.
 type BackupRestoreOptions struct {
 	OneScheduledBackupPerDay bool   `json:"OneScheduledBackupPerDay"`
 	AutoPinScheduleUID       int    `json:"AutoPinScheduleUid"`
@@ -1003,20 +1083,25 @@ type BackupRestoreOptionsModel struct {
 	AutoPinScheduleName      string `json:"AutoPinScheduleName,omitempty"`
 }
 
-// BackupRestoreOptionsRequest is the API's BackupRestoreOptionsRequestModel: the body of BackupRestore.SetOptions.
+// BackupRestoreOptionsRequest is the API's BackupRestoreOptionsRequestModel:
+// the body of BackupRestore.SetOptions.
 type BackupRestoreOptionsRequest struct {
 	OneScheduledBackupPerDay bool   `json:"OneScheduledBackupPerDay,omitempty"`
 	AutoPinScheduleUID       int    `json:"AutoPinScheduleUid,omitempty"`
 	AutoPinScheduleName      string `json:"AutoPinScheduleName,omitempty"`
 }
 
-// BackupRestoreRestoreBackup is the API's BackupRestoreRestoreBackupResponseModel: the answer of BackupRestore.RestoreBackupToSite.
+// BackupRestoreRestoreBackup is the API's
+// BackupRestoreRestoreBackupResponseModel: the answer of
+// BackupRestore.RestoreBackupToSite.
 type BackupRestoreRestoreBackup struct {
 	ExecutionID string                         `json:"ExecutionId"`
 	Result      BackupRestoreActionStartStatus `json:"Result"`
 }
 
-// BackupRestoreRestoreBackupRequest is the API's BackupRestoreRestoreBackupRequestModel: the body of BackupRestore.RestoreBackupToSite.
+// BackupRestoreRestoreBackupRequest is the API's
+// BackupRestoreRestoreBackupRequestModel: the body of
+// BackupRestore.RestoreBackupToSite.
 type BackupRestoreRestoreBackupRequest struct {
 	BackupName       string                          `json:"BackupName"`
 	HistoryUID       int                             `json:"HistoryUid"`
@@ -1029,7 +1114,8 @@ type BackupRestoreRestoreBackupRequest struct {
 	CvadSecurityInfo []BackupRestoreCvadSecurityInfo `json:"CvadSecurityInfo,omitempty"`
 }
 
-// BackupRestoreRestoreSingleMember is the API's BackupRestoreRestoreSingleMemberModel.
+// BackupRestoreRestoreSingleMember is the API's
+// BackupRestoreRestoreSingleMemberModel.
 type BackupRestoreRestoreSingleMember struct {
 	ComponentName       string                           `json:"ComponentName,omitempty"`
 	MemberName          string                           `json:"MemberName,omitempty"`
@@ -1045,12 +1131,15 @@ type BackupRestoreRestoreSingleMember struct {
 	CheckMode           bool                             `json:"CheckMode,omitempty"`
 }
 
-// BackupRestoreResultLog is the API's BackupRestoreResultLogResponseModel: the answer of BackupRestore.ResultLog.
+// BackupRestoreResultLog is the API's BackupRestoreResultLogResponseModel: the
+// answer of BackupRestore.ResultLog.
 type BackupRestoreResultLog struct {
 	ResultLog string `json:"ResultLog"`
 }
 
-// BackupRestoreSchedule is the API's BackupRestoreScheduleResponseModel: the answer of BackupRestore.CreateBackupSchedule, BackupRestore.UpdateBackupSchedule.
+// BackupRestoreSchedule is the API's BackupRestoreScheduleResponseModel: the
+// answer of BackupRestore.CreateBackupSchedule,
+// BackupRestore.UpdateBackupSchedule.
 type BackupRestoreSchedule struct {
 	Name            string                         `json:"Name"`
 	UID             int                            `json:"Uid"`
@@ -1067,7 +1156,9 @@ type BackupRestoreSchedule struct {
 	TimeZoneID      string                         `json:"TimeZoneId"`
 }
 
-// BackupRestoreScheduleModel is the API's BackupRestoreScheduleModel: the answer of BackupRestore.BackupSchedule; listed by BackupRestore.BackupSchedules.
+// BackupRestoreScheduleModel is the API's BackupRestoreScheduleModel: the
+// answer of BackupRestore.BackupSchedule; listed by
+// BackupRestore.BackupSchedules.
 type BackupRestoreScheduleModel struct {
 	Name            string                         `json:"Name"`
 	UID             int                            `json:"Uid"`
@@ -1086,7 +1177,9 @@ type BackupRestoreScheduleModel struct {
 	LastRunTime     string                         `json:"LastRunTime"`
 }
 
-// BackupRestoreScheduleRequest is the API's BackupRestoreScheduleRequestModel: the body of BackupRestore.CreateBackupSchedule, BackupRestore.UpdateBackupSchedule.
+// BackupRestoreScheduleRequest is the API's BackupRestoreScheduleRequestModel:
+// the body of BackupRestore.CreateBackupSchedule,
+// BackupRestore.UpdateBackupSchedule.
 type BackupRestoreScheduleRequest struct {
 	Name            string                         `json:"Name"`
 	Day             *BackupRestoreScheduleDays     `json:"Day,omitempty"`
@@ -1102,7 +1195,8 @@ type BackupRestoreScheduleRequest struct {
 	TimeZoneID      string                         `json:"TimeZoneId"`
 }
 
-// BackupRestoreSingleComponentInfo is the API's BackupRestoreSingleComponentInfo.
+// BackupRestoreSingleComponentInfo is the API's
+// BackupRestoreSingleComponentInfo.
 type BackupRestoreSingleComponentInfo struct {
 	LocalizedName      string                             `json:"LocalizedName"`
 	Component          BckRstrAutoConfigComponents        `json:"Component"`
@@ -1115,7 +1209,8 @@ type BackupRestoreSingleComponentInfo struct {
 	OnPremOnly         bool                               `json:"OnPremOnly"`
 }
 
-// BackupRestoreStatusRequest is the API's BackupRestoreStatusRequestModel: the body of BackupRestore.SetCurrentActionStatus.
+// BackupRestoreStatusRequest is the API's BackupRestoreStatusRequestModel: the
+// body of BackupRestore.SetCurrentActionStatus.
 type BackupRestoreStatusRequest struct {
 	Action             BackupRestoreActions               `json:"Action"`
 	ExecutionID        string                             `json:"ExecutionId"`
@@ -1144,7 +1239,9 @@ type BackupRestoreStatusRequest struct {
 	RestoreType        BackupRestoreRestoreTypes          `json:"RestoreType,omitempty"`
 }
 
-// BackupRestoreStatusResponse is the API's BackupRestoreStatusResponseModel: the answer of BackupRestore.CurrentActionStatus, BackupRestore.SetCurrentActionStatus.
+// BackupRestoreStatusResponse is the API's BackupRestoreStatusResponseModel:
+// the answer of BackupRestore.CurrentActionStatus,
+// BackupRestore.SetCurrentActionStatus.
 type BackupRestoreStatusResponse struct {
 	Action             BackupRestoreActions               `json:"Action"`
 	ExecutionID        string                             `json:"ExecutionId"`
@@ -1174,7 +1271,8 @@ type BackupRestoreStatusResponse struct {
 	Fixups             []BackupRestoreFixup               `json:"Fixups"`
 }
 
-// BackupRestoreStorage is the API's BackupRestoreStorageResponseModel: the answer of BackupRestore.BlobStorage.
+// BackupRestoreStorage is the API's BackupRestoreStorageResponseModel: the
+// answer of BackupRestore.BlobStorage.
 type BackupRestoreStorage struct {
 	StorageInfo              BackupStorageInfo `json:"StorageInfo"`
 	MaximumBackups           int               `json:"MaximumBackups"`
@@ -1190,7 +1288,8 @@ type BackupRestoreStorageModel2 struct {
 	MaximumAutoPinnedBackups int               `json:"MaximumAutoPinnedBackups,omitempty"`
 }
 
-// BackupRestoreStorageRequest is the API's BackupRestoreStorageRequestModel: the body of BackupRestore.SetBlobStorage.
+// BackupRestoreStorageRequest is the API's BackupRestoreStorageRequestModel:
+// the body of BackupRestore.SetBlobStorage.
 type BackupRestoreStorageRequest struct {
 	StorageInfo              BackupStorageInfo `json:"StorageInfo,omitzero"`
 	MaximumBackups           int               `json:"MaximumBackups,omitempty"`
@@ -1198,7 +1297,9 @@ type BackupRestoreStorageRequest struct {
 	MaximumAutoPinnedBackups int               `json:"MaximumAutoPinnedBackups,omitempty"`
 }
 
-// BackupRestoreUpdateNotesRequest is the API's BackupRestoreUpdateNotesRequestModel: the body of BackupRestore.UpdateBckRstrHistoryNotes.
+// BackupRestoreUpdateNotesRequest is the API's
+// BackupRestoreUpdateNotesRequestModel: the body of
+// BackupRestore.UpdateBckRstrHistoryNotes.
 type BackupRestoreUpdateNotesRequest struct {
 	Notes string `json:"Notes,omitempty"`
 }
@@ -1210,7 +1311,9 @@ type BackupRestoreValidateStorage struct {
 	BackupRestoreStorage  BackupRestoreStorageModel2 `json:"BackupRestoreStorage"`
 }
 
-// BackupRestoreValidateStorageResponse is the API's BackupRestoreValidateStorageResponseModel: the answer of BackupRestore.SetBlobStorage, BackupRestore.ValidateStorage.
+// BackupRestoreValidateStorageResponse is the API's
+// BackupRestoreValidateStorageResponseModel: the answer of
+// BackupRestore.SetBlobStorage, BackupRestore.ValidateStorage.
 type BackupRestoreValidateStorageResponse struct {
 	Validated             bool                       `json:"Validated"`
 	ValidateStorageErrors map[string]string          `json:"ValidateStorageErrors"`
@@ -1233,12 +1336,14 @@ type BatchRequest struct {
 	Items []BatchItem `json:"Items"`
 }
 
-// CatalogNameCheckRequest is the API's CatalogNameCheckRequestModel: the body of MachineCatalogs.TestExists.
+// CatalogNameCheckRequest is the API's CatalogNameCheckRequestModel: the body
+// of MachineCatalogs.TestExists.
 type CatalogNameCheckRequest struct {
 	Name string `json:"Name,omitempty"`
 }
 
-// CatalogSearch is the API's CatalogSearchResponseModel: listed by MachineCatalogs.Search.
+// CatalogSearch is the API's CatalogSearchResponseModel: listed by
+// MachineCatalogs.Search.
 type CatalogSearch struct {
 	Name     string `json:"Name"`
 	FullName string `json:"FullName"`
@@ -1292,7 +1397,8 @@ type CatalogSearch struct {
 	HypervisorConnectionUID         int                       `json:"HypervisorConnectionUid"`
 }
 
-// CatalogSearchFilterGroupRequest is the API's CatalogSearchFilterGroupRequestModel.
+// CatalogSearchFilterGroupRequest is the API's
+// CatalogSearchFilterGroupRequestModel.
 type CatalogSearchFilterGroupRequest struct {
 	SearchFilterGroupType  CatalogSearchFilterGroupType      `json:"SearchFilterGroupType,omitempty"`
 	SearchFilters          []CatalogSearchFilterRequest      `json:"SearchFilters,omitempty"`
@@ -1307,7 +1413,8 @@ type CatalogSearchFilterRequest struct {
 	Operator SearchOperator        `json:"Operator"`
 }
 
-// CatalogSearchRequest is the API's CatalogSearchRequestModel: the body of MachineCatalogs.Search.
+// CatalogSearchRequest is the API's CatalogSearchRequestModel: the body of
+// MachineCatalogs.Search.
 type CatalogSearchRequest struct {
 	AdminFolder            string                            `json:"AdminFolder,omitempty"`
 	IncludeSubFolders      *bool                             `json:"IncludeSubFolders,omitempty"`
@@ -1324,48 +1431,59 @@ type CatalogSortCriteriaRequest struct {
 	SortDirection ListSortDirection     `json:"SortDirection"`
 }
 
-// CheckObjectNameExistsRequest is the API's CheckObjectNameExistsRequestModel: the body of Sites.CheckObjectNameExists.
+// CheckObjectNameExistsRequest is the API's CheckObjectNameExistsRequestModel:
+// the body of Sites.CheckObjectNameExists.
 type CheckObjectNameExistsRequest struct {
 	ObjectType ObjectType `json:"ObjectType"`
 	NameOrPath string     `json:"NameOrPath"`
 }
 
-// CollectionEnvelopeOfFilterDefinition is the API's CollectionEnvelopeOfFilterDefinition: the answer of Gpo.FilterDefinitions.
+// CollectionEnvelopeOfFilterDefinition is the API's
+// CollectionEnvelopeOfFilterDefinition: the answer of Gpo.FilterDefinitions.
 type CollectionEnvelopeOfFilterDefinition struct {
 	Items             []FilterDefinition `json:"items"`
 	ContinuationToken string             `json:"continuationToken"`
 	TotalItems        int                `json:"totalItems"`
 }
 
-// CollectionEnvelopeOfFilterResponse is the API's CollectionEnvelopeOfFilterResponse: the answer of Gpo.Filters, Gpo.SearchFilters.
+// CollectionEnvelopeOfFilterResponse is the API's
+// CollectionEnvelopeOfFilterResponse: the answer of Gpo.Filters,
+// Gpo.SearchFilters.
 type CollectionEnvelopeOfFilterResponse struct {
 	Items             []FilterResponse `json:"items"`
 	ContinuationToken string           `json:"continuationToken"`
 	TotalItems        int              `json:"totalItems"`
 }
 
-// CollectionEnvelopeOfPolicyResponse is the API's CollectionEnvelopeOfPolicyResponse: the answer of Gpo.Policies, Gpo.SearchPolicies.
+// CollectionEnvelopeOfPolicyResponse is the API's
+// CollectionEnvelopeOfPolicyResponse: the answer of Gpo.Policies,
+// Gpo.SearchPolicies.
 type CollectionEnvelopeOfPolicyResponse struct {
 	Items             []PolicyResponse `json:"items"`
 	ContinuationToken string           `json:"continuationToken"`
 	TotalItems        int              `json:"totalItems"`
 }
 
-// CollectionEnvelopeOfPolicySetResponse is the API's CollectionEnvelopeOfPolicySetResponse: the answer of Gpo.PolicySets, Gpo.SearchPolicySets.
+// CollectionEnvelopeOfPolicySetResponse is the API's
+// CollectionEnvelopeOfPolicySetResponse: the answer of Gpo.PolicySets,
+// Gpo.SearchPolicySets.
 type CollectionEnvelopeOfPolicySetResponse struct {
 	Items             []PolicySetResponse `json:"items"`
 	ContinuationToken string              `json:"continuationToken"`
 	TotalItems        int                 `json:"totalItems"`
 }
 
-// CollectionEnvelopeOfSettingResponse is the API's CollectionEnvelopeOfSettingResponse: the answer of Gpo.Settings, Gpo.SearchSettings.
+// CollectionEnvelopeOfSettingResponse is the API's
+// CollectionEnvelopeOfSettingResponse: the answer of Gpo.Settings,
+// Gpo.SearchSettings.
 type CollectionEnvelopeOfSettingResponse struct {
 	Items             []SettingResponse `json:"items"`
 	ContinuationToken string            `json:"continuationToken"`
 	TotalItems        int               `json:"totalItems"`
 }
 
-// ComparisonResponseContract is the API's ComparisonResponseContract: the answer of Gpo.ComparePolicies.
+// ComparisonResponseContract is the API's ComparisonResponseContract: the
+// answer of Gpo.ComparePolicies.
 type ComparisonResponseContract struct {
 	Targets      []string                `json:"Targets"`
 	Result       []ComparisonRowContract `json:"Result"`
@@ -1395,20 +1513,24 @@ type ContainerScope struct {
 	ScopeType ContainerScopeType `json:"ScopeType"`
 }
 
-// CopyPoliciesRequest is the API's CopyPoliciesRequest: the body of Gpo.CopyPolicies.
+// CopyPoliciesRequest is the API's CopyPoliciesRequest: the body of
+// Gpo.CopyPolicies.
 type CopyPoliciesRequest struct {
 	PolicyGUIDs  []string `json:"policyGuids,omitempty"`
 	ToPolicySets []string `json:"toPolicySets,omitempty"`
 }
 
-// CreateAdminAdministratorRequest is the API's CreateAdminAdministratorRequestModel: the body of Admin.CreateAdministrator, Admin.PreviewAdministratorReport.
+// CreateAdminAdministratorRequest is the API's
+// CreateAdminAdministratorRequestModel: the body of Admin.CreateAdministrator,
+// Admin.PreviewAdministratorReport.
 type CreateAdminAdministratorRequest struct {
 	User    string              `json:"User,omitempty"`
 	Rights  []AdminRightRequest `json:"Rights,omitempty"`
 	Enabled *bool               `json:"Enabled,omitempty"`
 }
 
-// CreateAdminFolderRequest is the API's CreateAdminFolderRequestModel: the body of AdminFolders.Create.
+// CreateAdminFolderRequest is the API's CreateAdminFolderRequestModel: the body
+// of AdminFolders.Create.
 type CreateAdminFolderRequest struct {
 	Name              string                        `json:"Name"`
 	Path              string                        `json:"Path,omitempty"`
@@ -1416,7 +1538,8 @@ type CreateAdminFolderRequest struct {
 	ObjectIdentifiers []AdminFolderObjectIdentifier `json:"ObjectIdentifiers"`
 }
 
-// CreateAdminRoleRequest is the API's CreateAdminRoleRequestModel: the body of Admin.CreateRole.
+// CreateAdminRoleRequest is the API's CreateAdminRoleRequestModel: the body of
+// Admin.CreateRole.
 type CreateAdminRoleRequest struct {
 	Name             string   `json:"Name"`
 	Description      string   `json:"Description,omitempty"`
@@ -1425,7 +1548,8 @@ type CreateAdminRoleRequest struct {
 	Permissions      []string `json:"Permissions,omitempty"`
 }
 
-// CreateAdminScopeRequest is the API's CreateAdminScopeRequestModel: the body of Admin.CreateScope.
+// CreateAdminScopeRequest is the API's CreateAdminScopeRequestModel: the body
+// of Admin.CreateScope.
 type CreateAdminScopeRequest struct {
 	Name          string                `json:"Name"`
 	Description   string                `json:"Description,omitempty"`
@@ -1433,7 +1557,8 @@ type CreateAdminScopeRequest struct {
 	ScopedObjects []ScopedObjectRequest `json:"ScopedObjects,omitempty"`
 }
 
-// CreateAppVIsolationGroupRequest is the API's CreateAppVIsolationGroupRequestModel: the body of AppVIsolationGroups.Create.
+// CreateAppVIsolationGroupRequest is the API's
+// CreateAppVIsolationGroupRequestModel: the body of AppVIsolationGroups.Create.
 type CreateAppVIsolationGroupRequest struct {
 	LibraryUID           int                                `json:"LibraryUid"`
 	Name                 string                             `json:"Name"`
@@ -1441,14 +1566,16 @@ type CreateAppVIsolationGroupRequest struct {
 	IncludedAppVPackages []AppVIsolationGroupPackageRequest `json:"IncludedAppVPackages,omitempty"`
 }
 
-// CreateApplicationFolderRequest is the API's CreateApplicationFolderRequestModel: the body of ApplicationFolders.Create.
+// CreateApplicationFolderRequest is the API's
+// CreateApplicationFolderRequestModel: the body of ApplicationFolders.Create.
 type CreateApplicationFolderRequest struct {
 	Name     string `json:"Name,omitempty"`
 	Path     string `json:"Path,omitempty"`
 	ParentID string `json:"ParentId,omitempty"`
 }
 
-// CreateApplicationGroupRequest is the API's CreateApplicationGroupRequestModel: the body of ApplicationGroups.Create.
+// CreateApplicationGroupRequest is the API's
+// CreateApplicationGroupRequestModel: the body of ApplicationGroups.Create.
 type CreateApplicationGroupRequest struct {
 	AdminFolder               string               `json:"AdminFolder,omitempty"`
 	Name                      string               `json:"Name"`
@@ -1500,7 +1627,9 @@ type CreateApplicationRequest struct {
 	FileTypes                     []FtaRequest                  `json:"FileTypes,omitempty"`
 }
 
-// CreateAutoscaleGroupPluginRequest is the API's CreateAutoscaleGroupPluginRequestModel: the body of DeliveryGroups.CreateAutoscaleGroupPlugin.
+// CreateAutoscaleGroupPluginRequest is the API's
+// CreateAutoscaleGroupPluginRequestModel: the body of
+// DeliveryGroups.CreateAutoscaleGroupPlugin.
 type CreateAutoscaleGroupPluginRequest struct {
 	Name        string              `json:"Name"`
 	Type        AutoscalePluginType `json:"Type"`
@@ -1511,19 +1640,24 @@ type CreateAutoscaleGroupPluginRequest struct {
 	Dates       []string            `json:"Dates,omitempty"`
 }
 
-// CreateAutoscalePluginTemplateRequest is the API's CreateAutoscalePluginTemplateRequestModel: the body of DeliveryGroups.CreateAutoscalePluginTemplate.
+// CreateAutoscalePluginTemplateRequest is the API's
+// CreateAutoscalePluginTemplateRequestModel: the body of
+// DeliveryGroups.CreateAutoscalePluginTemplate.
 type CreateAutoscalePluginTemplateRequest struct {
 	Name  string   `json:"Name"`
 	Dates []string `json:"Dates,omitempty"`
 }
 
-// CreateHypervisorRequest is the API's CreateHypervisorRequestModel: the body of Hypervisors.Create.
+// CreateHypervisorRequest is the API's CreateHypervisorRequestModel: the body
+// of Hypervisors.Create.
 type CreateHypervisorRequest struct {
 	ConnectionDetails HypervisorConnectionDetailRequest   `json:"ConnectionDetails"`
 	PoolDetails       CreateHypervisorResourcePoolRequest `json:"PoolDetails,omitzero"`
 }
 
-// CreateHypervisorResourcePoolRequest is the API's CreateHypervisorResourcePoolRequestModel: the body of Hypervisors.CreateResourcePool.
+// CreateHypervisorResourcePoolRequest is the API's
+// CreateHypervisorResourcePoolRequestModel: the body of
+// Hypervisors.CreateResourcePool.
 type CreateHypervisorResourcePoolRequest struct {
 	Name                   string                   `json:"Name"`
 	VMTagging              *bool                    `json:"VmTagging,omitempty"`
@@ -1545,7 +1679,8 @@ type CreateHypervisorResourcePoolRequest struct {
 	StorageBalanceType     StorageBalanceType       `json:"StorageBalanceType,omitempty"`
 }
 
-// CreateImageDefinitionRequest is the API's CreateImageDefinitionRequestModel: the body of ImageDefinitions.Create.
+// CreateImageDefinitionRequest is the API's CreateImageDefinitionRequestModel:
+// the body of ImageDefinitions.Create.
 type CreateImageDefinitionRequest struct {
 	Name                         string                                             `json:"Name"`
 	Description                  string                                             `json:"Description,omitempty"`
@@ -1564,7 +1699,9 @@ type CreateImageSchemeRequest struct {
 	CustomProperties    []NameValue         `json:"CustomProperties,omitempty"`
 }
 
-// CreateImageVersionRequest is the API's CreateImageVersionRequestModel: the body of ImageDefinitions.CreateImageVersion, ImageDefinitions.SetImageVersion, ImageVersions.Set.
+// CreateImageVersionRequest is the API's CreateImageVersionRequestModel: the
+// body of ImageDefinitions.CreateImageVersion,
+// ImageDefinitions.SetImageVersion, ImageVersions.Set.
 type CreateImageVersionRequest struct {
 	Description     string                   `json:"Description,omitempty"`
 	ImageScheme     CreateImageSchemeRequest `json:"ImageScheme"`
@@ -1579,7 +1716,8 @@ type CreateInstalledAppRequest struct {
 	WorkingDirectory      string `json:"WorkingDirectory,omitempty"`
 }
 
-// CreateMachineCatalogProvisioningSchemeRequest is the API's CreateMachineCatalogProvisioningSchemeRequestModel.
+// CreateMachineCatalogProvisioningSchemeRequest is the API's
+// CreateMachineCatalogProvisioningSchemeRequestModel.
 type CreateMachineCatalogProvisioningSchemeRequest struct {
 	ResourcePool                           string                                        `json:"ResourcePool,omitempty"`
 	MasterImagePath                        string                                        `json:"MasterImagePath,omitempty"`
@@ -1620,7 +1758,8 @@ type CreateMachineCatalogProvisioningSchemeRequest struct {
 	ServiceAccountUID                      []string                                      `json:"ServiceAccountUid,omitempty"`
 }
 
-// CreateMaintenanceCycleRequest is the API's CreateMaintenanceCycleRequestModel: the body of MaintenanceCycles.Create.
+// CreateMaintenanceCycleRequest is the API's
+// CreateMaintenanceCycleRequestModel: the body of MaintenanceCycles.Create.
 type CreateMaintenanceCycleRequest struct {
 	MaintenanceCycleName        string                     `json:"MaintenanceCycleName,omitempty"`
 	MaintenanceCycleDescription string                     `json:"MaintenanceCycleDescription,omitempty"`
@@ -1636,7 +1775,8 @@ type CreateMaintenanceCycleRequest struct {
 	VMNames                     []string                   `json:"VMNames,omitempty"`
 }
 
-// CreateServiceAccountRequest is the API's CreateServiceAccountRequestModel: the body of Identity.CreateServiceAccount.
+// CreateServiceAccountRequest is the API's CreateServiceAccountRequestModel:
+// the body of Identity.CreateServiceAccount.
 type CreateServiceAccountRequest struct {
 	IdentityProviderType       string                 `json:"IdentityProviderType"`
 	IdentityProviderIdentifier string                 `json:"IdentityProviderIdentifier"`
@@ -1652,7 +1792,9 @@ type CreateServiceAccountRequest struct {
 	CustomProperties           string                 `json:"CustomProperties,omitempty"`
 }
 
-// CreateUpgradeScheduleRequest is the API's CreateUpgradeScheduleRequestModel: the body of MachineCatalogs.CreateUpgradeSchedule, Machines.CreateUpgradeSchedule.
+// CreateUpgradeScheduleRequest is the API's CreateUpgradeScheduleRequestModel:
+// the body of MachineCatalogs.CreateUpgradeSchedule,
+// Machines.CreateUpgradeSchedule.
 type CreateUpgradeScheduleRequest struct {
 	StartDateTimeUtc                     string                                  `json:"StartDateTimeUtc,omitempty"`
 	DurationInHours                      int                                     `json:"DurationInHours"`
@@ -1665,7 +1807,8 @@ type CreateUpgradeScheduleRequest struct {
 	Reboot                               bool                                    `json:"Reboot,omitempty"`
 }
 
-// CreateZoneRequest is the API's CreateZoneRequestModel: the body of Zones.Create.
+// CreateZoneRequest is the API's CreateZoneRequestModel: the body of
+// Zones.Create.
 type CreateZoneRequest struct {
 	Name             string      `json:"Name"`
 	Description      string      `json:"Description,omitempty"`
@@ -1673,14 +1816,16 @@ type CreateZoneRequest struct {
 	Metadata         []NameValue `json:"Metadata,omitempty"`
 }
 
-// CustomReportData is the API's CustomReportDataResponseModel: the answer of ConfigLog.ExportReportData.
+// CustomReportData is the API's CustomReportDataResponseModel: the answer of
+// ConfigLog.ExportReportData.
 type CustomReportData struct {
 	CsvData         string `json:"CsvData"`
 	HtmlSummaryData string `json:"HtmlSummaryData"`
 	HtmlDetailsData string `json:"HtmlDetailsData"`
 }
 
-// CustomReportInfoRequest is the API's CustomReportInfoRequestModel: the body of ConfigLog.ExportReportData.
+// CustomReportInfoRequest is the API's CustomReportInfoRequestModel: the body
+// of ConfigLog.ExportReportData.
 type CustomReportInfoRequest struct {
 	StartDate             string                    `json:"StartDate,omitempty"`
 	EndDate               string                    `json:"EndDate,omitempty"`
@@ -1688,7 +1833,8 @@ type CustomReportInfoRequest struct {
 	CustomReportDateRange CustomReportDateRangeType `json:"CustomReportDateRange"`
 }
 
-// DailyCostItem is the API's DailyCostItemResponseModel: listed by MachineCatalogs.DailyCost.
+// DailyCostItem is the API's DailyCostItemResponseModel: listed by
+// MachineCatalogs.DailyCost.
 type DailyCostItem struct {
 	UsageDate         int64              `json:"UsageDate"`
 	ResourceCostItems []ResourceCostItem `json:"ResourceCostItems"`
@@ -1703,14 +1849,17 @@ type DelegatedAdminPermission struct {
 	Operations  []string `json:"Operations"`
 }
 
-// DeliveryGroupAddApplicationsRequest is the API's DeliveryGroupAddApplicationsRequestModel: the body of DeliveryGroups.AddApplications.
+// DeliveryGroupAddApplicationsRequest is the API's
+// DeliveryGroupAddApplicationsRequestModel: the body of
+// DeliveryGroups.AddApplications.
 type DeliveryGroupAddApplicationsRequest struct {
 	ExistingApplications      []PriorityRefRequest       `json:"ExistingApplications,omitempty"`
 	NewApplications           []CreateApplicationRequest `json:"NewApplications,omitempty"`
 	ExistingApplicationGroups []PriorityRefRequest       `json:"ExistingApplicationGroups,omitempty"`
 }
 
-// DeliveryGroupAssociation is the API's DeliveryGroupAssociationResponseModel: listed by MachineCatalogs.DeliveryGroupAssociations.
+// DeliveryGroupAssociation is the API's DeliveryGroupAssociationResponseModel:
+// listed by MachineCatalogs.DeliveryGroupAssociations.
 type DeliveryGroupAssociation struct {
 	ID         string `json:"Id"`
 	UID        int    `json:"Uid"`
@@ -1719,7 +1868,8 @@ type DeliveryGroupAssociation struct {
 	Priority   int    `json:"Priority"`
 }
 
-// DeliveryGroupSearchFilterGroupRequest is the API's DeliveryGroupSearchFilterGroupRequestModel.
+// DeliveryGroupSearchFilterGroupRequest is the API's
+// DeliveryGroupSearchFilterGroupRequestModel.
 type DeliveryGroupSearchFilterGroupRequest struct {
 	SearchFilterGroupType  DeliveryGroupSearchFilterGroupType      `json:"SearchFilterGroupType,omitempty"`
 	SearchFilters          []DeliveryGroupSearchFilterRequest      `json:"SearchFilters,omitempty"`
@@ -1727,14 +1877,16 @@ type DeliveryGroupSearchFilterGroupRequest struct {
 	SearchFilterGroups     []DeliveryGroupSearchFilterGroupRequest `json:"SearchFilterGroups,omitempty"`
 }
 
-// DeliveryGroupSearchFilterRequest is the API's DeliveryGroupSearchFilterRequestModel.
+// DeliveryGroupSearchFilterRequest is the API's
+// DeliveryGroupSearchFilterRequestModel.
 type DeliveryGroupSearchFilterRequest struct {
 	Property DeliveryGroupSearchProperty `json:"Property"`
 	Value    string                      `json:"Value,omitempty"`
 	Operator SearchOperator              `json:"Operator"`
 }
 
-// DeliveryGroupSearchRequest is the API's DeliveryGroupSearchRequestModel: the body of DeliveryGroups.Search.
+// DeliveryGroupSearchRequest is the API's DeliveryGroupSearchRequestModel: the
+// body of DeliveryGroups.Search.
 type DeliveryGroupSearchRequest struct {
 	AdminFolder            string                                  `json:"AdminFolder,omitempty"`
 	IncludeSubFolders      *bool                                   `json:"IncludeSubFolders,omitempty"`
@@ -1745,13 +1897,15 @@ type DeliveryGroupSearchRequest struct {
 	SearchFilterGroupsType DeliveryGroupSearchFilterGroupsType     `json:"SearchFilterGroupsType,omitempty"`
 }
 
-// DeliveryGroupSortCriteriaRequest is the API's DeliveryGroupSortCriteriaRequestModel.
+// DeliveryGroupSortCriteriaRequest is the API's
+// DeliveryGroupSortCriteriaRequestModel.
 type DeliveryGroupSortCriteriaRequest struct {
 	Property      DeliveryGroupSearchProperty `json:"Property"`
 	SortDirection ListSortDirection           `json:"SortDirection"`
 }
 
-// DeliveryGroupTest is the API's DeliveryGroupTestResponseModel: the answer of DeliveryGroups.Test.
+// DeliveryGroupTest is the API's DeliveryGroupTestResponseModel: the answer of
+// DeliveryGroups.Test.
 type DeliveryGroupTest struct {
 	DeliveryGroup Ref `json:"DeliveryGroup"`
 	NumPassed     int `json:"NumPassed"`
@@ -1759,12 +1913,14 @@ type DeliveryGroupTest struct {
 	NumFailures   int `json:"NumFailures"`
 }
 
-// DeliveryGroupsFtaRequest is the API's DeliveryGroupsFtaRequestModel: the body of DeliveryGroups.Ftas.
+// DeliveryGroupsFtaRequest is the API's DeliveryGroupsFtaRequestModel: the body
+// of DeliveryGroups.Ftas.
 type DeliveryGroupsFtaRequest struct {
 	DeliveryGroups []string `json:"DeliveryGroups,omitempty"`
 }
 
-// Desktop is the API's DesktopResponseModel: the answer of Machines.Desktop; listed by DeliveryGroups.Desktops.
+// Desktop is the API's DesktopResponseModel: the answer of Machines.Desktop;
+// listed by DeliveryGroups.Desktops.
 type Desktop struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -1788,7 +1944,8 @@ type Desktop struct {
 	Tenants                   []Ref               `json:"Tenants"`
 }
 
-// DesktopGroupNameCheckRequest is the API's DesktopGroupNameCheckRequestModel: the body of DeliveryGroups.TestExists.
+// DesktopGroupNameCheckRequest is the API's DesktopGroupNameCheckRequestModel:
+// the body of DeliveryGroups.TestExists.
 type DesktopGroupNameCheckRequest struct {
 	Name string `json:"Name,omitempty"`
 }
@@ -1813,14 +1970,16 @@ type DesktopRequest struct {
 	SessionReconnection       SessionReconnection `json:"SessionReconnection,omitempty"`
 }
 
-// DesktopUsage is the API's DesktopUsageResponseModel: listed by DeliveryGroups.Usage.
+// DesktopUsage is the API's DesktopUsageResponseModel: listed by
+// DeliveryGroups.Usage.
 type DesktopUsage struct {
 	Time          string `json:"Time"`
 	FormattedTime string `json:"FormattedTime"`
 	Usage         int    `json:"Usage"`
 }
 
-// DetectOrphanedResources is the API's DetectOrphanedResourcesResponseModel: the answer of Hypervisors.OrphanedResources.
+// DetectOrphanedResources is the API's DetectOrphanedResourcesResponseModel:
+// the answer of Hypervisors.OrphanedResources.
 type DetectOrphanedResources struct {
 	Hypervisor    Ref                             `json:"Hypervisor"`
 	DetectScope   DetectScope                     `json:"DetectScope"`
@@ -1834,7 +1993,8 @@ type DetectOrphanedResources struct {
 	DetectResults []DetectOrphanedResourcesResult `json:"DetectResults"`
 }
 
-// DetectOrphanedResourcesResult is the API's DetectOrphanedResourcesResultModel.
+// DetectOrphanedResourcesResult is the API's
+// DetectOrphanedResourcesResultModel.
 type DetectOrphanedResourcesResult struct {
 	ID                   string      `json:"Id"`
 	Type                 string      `json:"Type"`
@@ -1842,7 +2002,9 @@ type DetectOrphanedResourcesResult struct {
 	Metadata             []NameValue `json:"Metadata"`
 }
 
-// DeviceCollectionNameCheckRequest is the API's DeviceCollectionNameCheckRequestModel: the body of PvsStreaming.TestDeviceCollectionExists.
+// DeviceCollectionNameCheckRequest is the API's
+// DeviceCollectionNameCheckRequestModel: the body of
+// PvsStreaming.TestDeviceCollectionExists.
 type DeviceCollectionNameCheckRequest struct {
 	Name      string `json:"Name,omitempty"`
 	PvsSiteID string `json:"PvsSiteId,omitempty"`
@@ -1863,21 +2025,24 @@ type DiskSettingRequest struct {
 	Location    string          `json:"Location,omitempty"`
 }
 
-// DuplicateApplicationRequest is the API's DuplicateApplicationRequestModel: the body of Applications.Duplicate.
+// DuplicateApplicationRequest is the API's DuplicateApplicationRequestModel:
+// the body of Applications.Duplicate.
 type DuplicateApplicationRequest struct {
 	NewName        string `json:"NewName,omitempty"`
 	NewFolder      string `json:"NewFolder,omitempty"`
 	CreateDisabled bool   `json:"CreateDisabled,omitempty"`
 }
 
-// EditAdminFolderRequest is the API's EditAdminFolderRequestModel: the body of AdminFolders.Update.
+// EditAdminFolderRequest is the API's EditAdminFolderRequestModel: the body of
+// AdminFolders.Update.
 type EditAdminFolderRequest struct {
 	Name     *string     `json:"Name,omitempty"`
 	Parent   *string     `json:"Parent,omitempty"`
 	Metadata []NameValue `json:"Metadata,omitzero"`
 }
 
-// EditAdminRoleRequest is the API's EditAdminRoleRequestModel: the body of Admin.UpdateRole.
+// EditAdminRoleRequest is the API's EditAdminRoleRequestModel: the body of
+// Admin.UpdateRole.
 type EditAdminRoleRequest struct {
 	Description      *string  `json:"Description,omitempty"`
 	Name             *string  `json:"Name,omitempty"`
@@ -1886,14 +2051,17 @@ type EditAdminRoleRequest struct {
 	Permissions      []string `json:"Permissions,omitzero"`
 }
 
-// EditAdminScopeRequest is the API's EditAdminScopeRequestModel: the body of Admin.UpdateScope.
+// EditAdminScopeRequest is the API's EditAdminScopeRequestModel: the body of
+// Admin.UpdateScope.
 type EditAdminScopeRequest struct {
 	Name          *string               `json:"Name,omitempty"`
 	Description   *string               `json:"Description,omitempty"`
 	ScopedObjects []ScopedObjectRequest `json:"ScopedObjects,omitzero"`
 }
 
-// EditAppLibPackageDiscoveryProfileRequest is the API's EditAppLibPackageDiscoveryProfileRequestModel: the body of AppLibPackageDiscovery.UpdateProfile.
+// EditAppLibPackageDiscoveryProfileRequest is the API's
+// EditAppLibPackageDiscoveryProfileRequestModel: the body of
+// AppLibPackageDiscovery.UpdateProfile.
 type EditAppLibPackageDiscoveryProfileRequest struct {
 	Name                     *string                 `json:"Name,omitempty"`
 	DesktopGroupUID          *int                    `json:"DesktopGroupUid,omitempty"`
@@ -1915,13 +2083,15 @@ type EditAppLibPackageDiscoveryProfileRequest struct {
 	CleanupAbsentPackages    *bool                   `json:"CleanupAbsentPackages,omitempty"`
 }
 
-// EditApplicationFolderRequest is the API's EditApplicationFolderRequestModel: the body of ApplicationFolders.Update.
+// EditApplicationFolderRequest is the API's EditApplicationFolderRequestModel:
+// the body of ApplicationFolders.Update.
 type EditApplicationFolderRequest struct {
 	Name   *string `json:"Name,omitempty"`
 	Parent *string `json:"Parent,omitempty"`
 }
 
-// EditApplicationGroupRequest is the API's EditApplicationGroupRequestModel: the body of ApplicationGroups.Update.
+// EditApplicationGroupRequest is the API's EditApplicationGroupRequestModel:
+// the body of ApplicationGroups.Update.
 type EditApplicationGroupRequest struct {
 	AdminFolder               *string              `json:"AdminFolder,omitempty"`
 	Name                      *string              `json:"Name,omitempty"`
@@ -1937,7 +2107,8 @@ type EditApplicationGroupRequest struct {
 	Metadata                  []NameValue          `json:"Metadata,omitzero"`
 }
 
-// EditApplicationRequest is the API's EditApplicationRequestModel: the body of Applications.Update.
+// EditApplicationRequest is the API's EditApplicationRequestModel: the body of
+// Applications.Update.
 type EditApplicationRequest struct {
 	ApplicationFolder             *string                        `json:"ApplicationFolder,omitempty"`
 	ApplicationGroups             []string                       `json:"ApplicationGroups,omitzero"`
@@ -1972,12 +2143,15 @@ type EditApplicationRequest struct {
 	WaitForPrinterCreation        *bool                          `json:"WaitForPrinterCreation,omitempty"`
 }
 
-// EditBrokerHypervisorConnectionRequest is the API's EditBrokerHypervisorConnectionRequestModel: the body of Hypervisors.PutBrokerHypervisorConnection.
+// EditBrokerHypervisorConnectionRequest is the API's
+// EditBrokerHypervisorConnectionRequestModel: the body of
+// Hypervisors.PutBrokerHypervisorConnection.
 type EditBrokerHypervisorConnectionRequest struct {
 	PreferredController string `json:"PreferredController,omitempty"`
 }
 
-// EditHypervisorConnectionRequest is the API's EditHypervisorConnectionRequestModel: the body of Hypervisors.Update.
+// EditHypervisorConnectionRequest is the API's
+// EditHypervisorConnectionRequestModel: the body of Hypervisors.Update.
 type EditHypervisorConnectionRequest struct {
 	Name                                    *string                  `json:"Name,omitempty"`
 	InMaintenanceMode                       *bool                    `json:"InMaintenanceMode,omitempty"`
@@ -2013,7 +2187,9 @@ type EditHypervisorConnectionRequest struct {
 	ServiceAccountFingerprint               *string                  `json:"ServiceAccountFingerprint,omitempty"`
 }
 
-// EditHypervisorResourcePoolRequest is the API's EditHypervisorResourcePoolRequestModel: the body of Hypervisors.UpdateResourcePool.
+// EditHypervisorResourcePoolRequest is the API's
+// EditHypervisorResourcePoolRequestModel: the body of
+// Hypervisors.UpdateResourcePool.
 type EditHypervisorResourcePoolRequest struct {
 	Name                   *string                                `json:"Name,omitempty"`
 	ConnectionType         HypervisorConnectionType               `json:"ConnectionType"`
@@ -2036,12 +2212,14 @@ type EditInstalledAppRequest struct {
 	WorkingDirectory      string `json:"WorkingDirectory,omitempty"`
 }
 
-// EditOperationRequest is the API's EditOperationRequestModel: the body of ConfigLog.UpdateOperation.
+// EditOperationRequest is the API's EditOperationRequestModel: the body of
+// ConfigLog.UpdateOperation.
 type EditOperationRequest struct {
 	Labels []string `json:"Labels,omitzero"`
 }
 
-// EditSiteSettingsRequest is the API's EditSiteSettingsRequestModel: the body of Sites.UpdateSettings.
+// EditSiteSettingsRequest is the API's EditSiteSettingsRequestModel: the body
+// of Sites.UpdateSettings.
 type EditSiteSettingsRequest struct {
 	UseVerticalScalingForRdsLaunches            *bool                      `json:"UseVerticalScalingForRdsLaunches,omitempty"`
 	DNSResolutionEnabled                        *bool                      `json:"DnsResolutionEnabled,omitempty"`
@@ -2065,7 +2243,8 @@ type EditZoneRequest struct {
 	Metadata    []NameValue `json:"Metadata,omitzero"`
 }
 
-// Enrollment is the API's EnrollmentResponseModel: listed by MachineCatalogs.Enrollments.
+// Enrollment is the API's EnrollmentResponseModel: listed by
+// MachineCatalogs.Enrollments.
 type Enrollment struct {
 	ID                 string `json:"Id"`
 	TokenName          string `json:"TokenName"`
@@ -2096,7 +2275,8 @@ type EnumerationType struct {
 	Members  []EnumerationMember `json:"members"`
 }
 
-// ErrorWarning is the API's ErrorWarningResponseModel: the answer of Sites.ErrorWarning.
+// ErrorWarning is the API's ErrorWarningResponseModel: the answer of
+// Sites.ErrorWarning.
 type ErrorWarning struct {
 	Machine        ErrorWarningModel   `json:"Machine"`
 	DeliveryGroup  ErrorWarningModel   `json:"DeliveryGroup"`
@@ -2114,13 +2294,15 @@ type ErrorWarningModel struct {
 	NumberOfWarnings int `json:"NumberOfWarnings"`
 }
 
-// ExportMachineCatalog is the API's ExportMachineCatalogResponseModel: the answer of MachineCatalogs.Export.
+// ExportMachineCatalog is the API's ExportMachineCatalogResponseModel: the
+// answer of MachineCatalogs.Export.
 type ExportMachineCatalog struct {
 	ProvisioningSchemeData string `json:"ProvisioningSchemeData"`
 	IdentityPoolData       string `json:"IdentityPoolData"`
 }
 
-// ExportMachineProfile is the API's ExportMachineProfileResponseModel: the answer of MachineCatalogs.ExportMachineProfile.
+// ExportMachineProfile is the API's ExportMachineProfileResponseModel: the
+// answer of MachineCatalogs.ExportMachineProfile.
 type ExportMachineProfile struct {
 	Content string `json:"Content"`
 }
@@ -2136,7 +2318,8 @@ type FastApplicationSettings struct {
 	IncludedUsers                  []IdentityUser `json:"IncludedUsers"`
 }
 
-// FastApplicationSettingsRequest is the API's FastApplicationSettingsRequestModel.
+// FastApplicationSettingsRequest is the API's
+// FastApplicationSettingsRequestModel.
 type FastApplicationSettingsRequest struct {
 	Enabled                        *bool    `json:"Enabled,omitempty"`
 	MaxAverageLoadThreshold        int      `json:"MaxAverageLoadThreshold,omitempty"`
@@ -2156,7 +2339,8 @@ type FilterDefinition struct {
 	IsSingleton  bool       `json:"isSingleton"`
 }
 
-// FilterRequest is the API's FilterRequest: the body of Gpo.CreateFilter, Gpo.UpdateFilter.
+// FilterRequest is the API's FilterRequest: the body of Gpo.CreateFilter,
+// Gpo.UpdateFilter.
 type FilterRequest struct {
 	FilterType *string `json:"filterType,omitempty"`
 	IsAllowed  *bool   `json:"isAllowed,omitempty"`
@@ -2164,7 +2348,8 @@ type FilterRequest struct {
 	FilterData *string `json:"filterData,omitempty"`
 }
 
-// FilterResponse is the API's FilterResponse: the answer of Gpo.CreateFilter, Gpo.Filter.
+// FilterResponse is the API's FilterResponse: the answer of Gpo.CreateFilter,
+// Gpo.Filter.
 type FilterResponse struct {
 	PolicyGUID string `json:"policyGuid"`
 	FilterType string `json:"filterType"`
@@ -2180,7 +2365,9 @@ type FilterSearch struct {
 	SortCriteria  SortingMethod4  `json:"SortCriteria,omitzero"`
 }
 
-// Fta is the API's FtaResponseModel: the answer of Applications.Fta; listed by AppVPackages.PackageApplicationFileTypes, Applications.Ftas, DeliveryGroups.Ftas and 1 more.
+// Fta is the API's FtaResponseModel: the answer of Applications.Fta; listed by
+// AppVPackages.PackageApplicationFileTypes, Applications.Ftas,
+// DeliveryGroups.Ftas and 1 more.
 type Fta struct {
 	ContentType   string `json:"ContentType"`
 	ExtensionName string `json:"ExtensionName"`
@@ -2208,7 +2395,8 @@ type GpoTestFilterData struct {
 	FilterValue  string `json:"filterValue"`
 }
 
-// GpoTestPolicyData is the API's GpoTestPolicyData: the answer of Gpo.RunValidation.
+// GpoTestPolicyData is the API's GpoTestPolicyData: the answer of
+// Gpo.RunValidation.
 type GpoTestPolicyData struct {
 	ErrorCode  string               `json:"errorCode"`
 	PolicyName string               `json:"policyName"`
@@ -2244,13 +2432,16 @@ type Hypervisor struct {
 	IsVirtual               bool                     `json:"IsVirtual"`
 }
 
-// HypervisorAllResourceSearchRequest is the API's HypervisorAllResourceSearchRequestModel: the body of Hypervisors.SearchAllResourcesWithoutConnection.
+// HypervisorAllResourceSearchRequest is the API's
+// HypervisorAllResourceSearchRequestModel: the body of
+// Hypervisors.SearchAllResourcesWithoutConnection.
 type HypervisorAllResourceSearchRequest struct {
 	ConnectionDetail      HypervisorConnectionDetailRequest `json:"ConnectionDetail"`
 	ResourceSearchRequest HypervisorResourceSearchRequest   `json:"ResourceSearchRequest"`
 }
 
-// HypervisorAzureEnvironment is the API's HypervisorAzureEnvironmentResponseModel.
+// HypervisorAzureEnvironment is the API's
+// HypervisorAzureEnvironmentResponseModel.
 type HypervisorAzureEnvironment struct {
 	EnvironmentDisplayName string           `json:"EnvironmentDisplayName"`
 	EnvironmentName        AzureEnvironment `json:"EnvironmentName"`
@@ -2263,13 +2454,16 @@ type HypervisorBase struct {
 	XDPath string `json:"XDPath"`
 }
 
-// HypervisorConfigurationObjectCapability is the API's HypervisorConfigurationObjectCapability.
+// HypervisorConfigurationObjectCapability is the API's
+// HypervisorConfigurationObjectCapability.
 type HypervisorConfigurationObjectCapability struct {
 	ResourceType     string   `json:"ResourceType"`
 	TypeCapabilities []string `json:"TypeCapabilities"`
 }
 
-// HypervisorConnectionDetailRequest is the API's HypervisorConnectionDetailRequestModel: the body of Hypervisors.AllResourcesWithoutConnection, Hypervisors.GetWithoutConnection.
+// HypervisorConnectionDetailRequest is the API's
+// HypervisorConnectionDetailRequestModel: the body of
+// Hypervisors.AllResourcesWithoutConnection, Hypervisors.GetWithoutConnection.
 type HypervisorConnectionDetailRequest struct {
 	Name                                string                   `json:"Name"`
 	ConnectionType                      HypervisorConnectionType `json:"ConnectionType"`
@@ -2314,7 +2508,9 @@ type HypervisorConnectionDetailRequest struct {
 	OciEnvironment                      OciEnvironment           `json:"OciEnvironment,omitempty"`
 }
 
-// HypervisorDeletePreview is the API's HypervisorDeletePreviewResponseModel: the answer of Hypervisors.PreviewDelete, Hypervisors.PreviewDeleteResourcePool.
+// HypervisorDeletePreview is the API's HypervisorDeletePreviewResponseModel:
+// the answer of Hypervisors.PreviewDelete,
+// Hypervisors.PreviewDeleteResourcePool.
 type HypervisorDeletePreview struct {
 	CanBeDeleted                 bool           `json:"CanBeDeleted"`
 	TotalImpactedCatalogCount    int            `json:"TotalImpactedCatalogCount"`
@@ -2326,7 +2522,8 @@ type HypervisorDeletePreview struct {
 	ImpactedImageDefinitions     map[string]int `json:"ImpactedImageDefinitions"`
 }
 
-// HypervisorDetail is the API's HypervisorDetailResponseModel: the answer of Hypervisors.Create, Hypervisors.Get, Hypervisors.GetWithoutConnection.
+// HypervisorDetail is the API's HypervisorDetailResponseModel: the answer of
+// Hypervisors.Create, Hypervisors.Get, Hypervisors.GetWithoutConnection.
 type HypervisorDetail struct {
 	ID                                      string                                    `json:"Id"`
 	Name                                    string                                    `json:"Name"`
@@ -2383,7 +2580,9 @@ type HypervisorFault struct {
 	DurationInSeconds float64 `json:"DurationInSeconds"`
 }
 
-// HypervisorMachineCatalog is the API's HypervisorMachineCatalogResponseModel: listed by Hypervisors.MachineCatalogs, Hypervisors.ResourcePoolMachineCatalogs.
+// HypervisorMachineCatalog is the API's HypervisorMachineCatalogResponseModel:
+// listed by Hypervisors.MachineCatalogs,
+// Hypervisors.ResourcePoolMachineCatalogs.
 type HypervisorMachineCatalog struct {
 	Name     string `json:"Name"`
 	FullName string `json:"FullName"`
@@ -2434,7 +2633,8 @@ type HypervisorMachineCatalog struct {
 	NumProvisionedMachines          int                       `json:"NumProvisionedMachines"`
 }
 
-// HypervisorPlugin is the API's HypervisorPluginResponseModel: listed by Hypervisors.SupportedPlugins.
+// HypervisorPlugin is the API's HypervisorPluginResponseModel: listed by
+// Hypervisors.SupportedPlugins.
 type HypervisorPlugin struct {
 	ConnectionType          HypervisorConnectionType     `json:"ConnectionType"`
 	DisplayName             string                       `json:"DisplayName"`
@@ -2455,7 +2655,10 @@ type HypervisorRef struct {
 	PluginFactoryName string                   `json:"PluginFactoryName"`
 }
 
-// HypervisorResource is the API's HypervisorResourceResponseModel: the answer of Hypervisors.AllResources, Hypervisors.AllResourcesWithoutConnection, Hypervisors.ResourcePoolResources; listed by Hypervisors.SearchAllResources, Hypervisors.SearchAllResourcesWithoutConnection, Hypervisors.SearchResource.
+// HypervisorResource is the API's HypervisorResourceResponseModel: the answer
+// of Hypervisors.AllResources, Hypervisors.AllResourcesWithoutConnection,
+// Hypervisors.ResourcePoolResources; listed by Hypervisors.SearchAllResources,
+// Hypervisors.SearchAllResourcesWithoutConnection, Hypervisors.SearchResource.
 type HypervisorResource struct {
 	ID                            string                        `json:"Id"`
 	Name                          string                        `json:"Name"`
@@ -2522,7 +2725,10 @@ type HypervisorResourcePool struct {
 	ResourcePoolRootID   string                   `json:"ResourcePoolRootId"`
 }
 
-// HypervisorResourcePoolDetail is the API's HypervisorResourcePoolDetailResponseModel: the answer of Hypervisors.CreateResourcePool, Hypervisors.ResourcePool; listed by Hypervisors.AllResourcePools, Hypervisors.ResourcePools.
+// HypervisorResourcePoolDetail is the API's
+// HypervisorResourcePoolDetailResponseModel: the answer of
+// Hypervisors.CreateResourcePool, Hypervisors.ResourcePool; listed by
+// Hypervisors.AllResourcePools, Hypervisors.ResourcePools.
 type HypervisorResourcePoolDetail struct {
 	ID                     string                      `json:"Id"`
 	Name                   string                      `json:"Name"`
@@ -2553,7 +2759,9 @@ type HypervisorResourcePoolDetail struct {
 	StorageBalanceType     StorageBalanceType          `json:"StorageBalanceType"`
 }
 
-// HypervisorResourcePoolNetwork is the API's HypervisorResourcePoolNetworkResponseModel: listed by Hypervisors.ResourcePoolAllAvailableNetworks.
+// HypervisorResourcePoolNetwork is the API's
+// HypervisorResourcePoolNetworkResponseModel: listed by
+// Hypervisors.ResourcePoolAllAvailableNetworks.
 type HypervisorResourcePoolNetwork struct {
 	ConnectionName   string `json:"ConnectionName"`
 	ConnectionID     string `json:"ConnectionId"`
@@ -2564,20 +2772,25 @@ type HypervisorResourcePoolNetwork struct {
 	NetworkPath      string `json:"NetworkPath"`
 }
 
-// HypervisorResourcePoolPatchPreview is the API's HypervisorResourcePoolPatchPreviewResponseModel: the answer of Hypervisors.ResourcePoolPatchPreview.
+// HypervisorResourcePoolPatchPreview is the API's
+// HypervisorResourcePoolPatchPreviewResponseModel: the answer of
+// Hypervisors.ResourcePoolPatchPreview.
 type HypervisorResourcePoolPatchPreview struct {
 	NetworksCanBeDeleted   []string                  `json:"NetworksCanBeDeleted"`
 	NetworksToBeDeleted    []string                  `json:"NetworksToBeDeleted"`
 	DeleteImpactedCatalogs map[string]map[string]int `json:"DeleteImpactedCatalogs"`
 }
 
-// HypervisorResourcePoolPatchPreviewRequest is the API's HypervisorResourcePoolPatchPreviewRequestModel: the body of Hypervisors.ResourcePoolPatchPreview.
+// HypervisorResourcePoolPatchPreviewRequest is the API's
+// HypervisorResourcePoolPatchPreviewRequestModel: the body of
+// Hypervisors.ResourcePoolPatchPreview.
 type HypervisorResourcePoolPatchPreviewRequest struct {
 	Networks   []string `json:"Networks,omitempty"`
 	NetworkIDs []string `json:"NetworkIds,omitempty"`
 }
 
-// HypervisorResourcePoolRef is the API's HypervisorResourcePoolRefResponseModel.
+// HypervisorResourcePoolRef is the API's
+// HypervisorResourcePoolRefResponseModel.
 type HypervisorResourcePoolRef struct {
 	ID               string        `json:"Id"`
 	Name             string        `json:"Name"`
@@ -2586,13 +2799,16 @@ type HypervisorResourcePoolRef struct {
 	Hypervisor       HypervisorRef `json:"Hypervisor"`
 }
 
-// HypervisorResourcePoolStorageRequest is the API's HypervisorResourcePoolStorageRequestModel.
+// HypervisorResourcePoolStorageRequest is the API's
+// HypervisorResourcePoolStorageRequestModel.
 type HypervisorResourcePoolStorageRequest struct {
 	StoragePath string `json:"StoragePath"`
 	Superseded  bool   `json:"Superseded,omitempty"`
 }
 
-// HypervisorResourcePoolTest is the API's HypervisorResourcePoolTestResponseModel: the answer of Hypervisors.TestResourcePool.
+// HypervisorResourcePoolTest is the API's
+// HypervisorResourcePoolTestResponseModel: the answer of
+// Hypervisors.TestResourcePool.
 type HypervisorResourcePoolTest struct {
 	ResourcePool Ref `json:"ResourcePool"`
 	NumPassed    int `json:"NumPassed"`
@@ -2600,7 +2816,8 @@ type HypervisorResourcePoolTest struct {
 	NumFailures  int `json:"NumFailures"`
 }
 
-// HypervisorResourcePrices is the API's HypervisorResourcePricesResponseModel: the answer of Hypervisors.ResourcePrices.
+// HypervisorResourcePrices is the API's HypervisorResourcePricesResponseModel:
+// the answer of Hypervisors.ResourcePrices.
 type HypervisorResourcePrices struct {
 	VMPrices       []VMPrice   `json:"VmPrices"`
 	DiskPrices     []DiskPrice `json:"DiskPrices"`
@@ -2620,7 +2837,9 @@ type HypervisorResourceRef struct {
 	ResourcePoolXDPath string                 `json:"ResourcePoolXDPath"`
 }
 
-// HypervisorResourceSearchRequest is the API's HypervisorResourceSearchRequestModel: the body of Hypervisors.SearchAllResources, Hypervisors.SearchResource.
+// HypervisorResourceSearchRequest is the API's
+// HypervisorResourceSearchRequestModel: the body of
+// Hypervisors.SearchAllResources, Hypervisors.SearchResource.
 type HypervisorResourceSearchRequest struct {
 	Path             string                                 `json:"Path,omitempty"`
 	ResourceType     HypervisorResourceSearchResourceType   `json:"ResourceType,omitempty"`
@@ -2633,24 +2852,31 @@ type HypervisorResourceSearchRequest struct {
 	ID               string                                 `json:"Id,omitempty"`
 }
 
-// HypervisorResourceSettingsRequest is the API's HypervisorResourceSettingsRequestModel: the body of Hypervisors.ResourcePrices.
+// HypervisorResourceSettingsRequest is the API's
+// HypervisorResourceSettingsRequestModel: the body of
+// Hypervisors.ResourcePrices.
 type HypervisorResourceSettingsRequest struct {
 	VMSettings   []VMSettingRequest   `json:"VmSettings,omitempty"`
 	DiskSettings []DiskSettingRequest `json:"DiskSettings,omitempty"`
 }
 
-// HypervisorResourceValidation is the API's HypervisorResourceValidationResponseModel: the answer of Hypervisors.ValidateResourcePoolResource.
+// HypervisorResourceValidation is the API's
+// HypervisorResourceValidationResponseModel: the answer of
+// Hypervisors.ValidateResourcePoolResource.
 type HypervisorResourceValidation struct {
 	ResourceRef HypervisorResourceRef      `json:"ResourceRef"`
 	Reports     []ResourceValidationReport `json:"Reports"`
 }
 
-// HypervisorResourceValidationRequest is the API's HypervisorResourceValidationRequestModel: the body of Hypervisors.ValidateResourcePoolResource.
+// HypervisorResourceValidationRequest is the API's
+// HypervisorResourceValidationRequestModel: the body of
+// Hypervisors.ValidateResourcePoolResource.
 type HypervisorResourceValidationRequest struct {
 	Path string `json:"Path"`
 }
 
-// HypervisorSecurityGroupRule is the API's HypervisorSecurityGroupRuleResponseModel.
+// HypervisorSecurityGroupRule is the API's
+// HypervisorSecurityGroupRuleResponseModel.
 type HypervisorSecurityGroupRule struct {
 	FromPort float64  `json:"FromPort"`
 	GroupIDs []string `json:"GroupIds"`
@@ -2659,7 +2885,9 @@ type HypervisorSecurityGroupRule struct {
 	ToPort   float64  `json:"ToPort"`
 }
 
-// HypervisorServerHAAddresses is the API's HypervisorServerHAAddressesResponseModel: the answer of Hypervisors.ServerHAAddresses.
+// HypervisorServerHAAddresses is the API's
+// HypervisorServerHAAddressesResponseModel: the answer of
+// Hypervisors.ServerHAAddresses.
 type HypervisorServerHAAddresses struct {
 	ID          string   `json:"Id"`
 	Name        string   `json:"Name"`
@@ -2667,7 +2895,8 @@ type HypervisorServerHAAddresses struct {
 	HAAddresses []string `json:"HAAddresses"`
 }
 
-// HypervisorStorageResource is the API's HypervisorStorageResourceResponseModel.
+// HypervisorStorageResource is the API's
+// HypervisorStorageResourceResponseModel.
 type HypervisorStorageResource struct {
 	ID                            string                        `json:"Id"`
 	Name                          string                        `json:"Name"`
@@ -2721,7 +2950,8 @@ type HypervisorStorageResource struct {
 	Endpoint                      string                        `json:"Endpoint"`
 }
 
-// HypervisorTest is the API's HypervisorTestResponseModel: the answer of Hypervisors.Test.
+// HypervisorTest is the API's HypervisorTestResponseModel: the answer of
+// Hypervisors.Test.
 type HypervisorTest struct {
 	Hypervisor  Ref `json:"Hypervisor"`
 	NumPassed   int `json:"NumPassed"`
@@ -2783,7 +3013,8 @@ type HypervisorVMResource struct {
 	Endpoint                      string                        `json:"Endpoint"`
 }
 
-// HypervisorVMSnapshotResource is the API's HypervisorVmSnapshotResourceResponseModel.
+// HypervisorVMSnapshotResource is the API's
+// HypervisorVmSnapshotResourceResponseModel.
 type HypervisorVMSnapshotResource struct {
 	ID                            string                        `json:"Id"`
 	Name                          string                        `json:"Name"`
@@ -2837,18 +3068,22 @@ type HypervisorVMSnapshotResource struct {
 	Endpoint                      string                        `json:"Endpoint"`
 }
 
-// HypervisorVMValidation is the API's HypervisorVmValidationResponseModel: listed by Hypervisors.ValidateVMPath.
+// HypervisorVMValidation is the API's HypervisorVmValidationResponseModel:
+// listed by Hypervisors.ValidateVMPath.
 type HypervisorVMValidation struct {
 	HypervisorVMResource HypervisorVMResource `json:"HypervisorVmResource"`
 	HypervisorConnection Hypervisor           `json:"HypervisorConnection"`
 }
 
-// HypervisorVMValidationRequest is the API's HypervisorVmValidationRequestModel: the body of Hypervisors.ValidateVMPath.
+// HypervisorVMValidationRequest is the API's
+// HypervisorVmValidationRequestModel: the body of Hypervisors.ValidateVMPath.
 type HypervisorVMValidationRequest struct {
 	VMPaths []string `json:"VmPaths,omitempty"`
 }
 
-// HypervisorsAndResourcePools is the API's HypervisorsAndResourcePoolsResponseModel: listed by Hypervisors.ListWithResourcePools.
+// HypervisorsAndResourcePools is the API's
+// HypervisorsAndResourcePoolsResponseModel: listed by
+// Hypervisors.ListWithResourcePools.
 type HypervisorsAndResourcePools struct {
 	ID                      string                   `json:"Id"`
 	Name                    string                   `json:"Name"`
@@ -2874,7 +3109,8 @@ type HypervisorsAndResourcePools struct {
 	ResourcePools           []HypervisorBase         `json:"ResourcePools"`
 }
 
-// Icon is the API's IconResponseModel: the answer of Icons.Add, Icons.Get, Machines.StartMenuShortcutIcon; listed by Icons.List.
+// Icon is the API's IconResponseModel: the answer of Icons.Add, Icons.Get,
+// Machines.StartMenuShortcutIcon; listed by Icons.List.
 type Icon struct {
 	RawData       string `json:"RawData"`
 	FormattedData string `json:"FormattedData"`
@@ -2884,7 +3120,9 @@ type Icon struct {
 	UID int `json:"Uid"`
 }
 
-// IconData is the API's IconDataResponseModel: the answer of AppVPackages.ApplicationIcon, AppVPackages.Icon, AppVServers.PackageApplicationIcon and 2 more.
+// IconData is the API's IconDataResponseModel: the answer of
+// AppVPackages.ApplicationIcon, AppVPackages.Icon,
+// AppVServers.PackageApplicationIcon and 2 more.
 type IconData struct {
 	RawData       string `json:"RawData"`
 	FormattedData string `json:"FormattedData"`
@@ -2909,7 +3147,8 @@ type IdentityClaims struct {
 	Email string `json:"Email"`
 }
 
-// IdentityContainer is the API's IdentityContainerResponseModel: the answer of Identity.Container; listed by Identity.Containers.
+// IdentityContainer is the API's IdentityContainerResponseModel: the answer of
+// Identity.Container; listed by Identity.Containers.
 type IdentityContainer struct {
 	Domain                string                `json:"Domain"`
 	Forest                string                `json:"Forest"`
@@ -2923,7 +3162,8 @@ type IdentityContainer struct {
 	PropertiesFetched     int                   `json:"PropertiesFetched"`
 }
 
-// IdentityCreateMachineRequest is the API's IdentityCreateMachineRequestModel: the body of Identity.CreateMachine.
+// IdentityCreateMachineRequest is the API's IdentityCreateMachineRequestModel:
+// the body of Identity.CreateMachine.
 type IdentityCreateMachineRequest struct {
 	Forest                string                 `json:"Forest"`
 	Domain                string                 `json:"Domain,omitempty"`
@@ -2934,7 +3174,8 @@ type IdentityCreateMachineRequest struct {
 	ResourceLocationID    string                 `json:"ResourceLocationId,omitempty"`
 }
 
-// IdentityDirectory is the API's IdentityDirectoryResponseModel: listed by Identity.Directories.
+// IdentityDirectory is the API's IdentityDirectoryResponseModel: listed by
+// Identity.Directories.
 type IdentityDirectory struct {
 	Forest           string               `json:"Forest"`
 	Domain           string               `json:"Domain"`
@@ -2944,7 +3185,8 @@ type IdentityDirectory struct {
 	IdpNickName      string               `json:"IdpNickName"`
 }
 
-// IdentityDomain is the API's IdentityDomainResponseModel: the answer of Identity.Domain; listed by Identity.Domains.
+// IdentityDomain is the API's IdentityDomainResponseModel: the answer of
+// Identity.Domain; listed by Identity.Domains.
 type IdentityDomain struct {
 	Forest                               string               `json:"Forest"`
 	Parent                               string               `json:"Parent"`
@@ -2963,7 +3205,8 @@ type IdentityDomain struct {
 	PropertiesFetched                    int                  `json:"PropertiesFetched"`
 }
 
-// IdentityForest is the API's IdentityForestResponseModel: the answer of Identity.Forest; listed by Identity.Forests.
+// IdentityForest is the API's IdentityForestResponseModel: the answer of
+// Identity.Forest; listed by Identity.Forests.
 type IdentityForest struct {
 	Name                  string   `json:"Name"`
 	RootDomain            string   `json:"RootDomain"`
@@ -2974,7 +3217,9 @@ type IdentityForest struct {
 	PropertiesFetched     int      `json:"PropertiesFetched"`
 }
 
-// IdentityMachine is the API's IdentityMachineResponseModel: the answer of Identity.CreateMachine, Identity.Machine, Identity.UpdateMachine; listed by Identity.Machines.
+// IdentityMachine is the API's IdentityMachineResponseModel: the answer of
+// Identity.CreateMachine, Identity.Machine, Identity.UpdateMachine; listed by
+// Identity.Machines.
 type IdentityMachine struct {
 	Domain                 string                                `json:"Domain"`
 	Forest                 string                                `json:"Forest"`
@@ -2995,7 +3240,8 @@ type IdentityMachine struct {
 	PropertiesFetched      int                                   `json:"PropertiesFetched"`
 }
 
-// IdentityPrinter is the API's IdentityPrinterResponseModel: listed by Identity.Printers.
+// IdentityPrinter is the API's IdentityPrinterResponseModel: listed by
+// Identity.Printers.
 type IdentityPrinter struct {
 	PrintShareName string `json:"PrintShareName"`
 	ServerName     string `json:"ServerName"`
@@ -3005,7 +3251,8 @@ type IdentityPrinter struct {
 	Description    string `json:"Description"`
 }
 
-// IdentitySite is the API's IdentitySiteResponseModel: the answer of Identity.Site; listed by Identity.Sites.
+// IdentitySite is the API's IdentitySiteResponseModel: the answer of
+// Identity.Site; listed by Identity.Sites.
 type IdentitySite struct {
 	Name                  string           `json:"Name"`
 	GUID                  string           `json:"Guid"`
@@ -3020,7 +3267,8 @@ type IdentitySubnet struct {
 	GUID string `json:"Guid"`
 }
 
-// IdentityUpdateMachineRequest is the API's IdentityUpdateMachineRequestModel: the body of Identity.UpdateMachine.
+// IdentityUpdateMachineRequest is the API's IdentityUpdateMachineRequestModel:
+// the body of Identity.UpdateMachine.
 type IdentityUpdateMachineRequest struct {
 	Enabled               *bool                   `json:"Enabled,omitempty"`
 	OldPassword           *string                 `json:"OldPassword,omitempty"`
@@ -3028,14 +3276,16 @@ type IdentityUpdateMachineRequest struct {
 	AccountPasswordFormat *IdentityPasswordFormat `json:"AccountPasswordFormat,omitempty"`
 }
 
-// IdentityUpdateUserRequest is the API's IdentityUpdateUserRequestModel: the body of Identity.UpdateUser.
+// IdentityUpdateUserRequest is the API's IdentityUpdateUserRequestModel: the
+// body of Identity.UpdateUser.
 type IdentityUpdateUserRequest struct {
 	OldPassword           *string                 `json:"OldPassword,omitempty"`
 	NewPassword           *string                 `json:"NewPassword,omitempty"`
 	AccountPasswordFormat *IdentityPasswordFormat `json:"AccountPasswordFormat,omitempty"`
 }
 
-// IdentityValidateUserRequest is the API's IdentityValidateUserRequestModel: the body of Identity.ValidateUser.
+// IdentityValidateUserRequest is the API's IdentityValidateUserRequestModel:
+// the body of Identity.ValidateUser.
 type IdentityValidateUserRequest struct {
 	Forest         string                 `json:"Forest,omitempty"`
 	Domain         string                 `json:"Domain,omitempty"`
@@ -3045,7 +3295,9 @@ type IdentityValidateUserRequest struct {
 	PasswordFormat IdentityPasswordFormat `json:"PasswordFormat,omitempty"`
 }
 
-// ImageDefinition is the API's ImageDefinitionResponseModel: the answer of ImageDefinitions.Create, ImageDefinitions.Get, ImageDefinitions.Update; listed by ImageDefinitions.List.
+// ImageDefinition is the API's ImageDefinitionResponseModel: the answer of
+// ImageDefinitions.Create, ImageDefinitions.Get, ImageDefinitions.Update;
+// listed by ImageDefinitions.List.
 type ImageDefinition struct {
 	ID                    string                                `json:"Id"`
 	Name                  string                                `json:"Name"`
@@ -3057,7 +3309,9 @@ type ImageDefinition struct {
 	HypervisorConnections []ImageDefinitionHypervisorConnection `json:"HypervisorConnections"`
 }
 
-// ImageDefinitionAndImageVersionSearchRequest is the API's ImageDefinitionAndImageVersionSearchRequestModel: the body of ImageDefinitions.SearchWithImageVersions.
+// ImageDefinitionAndImageVersionSearchRequest is the API's
+// ImageDefinitionAndImageVersionSearchRequestModel: the body of
+// ImageDefinitions.SearchWithImageVersions.
 type ImageDefinitionAndImageVersionSearchRequest struct {
 	ResourcePool      string         `json:"ResourcePool,omitempty"`
 	VDASessionSupport SessionSupport `json:"VDASessionSupport,omitempty"`
@@ -3072,7 +3326,8 @@ type ImageDefinitionErrorWarning struct {
 	Name             string `json:"Name"`
 }
 
-// ImageDefinitionHypervisorConnection is the API's ImageDefinitionHypervisorConnectionResponseModel.
+// ImageDefinitionHypervisorConnection is the API's
+// ImageDefinitionHypervisorConnectionResponseModel.
 type ImageDefinitionHypervisorConnection struct {
 	ID                string      `json:"Id"`
 	UID               int         `json:"Uid"`
@@ -3082,7 +3337,9 @@ type ImageDefinitionHypervisorConnection struct {
 	PluginFactoryName string      `json:"PluginFactoryName"`
 }
 
-// ImageDefinitionsAndImageVersions is the API's ImageDefinitionsAndImageVersionsResponseModel: listed by ImageDefinitions.SearchWithImageVersions.
+// ImageDefinitionsAndImageVersions is the API's
+// ImageDefinitionsAndImageVersionsResponseModel: listed by
+// ImageDefinitions.SearchWithImageVersions.
 type ImageDefinitionsAndImageVersions struct {
 	ID                    string                                `json:"Id"`
 	Name                  string                                `json:"Name"`
@@ -3118,7 +3375,10 @@ type ImageScheme struct {
 	ServiceOffering          string                `json:"ServiceOffering"`
 }
 
-// ImageVersion is the API's ImageVersionResponseModel: the answer of ImageDefinitions.CreateImageVersion, ImageDefinitions.ImageVersion, ImageDefinitions.UpdateImageVersion and 2 more; listed by ImageDefinitions.ImageVersions.
+// ImageVersion is the API's ImageVersionResponseModel: the answer of
+// ImageDefinitions.CreateImageVersion, ImageDefinitions.ImageVersion,
+// ImageDefinitions.UpdateImageVersion and 2 more; listed by
+// ImageDefinitions.ImageVersions.
 type ImageVersion struct {
 	ID                      string             `json:"Id"`
 	Number                  int                `json:"Number"`
@@ -3130,7 +3390,10 @@ type ImageVersion struct {
 	ProvisioningSchemeCount int                `json:"ProvisioningSchemeCount"`
 }
 
-// ImageVersionProvisioningSchemeRef is the API's ImageVersionProvisioningSchemeRefResponseModel: listed by ImageDefinitions.ImageVersionProvisioningSchemes, ImageVersions.ProvisioningSchemes.
+// ImageVersionProvisioningSchemeRef is the API's
+// ImageVersionProvisioningSchemeRefResponseModel: listed by
+// ImageDefinitions.ImageVersionProvisioningSchemes,
+// ImageVersions.ProvisioningSchemes.
 type ImageVersionProvisioningSchemeRef struct {
 	ID   string `json:"Id"`
 	UID  int    `json:"Uid"`
@@ -3146,7 +3409,8 @@ type ImageVersionRef struct {
 	ImageVersionSpecs []ImageVersionSpecRef `json:"ImageVersionSpecs"`
 }
 
-// ImageVersionResourcePoolRequest is the API's ImageVersionResourcePoolRequestModel.
+// ImageVersionResourcePoolRequest is the API's
+// ImageVersionResourcePoolRequestModel.
 type ImageVersionResourcePoolRequest struct {
 	ResourcePool     string      `json:"ResourcePool,omitempty"`
 	CustomProperties []NameValue `json:"CustomProperties,omitempty"`
@@ -3187,7 +3451,8 @@ type ImageVersionSpecRef struct {
 	ResourcePool    HypervisorResourcePoolRef `json:"ResourcePool"`
 }
 
-// ImageVersionSpecResourcePool is the API's ImageVersionSpecResourcePoolResponseModel.
+// ImageVersionSpecResourcePool is the API's
+// ImageVersionSpecResourcePoolResponseModel.
 type ImageVersionSpecResourcePool struct {
 	ID                                 string                             `json:"Id"`
 	Name                               string                             `json:"Name"`
@@ -3214,7 +3479,9 @@ type ImagesErrorWarning struct {
 	ErrorWarning     []ImageDefinitionErrorWarning `json:"ErrorWarning"`
 }
 
-// ImportProvisionedVirtualMachine is the API's ImportProvisionedVirtualMachineResponseModel: listed by MachineCatalogs.ImportProvisionedVirtualMachines.
+// ImportProvisionedVirtualMachine is the API's
+// ImportProvisionedVirtualMachineResponseModel: listed by
+// MachineCatalogs.ImportProvisionedVirtualMachines.
 type ImportProvisionedVirtualMachine struct {
 	ADAccountSID  string              `json:"ADAccountSid"`
 	VMID          string              `json:"VMId"`
@@ -3223,7 +3490,9 @@ type ImportProvisionedVirtualMachine struct {
 	Status        ImportMachineStatus `json:"Status"`
 }
 
-// ImportProvisionedVirtualMachinesRequest is the API's ImportProvisionedVirtualMachinesRequestModel: the body of MachineCatalogs.ImportProvisionedVirtualMachines.
+// ImportProvisionedVirtualMachinesRequest is the API's
+// ImportProvisionedVirtualMachinesRequestModel: the body of
+// MachineCatalogs.ImportProvisionedVirtualMachines.
 type ImportProvisionedVirtualMachinesRequest struct {
 	ProvisionedVirtualMachinesData string `json:"ProvisionedVirtualMachinesData,omitempty"`
 }
@@ -3252,7 +3521,8 @@ type LicensingAlert struct {
 	Action     string               `json:"Action"`
 }
 
-// LogOperation is the API's LogOperationResponseModel: the answer of ConfigLog.Operation; listed by ConfigLog.Search, ConfigLog.Operations.
+// LogOperation is the API's LogOperationResponseModel: the answer of
+// ConfigLog.Operation; listed by ConfigLog.Search, ConfigLog.Operations.
 type LogOperation struct {
 	ID                 string           `json:"Id"`
 	Text               string           `json:"Text"`
@@ -3272,21 +3542,24 @@ type LogOperation struct {
 	Parameters         []NameValue      `json:"Parameters"`
 }
 
-// LogOperationSearchFilterGroupRequest is the API's LogOperationSearchFilterGroupRequestModel.
+// LogOperationSearchFilterGroupRequest is the API's
+// LogOperationSearchFilterGroupRequestModel.
 type LogOperationSearchFilterGroupRequest struct {
 	SearchType         LogOperationSearchFilterGroupType      `json:"SearchType,omitempty"`
 	SearchFilters      []LogOperationSearchFilterRequest      `json:"SearchFilters,omitempty"`
 	SearchFilterGroups []LogOperationSearchFilterGroupRequest `json:"SearchFilterGroups,omitempty"`
 }
 
-// LogOperationSearchFilterRequest is the API's LogOperationSearchFilterRequestModel.
+// LogOperationSearchFilterRequest is the API's
+// LogOperationSearchFilterRequestModel.
 type LogOperationSearchFilterRequest struct {
 	Property LogOperationSearchProperty `json:"Property"`
 	Value    string                     `json:"Value"`
 	Operator SearchOperator             `json:"Operator"`
 }
 
-// LogOperationSearchRequest is the API's LogOperationSearchRequestModel: the body of ConfigLog.Search.
+// LogOperationSearchRequest is the API's LogOperationSearchRequestModel: the
+// body of ConfigLog.Search.
 type LogOperationSearchRequest struct {
 	BasicSearchString  string                                 `json:"BasicSearchString,omitempty"`
 	SearchType         LogOperationSearchFilterGroupType      `json:"SearchType,omitempty"`
@@ -3295,20 +3568,23 @@ type LogOperationSearchRequest struct {
 	SortCriteria       LogOperationSortCriteriaRequest        `json:"SortCriteria,omitzero"`
 }
 
-// LogOperationSortCriteriaRequest is the API's LogOperationSortCriteriaRequestModel.
+// LogOperationSortCriteriaRequest is the API's
+// LogOperationSortCriteriaRequestModel.
 type LogOperationSortCriteriaRequest struct {
 	Property      LogOperationSearchProperty `json:"Property"`
 	SortDirection ListSortDirection          `json:"SortDirection"`
 }
 
-// LogSite is the API's LogSiteResponseModel: the answer of ConfigLog.LogSite, ConfigLog.SetLogSite.
+// LogSite is the API's LogSiteResponseModel: the answer of ConfigLog.LogSite,
+// ConfigLog.SetLogSite.
 type LogSite struct {
 	LoggingEnabled                bool   `json:"LoggingEnabled"`
 	AllowChangesWhileDatabaseDown bool   `json:"AllowChangesWhileDatabaseDown"`
 	Locale                        string `json:"Locale"`
 }
 
-// LogSiteRequest is the API's LogSiteRequestModel: the body of ConfigLog.SetLogSite.
+// LogSiteRequest is the API's LogSiteRequestModel: the body of
+// ConfigLog.SetLogSite.
 type LogSiteRequest struct {
 	LoggingEnabled                *bool   `json:"LoggingEnabled,omitempty"`
 	AllowChangesWhileDatabaseDown *bool   `json:"AllowChangesWhileDatabaseDown,omitempty"`
@@ -3331,7 +3607,8 @@ type LosingSetting struct {
 	GpoName     string `json:"GpoName"`
 }
 
-// LowLevelOperation is the API's LowLevelOperationResponseModel: listed by ConfigLog.LowLevelOperations.
+// LowLevelOperation is the API's LowLevelOperationResponseModel: listed by
+// ConfigLog.LowLevelOperations.
 type LowLevelOperation struct {
 	AdminMachineIP     string                    `json:"AdminMachineIP"`
 	Details            []LowLevelOperationDetail `json:"Details"`
@@ -3376,7 +3653,8 @@ type MCSImportData struct {
 	ProvisioningScheme string `json:"ProvisioningScheme,omitempty"`
 }
 
-// MachineAccountCreationRules is the API's MachineAccountCreationRulesResponseModel.
+// MachineAccountCreationRules is the API's
+// MachineAccountCreationRulesResponseModel.
 type MachineAccountCreationRules struct {
 	NamingScheme     string           `json:"NamingScheme"`
 	NamingSchemeType NamingSchemeType `json:"NamingSchemeType"`
@@ -3385,7 +3663,8 @@ type MachineAccountCreationRules struct {
 	NextValue        string           `json:"NextValue"`
 }
 
-// MachineAccountCreationRulesRequest is the API's MachineAccountCreationRulesRequestModel.
+// MachineAccountCreationRulesRequest is the API's
+// MachineAccountCreationRulesRequestModel.
 type MachineAccountCreationRulesRequest struct {
 	NamingScheme     string           `json:"NamingScheme"`
 	NamingSchemeType NamingSchemeType `json:"NamingSchemeType,omitempty"`
@@ -3395,7 +3674,8 @@ type MachineAccountCreationRulesRequest struct {
 	IdentityPoolID   string           `json:"IdentityPoolId,omitempty"`
 }
 
-// MachineAccountRequest is the API's MachineAccountRequestModel: the body of MachineCatalogs.AddMachineAccount.
+// MachineAccountRequest is the API's MachineAccountRequestModel: the body of
+// MachineCatalogs.AddMachineAccount.
 type MachineAccountRequest struct {
 	ADAccountName  string                 `json:"ADAccountName"`
 	ResetPassword  *bool                  `json:"ResetPassword,omitempty"`
@@ -3403,7 +3683,8 @@ type MachineAccountRequest struct {
 	PasswordFormat IdentityPasswordFormat `json:"PasswordFormat,omitempty"`
 }
 
-// MachineAndSessionSearchFilterGroupRequest is the API's MachineAndSessionSearchFilterGroupRequestModel.
+// MachineAndSessionSearchFilterGroupRequest is the API's
+// MachineAndSessionSearchFilterGroupRequestModel.
 type MachineAndSessionSearchFilterGroupRequest struct {
 	SearchFilterGroupType  MachineAndSessionSearchFilterGroupType      `json:"SearchFilterGroupType,omitempty"`
 	SearchFilters          []MachineAndSessionSearchFilterRequest      `json:"SearchFilters,omitempty"`
@@ -3411,14 +3692,17 @@ type MachineAndSessionSearchFilterGroupRequest struct {
 	SearchFilterGroups     []MachineAndSessionSearchFilterGroupRequest `json:"SearchFilterGroups,omitempty"`
 }
 
-// MachineAndSessionSearchFilterRequest is the API's MachineAndSessionSearchFilterRequestModel.
+// MachineAndSessionSearchFilterRequest is the API's
+// MachineAndSessionSearchFilterRequestModel.
 type MachineAndSessionSearchFilterRequest struct {
 	Property MachineAndSessionSearchProperty `json:"Property"`
 	Value    string                          `json:"Value,omitempty"`
 	Operator SearchOperator                  `json:"Operator"`
 }
 
-// MachineAndSessionSearchRequest is the API's MachineAndSessionSearchRequestModel: the body of Machines.Search, Sessions.Search.
+// MachineAndSessionSearchRequest is the API's
+// MachineAndSessionSearchRequestModel: the body of Machines.Search,
+// Sessions.Search.
 type MachineAndSessionSearchRequest struct {
 	BasicSearchString      string                                      `json:"BasicSearchString,omitempty"`
 	SearchFilters          []MachineAndSessionSearchFilterRequest      `json:"SearchFilters,omitempty"`
@@ -3428,13 +3712,15 @@ type MachineAndSessionSearchRequest struct {
 	SortCriteriaItems      []MachineAndSessionSortCriteriaRequest      `json:"SortCriteriaItems,omitempty"`
 }
 
-// MachineAndSessionSortCriteriaRequest is the API's MachineAndSessionSortCriteriaRequestModel.
+// MachineAndSessionSortCriteriaRequest is the API's
+// MachineAndSessionSortCriteriaRequestModel.
 type MachineAndSessionSortCriteriaRequest struct {
 	Property      MachineAndSessionSearchProperty `json:"Property"`
 	SortDirection ListSortDirection               `json:"SortDirection"`
 }
 
-// MachineApplication is the API's MachineApplicationResponseModel: listed by Machines.Applications.
+// MachineApplication is the API's MachineApplicationResponseModel: listed by
+// Machines.Applications.
 type MachineApplication struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -3477,7 +3763,8 @@ type MachineBase struct {
 	Name           string `json:"Name"`
 }
 
-// MachineCatalogDeliveryGroupRef is the API's MachineCatalogDeliveryGroupRefResponseModel.
+// MachineCatalogDeliveryGroupRef is the API's
+// MachineCatalogDeliveryGroupRefResponseModel.
 type MachineCatalogDeliveryGroupRef struct {
 	ID          string `json:"Id"`
 	UID         int    `json:"Uid"`
@@ -3487,7 +3774,9 @@ type MachineCatalogDeliveryGroupRef struct {
 	Total       int    `json:"Total"`
 }
 
-// MachineCatalogDetail is the API's MachineCatalogDetailResponseModel: the answer of DeliveryGroups.MachineCatalogDetails, MachineCatalogs.Create, MachineCatalogs.Get and 2 more.
+// MachineCatalogDetail is the API's MachineCatalogDetailResponseModel: the
+// answer of DeliveryGroups.MachineCatalogDetails, MachineCatalogs.Create,
+// MachineCatalogs.Get and 2 more.
 type MachineCatalogDetail struct {
 	Name     string `json:"Name"`
 	FullName string `json:"FullName"`
@@ -3543,7 +3832,8 @@ type MachineCatalogDetail struct {
 	UpgradeDetail                   MachineCatalogUpgradeDetail      `json:"UpgradeDetail"`
 }
 
-// MachineCatalogTest is the API's MachineCatalogTestResponseModel: the answer of MachineCatalogs.Test.
+// MachineCatalogTest is the API's MachineCatalogTestResponseModel: the answer
+// of MachineCatalogs.Test.
 type MachineCatalogTest struct {
 	MachineCatalog Ref `json:"MachineCatalog"`
 	NumPassed      int `json:"NumPassed"`
@@ -3577,7 +3867,9 @@ type MachineCatalogUpgradeInfo struct {
 	UpgradeFailedMachinesCount  int                      `json:"UpgradeFailedMachinesCount"`
 }
 
-// MachineCatalogVusComponent is the API's MachineCatalogVusComponentResponseModel: the answer of MachineCatalogs.VDAComponentsAndFeatures.
+// MachineCatalogVusComponent is the API's
+// MachineCatalogVusComponentResponseModel: the answer of
+// MachineCatalogs.VDAComponentsAndFeatures.
 type MachineCatalogVusComponent struct {
 	UID                 int            `json:"Uid"`
 	ID                  string         `json:"Id"`
@@ -3594,7 +3886,9 @@ type MachineCatalogWarning struct {
 	Message string                       `json:"Message"`
 }
 
-// MachineDetail is the API's MachineDetailResponseModel: the answer of Machines.DisconnectSessions, Machines.Get, Machines.LogoffSessions and 6 more.
+// MachineDetail is the API's MachineDetailResponseModel: the answer of
+// Machines.DisconnectSessions, Machines.Get, Machines.LogoffSessions and 6
+// more.
 type MachineDetail struct {
 	ID             string `json:"Id"`
 	MachineCatalog Ref    `json:"MachineCatalog"`
@@ -3697,7 +3991,8 @@ type MachineDetail struct {
 	FailedActionCompletionTime                     string                   `json:"FailedActionCompletionTime"`
 }
 
-// MachineGroupRequest is the API's MachineGroupRequestModel: the body of Machines.Group.
+// MachineGroupRequest is the API's MachineGroupRequestModel: the body of
+// Machines.Group.
 type MachineGroupRequest struct {
 	SearchFilterGroups     []MachineAndSessionSearchFilterGroupRequest `json:"SearchFilterGroups,omitempty"`
 	SearchFilterGroupsType MachineAndSessionSearchFilterGroupsType     `json:"SearchFilterGroupsType,omitempty"`
@@ -3716,7 +4011,8 @@ type MachineProfileMetadata struct {
 	Labels              string `json:"Labels"`
 }
 
-// MachineTest is the API's MachineTestResponseModel: the answer of Machines.TestMachineReport, Machines.Test.
+// MachineTest is the API's MachineTestResponseModel: the answer of
+// Machines.TestMachineReport, Machines.Test.
 type MachineTest struct {
 	Machine         Ref                    `json:"Machine"`
 	Status          CloudHealthCheckStatus `json:"Status"`
@@ -3738,7 +4034,8 @@ type MachineUpgradeDetail struct {
 	TargetPackageVersion   string                          `json:"TargetPackageVersion"`
 }
 
-// MaintenanceCycle is the API's MaintenanceCycleResponseModel: listed by MaintenanceCycles.Search, ProvisioningSchemes.MaintenanceCycles.
+// MaintenanceCycle is the API's MaintenanceCycleResponseModel: listed by
+// MaintenanceCycles.Search, ProvisioningSchemes.MaintenanceCycles.
 type MaintenanceCycle struct {
 	MaintenanceCycleName         string                    `json:"MaintenanceCycleName"`
 	MaintenanceCycleID           string                    `json:"MaintenanceCycleId"`
@@ -3759,7 +4056,8 @@ type MaintenanceCycle struct {
 	VMNames                      []string                  `json:"VMNames"`
 }
 
-// MaintenanceCycleDetails is the API's MaintenanceCycleDetailsResponseModel: the answer of MaintenanceCycles.Get.
+// MaintenanceCycleDetails is the API's MaintenanceCycleDetailsResponseModel:
+// the answer of MaintenanceCycles.Get.
 type MaintenanceCycleDetails struct {
 	MaintenanceCycleName         string                    `json:"MaintenanceCycleName"`
 	MaintenanceCycleID           string                    `json:"MaintenanceCycleId"`
@@ -3780,7 +4078,8 @@ type MaintenanceCycleDetails struct {
 	VMNames                      []string                  `json:"VMNames"`
 }
 
-// MaintenanceCycleSearchFilterGroupsRequest is the API's MaintenanceCycleSearchFilterGroupsRequestModel.
+// MaintenanceCycleSearchFilterGroupsRequest is the API's
+// MaintenanceCycleSearchFilterGroupsRequestModel.
 type MaintenanceCycleSearchFilterGroupsRequest struct {
 	SearchFilterGroupType  MaintenanceCycleSearchFilterGroupType       `json:"SearchFilterGroupType,omitempty"`
 	SearchFilters          []MaintenanceCycleSearchFilterRequest       `json:"SearchFilters,omitempty"`
@@ -3788,14 +4087,16 @@ type MaintenanceCycleSearchFilterGroupsRequest struct {
 	SearchFilterGroups     []MaintenanceCycleSearchFilterGroupsRequest `json:"SearchFilterGroups,omitempty"`
 }
 
-// MaintenanceCycleSearchFilterRequest is the API's MaintenanceCycleSearchFilterRequestModel.
+// MaintenanceCycleSearchFilterRequest is the API's
+// MaintenanceCycleSearchFilterRequestModel.
 type MaintenanceCycleSearchFilterRequest struct {
 	Property MaintenanceCycleSearchProperty `json:"Property"`
 	Value    string                         `json:"Value,omitempty"`
 	Operator SearchOperator                 `json:"Operator"`
 }
 
-// MaintenanceCycleSearchRequest is the API's MaintenanceCycleSearchRequestModel: the body of MaintenanceCycles.Search.
+// MaintenanceCycleSearchRequest is the API's
+// MaintenanceCycleSearchRequestModel: the body of MaintenanceCycles.Search.
 type MaintenanceCycleSearchRequest struct {
 	BasicSearchString      string                                      `json:"BasicSearchString,omitempty"`
 	SearchFilters          []MaintenanceCycleSearchFilterRequest       `json:"SearchFilters,omitempty"`
@@ -3805,13 +4106,17 @@ type MaintenanceCycleSearchRequest struct {
 	SortCriteriaItems      []MaintenanceCycleSortCriteriaRequest       `json:"SortCriteriaItems,omitempty"`
 }
 
-// MaintenanceCycleSortCriteriaRequest is the API's MaintenanceCycleSortCriteriaRequestModel.
+// MaintenanceCycleSortCriteriaRequest is the API's
+// MaintenanceCycleSortCriteriaRequestModel.
 type MaintenanceCycleSortCriteriaRequest struct {
 	Property      MaintenanceCycleSearchProperty `json:"Property"`
 	SortDirection ListSortDirection              `json:"SortDirection"`
 }
 
-// MaintenanceCycleVMOperationJob is the API's MaintenanceCycleVMOperationJobResponseModel: listed by MaintenanceCycles.SearchVMOperationJob, ProvisionedVirtualMachine.MaintenanceCycleVMOperationJobs.
+// MaintenanceCycleVMOperationJob is the API's
+// MaintenanceCycleVMOperationJobResponseModel: listed by
+// MaintenanceCycles.SearchVMOperationJob,
+// ProvisionedVirtualMachine.MaintenanceCycleVMOperationJobs.
 type MaintenanceCycleVMOperationJob struct {
 	MaintenanceCycleOperationInformation string                    `json:"MaintenanceCycleOperationInformation"`
 	JobID                                string                    `json:"JobId"`
@@ -3824,7 +4129,8 @@ type MaintenanceCycleVMOperationJob struct {
 	VirtualMachineSID                    string                    `json:"VirtualMachineSid"`
 }
 
-// MaintenanceCycleVMOperationJobSearchFilterGroupsRequest is the API's MaintenanceCycleVmOperationJobSearchFilterGroupsRequestModel.
+// MaintenanceCycleVMOperationJobSearchFilterGroupsRequest is the API's
+// MaintenanceCycleVmOperationJobSearchFilterGroupsRequestModel.
 type MaintenanceCycleVMOperationJobSearchFilterGroupsRequest struct {
 	SearchFilterGroupType  MaintenanceCycleVMOperationJobSearchFilterGroupType       `json:"SearchFilterGroupType,omitempty"`
 	SearchFilters          []MaintenanceCycleVMOperationJobSearchFilterRequest       `json:"SearchFilters,omitempty"`
@@ -3832,14 +4138,17 @@ type MaintenanceCycleVMOperationJobSearchFilterGroupsRequest struct {
 	SearchFilterGroups     []MaintenanceCycleVMOperationJobSearchFilterGroupsRequest `json:"SearchFilterGroups,omitempty"`
 }
 
-// MaintenanceCycleVMOperationJobSearchFilterRequest is the API's MaintenanceCycleVMOperationJobSearchFilterRequestModel.
+// MaintenanceCycleVMOperationJobSearchFilterRequest is the API's
+// MaintenanceCycleVMOperationJobSearchFilterRequestModel.
 type MaintenanceCycleVMOperationJobSearchFilterRequest struct {
 	Property MaintenanceCycleVMOperationJobSearchProperty `json:"Property"`
 	Value    string                                       `json:"Value,omitempty"`
 	Operator SearchOperator                               `json:"Operator"`
 }
 
-// MaintenanceCycleVMOperationJobSearchRequest is the API's MaintenanceCycleVMOperationJobSearchRequestModel: the body of MaintenanceCycles.SearchVMOperationJob.
+// MaintenanceCycleVMOperationJobSearchRequest is the API's
+// MaintenanceCycleVMOperationJobSearchRequestModel: the body of
+// MaintenanceCycles.SearchVMOperationJob.
 type MaintenanceCycleVMOperationJobSearchRequest struct {
 	BasicSearchString      string                                                    `json:"BasicSearchString,omitempty"`
 	SearchFilters          []MaintenanceCycleVMOperationJobSearchFilterRequest       `json:"SearchFilters,omitempty"`
@@ -3849,7 +4158,8 @@ type MaintenanceCycleVMOperationJobSearchRequest struct {
 	SortCriteriaItems      []MaintenanceCycleVMOperationJobSortCriteriaRequest       `json:"SortCriteriaItems,omitempty"`
 }
 
-// MaintenanceCycleVMOperationJobSortCriteriaRequest is the API's MaintenanceCycleVMOperationJobSortCriteriaRequestModel.
+// MaintenanceCycleVMOperationJobSortCriteriaRequest is the API's
+// MaintenanceCycleVMOperationJobSortCriteriaRequestModel.
 type MaintenanceCycleVMOperationJobSortCriteriaRequest struct {
 	Property      MaintenanceCycleVMOperationJobSearchProperty `json:"Property"`
 	SortDirection ListSortDirection                            `json:"SortDirection"`
@@ -3925,7 +4235,8 @@ type PagingFileSetting struct {
 	IsSystemManaged bool   `json:"IsSystemManaged"`
 }
 
-// PolicyBodyRequest is the API's PolicyBodyRequest: the body of Gpo.UpdatePolicy.
+// PolicyBodyRequest is the API's PolicyBodyRequest: the body of
+// Gpo.UpdatePolicy.
 type PolicyBodyRequest struct {
 	Name        *string `json:"name,omitempty"`
 	IsEnabled   *bool   `json:"isEnabled,omitempty"`
@@ -3941,7 +4252,8 @@ type PolicyRequest struct {
 	Filters     []FilterRequest  `json:"filters,omitempty"`
 }
 
-// PolicyResponse is the API's PolicyResponse: the answer of Gpo.CreatePolicy, Gpo.Policy.
+// PolicyResponse is the API's PolicyResponse: the answer of Gpo.CreatePolicy,
+// Gpo.Policy.
 type PolicyResponse struct {
 	PolicySetGUID string            `json:"policySetGuid"`
 	PolicyGUID    string            `json:"policyGuid"`
@@ -3959,7 +4271,8 @@ type PolicySearch struct {
 	SortCriteria  SortingMethod2  `json:"SortCriteria,omitzero"`
 }
 
-// PolicySetRequest is the API's PolicySetRequest: the body of Gpo.CreatePolicySet, Gpo.UpdatePolicySet.
+// PolicySetRequest is the API's PolicySetRequest: the body of
+// Gpo.CreatePolicySet, Gpo.UpdatePolicySet.
 type PolicySetRequest struct {
 	PolicySetType *string  `json:"policySetType,omitempty"`
 	Name          *string  `json:"name,omitempty"`
@@ -3967,7 +4280,8 @@ type PolicySetRequest struct {
 	Scopes        []string `json:"scopes,omitzero"`
 }
 
-// PolicySetResponse is the API's PolicySetResponse: the answer of Gpo.CopyPolicySet, Gpo.CreatePolicySet, Gpo.PolicySet.
+// PolicySetResponse is the API's PolicySetResponse: the answer of
+// Gpo.CopyPolicySet, Gpo.CreatePolicySet, Gpo.PolicySet.
 type PolicySetResponse struct {
 	PolicySetGUID string              `json:"policySetGuid"`
 	PolicySetType SdkGpoPolicySetType `json:"policySetType"`
@@ -3980,7 +4294,8 @@ type PolicySetResponse struct {
 	LastError     string              `json:"lastError"`
 }
 
-// PolicySetSearch is the API's PolicySetSearch: the body of Gpo.SearchPolicySets.
+// PolicySetSearch is the API's PolicySetSearch: the body of
+// Gpo.SearchPolicySets.
 type PolicySetSearch struct {
 	SearchFilters []SearchFilter `json:"SearchFilters,omitempty"`
 	SortCriteria  SortingMethod  `json:"SortCriteria,omitzero"`
@@ -3998,7 +4313,8 @@ type PoolSizeScheduleRequest struct {
 	PoolSize  int    `json:"PoolSize,omitempty"`
 }
 
-// PowerActionSchedule is the API's PowerActionScheduleResponseModel: listed by Machines.PowerActionSchedules.
+// PowerActionSchedule is the API's PowerActionScheduleResponseModel: listed by
+// Machines.PowerActionSchedules.
 type PowerActionSchedule struct {
 	Action                  SupportedPowerAction `json:"Action"`
 	ActionDueTime           string               `json:"ActionDueTime"`
@@ -4009,7 +4325,10 @@ type PowerActionSchedule struct {
 	UID                     int64                `json:"Uid"`
 }
 
-// PowerTimeScheme is the API's PowerTimeSchemeResponseModel: the answer of DeliveryGroups.CreatePowerTimeScheme, DeliveryGroups.PowerTimeScheme, DeliveryGroups.UpdatePowerTimeScheme; listed by DeliveryGroups.PowerTimeSchemes.
+// PowerTimeScheme is the API's PowerTimeSchemeResponseModel: the answer of
+// DeliveryGroups.CreatePowerTimeScheme, DeliveryGroups.PowerTimeScheme,
+// DeliveryGroups.UpdatePowerTimeScheme; listed by
+// DeliveryGroups.PowerTimeSchemes.
 type PowerTimeScheme struct {
 	DaysOfWeek  []TimeSchemeDays `json:"DaysOfWeek"`
 	Name        string           `json:"Name"`
@@ -4024,7 +4343,8 @@ type PowerTimeScheme struct {
 	ID                  string             `json:"Id"`
 }
 
-// PowerTimeSchemeRequest is the API's PowerTimeSchemeRequestModel: the body of DeliveryGroups.CreatePowerTimeScheme, DeliveryGroups.UpdatePowerTimeScheme.
+// PowerTimeSchemeRequest is the API's PowerTimeSchemeRequestModel: the body of
+// DeliveryGroups.CreatePowerTimeScheme, DeliveryGroups.UpdatePowerTimeScheme.
 type PowerTimeSchemeRequest struct {
 	DaysOfWeek  []TimeSchemeDays `json:"DaysOfWeek,omitzero"`
 	Name        *string          `json:"Name,omitempty"`
@@ -4038,7 +4358,8 @@ type PowerTimeSchemeRequest struct {
 	PoolUsingPercentage *bool                     `json:"PoolUsingPercentage,omitempty"`
 }
 
-// PredefinedPermission is the API's PredefinedPermissionResponseModel: listed by Admin.PredefinedPermissions, Admin.PredefinedPermissionsForGroups.
+// PredefinedPermission is the API's PredefinedPermissionResponseModel: listed
+// by Admin.PredefinedPermissions, Admin.PredefinedPermissionsForGroups.
 type PredefinedPermission struct {
 	Description string   `json:"Description"`
 	GroupID     string   `json:"GroupId"`
@@ -4049,19 +4370,24 @@ type PredefinedPermission struct {
 	IsReadOnly  bool     `json:"IsReadOnly"`
 }
 
-// PredefinedPermissionGroup is the API's PredefinedPermissionGroupResponseModel: listed by Admin.PredefinedPermissionGroups.
+// PredefinedPermissionGroup is the API's
+// PredefinedPermissionGroupResponseModel: listed by
+// Admin.PredefinedPermissionGroups.
 type PredefinedPermissionGroup struct {
 	ID   string `json:"Id"`
 	Name string `json:"Name"`
 }
 
-// PriorityRefRequest is the API's PriorityRefRequestModel: the body of DeliveryGroups.AddMachineCatalog.
+// PriorityRefRequest is the API's PriorityRefRequestModel: the body of
+// DeliveryGroups.AddMachineCatalog.
 type PriorityRefRequest struct {
 	Item     string `json:"Item,omitempty"`
 	Priority int    `json:"Priority,omitempty"`
 }
 
-// ProjectedAutoscaleMachines is the API's ProjectedAutoscaleMachinesResponseModel: the answer of DeliveryGroups.ProjectedAutoscaleMachines.
+// ProjectedAutoscaleMachines is the API's
+// ProjectedAutoscaleMachinesResponseModel: the answer of
+// DeliveryGroups.ProjectedAutoscaleMachines.
 type ProjectedAutoscaleMachines struct {
 	DesktopGroupID             string           `json:"DesktopGroupId"`
 	ManagedMachineCount        int              `json:"ManagedMachineCount"`
@@ -4080,14 +4406,17 @@ type ProjectedMachinesPerDay struct {
 	TimeSlots []ProjectedMachinesTimeSlot `json:"TimeSlots"`
 }
 
-// ProjectedMachinesTimeSlot is the API's ProjectedMachinesTimeSlotResponseModel.
+// ProjectedMachinesTimeSlot is the API's
+// ProjectedMachinesTimeSlotResponseModel.
 type ProjectedMachinesTimeSlot struct {
 	Time            string `json:"Time"`
 	PoolSizeCount   int    `json:"PoolSizeCount"`
 	BufferSizeCount int    `json:"BufferSizeCount"`
 }
 
-// ProvisionedVirtualMachineConfigurationResultantSet is the API's ProvisionedVirtualMachineConfigurationResultantSetResponseModel: the answer of ProvisioningSchemes.VMConfigurationResultantSet.
+// ProvisionedVirtualMachineConfigurationResultantSet is the API's
+// ProvisionedVirtualMachineConfigurationResultantSetResponseModel: the answer
+// of ProvisioningSchemes.VMConfigurationResultantSet.
 type ProvisionedVirtualMachineConfigurationResultantSet struct {
 	CPUCount               int                   `json:"CpuCount"`
 	MemoryMB               int                   `json:"MemoryMB"`
@@ -4157,7 +4486,9 @@ type ProvisioningScheme struct {
 	HistoricalImageVersions      []ProvisioningSchemeImageVersionHistory `json:"HistoricalImageVersions"`
 }
 
-// ProvisioningSchemeConfiguration is the API's ProvisioningSchemeConfigurationResponseModel: listed by ProvisioningSchemes.Configurations.
+// ProvisioningSchemeConfiguration is the API's
+// ProvisioningSchemeConfigurationResponseModel: listed by
+// ProvisioningSchemes.Configurations.
 type ProvisioningSchemeConfiguration struct {
 	CPUCount               int                   `json:"CpuCount"`
 	MemoryMB               int                   `json:"MemoryMB"`
@@ -4171,7 +4502,8 @@ type ProvisioningSchemeConfiguration struct {
 	ProvisioningSchemeID   string                `json:"ProvisioningSchemeId"`
 }
 
-// ProvisioningSchemeImageVersionHistory is the API's ProvisioningSchemeImageVersionHistoryResponseModel.
+// ProvisioningSchemeImageVersionHistory is the API's
+// ProvisioningSchemeImageVersionHistoryResponseModel.
 type ProvisioningSchemeImageVersionHistory struct {
 	ImageVersion        ImageVersionRef `json:"ImageVersion"`
 	Date                string          `json:"Date"`
@@ -4179,7 +4511,10 @@ type ProvisioningSchemeImageVersionHistory struct {
 	IsImageAvailable    bool            `json:"IsImageAvailable"`
 }
 
-// ProvisioningSchemeMachineAccount is the API's ProvisioningSchemeMachineAccountResponseModel: the answer of MachineCatalogs.AddMachineAccount, MachineCatalogs.UpdateMachineAccount; listed by MachineCatalogs.MachineAccounts.
+// ProvisioningSchemeMachineAccount is the API's
+// ProvisioningSchemeMachineAccountResponseModel: the answer of
+// MachineCatalogs.AddMachineAccount, MachineCatalogs.UpdateMachineAccount;
+// listed by MachineCatalogs.MachineAccounts.
 type ProvisioningSchemeMachineAccount struct {
 	Domain                 string                                `json:"Domain"`
 	Forest                 string                                `json:"Forest"`
@@ -4201,7 +4536,8 @@ type ProvisioningSchemeMachineAccount struct {
 	State                  ProvisioningSchemeMachineAccountState `json:"State"`
 }
 
-// ProvisioningSchemeVMMetadata is the API's ProvisioningSchemeVmMetadataResponseModel.
+// ProvisioningSchemeVMMetadata is the API's
+// ProvisioningSchemeVmMetadataResponseModel.
 type ProvisioningSchemeVMMetadata struct {
 	MachineSize                       string `json:"MachineSize"`
 	OSDiskCaching                     string `json:"OsDiskCaching"`
@@ -4227,7 +4563,8 @@ type ProvisioningSchemeWarning struct {
 	Message string                `json:"Message"`
 }
 
-// PvsStreamingSite is the API's PvsStreamingSiteResponseModel: listed by PvsStreaming.Sites.
+// PvsStreamingSite is the API's PvsStreamingSiteResponseModel: listed by
+// PvsStreaming.Sites.
 type PvsStreamingSite struct {
 	FarmID           string `json:"FarmId"`
 	FarmName         string `json:"FarmName"`
@@ -4236,14 +4573,16 @@ type PvsStreamingSite struct {
 	SiteName         string `json:"SiteName"`
 }
 
-// PvsStreamingStore is the API's PvsStreamingStoreResponseModel: listed by PvsStreaming.Stores.
+// PvsStreamingStore is the API's PvsStreamingStoreResponseModel: listed by
+// PvsStreaming.Stores.
 type PvsStreamingStore struct {
 	StoreID   string `json:"StoreId"`
 	StoreName string `json:"StoreName"`
 	SiteID    string `json:"SiteId"`
 }
 
-// PvsStreamingVDisk is the API's PvsStreamingVDiskResponseModel: listed by PvsStreaming.VDisks.
+// PvsStreamingVDisk is the API's PvsStreamingVDiskResponseModel: listed by
+// PvsStreaming.VDisks.
 type PvsStreamingVDisk struct {
 	ADPasswordEnabled bool   `json:"ADPasswordEnabled"`
 	DiskLocatorID     string `json:"DiskLocatorId"`
@@ -4264,7 +4603,10 @@ type ReasonDetail struct {
 	Match  bool   `json:"Match"`
 }
 
-// RebootSchedule is the API's RebootScheduleResponseModel: the answer of DeliveryGroups.CreateRebootSchedule, DeliveryGroups.RebootSchedule, DeliveryGroups.UpdateRebootSchedule; listed by DeliveryGroups.RebootSchedules, RebootSchedules.List.
+// RebootSchedule is the API's RebootScheduleResponseModel: the answer of
+// DeliveryGroups.CreateRebootSchedule, DeliveryGroups.RebootSchedule,
+// DeliveryGroups.UpdateRebootSchedule; listed by
+// DeliveryGroups.RebootSchedules, RebootSchedules.List.
 type RebootSchedule struct {
 	ID                           string                  `json:"Id"`
 	Name                         string                  `json:"Name"`
@@ -4289,7 +4631,8 @@ type RebootSchedule struct {
 	WarningTitle                 string                  `json:"WarningTitle"`
 }
 
-// RebootScheduleRequest is the API's RebootScheduleRequestModel: the body of DeliveryGroups.CreateRebootSchedule, DeliveryGroups.UpdateRebootSchedule.
+// RebootScheduleRequest is the API's RebootScheduleRequestModel: the body of
+// DeliveryGroups.CreateRebootSchedule, DeliveryGroups.UpdateRebootSchedule.
 type RebootScheduleRequest struct {
 	ID                           *string                  `json:"Id,omitempty"`
 	Name                         *string                  `json:"Name,omitempty"`
@@ -4313,7 +4656,8 @@ type RebootScheduleRequest struct {
 	WarningTitle                 *string                  `json:"WarningTitle,omitempty"`
 }
 
-// Recommendation is the API's RecommendationModel: listed by Recommendations.List.
+// Recommendation is the API's RecommendationModel: listed by
+// Recommendations.List.
 type Recommendation struct {
 	RecommendationID          string `json:"RecommendationId"`
 	RecommendationDescription string `json:"RecommendationDescription"`
@@ -4332,7 +4676,8 @@ type Recommendation struct {
 	MachineCatalogName        string `json:"MachineCatalogName"`
 }
 
-// RefsRequest is the API's RefsRequestModel: the body of Tags.SetApplications, Tags.SetDeliveryGroups.
+// RefsRequest is the API's RefsRequestModel: the body of Tags.SetApplications,
+// Tags.SetDeliveryGroups.
 type RefsRequest struct {
 	Items []string `json:"Items"`
 }
@@ -4346,12 +4691,14 @@ type RemotePCEnrollmentScope struct {
 	MachinesIncluded     []string `json:"MachinesIncluded"`
 }
 
-// RemotePCEnrollmentScopeCheck is the API's RemotePCEnrollmentScopeCheckModel: the body of MachineCatalogs.TestRemotePCEnrollmentScopeExists.
+// RemotePCEnrollmentScopeCheck is the API's RemotePCEnrollmentScopeCheckModel:
+// the body of MachineCatalogs.TestRemotePCEnrollmentScopeExists.
 type RemotePCEnrollmentScopeCheck struct {
 	Name string `json:"Name"`
 }
 
-// RemotePCEnrollmentScopeRequest is the API's RemotePCEnrollmentScopeRequestModel.
+// RemotePCEnrollmentScopeRequest is the API's
+// RemotePCEnrollmentScopeRequestModel.
 type RemotePCEnrollmentScopeRequest struct {
 	OU                   string   `json:"OU"`
 	IncludeSubfolders    bool     `json:"IncludeSubfolders,omitempty"`
@@ -4369,7 +4716,8 @@ type Reservation struct {
 	Currency       string  `json:"Currency"`
 }
 
-// ResourceCostItem is the API's ResourceCostItemResponseModel: listed by MachineCatalogs.CostSummary.
+// ResourceCostItem is the API's ResourceCostItemResponseModel: listed by
+// MachineCatalogs.CostSummary.
 type ResourceCostItem struct {
 	Resource string  `json:"Resource"`
 	Cost     float64 `json:"Cost"`
@@ -4401,13 +4749,15 @@ type ResourceValidationViolation struct {
 	RelativePath string                 `json:"RelativePath"`
 }
 
-// RestartMaintenanceCycleRequest is the API's RestartMaintenanceCycleRequestModel: the body of MaintenanceCycles.Restart.
+// RestartMaintenanceCycleRequest is the API's
+// RestartMaintenanceCycleRequestModel: the body of MaintenanceCycles.Restart.
 type RestartMaintenanceCycleRequest struct {
 	ScheduledStartTimeInUTC string `json:"ScheduledStartTimeInUTC"`
 	MaxDurationInMinutes    int    `json:"MaxDurationInMinutes"`
 }
 
-// Role is the API's RoleResponseModel: the answer of Admin.Role; listed by Admin.Roles.
+// Role is the API's RoleResponseModel: the answer of Admin.Role; listed by
+// Admin.Roles.
 type Role struct {
 	ID               string                     `json:"Id"`
 	Name             string                     `json:"Name"`
@@ -4425,7 +4775,8 @@ type SavingPlan struct {
 	RetailPrice    float64 `json:"RetailPrice"`
 }
 
-// Scope is the API's ScopeResponseModel: the answer of Admin.Scope; listed by Admin.Scopes.
+// Scope is the API's ScopeResponseModel: the answer of Admin.Scope; listed by
+// Admin.Scopes.
 type Scope struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -4445,7 +4796,8 @@ type ScopeReference struct {
 	ScopeName string `json:"ScopeName"`
 }
 
-// ScopedObject is the API's ScopedObjectResponseModel: listed by Admin.ScopedObjects.
+// ScopedObject is the API's ScopedObjectResponseModel: listed by
+// Admin.ScopedObjects.
 type ScopedObject struct {
 	Object            Ref              `json:"Object"`
 	ObjectDescription string           `json:"ObjectDescription"`
@@ -4486,7 +4838,9 @@ type SearchFilter4 struct {
 	Operator SearchOperator `json:"Operator"`
 }
 
-// SearchStartMenuApplicationsRequest is the API's SearchStartMenuApplicationsRequestModel: the body of Applications.SearchStartMenuApplications.
+// SearchStartMenuApplicationsRequest is the API's
+// SearchStartMenuApplicationsRequestModel: the body of
+// Applications.SearchStartMenuApplications.
 type SearchStartMenuApplicationsRequest struct {
 	ApplicationGroups []string `json:"ApplicationGroups,omitempty"`
 	DeliveryGroups    []string `json:"DeliveryGroups,omitempty"`
@@ -4510,14 +4864,17 @@ type SecurityGroupRule struct {
 	ToPort           int      `json:"ToPort"`
 }
 
-// SendMessageRequest is the API's SendMessageRequestModel: the body of Sessions.SendMessage.
+// SendMessageRequest is the API's SendMessageRequestModel: the body of
+// Sessions.SendMessage.
 type SendMessageRequest struct {
 	Style MessageStyle `json:"Style,omitempty"`
 	Title string       `json:"Title,omitempty"`
 	Text  string       `json:"Text,omitempty"`
 }
 
-// ServiceAccount is the API's ServiceAccountResponseModel: the answer of Identity.CreateServiceAccount, Identity.ServiceAccount, Identity.SetServiceAccount; listed by Identity.ServiceAccounts.
+// ServiceAccount is the API's ServiceAccountResponseModel: the answer of
+// Identity.CreateServiceAccount, Identity.ServiceAccount,
+// Identity.SetServiceAccount; listed by Identity.ServiceAccounts.
 type ServiceAccount struct {
 	ServiceAccountUID          string                              `json:"ServiceAccountUid"`
 	IdentityProviderType       string                              `json:"IdentityProviderType"`
@@ -4534,7 +4891,8 @@ type ServiceAccount struct {
 	CustomProperties           string                              `json:"CustomProperties"`
 }
 
-// ServiceAccountCapabilityReference is the API's ServiceAccountCapabilityReference.
+// ServiceAccountCapabilityReference is the API's
+// ServiceAccountCapabilityReference.
 type ServiceAccountCapabilityReference struct {
 	Name           string `json:"Name"`
 	EffectiveScope string `json:"EffectiveScope"`
@@ -4542,7 +4900,8 @@ type ServiceAccountCapabilityReference struct {
 	FailureReason  string `json:"FailureReason"`
 }
 
-// ServiceAccountTest is the API's ServiceAccountTestResponseModel: the answer of Identity.TestServiceAccount.
+// ServiceAccountTest is the API's ServiceAccountTestResponseModel: the answer
+// of Identity.TestServiceAccount.
 type ServiceAccountTest struct {
 	ServiceAccount Ref `json:"ServiceAccount"`
 	NumPassed      int `json:"NumPassed"`
@@ -4550,7 +4909,9 @@ type ServiceAccountTest struct {
 	NumFailures    int `json:"NumFailures"`
 }
 
-// Session is the API's SessionResponseModel: the answer of Sessions.Disconnect, Sessions.Get, Sessions.SendMessage and 2 more; listed by Applications.Sessions, Machines.Sessions, Sessions.Search and 2 more.
+// Session is the API's SessionResponseModel: the answer of Sessions.Disconnect,
+// Sessions.Get, Sessions.SendMessage and 2 more; listed by
+// Applications.Sessions, Machines.Sessions, Sessions.Search and 2 more.
 type Session struct {
 	ID string `json:"Id"`
 	// Deprecated: the API marks this field deprecated.
@@ -4617,12 +4978,14 @@ type SessionConnection struct {
 	LaunchedViaPublishedName string           `json:"LaunchedViaPublishedName"`
 }
 
-// SessionRecordingStatus is the API's SessionRecordingStatusResponseModel: the answer of Sessions.RecordingStatus.
+// SessionRecordingStatus is the API's SessionRecordingStatusResponseModel: the
+// answer of Sessions.RecordingStatus.
 type SessionRecordingStatus struct {
 	IsSessionBeingRecorded bool `json:"IsSessionBeingRecorded"`
 }
 
-// SessionTrendItem is the API's SessionTrendItem: listed by Sites.SessionsTrend.
+// SessionTrendItem is the API's SessionTrendItem: listed by
+// Sites.SessionsTrend.
 type SessionTrendItem struct {
 	Date                 string `json:"Date"`
 	ConcurrentSessions   int    `json:"ConcurrentSessions"`
@@ -4630,26 +4993,30 @@ type SessionTrendItem struct {
 	DisconnectedSessions int    `json:"DisconnectedSessions"`
 }
 
-// SetPreference is the API's SetPreferenceModel: the body of Me.SetMyPreference.
+// SetPreference is the API's SetPreferenceModel: the body of
+// Me.SetMyPreference.
 type SetPreference struct {
 	Name  string `json:"Name"`
 	Value string `json:"Value"`
 }
 
-// SetRecommendationRequest is the API's SetRecommendationRequestModel: the body of Recommendations.Set.
+// SetRecommendationRequest is the API's SetRecommendationRequestModel: the body
+// of Recommendations.Set.
 type SetRecommendationRequest struct {
 	State  *RecommendationState `json:"State,omitempty"`
 	Reason *string              `json:"Reason,omitempty"`
 }
 
-// SetRecommendationsRequest is the API's SetRecommendationsRequestModel: the body of Recommendations.SetRecommendations.
+// SetRecommendationsRequest is the API's SetRecommendationsRequestModel: the
+// body of Recommendations.SetRecommendations.
 type SetRecommendationsRequest struct {
 	State  *RecommendationState `json:"State,omitempty"`
 	Reason *string              `json:"Reason,omitempty"`
 	IDs    []string             `json:"Ids,omitzero"`
 }
 
-// SettingDefinition is the API's SettingDefinition: the answer of Gpo.SettingFullDetail.
+// SettingDefinition is the API's SettingDefinition: the answer of
+// Gpo.SettingFullDetail.
 type SettingDefinition struct {
 	SettingName        string            `json:"settingName"`
 	EditorName         string            `json:"editorName"`
@@ -4684,20 +5051,23 @@ type SettingDefinition struct {
 	ProductGroup       string            `json:"productGroup"`
 }
 
-// SettingDefinitionEnvelope is the API's SettingDefinitionEnvelope: the answer of Gpo.SettingDefinitions.
+// SettingDefinitionEnvelope is the API's SettingDefinitionEnvelope: the answer
+// of Gpo.SettingDefinitions.
 type SettingDefinitionEnvelope struct {
 	Items             []SettingDefinition `json:"items"`
 	ContinuationToken string              `json:"continuationToken"`
 }
 
-// SettingRequest is the API's SettingRequest: the body of Gpo.CreateSetting, Gpo.UpdateSetting.
+// SettingRequest is the API's SettingRequest: the body of Gpo.CreateSetting,
+// Gpo.UpdateSetting.
 type SettingRequest struct {
 	SettingName  *string `json:"settingName,omitempty"`
 	UseDefault   *bool   `json:"useDefault,omitempty"`
 	SettingValue *string `json:"settingValue,omitempty"`
 }
 
-// SettingResponse is the API's SettingResponse: the answer of Gpo.CreateSetting, Gpo.Setting.
+// SettingResponse is the API's SettingResponse: the answer of
+// Gpo.CreateSetting, Gpo.Setting.
 type SettingResponse struct {
 	PolicyGUID   string `json:"policyGuid"`
 	SettingGUID  string `json:"settingGuid"`
@@ -4728,7 +5098,8 @@ type SimplifiedAccessPolicy struct {
 	ExcludedUsers                        []IdentityUser   `json:"ExcludedUsers"`
 }
 
-// SimplifiedAccessPolicyRequest is the API's SimplifiedAccessPolicyRequestModel.
+// SimplifiedAccessPolicyRequest is the API's
+// SimplifiedAccessPolicyRequestModel.
 type SimplifiedAccessPolicyRequest struct {
 	AllowAnonymous                       bool                    `json:"AllowAnonymous,omitempty"`
 	AllowHdxAccess                       *bool                   `json:"AllowHdxAccess,omitempty"`
@@ -4744,7 +5115,8 @@ type SimplifiedAccessPolicyRequest struct {
 	ExcludedUsers                        []string                `json:"ExcludedUsers,omitempty"`
 }
 
-// SimulationRequestContract is the API's SimulationRequestContract: the body of Gpo.RunSimulation.
+// SimulationRequestContract is the API's SimulationRequestContract: the body of
+// Gpo.RunSimulation.
 type SimulationRequestContract struct {
 	ComputerName         string   `json:"ComputerName,omitempty"`
 	UserSID              string   `json:"UserSid,omitempty"`
@@ -4762,7 +5134,8 @@ type SimulationRequestContract struct {
 	IsUsingWanScaler     bool     `json:"IsUsingWanScaler,omitempty"`
 }
 
-// SimulationResponseContract is the API's SimulationResponseContract: the answer of Gpo.RunSimulation.
+// SimulationResponseContract is the API's SimulationResponseContract: the
+// answer of Gpo.RunSimulation.
 type SimulationResponseContract struct {
 	IsUserRsop      bool              `json:"IsUserRsop"`
 	FilterEvidence  map[string]string `json:"FilterEvidence"`
@@ -4837,7 +5210,8 @@ type SiteService struct {
 	Capabilities         []string `json:"Capabilities"`
 }
 
-// SiteSettings is the API's SiteSettingsResponseModel: the answer of Sites.Settings.
+// SiteSettings is the API's SiteSettingsResponseModel: the answer of
+// Sites.Settings.
 type SiteSettings struct {
 	UseVerticalScalingForRdsLaunches            bool                      `json:"UseVerticalScalingForRdsLaunches"`
 	DNSResolutionEnabled                        bool                      `json:"DnsResolutionEnabled"`
@@ -4917,7 +5291,10 @@ type SortingMethod4 struct {
 	SortDirection ListSortDirection `json:"SortDirection"`
 }
 
-// StartMenuApplication is the API's StartMenuApplicationResponseModel: listed by Applications.SearchStartMenuApplications, DeliveryGroups.StartMenuApplications, MachineCatalogs.StartMenuApplications and 1 more.
+// StartMenuApplication is the API's StartMenuApplicationResponseModel: listed
+// by Applications.SearchStartMenuApplications,
+// DeliveryGroups.StartMenuApplications, MachineCatalogs.StartMenuApplications
+// and 1 more.
 type StartMenuApplication struct {
 	CommandLineArguments  string `json:"CommandLineArguments"`
 	CommandLineExecutable string `json:"CommandLineExecutable"`
@@ -4928,13 +5305,16 @@ type StartMenuApplication struct {
 	Machine               Ref    `json:"Machine"`
 }
 
-// StoreFrontDeliveryGroup is the API's StoreFrontDeliveryGroupResponseModel: listed by StoreFrontServers.DeliveryGroups.
+// StoreFrontDeliveryGroup is the API's StoreFrontDeliveryGroupResponseModel:
+// listed by StoreFrontServers.DeliveryGroups.
 type StoreFrontDeliveryGroup struct {
 	DeliveryGroupUID  int    `json:"DeliveryGroupUid"`
 	DeliveryGroupName string `json:"DeliveryGroupName"`
 }
 
-// StoreFrontServer is the API's StoreFrontServerResponseModel: the answer of StoreFrontServers.Create, StoreFrontServers.Get, StoreFrontServers.Update; listed by StoreFrontServers.List.
+// StoreFrontServer is the API's StoreFrontServerResponseModel: the answer of
+// StoreFrontServers.Create, StoreFrontServers.Get, StoreFrontServers.Update;
+// listed by StoreFrontServers.List.
 type StoreFrontServer struct {
 	ID                   string `json:"Id"`
 	Name                 string `json:"Name"`
@@ -4944,7 +5324,8 @@ type StoreFrontServer struct {
 	DesktopGroupRefCount int    `json:"DesktopGroupRefCount"`
 }
 
-// StoreFrontServerRequest is the API's StoreFrontServerRequestModel: the body of StoreFrontServers.Create, StoreFrontServers.Update.
+// StoreFrontServerRequest is the API's StoreFrontServerRequestModel: the body
+// of StoreFrontServers.Create, StoreFrontServers.Update.
 type StoreFrontServerRequest struct {
 	ID          *string `json:"Id,omitempty"`
 	Name        *string `json:"Name,omitempty"`
@@ -4953,7 +5334,9 @@ type StoreFrontServerRequest struct {
 	Enabled     *bool   `json:"Enabled,omitempty"`
 }
 
-// Tag is the API's TagResponseModel: the answer of Tags.Create, Tags.Update; listed by ApplicationGroups.AddTag, ApplicationGroups.Tags, Applications.Tags and 7 more.
+// Tag is the API's TagResponseModel: the answer of Tags.Create, Tags.Update;
+// listed by ApplicationGroups.AddTag, ApplicationGroups.Tags, Applications.Tags
+// and 7 more.
 type Tag struct {
 	Name        string `json:"Name"`
 	ID          string `json:"Id"`
@@ -4995,7 +5378,8 @@ type TagDetail struct {
 	NumUnknownRestrictedObjects int              `json:"NumUnknownRestrictedObjects"`
 }
 
-// TagRequest is the API's TagRequestModel: the body of Tags.Create, Tags.Update.
+// TagRequest is the API's TagRequestModel: the body of Tags.Create,
+// Tags.Update.
 type TagRequest struct {
 	Name        *string  `json:"Name,omitempty"`
 	Description *string  `json:"Description,omitempty"`
@@ -5003,7 +5387,9 @@ type TagRequest struct {
 	Scopes      []string `json:"Scopes,omitzero"`
 }
 
-// TagsRequest is the API's TagsRequestModel: the body of ApplicationGroups.SetTags, Applications.SetTags, DeliveryGroups.SetTags and 2 more.
+// TagsRequest is the API's TagsRequestModel: the body of
+// ApplicationGroups.SetTags, Applications.SetTags, DeliveryGroups.SetTags and 2
+// more.
 type TagsRequest struct {
 	Items      []string     `json:"Items,omitempty"`
 	CreateTags []TagRequest `json:"CreateTags,omitempty"`
@@ -5030,7 +5416,9 @@ type TestComponentResultDetail struct {
 	Action                   string `json:"Action"`
 }
 
-// TestReport is the API's TestReportResponseModel: the answer of DeliveryGroups.TestReport, Hypervisors.ResourcePoolTestReport, Hypervisors.TestReport and 3 more.
+// TestReport is the API's TestReportResponseModel: the answer of
+// DeliveryGroups.TestReport, Hypervisors.ResourcePoolTestReport,
+// Hypervisors.TestReport and 3 more.
 type TestReport struct {
 	TestType            TestType           `json:"TestType"`
 	CreatedBy           string             `json:"CreatedBy"`
@@ -5072,20 +5460,24 @@ type UnitPrice struct {
 	Currency      string  `json:"Currency"`
 }
 
-// UpdateAdminAdministratorRequest is the API's UpdateAdminAdministratorRequestModel: the body of Admin.UpdateAdministrator.
+// UpdateAdminAdministratorRequest is the API's
+// UpdateAdminAdministratorRequestModel: the body of Admin.UpdateAdministrator.
 type UpdateAdminAdministratorRequest struct {
 	Rights  []AdminRightRequest `json:"Rights,omitzero"`
 	Enabled *bool               `json:"Enabled,omitempty"`
 }
 
-// UpdateAppVIsolationGroupRequest is the API's UpdateAppVIsolationGroupRequestModel: the body of AppVIsolationGroups.Update.
+// UpdateAppVIsolationGroupRequest is the API's
+// UpdateAppVIsolationGroupRequestModel: the body of AppVIsolationGroups.Update.
 type UpdateAppVIsolationGroupRequest struct {
 	Name                 *string                            `json:"Name,omitempty"`
 	Description          *string                            `json:"Description,omitempty"`
 	IncludedAppVPackages []AppVIsolationGroupPackageRequest `json:"IncludedAppVPackages,omitzero"`
 }
 
-// UpdateAutoscaleGroupPluginRequest is the API's UpdateAutoscaleGroupPluginRequestModel: the body of DeliveryGroups.UpdateAutoscaleGroupPlugin.
+// UpdateAutoscaleGroupPluginRequest is the API's
+// UpdateAutoscaleGroupPluginRequestModel: the body of
+// DeliveryGroups.UpdateAutoscaleGroupPlugin.
 type UpdateAutoscaleGroupPluginRequest struct {
 	Name          *string  `json:"Name,omitempty"`
 	Priority      *int     `json:"Priority,omitempty"`
@@ -5096,30 +5488,38 @@ type UpdateAutoscaleGroupPluginRequest struct {
 	ApprovedUntil *string  `json:"ApprovedUntil,omitempty"`
 }
 
-// UpdateAutoscalePluginTemplateRequest is the API's UpdateAutoscalePluginTemplateRequestModel: the body of DeliveryGroups.UpdateAutoscalePluginTemplate.
+// UpdateAutoscalePluginTemplateRequest is the API's
+// UpdateAutoscalePluginTemplateRequestModel: the body of
+// DeliveryGroups.UpdateAutoscalePluginTemplate.
 type UpdateAutoscalePluginTemplateRequest struct {
 	Name  *string  `json:"Name,omitempty"`
 	Dates []string `json:"Dates,omitzero"`
 }
 
-// UpdateImageDefinitionRequest is the API's UpdateImageDefinitionRequestModel: the body of ImageDefinitions.Update.
+// UpdateImageDefinitionRequest is the API's UpdateImageDefinitionRequestModel:
+// the body of ImageDefinitions.Update.
 type UpdateImageDefinitionRequest struct {
 	Name        *string `json:"Name,omitempty"`
 	Description *string `json:"Description,omitempty"`
 }
 
-// UpdateImageVersionRequest is the API's UpdateImageVersionRequestModel: the body of ImageDefinitions.UpdateImageVersion, ImageVersions.Update.
+// UpdateImageVersionRequest is the API's UpdateImageVersionRequestModel: the
+// body of ImageDefinitions.UpdateImageVersion, ImageVersions.Update.
 type UpdateImageVersionRequest struct {
 	Description *string `json:"Description,omitempty"`
 }
 
-// UpdateImageVersionResourcePoolsRequest is the API's UpdateImageVersionResourcePoolsRequestModel: the body of ImageDefinitions.UpdateImageVersionResourcePools, ImageVersions.UpdateResourcePools.
+// UpdateImageVersionResourcePoolsRequest is the API's
+// UpdateImageVersionResourcePoolsRequestModel: the body of
+// ImageDefinitions.UpdateImageVersionResourcePools,
+// ImageVersions.UpdateResourcePools.
 type UpdateImageVersionResourcePoolsRequest struct {
 	ResourcePools             []string                          `json:"ResourcePools,omitempty"`
 	ImageVersionResourcePools []ImageVersionResourcePoolRequest `json:"ImageVersionResourcePools,omitempty"`
 }
 
-// UpdateMachineAccountCreationRulesRequest is the API's UpdateMachineAccountCreationRulesRequestModel.
+// UpdateMachineAccountCreationRulesRequest is the API's
+// UpdateMachineAccountCreationRulesRequestModel.
 type UpdateMachineAccountCreationRulesRequest struct {
 	NamingScheme     string           `json:"NamingScheme,omitempty"`
 	NamingSchemeType NamingSchemeType `json:"NamingSchemeType,omitempty"`
@@ -5128,7 +5528,8 @@ type UpdateMachineAccountCreationRulesRequest struct {
 	NextValue        string           `json:"NextValue,omitempty"`
 }
 
-// UpdateMachineAccountRequest is the API's UpdateMachineAccountRequestModel: the body of MachineCatalogs.UpdateMachineAccount.
+// UpdateMachineAccountRequest is the API's UpdateMachineAccountRequestModel:
+// the body of MachineCatalogs.UpdateMachineAccount.
 type UpdateMachineAccountRequest struct {
 	ResetPassword  *bool                   `json:"ResetPassword,omitempty"`
 	Password       *string                 `json:"Password,omitempty"`
@@ -5136,7 +5537,8 @@ type UpdateMachineAccountRequest struct {
 	ForceReset     *bool                   `json:"ForceReset,omitempty"`
 }
 
-// UpdateMaintenanceCycleRequest is the API's UpdateMaintenanceCycleRequestModel: the body of MaintenanceCycles.Update.
+// UpdateMaintenanceCycleRequest is the API's
+// UpdateMaintenanceCycleRequestModel: the body of MaintenanceCycles.Update.
 type UpdateMaintenanceCycleRequest struct {
 	MaintenanceCycleName        *string  `json:"MaintenanceCycleName,omitempty"`
 	MaintenanceCycleDescription *string  `json:"MaintenanceCycleDescription,omitempty"`
@@ -5151,7 +5553,9 @@ type UpdateMaintenanceCycleRequest struct {
 	VMNames                     []string `json:"VMNames,omitzero"`
 }
 
-// UpdateProvisionedVirtualMachineRequest is the API's UpdateProvisionedVirtualMachineRequestModel: the body of ProvisionedVirtualMachine.Update.
+// UpdateProvisionedVirtualMachineRequest is the API's
+// UpdateProvisionedVirtualMachineRequestModel: the body of
+// ProvisionedVirtualMachine.Update.
 type UpdateProvisionedVirtualMachineRequest struct {
 	CPUCount                        *int        `json:"CpuCount,omitempty"`
 	MemoryMB                        *int        `json:"MemoryMB,omitempty"`
@@ -5161,17 +5565,22 @@ type UpdateProvisionedVirtualMachineRequest struct {
 	RevertToProvSchemeConfiguration *bool       `json:"RevertToProvSchemeConfiguration,omitempty"`
 }
 
-// UpdateServiceAccountCapabilityPreview is the API's UpdateServiceAccountCapabilityPreviewResponseModel: the answer of Identity.ServiceAccountCapabilityPatchPreview.
+// UpdateServiceAccountCapabilityPreview is the API's
+// UpdateServiceAccountCapabilityPreviewResponseModel: the answer of
+// Identity.ServiceAccountCapabilityPatchPreview.
 type UpdateServiceAccountCapabilityPreview struct {
 	ImpactedCatalogs map[string]int `json:"ImpactedCatalogs"`
 }
 
-// UpdateServiceAccountCapabilityPreviewRequest is the API's UpdateServiceAccountCapabilityPreviewRequestModel: the body of Identity.ServiceAccountCapabilityPatchPreview.
+// UpdateServiceAccountCapabilityPreviewRequest is the API's
+// UpdateServiceAccountCapabilityPreviewRequestModel: the body of
+// Identity.ServiceAccountCapabilityPatchPreview.
 type UpdateServiceAccountCapabilityPreviewRequest struct {
 	Capabilities []string `json:"Capabilities,omitempty"`
 }
 
-// UpdateServiceAccountRequest is the API's UpdateServiceAccountRequestModel: the body of Identity.SetServiceAccount.
+// UpdateServiceAccountRequest is the API's UpdateServiceAccountRequestModel:
+// the body of Identity.SetServiceAccount.
 type UpdateServiceAccountRequest struct {
 	AccountID           *string                 `json:"AccountId,omitempty"`
 	AccountSecret       *string                 `json:"AccountSecret,omitempty"`
@@ -5185,13 +5594,16 @@ type UpdateServiceAccountRequest struct {
 	CustomProperties    *string                 `json:"CustomProperties,omitempty"`
 }
 
-// UpdateUpgradeScheduleRequest is the API's UpdateUpgradeScheduleRequestModel: the body of MachineCatalogs.UpdateUpgradeSchedule, Machines.UpdateUpgradeSchedule.
+// UpdateUpgradeScheduleRequest is the API's UpdateUpgradeScheduleRequestModel:
+// the body of MachineCatalogs.UpdateUpgradeSchedule,
+// Machines.UpdateUpgradeSchedule.
 type UpdateUpgradeScheduleRequest struct {
 	StartDateTimeUtc string `json:"StartDateTimeUtc"`
 	DurationInHours  int    `json:"DurationInHours"`
 }
 
-// UpgradePackageVersion is the API's UpgradePackageVersionResponseModel: listed by Sites.UpgradePackageVersions.
+// UpgradePackageVersion is the API's UpgradePackageVersionResponseModel: listed
+// by Sites.UpgradePackageVersions.
 type UpgradePackageVersion struct {
 	UpgradeType           VdaUpgradeType `json:"UpgradeType"`
 	UpgradePackageVersion string         `json:"UpgradePackageVersion"`
@@ -5225,14 +5637,18 @@ type VDAComponentRequest struct {
 	Parameters  []VDAComponentParameterRequest `json:"Parameters,omitempty"`
 }
 
-// VDAComponentsAndFeatures is the API's VDAComponentsAndFeaturesResponseModel: the answer of Machines.VDAComponentsAndFeatures.
+// VDAComponentsAndFeatures is the API's VDAComponentsAndFeaturesResponseModel:
+// the answer of Machines.VDAComponentsAndFeatures.
 type VDAComponentsAndFeatures struct {
 	InstalledComponents []VDAComponent `json:"InstalledComponents"`
 	AvailableComponents []VDAComponent `json:"AvailableComponents"`
 	AvailableFeatures   []VDAFeature   `json:"AvailableFeatures"`
 }
 
-// VDAComponentsSelectionValidation is the API's VDAComponentsSelectionValidationResponseModel: the answer of MachineCatalogs.ValidateVDAComponentsAndFeaturesSelection, Machines.ValidateVDAComponentsAndFeaturesSelection.
+// VDAComponentsSelectionValidation is the API's
+// VDAComponentsSelectionValidationResponseModel: the answer of
+// MachineCatalogs.ValidateVDAComponentsAndFeaturesSelection,
+// Machines.ValidateVDAComponentsAndFeaturesSelection.
 type VDAComponentsSelectionValidation struct {
 	UID     int    `json:"Uid"`
 	ID      string `json:"Id"`
@@ -5241,7 +5657,10 @@ type VDAComponentsSelectionValidation struct {
 	Message string `json:"Message"`
 }
 
-// VDAComponentsSelectionValidationRequest is the API's VDAComponentsSelectionValidationRequestModel: the body of MachineCatalogs.ValidateVDAComponentsAndFeaturesSelection, Machines.ValidateVDAComponentsAndFeaturesSelection.
+// VDAComponentsSelectionValidationRequest is the API's
+// VDAComponentsSelectionValidationRequestModel: the body of
+// MachineCatalogs.ValidateVDAComponentsAndFeaturesSelection,
+// Machines.ValidateVDAComponentsAndFeaturesSelection.
 type VDAComponentsSelectionValidationRequest struct {
 	IncludedAdditionalComponents []VDAComponentRequest `json:"IncludedAdditionalComponents,omitempty"`
 	ExcludedComponents           []VDAComponentRequest `json:"ExcludedComponents,omitempty"`
@@ -5256,7 +5675,9 @@ type VDAFeature struct {
 	FeatureDescription string `json:"FeatureDescription"`
 }
 
-// VMImage is the API's VMImageResponseModel: the answer of MachineCatalogs.LastMasterImage; listed by MachineCatalogs.MasterImageHistory.
+// VMImage is the API's VMImageResponseModel: the answer of
+// MachineCatalogs.LastMasterImage; listed by
+// MachineCatalogs.MasterImageHistory.
 type VMImage struct {
 	FunctionalLevel FunctionalLevel       `json:"FunctionalLevel"`
 	Image           HypervisorResourceRef `json:"Image"`
@@ -5354,14 +5775,16 @@ type ZonedItemRequest struct {
 	AdditionalProperties []NameValue     `json:"AdditionalProperties,omitempty"`
 }
 
-// ZonedItemSearchRequest is the API's ZonedItemSearchRequestModel: the body of Zones.Search.
+// ZonedItemSearchRequest is the API's ZonedItemSearchRequestModel: the body of
+// Zones.Search.
 type ZonedItemSearchRequest struct {
 	ZoneID            string          `json:"ZoneId,omitempty"`
 	ItemType          ZonableItemType `json:"ItemType,omitempty"`
 	BasicSearchString string          `json:"BasicSearchString,omitempty"`
 }
 
-// ZonedItemsRequest is the API's ZonedItemsRequestModel: the body of Zones.AddItemsIntoZone, Zones.MoveItemsIntoZone, Zones.RemoveItemsFromZone.
+// ZonedItemsRequest is the API's ZonedItemsRequestModel: the body of
+// Zones.AddItemsIntoZone, Zones.MoveItemsIntoZone, Zones.RemoveItemsFromZone.
 type ZonedItemsRequest struct {
 	Items []ZonedItemRequest `json:"Items,omitempty"`
 }

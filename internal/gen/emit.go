@@ -119,6 +119,25 @@ func checkIdentifiers(models []*model, decls map[string]string) error {
 	return nil
 }
 
+// commentWidth is where comment writes a line break, at the latest.
+const commentWidth = 80
+
+// comment is text as // comment lines no wider than commentWidth (a word
+// longer than that stays whole).
+func comment(text string) string {
+	var b strings.Builder
+	line := "//"
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > commentWidth && line != "//" {
+			b.WriteString(line + "\n")
+			line = "//"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
 func header(b *bytes.Buffer) {
 	b.WriteString(generatedHeader + "\n\n")
 	fmt.Fprintf(b, "// Generated from %s@%s %s.\n\n", specModule, specVersion, specFile)
@@ -132,11 +151,11 @@ func emitModels(models []*model) []byte {
 		if m.Enum != nil {
 			continue
 		}
-		fmt.Fprintf(&body, "// %s is the API's %s", m.Name, m.Schema)
+		doc := fmt.Sprintf("%s is the API's %s", m.Name, m.Schema)
 		if m.Usage != "" {
-			fmt.Fprintf(&body, ": %s", m.Usage)
+			doc += ": " + m.Usage
 		}
-		body.WriteString(".\n")
+		body.WriteString(comment(doc + "."))
 		if len(m.Fields) == 0 {
 			fmt.Fprintf(&body, "type %s struct{}\n\n", m.Name)
 			continue
@@ -175,11 +194,11 @@ func emitEnums(models []*model) []byte {
 		if m.Enum == nil {
 			continue
 		}
-		fmt.Fprintf(&b, "// %s is a value of the API's %s enumeration", m.Name, m.Schema)
+		doc := fmt.Sprintf("%s is a value of the API's %s enumeration", m.Name, m.Schema)
 		if m.Usage != "" {
-			fmt.Fprintf(&b, " (%s)", m.Usage)
+			doc += " (" + m.Usage + ")"
 		}
-		b.WriteString(". A value the service sends that is not among the constants passes through as it is.\n")
+		b.WriteString(comment(doc + ". A value the service sends that is not among the constants passes through as it is."))
 		fmt.Fprintf(&b, "type %s string\n\n", m.Name)
 		fmt.Fprintf(&b, "// The values of %s the spec lists.\nconst (\n", m.Name)
 		for _, v := range m.Enum {

@@ -117,3 +117,11 @@ func TestServiceName(t *testing.T) {
 		}
 	}
 }
+
+func TestComment(t *testing.T) {
+	got := comment("Widget is the API's WidgetResponseModel: the answer of Widgets.Get, Widgets.Create, Widgets.Update and 2 more.")
+	want := "// Widget is the API's WidgetResponseModel: the answer of Widgets.Get,\n// Widgets.Create, Widgets.Update and 2 more.\n"
+	if got != want {
+		t.Errorf("comment:\n%s\nwant:\n%s", got, want)
+	}
+}
