@@ -25,12 +25,16 @@ const (
 // handleAPI checks and serves one /cvad/manage request.
 func (s *Server) handleAPI(r *http.Request, rt *route, args []string, body []byte, tooLarge bool) *reply {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.advanceLocked()
 	c, rp := s.checkRequest(r, rt, now, len(body) > 0, tooLarge)
-	if rp != nil {
-		return rp
+	if rp != nil || rt.unlocked {
+		s.mu.Unlock()
+		if rp != nil {
+			return rp
+		}
+		return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
 	}
+	defer s.mu.Unlock()
 	return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
 }
 
