@@ -184,6 +184,9 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 			return badRequest("missing", fmt.Sprintf("The %s property is required", f.name), "name", f.name)
 		}
 	}
+	if rp := machineCountRefused(req.ProvisioningScheme, len(req.Machines)); rp != nil {
+		return rp
+	}
 	cat := Catalog{
 		Name:             *req.Name,
 		ProvisioningType: *req.ProvisioningType,
