@@ -187,6 +187,10 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 	if rp := machineCountRefused(req.ProvisioningScheme, len(req.Machines)); rp != nil {
 		return rp
 	}
+	listed, rp := s.listedMachines(req.Machines)
+	if rp != nil {
+		return rp
+	}
 	cat := Catalog{
 		Name:             *req.Name,
 		ProvisioningType: *req.ProvisioningType,
@@ -198,7 +202,6 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 		MachineType:      deref(req.MachineType),
 		PersistChanges:   deref(req.PersistUserChanges),
 		Zone:             deref(req.Zone),
-		TotalCount:       len(req.Machines),
 		Metadata:         req.Metadata,
 
 		MinimumFunctionalLevel: deref(req.MinimumFunctionalLevel),
@@ -211,6 +214,7 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 			return duplicateName(cat.fullName())
 		}
 		s.addCatalog(&cat)
+		s.addListed(&cat, listed)
 		s.stats.CatalogsCreated++
 		s.afterCreate(&cat, req.ProvisioningScheme, c, now)
 		return jsonReply(http.StatusOK, s.catalogDetail(&cat))
@@ -224,7 +228,12 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 				j.fail("DuplicateObject", fmt.Sprintf("A machine catalog named '%s' already exists.", cat.fullName()))
 				return
 			}
+			if name := s.takenMachine(listed); name != "" {
+				j.fail("DuplicateObject", fmt.Sprintf("The machine '%s' is already in a catalog.", name))
+				return
+			}
 			s.addCatalog(&cat)
+			s.addListed(&cat, listed)
 			s.stats.CatalogsCreated++
 			s.afterCreate(&cat, req.ProvisioningScheme, caller{clientID: j.owner, origin: j.origin}, j.end)
 			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID

@@ -41,6 +41,7 @@ func TestMachineCountBound(t *testing.T) {
 			if took > time.Second {
 				t.Errorf("NumTotalMachines %s%s: answered in %v", n, async, took)
 			}
+			t.Logf("NumTotalMachines %s%s: 400 in %v, %d bytes allocated", n, async, took, after.TotalAlloc-before.TotalAlloc)
 		}
 	}
 	errorBody(t, f.want(http.StatusBadRequest, "POST", "/MachineCatalogs", createWithMachines("Big", "1.5")), "invalidJson")

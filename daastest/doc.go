@@ -283,7 +283,10 @@
 //     [WithHTTPTimeouts] bounds slow clients (cmd/daas-sim sets it).
 //   - Seeds: a catalog seeded with a TotalCount has that many machines
 //     (DOMAIN\<name>-001 and on, powered on); generated catalogs have no
-//     machine in a delivery group (UsedCount 0) until one is seeded.
+//     machine in a delivery group (UsedCount 0) until one is seeded. A
+//     catalog created with Machines has those machines (each item needs a
+//     MachineName, DOMAIN\NAME, not taken: else 400; with async=true a
+//     name taken meanwhile fails the job with DuplicateObject).
 //   - Jobs: CreationTime, StartTime and EndTime and their Formatted* twins use
 //     the same form, 2026-03-01T12:00:00.000+00:00; a start or end not
 //     reached yet is null, as the spec has it. ErrorCode is "Unknown" without an error.

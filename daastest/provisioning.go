@@ -351,11 +351,8 @@ func (s *Server) addCatalogMachine(c *call) *reply {
 		if req.MachineName == nil || strings.TrimSpace(*req.MachineName) == "" {
 			return badRequest("missing", "The MachineName property is required for a catalog that is not MCS", "name", "MachineName")
 		}
-		m := &Machine{Name: *req.MachineName, InMaintenanceMode: req.InMaintenanceMode != nil && *req.InMaintenanceMode}
-		if req.HostedMachineID != nil {
-			m.HostedMachineID = *req.HostedMachineID
-		}
-		if problem := s.normalizeMachine(m); problem != "" {
+		m, problem := s.requestedMachine(req)
+		if problem != "" {
 			return badRequest("invalidString", problem, "name", "MachineName", "value", *req.MachineName)
 		}
 		j = s.newJob(c.caller, c.now, jobSpec{
