@@ -48,7 +48,8 @@ func checkExchanges(t *testing.T, step string, rec *recorder) {
 		if strings.Contains(x.path, "/tokens/") {
 			continue
 		}
-		if x.status == http.StatusUnsupportedMediaType || x.status == http.StatusNotAcceptable || x.status >= 500 {
+		notImplemented := x.status == http.StatusNotImplemented && strings.HasSuffix(x.path, "/$SkipRemaining") // a step asks for it
+		if x.status == http.StatusUnsupportedMediaType || x.status == http.StatusNotAcceptable || (x.status >= 500 && !notImplemented) {
 			t.Errorf("%s: %s %s answered %d", step, x.method, x.path, x.status)
 		}
 	}

@@ -251,7 +251,9 @@ func stepDuplicate(t *testing.T, e *env) {
 
 // stepJobControl: $cancel, $SkipRemaining and the job list. In memory the
 // jobs are still running when they are cancelled or skipped; the
-// simulator's have ended, which both operations answer too.
+// simulator's have ended, which $cancel answers with the job and
+// $SkipRemaining with a 303 to what the job made. A job without sub jobs
+// does not support $SkipRemaining (501).
 func stepJobControl(t *testing.T, e *env) {
 	ctx := t.Context()
 	start := func(name string) string {
@@ -261,8 +263,21 @@ func stepJobControl(t *testing.T, e *env) {
 	}
 	cancelID, skipID := start("ToCancel"), start("ToSkip")
 	canceled := must[*citrixorchestration.JobResponseModel](t, "$cancel")(add(e, e.api.JobsAPIsDAAS.JobsCancelJob(ctx, cancelID)).Execute())
-	skipped := must[*citrixorchestration.JobResponseModel](t, "$SkipRemaining")(add(e, e.api.JobsAPIsDAAS.JobsSkipRemainingSubtasks(ctx, skipID)).Execute())
+	if e.advance == nil {
+		// The simulator's job has completed: 303 to the catalog it made.
+		_, resp, err := add(e, e.api.JobsAPIsDAAS.JobsSkipRemainingSubtasks(ctx, skipID)).Execute()
+		if resp == nil || resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "/MachineCatalogs/") {
+			t.Fatalf("$SkipRemaining of a completed job: %v, want 303 to the catalog", err)
+		}
+	}
+	// A job without sub jobs does not support it: 501 with an ErrorResponse.
+	_, resp, err := add(e, e.api.MachineCatalogsAPIsDAAS.MachineCatalogsGetMachineCatalogs(ctx).Async(true)).Execute()
+	listID := jobID(t, resp, err)
+	if _, resp, err := add(e, e.api.JobsAPIsDAAS.JobsSkipRemainingSubtasks(ctx, listID)).Execute(); resp == nil || resp.StatusCode != http.StatusNotImplemented {
+		t.Fatalf("$SkipRemaining of a list job: %v, want 501", err)
+	}
 	if e.advance != nil {
+		skipped := must[*citrixorchestration.JobResponseModel](t, "$SkipRemaining")(add(e, e.api.JobsAPIsDAAS.JobsSkipRemainingSubtasks(ctx, skipID)).Execute())
 		if canceled.GetStatus() != citrixorchestration.JOBSTATUS_CANCELED {
 			t.Fatalf("canceled job = %s", canceled.GetStatus())
 		}

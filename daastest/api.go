@@ -25,12 +25,16 @@ const (
 // handleAPI checks and serves one /cvad/manage request.
 func (s *Server) handleAPI(r *http.Request, rt *route, args []string, body []byte, tooLarge bool) *reply {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.advanceLocked()
 	c, rp := s.checkRequest(r, rt, now, len(body) > 0, tooLarge)
-	if rp != nil {
-		return rp
+	if rp != nil || rt.unlocked {
+		s.mu.Unlock()
+		if rp != nil {
+			return rp
+		}
+		return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
 	}
+	defer s.mu.Unlock()
 	return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: c, now: now})
 }
 
@@ -180,6 +184,13 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 			return badRequest("missing", fmt.Sprintf("The %s property is required", f.name), "name", f.name)
 		}
 	}
+	if rp := machineCountRefused(req.ProvisioningScheme, len(req.Machines)); rp != nil {
+		return rp
+	}
+	listed, rp := s.listedMachines(req.Machines)
+	if rp != nil {
+		return rp
+	}
 	cat := Catalog{
 		Name:             *req.Name,
 		ProvisioningType: *req.ProvisioningType,
@@ -191,7 +202,6 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 		MachineType:      deref(req.MachineType),
 		PersistChanges:   deref(req.PersistUserChanges),
 		Zone:             deref(req.Zone),
-		TotalCount:       len(req.Machines),
 		Metadata:         req.Metadata,
 
 		MinimumFunctionalLevel: deref(req.MinimumFunctionalLevel),
@@ -204,6 +214,7 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 			return duplicateName(cat.fullName())
 		}
 		s.addCatalog(&cat)
+		s.addListed(&cat, listed)
 		s.stats.CatalogsCreated++
 		s.afterCreate(&cat, req.ProvisioningScheme, c, now)
 		return jsonReply(http.StatusOK, s.catalogDetail(&cat))
@@ -217,7 +228,12 @@ func (s *Server) createCatalog(q url.Values, body []byte, c caller, now time.Tim
 				j.fail("DuplicateObject", fmt.Sprintf("A machine catalog named '%s' already exists.", cat.fullName()))
 				return
 			}
+			if name := s.takenMachine(listed); name != "" {
+				j.fail("DuplicateObject", fmt.Sprintf("The machine '%s' is already in a catalog.", name))
+				return
+			}
 			s.addCatalog(&cat)
+			s.addListed(&cat, listed)
 			s.stats.CatalogsCreated++
 			s.afterCreate(&cat, req.ProvisioningScheme, caller{clientID: j.owner, origin: j.origin}, j.end)
 			j.resourceID, j.redirect = cat.ID, apiRoot+"/MachineCatalogs/"+cat.ID

@@ -56,7 +56,9 @@ func (s *Server) FailBatchItemJobs(code, message string, refs ...string) {
 
 // batchRoutes are the routes of POST /$batch.
 func batchRoutes() []*route {
-	return []*route{newRoute(routeBatch, (*Server).doBatch)}
+	rt := newRoute(routeBatch, (*Server).doBatch)
+	rt.unlocked = true
+	return []*route{rt}
 }
 
 // batchItem is BatchRequestItemModel.
@@ -85,7 +87,9 @@ var referencePattern = regexp.MustCompile(`^[-_0-9a-zA-Z]{1,64}$`)
 
 // doBatch serves POST /$batch, sync or async. The items run at once, in
 // order; with async the answers are the results of a Batch job, whose sub
-// jobs stand for the items.
+// jobs stand for the items. It runs without s.mu held (an unlocked route):
+// the body is checked without it and each item takes it in turn, so other
+// requests are served between the items of a large batch.
 func (s *Server) doBatch(c *call) *reply {
 	async, rp := queryBool(c.query, "async")
 	if rp != nil {
@@ -122,7 +126,11 @@ func (s *Server) doBatch(c *call) *reply {
 	}
 	answers := make([]batchAnswer, len(req.Items))
 	for i, it := range req.Items {
-		answers[i] = s.batchOne(c, it)
+		s.mu.Lock()
+		item := *c
+		item.now = s.advanceLocked()
+		answers[i] = s.batchOne(&item, it)
+		s.mu.Unlock()
 	}
 	body := marshal(struct {
 		Items []batchAnswer `json:"Items"`
@@ -134,7 +142,9 @@ func (s *Server) doBatch(c *call) *reply {
 	for i := range subs {
 		subs[i] = "Unknown"
 	}
-	return s.startJob(c.caller, c.now, jobSpec{
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.startJob(c.caller, s.advanceLocked(), jobSpec{
 		typ:      "Batch",
 		subTypes: subs,
 		apply:    func(j *job) { j.single = body },
@@ -185,11 +195,15 @@ func (s *Server) batchReply(c *call, it batchItem) *reply {
 	if err != nil {
 		return badRequest("invalidString", "RelativeUrl is not valid", "name", "RelativeUrl", "value", it.RelativeURL)
 	}
+	// An item without an Authorization header acts as the batch's caller
+	// (Citrix's batch how-to sends none); one with its own is checked.
 	r.Header = c.r.Header.Clone()
-	r.Header.Del("Authorization") // each item carries its own
 	r.Header.Del("Content-Type")
 	for _, h := range it.Headers {
 		r.Header.Set(h.Name, h.Value)
+	}
+	if v, ok := r.Header["Authorization"]; ok && len(v) == 1 {
+		r.Header.Set("Authorization", itemAuthorization(v[0]))
 	}
 	var body []byte
 	if it.Body != nil {
@@ -208,6 +222,18 @@ func (s *Server) batchReply(c *call, it batchItem) *reply {
 		return rp
 	}
 	return rt.serve(s, &call{r: r, args: args, query: r.URL.Query(), body: body, caller: caller, now: c.now})
+}
+
+// itemAuthorization returns a batch item's Authorization in the form the
+// API's checks read: "Bearer <token>" (what Citrix's Terraform provider
+// sends in items) becomes "CWSAuth bearer=<token>"; any other value is
+// kept and checked as it is.
+func itemAuthorization(v string) string {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if ok && strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(tok) != "" {
+		return "CWSAuth bearer=" + strings.TrimSpace(tok)
+	}
+	return v
 }
 
 // redactBatchBody hides the secret headers inside the items of a batch

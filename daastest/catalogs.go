@@ -44,12 +44,17 @@ type Catalog struct {
 	Zone string
 	// IsRemotePC marks a Remote PC Access catalog.
 	IsRemotePC bool
-	// TotalCount is the number of machines.
+	// TotalCount is the number of machines. Seeding a catalog with
+	// TotalCount n creates n machines in it (DOMAIN\<name>-001 and on,
+	// powered on), so that its counts are those of the machines it lists;
+	// afterwards it follows the machines added and removed.
 	TotalCount int
 	// AssignedCount is how many machines are assigned to users
 	// (at most TotalCount).
 	AssignedCount int
-	// UsedCount is how many machines are in use (at most TotalCount).
+	// UsedCount is how many machines are in a delivery group (at most
+	// TotalCount): 0 for generated catalogs, as seeded for [WithCatalog],
+	// then kept in step as machines join and leave groups.
 	UsedCount int
 	// Metadata are the catalog's name/value metadata.
 	Metadata []NameValue
@@ -201,8 +206,7 @@ func generatedCatalog(n int) Catalog {
 	if c.AllocationType == "Static" {
 		c.AssignedCount = c.TotalCount / 2
 	}
-	c.UsedCount = (n * 3) % (c.TotalCount + 1)
-	return c
+	return c // UsedCount 0: its machines are in no delivery group yet
 }
 
 // addCatalog stores a normalized catalog, giving it its ids. Callers hold

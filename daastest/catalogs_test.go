@@ -212,7 +212,7 @@ func TestCreateCatalog(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, daastest.WithCatalog(daastest.Catalog{Name: "Taken", AdminFolder: "F"}))
 	m := f.want(200, "POST", "/MachineCatalogs", `{"Name":"New","ProvisioningType":"manual","SessionSupport":"MultiSession",
-		"AdminFolder":"F","Description":"d","IsRemotePC":false,"Machines":[{},{}],"Scopes":[],"ProvisioningScheme":null,
+		"AdminFolder":"F","Description":"d","IsRemotePC":false,"Machines":[{"MachineName":"CORP\\PC-1"},{"MachineName":"corp\\pc-2"}],"Scopes":[],"ProvisioningScheme":null,
 		"Metadata":[{"Name":"k","Value":"v"}],"PersistUserChanges":"OnLocal","MinimumFunctionalLevel":"L7_9"}`)
 	eq(t, "keys", sortedKeys(m), detailKeys())
 	eq(t, "FullName", m["FullName"], any(`F\New`))
@@ -221,6 +221,18 @@ func TestCreateCatalog(t *testing.T) {
 	eq(t, "TotalCount", m["TotalCount"], any(2.0))
 	eq(t, "Uid", m["Uid"], any(2.0))
 	eq(t, "created", f.s.Stats().CatalogsCreated, 1)
+	// The listed machines are the catalog's: its count is theirs.
+	listed := items(t, f.want(200, "GET", "/MachineCatalogs/F|New/Machines", ""))
+	eq(t, "listed machines", len(listed), 2)
+	eq(t, "machine name", listed[1]["Name"], any(`corp\pc-2`))
+	for body, kind := range map[string]string{
+		`[{}]`:                           "missing",
+		`[{"MachineName":"PC-3"}]`:       "invalidString",
+		`[{"MachineName":"CORP\\PC-1"}]`: "invalidString",
+		`[{"MachineName":"CORP\\PC-3"},{"MachineName":"CORP\\pc-3"}]`: "invalidString",
+	} {
+		errorBody(t, f.want(400, "POST", "/MachineCatalogs", `{"Name":"Listed","ProvisioningType":"Manual","SessionSupport":"SingleSession","Machines":`+body+`}`), kind)
+	}
 
 	// Same name in another folder is fine; in the same folder it is a 409.
 	f.want(200, "POST", "/MachineCatalogs", `{"Name":"Taken","ProvisioningType":"MCS","SessionSupport":"SingleSession"}`)

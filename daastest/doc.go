@@ -260,11 +260,33 @@
 //     Results URL. $cancel of a job that is not cancellable and DELETE of a
 //     running job: 409 optimisticConcurrency. DELETE of an unknown job: 404
 //     without a body, as the spec has it.
-//   - $SkipRemaining: a running job with sub jobs ends when the sub job now
-//     running ends (the first, before any starts); the later sub jobs never
-//     run and show Canceled (JobStatus has no "Skipped") with null times. The
-//     job then completes and takes effect. A job without sub jobs: 409. A
-//     finished job: 200 with the job as it is.
+//   - $SkipRemaining, as the spec's text has it: a job without sub jobs
+//     does not support it, 501 with an ErrorResponse (type notImplemented;
+//     the spec lists no 501, its text documents it), running or not; one
+//     that completed successfully, 303 to its ResultLocation. A running job
+//     with sub jobs ends when the sub job now running ends (the first,
+//     before any starts); the later sub jobs never run and show Canceled
+//     (JobStatus has no "Skipped") with null times. The job then completes
+//     and takes effect. One that ended Failed or Canceled: 200 with the job
+//     as it is (the spec is silent).
+//   - Batch items: an item's Authorization may be "CWSAuth bearer=<token>"
+//     or "Bearer <token>" (what Citrix's Terraform provider sends); an item
+//     without one acts as the batch's caller (as in Citrix's batch how-to).
+//     A wrong or expired token is that item's 401. Items run one after the
+//     other, each under the server's lock in turn, so other requests are
+//     served between them.
+//   - Bounds: the spec allows NumTotalMachines up to 2147483647; the fake
+//     creates at most [MaxMachinesPerRequest] (1000) machines per request
+//     and refuses more (or a negative count) with 400 outOfRange, before
+//     any work. Finding a machine by id or name takes constant time, so
+//     creating n machines is linear in n. On a listener,
+//     [WithHTTPTimeouts] bounds slow clients (cmd/daas-sim sets it).
+//   - Seeds: a catalog seeded with a TotalCount has that many machines
+//     (DOMAIN\<name>-001 and on, powered on); generated catalogs have no
+//     machine in a delivery group (UsedCount 0) until one is seeded. A
+//     catalog created with Machines has those machines (each item needs a
+//     MachineName, DOMAIN\NAME, not taken: else 400; with async=true a
+//     name taken meanwhile fails the job with DuplicateObject).
 //   - Jobs: CreationTime, StartTime and EndTime and their Formatted* twins use
 //     the same form, 2026-03-01T12:00:00.000+00:00; a start or end not
 //     reached yet is null, as the spec has it. ErrorCode is "Unknown" without an error.

@@ -667,19 +667,24 @@ func (s *Server) cancelJob(c *call) *reply {
 	return jsonReply(http.StatusOK, j.model(c.now))
 }
 
-// skipRemaining serves POST /Jobs/{id}/$SkipRemaining: a running job with
-// sub jobs ends with the sub job now running (or the first, before any
-// starts); the later ones never run. A job without sub jobs cannot skip
-// (409); a finished one is shown as it is.
+// skipRemaining serves POST /Jobs/{id}/$SkipRemaining, as the spec's
+// text has it: a job without sub jobs does not support it (501); a job
+// that completed successfully answers 303 to what it affected (its
+// ResultLocation). A running job with sub jobs ends with the sub job now
+// running (or the first, before any starts); the later ones never run. A
+// job that ended Failed or Canceled is shown as it is (200).
 func (s *Server) skipRemaining(c *call) *reply {
 	j, rp := s.lookupJob(c.caller, c.args[0])
 	if rp != nil {
 		return rp
 	}
-	if !j.done {
-		if len(j.subs) == 0 {
-			return conflict("The job has no sub jobs to skip", "id", j.id)
-		}
+	switch {
+	case len(j.subs) == 0:
+		return errReply(http.StatusNotImplemented, "notImplemented",
+			fmt.Sprintf("Job '%s' of type %s does not support skipping its remaining sub jobs", j.id, j.typ), "id", j.id, "type", j.typ)
+	case j.done && j.succeeded():
+		return &reply{status: http.StatusSeeOther, header: http.Header{"Location": {*j.model(c.now).ResultLocation}}}
+	case !j.done:
 		n := len(j.subs)
 		cur := min(int(fraction(j.created, j.duration, c.now)*float64(n)), n-1)
 		if cur+1 < n {

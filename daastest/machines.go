@@ -2,6 +2,7 @@ package daastest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -82,8 +83,8 @@ func WithMachine(m Machine) Option {
 }
 
 // WithMachines seeds n machines in the catalog with this id or full name,
-// named DOMAIN\<catalog>-001 and on, powered on and registered; the
-// catalog's TotalCount grows by n.
+// named DOMAIN\<catalog>-001 and on (after the names its machines already
+// have), powered on and registered; the catalog's TotalCount grows by n.
 func WithMachines(catalog string, n int) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -93,9 +94,20 @@ func WithMachines(catalog string, n int) Option {
 	}
 }
 
-// seedMachines creates the machines of WithMachine and WithMachines, after
-// the catalogs. It runs in NewServer.
+// seedMachines creates the machines of the seeded catalogs, after the
+// catalogs: first those of each catalog's seeded TotalCount, so that its
+// counts are those of its machines, then those of WithMachine and
+// WithMachines. It runs in NewServer.
 func (s *Server) seedMachines() {
+	// The TotalCount machines take their ids from a stream of their own,
+	// so that the ids of everything else are those of a server seeded
+	// without them.
+	rng := rand.New(rand.NewPCG(uint64(s.cfg.seed), 4))
+	for _, cat := range s.catalogs {
+		n := cat.TotalCount
+		cat.TotalCount = 0
+		s.generateMachines("WithCatalog", cat, n, rng)
+	}
 	for _, seed := range s.cfg.machineSeeds {
 		cat := s.findCatalog(seed.catalog)
 		if seed.exact != nil {
@@ -112,13 +124,33 @@ func (s *Server) seedMachines() {
 			s.addMachine(cat, &m)
 			continue
 		}
-		for i := range seed.generate {
-			m := Machine{Name: fmt.Sprintf(`%s\%s-%03d`, machineDomain, cat.Name, i+1), PowerState: "On"}
-			if problem := s.normalizeMachine(&m); problem != "" {
-				invalid("WithMachines", "%s", problem)
-			}
-			s.addMachine(cat, &m)
+		s.generateMachines("WithMachines", cat, seed.generate, nil)
+	}
+}
+
+// generateMachines seeds n machines in cat, powered on, named
+// DOMAIN\<catalog>-001 and on, skipping names taken. Their ids come from
+// rng, or from the server's generator when rng is nil. Callers own s.
+func (s *Server) generateMachines(option string, cat *Catalog, n int, rng *rand.Rand) {
+	prefix := machineDomain + `\` + strings.NewReplacer("/", "-", " ", "-").Replace(cat.Name) + "-"
+	next := 1
+	for range n {
+		name := fmt.Sprintf("%s%03d", prefix, next)
+		for ; s.findMachine(name) != nil; name = fmt.Sprintf("%s%03d", prefix, next) {
+			next++
 		}
+		next++
+		m := Machine{Name: name, PowerState: "On"}
+		if rng != nil {
+			m.ID = uuidFrom(rng)
+			if cat.ProvisioningType == "MCS" {
+				m.HostedMachineID = uuidFrom(rng)
+			}
+		}
+		if problem := s.normalizeMachine(&m); problem != "" {
+			invalid(option, "%s", problem)
+		}
+		s.addMachine(cat, &m)
 	}
 }
 
@@ -194,12 +226,14 @@ func (s *Server) addMachine(cat *Catalog, m *Machine) {
 		cat.UsedCount++
 	}
 	s.machines = append(s.machines, m)
+	s.machineIndex.add(m)
 }
 
 // removeMachine deletes m from the store and from its catalog's counts.
 // Callers hold s.mu.
 func (s *Server) removeMachine(m *Machine) {
 	s.machines = slices.DeleteFunc(s.machines, func(x *Machine) bool { return x == m })
+	s.machineIndex.remove(m)
 	if cat := s.findCatalog(m.Catalog); cat != nil {
 		cat.TotalCount = max(cat.TotalCount-1, 0)
 		if m.DeliveryGroup != "" {
@@ -209,13 +243,50 @@ func (s *Server) removeMachine(m *Machine) {
 }
 
 // findMachine looks a machine up by id, SAM name or DNS name,
-// case-insensitively. Callers hold s.mu.
+// case-insensitively, in constant time. Callers hold s.mu.
 func (s *Server) findMachine(nameOrID string) *Machine {
-	if nameOrID == "" {
+	return s.machineIndex.find(nameOrID)
+}
+
+// hasMachine reports whether m is still in the store. Callers hold s.mu.
+func (s *Server) hasMachine(m *Machine) bool {
+	return s.machineIndex.find(m.ID) == m
+}
+
+// machineIndex finds machines by id, SAM name and DNS name, each compared
+// case-insensitively, so creating n machines costs O(n), not O(n²).
+type machineIndex struct {
+	byID, byName, byDNS map[string]*Machine
+}
+
+func (x *machineIndex) add(m *Machine) {
+	if x.byID == nil {
+		x.byID, x.byName, x.byDNS = map[string]*Machine{}, map[string]*Machine{}, map[string]*Machine{}
+	}
+	x.byID[strings.ToLower(m.ID)] = m
+	x.byName[strings.ToLower(m.Name)] = m
+	x.byDNS[strings.ToLower(m.DNSName)] = m
+}
+
+func (x *machineIndex) remove(m *Machine) {
+	for _, kv := range []struct {
+		idx map[string]*Machine
+		key string
+	}{{x.byID, m.ID}, {x.byName, m.Name}, {x.byDNS, m.DNSName}} {
+		if k := strings.ToLower(kv.key); kv.idx[k] == m {
+			delete(kv.idx, k)
+		}
+	}
+}
+
+// find returns the machine whose id, else name, else DNS name is key.
+func (x *machineIndex) find(key string) *Machine {
+	if key == "" {
 		return nil
 	}
-	for _, m := range s.machines {
-		if strings.EqualFold(m.ID, nameOrID) || strings.EqualFold(m.Name, nameOrID) || strings.EqualFold(m.DNSName, nameOrID) {
+	k := strings.ToLower(key)
+	for _, idx := range []map[string]*Machine{x.byID, x.byName, x.byDNS} {
+		if m := idx[k]; m != nil {
 			return m
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 )
@@ -132,7 +131,7 @@ func (s *Server) updateMachine(c *call) *reply {
 		typ:    "UpdateMachineCatalogMachine",
 		params: machineParams(m),
 		apply: func(j *job) {
-			if !slices.Contains(s.machines, m) {
+			if !s.hasMachine(m) {
 				j.fail("UnknownMachine", fmt.Sprintf("The machine '%s' no longer exists.", m.Name))
 				return
 			}
@@ -192,7 +191,7 @@ func (s *Server) deleteMachine(c *call) *reply {
 		params: machineParams(m),
 		apply: func(j *job) {
 			j.resourceID = m.ID
-			if !slices.Contains(s.machines, m) {
+			if !s.hasMachine(m) {
 				j.fail("UnknownMachine", fmt.Sprintf("The machine '%s' no longer exists.", m.Name))
 				return
 			}

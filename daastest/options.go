@@ -83,7 +83,8 @@ type config struct {
 	seed         int64
 	logLimit     int
 	logger       *slog.Logger
-	userRoutes   []userRoute // WithRoute
+	userRoutes   []userRoute  // WithRoute
+	timeouts     httpTimeouts // WithHTTPTimeouts
 }
 
 type apiClient struct{ id, secret string }
@@ -291,8 +292,8 @@ func WithResultPageSize(n int) Option {
 
 // WithCatalogs seeds n generated catalogs with realistic names
 // ("Win11-Pooled-001", "Win2022-Shared-002", ...) and a mix of provisioning
-// types, session support and allocation types. The same n always gives the
-// same names and settings.
+// types, session support and allocation types, each with its TotalCount of
+// machines. The same n always gives the same names and settings.
 func WithCatalogs(n int) Option {
 	return func(c *config) {
 		if n < 0 {

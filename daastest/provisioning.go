@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -144,6 +145,45 @@ type provScheme struct {
 	MachineAccountCreationRules struct {
 		NamingScheme string `json:"NamingScheme"`
 	} `json:"MachineAccountCreationRules"`
+}
+
+// MaxMachinesPerRequest is the most machines one request may ask the fake
+// to create: NumTotalMachines of a catalog's ProvisioningScheme, or the
+// machines listed in a create. The spec (v1.0.31) allows NumTotalMachines
+// up to 2147483647 and documents no smaller limit; the fake refuses more
+// than this with 400 outOfRange, before doing any work, so that one request
+// cannot exhaust it. It is the same bound as [MaxBatchItems] and the list
+// limit.
+const MaxMachinesPerRequest = 1000
+
+// machineCountRefused checks the machine count of a create request's
+// ProvisioningScheme (raw, possibly empty) and of its Machines list:
+// a count that is not an integer is a 400 invalidJson, one below 0 or
+// above [MaxMachinesPerRequest] a 400 outOfRange.
+func machineCountRefused(raw json.RawMessage, listed int) *reply {
+	if listed > MaxMachinesPerRequest {
+		return badRequest("outOfRange", fmt.Sprintf("A machine catalog can be created with at most %d machines listed", MaxMachinesPerRequest),
+			"name", "Machines", "value", strconv.Itoa(listed), "max", strconv.Itoa(MaxMachinesPerRequest))
+	}
+	var ps struct {
+		NumTotalMachines *json.Number `json:"NumTotalMachines"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &ps) != nil || ps.NumTotalMachines == nil {
+		return nil // a malformed scheme is left to the rest of the create
+	}
+	v := ps.NumTotalMachines.String()
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil && strings.TrimLeft(v, "-0123456789") == "":
+		n = math.MaxInt64 // an integer too large for 64 bits
+	case err != nil:
+		return badRequest("invalidJson", "NumTotalMachines must be an integer", "name", "NumTotalMachines", "value", v)
+	}
+	if n < 0 || n > MaxMachinesPerRequest {
+		return badRequest("outOfRange", fmt.Sprintf("NumTotalMachines must be 0 to %d", MaxMachinesPerRequest),
+			"name", "NumTotalMachines", "value", v, "max", strconv.Itoa(MaxMachinesPerRequest))
+	}
+	return nil
 }
 
 // afterCreate starts MCS provisioning of a catalog just created, as its
@@ -311,11 +351,8 @@ func (s *Server) addCatalogMachine(c *call) *reply {
 		if req.MachineName == nil || strings.TrimSpace(*req.MachineName) == "" {
 			return badRequest("missing", "The MachineName property is required for a catalog that is not MCS", "name", "MachineName")
 		}
-		m := &Machine{Name: *req.MachineName, InMaintenanceMode: req.InMaintenanceMode != nil && *req.InMaintenanceMode}
-		if req.HostedMachineID != nil {
-			m.HostedMachineID = *req.HostedMachineID
-		}
-		if problem := s.normalizeMachine(m); problem != "" {
+		m, problem := s.requestedMachine(req)
+		if problem != "" {
 			return badRequest("invalidString", problem, "name", "MachineName", "value", *req.MachineName)
 		}
 		j = s.newJob(c.caller, c.now, jobSpec{

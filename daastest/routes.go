@@ -50,6 +50,10 @@ type route struct {
 	pattern []string // segments under /cvad/manage; "{name}" matches any one segment
 	// siteless routes do not need Citrix-InstanceId (GET /me).
 	siteless bool
+	// unlocked routes are served without s.mu held: serve takes it for
+	// each step, so that a large request (a batch) does not hold it across
+	// all of its work.
+	unlocked bool
 	serve    func(s *Server, c *call) *reply
 	// handler serves a route a test registered (see custom.go); serve is
 	// nil then.

@@ -62,6 +62,7 @@ type Server struct {
 	zones    map[string]*refModel // lower-cased name -> zone
 
 	machines       []*Machine       // ordered by UID
+	machineIndex   machineIndex     // machines by id, name and DNS name
 	groups         []*DeliveryGroup // ordered by UID
 	batch          batchState
 	provFailures   map[string][]string // FailProvisioning: catalog -> messages
@@ -86,6 +87,13 @@ type Server struct {
 // the options say) and returns it. Like httptest.NewServer it panics when it
 // cannot listen, and it panics when an option is invalid. Call
 // [Server.Close] when done, for example with t.Cleanup(s.Close).
+//
+// By default it seeds only what every service has: one site, its zone
+// "Initial Zone" and one API client (ClientID, ClientSecret); no catalog,
+// machine or delivery group. [WithCatalogs], [WithCatalog], [WithMachines]
+// and [WithDeliveryGroup] seed those; a seeded catalog has as many machines
+// as its TotalCount (cmd/daas-sim seeds 5 catalogs, 6 more machines in the
+// first and one delivery group).
 func NewServer(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -152,6 +160,7 @@ func NewServer(opts ...Option) *Server {
 		s.origin = scheme + "://127.0.0.1:1"
 	default:
 		ts := httptest.NewUnstartedServer(s.Handler())
+		cfg.timeouts.apply(ts.Config)
 		if cfg.listener != nil {
 			ts.Listener.Close()
 			ts.Listener = cfg.listener
@@ -449,10 +458,13 @@ func requestOrigin(r *http.Request) string {
 
 // newUUID returns a version 4 UUID from the seeded generator. Callers hold
 // s.mu (or own s exclusively, in NewServer).
-func (s *Server) newUUID() string {
+func (s *Server) newUUID() string { return uuidFrom(s.idRNG) }
+
+// uuidFrom returns a version 4 UUID from rng.
+func uuidFrom(rng *rand.Rand) string {
 	var b [16]byte
 	for i := 0; i < 16; i += 8 {
-		v := s.idRNG.Uint64()
+		v := rng.Uint64()
 		for k := 0; k < 8; k++ {
 			b[i+k] = byte(v >> (8 * k))
 		}

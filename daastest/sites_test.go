@@ -61,6 +61,23 @@ func TestSkipRemaining(t *testing.T) {
 	eq(t, "skipped sub job", subs[1].(map[string]any)["Status"], any("Canceled"))
 	eq(t, "skipped sub job start", subs[1].(map[string]any)["StartTime"], nil)
 	eq(t, "took effect", len(f.s.Catalogs()), 1)
+
+	// Completed successfully: 303 to what the job affected, as the spec's
+	// text says.
+	resp, _ := f.call("POST", "/Jobs/"+id+"/$SkipRemaining", "")
+	eq(t, "after completion", resp.StatusCode, 303)
+	eq(t, "Location", resp.Header.Get("Location"), f.s.URL+"/MachineCatalogs/"+f.s.Catalogs()[0].ID)
+
+	// A job without sub jobs does not support it: 501, running or not.
 	list := f.startJob("GET", "/MachineCatalogs?async=true", "")
-	errorBody(t, f.want(409, "POST", "/Jobs/"+list+"/$SkipRemaining", ""), "optimisticConcurrency")
+	p := errorBody(t, f.want(501, "POST", "/Jobs/"+list+"/$SkipRemaining", ""), "notImplemented")
+	eq(t, "501 names the job", p["id"], list)
+	f.s.Advance(time.Minute)
+	errorBody(t, f.want(501, "POST", "/Jobs/"+list+"/$SkipRemaining", ""), "notImplemented")
+
+	// Ended Failed: shown as it is.
+	f.s.NextJob(daastest.Outcome{Status: "Failed"})
+	failed := f.startJob("POST", "/MachineCatalogs?async=true", `{"Name":"F","ProvisioningType":"MCS","SessionSupport":"SingleSession"}`)
+	f.s.Advance(time.Minute)
+	eq(t, "failed job", f.want(200, "POST", "/Jobs/"+failed+"/$SkipRemaining", "")["Status"], any("Failed"))
 }

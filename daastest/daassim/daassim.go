@@ -23,15 +23,17 @@
 // request to standard error (method, path, route, status; never a token or
 // secret) unless -quiet is given.
 //
-// Flags set the seeded catalogs (-catalogs) and the machines of the first
-// one, Win11-Pooled-001 (-machines, 6 by default), the seeded delivery
-// groups (-groups, none by default: Desktops-001 and on, which share half
-// of the first catalog's machines, the rest staying free to add), job
+// Flags set the seeded catalogs (-catalogs, 5 by default; each has as many
+// machines as its TotalCount says, 9 in the first), machines added to the
+// first one, Win11-Pooled-001 (-machines, 6 by default), the seeded
+// delivery groups (-groups, 1 by default: Desktops-001 and on, which share
+// half of the -machines machines, the rest staying free to add), job
 // durations (-job-duration, -time-scale), the progress curve (-progress),
 // random job failures (-fail-rate), random 503 and 429 answers (-5xx-rate,
 // -429-rate), the token lifetime (-token-lifetime) and the seed of all
 // random choices (-seed).
-// Run it with -h for the list.
+// Run it with -h for the list. A client slower than [ReadHeaderTimeout],
+// [ReadTimeout] or [IdleTimeout] is disconnected.
 //
 // An async call with curl (7.84 or newer) in bash:
 //
@@ -129,6 +131,17 @@ type settings struct {
 	quiet         bool
 }
 
+// The simulator's HTTP timeouts (see [daastest.WithHTTPTimeouts]): a
+// client that sends its headers, its whole request or nothing on an idle
+// connection slower than this is disconnected, so that half-sent requests
+// cannot hold connections open. No write timeout: answers may be late on
+// purpose (injected latency).
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = time.Minute
+	IdleTimeout       = 2 * time.Minute
+)
+
 // firstCatalog is the name of the first seeded catalog, which holds the
 // -machines machines.
 const firstCatalog = "Win11-Pooled-001"
@@ -141,8 +154,8 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.StringVar(&st.addr, "addr", "127.0.0.1:8787", "address to listen on (host:port; port 0 picks a free one)")
 	fs.BoolVar(&st.allowRemote, "allow-remote", false, "allow an address that is not loopback")
 	fs.IntVar(&st.catalogs, "catalogs", 5, "number of seeded machine catalogs")
-	fs.IntVar(&st.machines, "machines", 6, "number of machines seeded in the first catalog (with -catalogs 1 or more)")
-	fs.IntVar(&st.groups, "groups", 0, "number of seeded delivery groups (Desktops-001 and on), sharing half of the first catalog's machines")
+	fs.IntVar(&st.machines, "machines", 6, "number of machines added to the first catalog, beyond those every catalog is seeded with (with -catalogs 1 or more)")
+	fs.IntVar(&st.groups, "groups", 1, "number of seeded delivery groups (Desktops-001 and on), sharing half of the -machines machines")
 	fs.DurationVar(&st.jobDuration, "job-duration", 3*time.Second, "how long each async job runs (service time)")
 	fs.StringVar(&st.progress, "progress", "linear", "progress curve of jobs: linear, steps or none")
 	fs.Float64Var(&st.failRate, "fail-rate", 0, "probability that a job ends Failed (0 to 1)")
@@ -259,6 +272,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 		daastest.WithTimeScale(st.timeScale),
 		daastest.WithSeed(st.seed),
 		daastest.WithRequestLogLimit(1000),
+		daastest.WithHTTPTimeouts(ReadHeaderTimeout, ReadTimeout, IdleTimeout),
 	}
 	if st.catalogs > 0 && st.machines > 0 {
 		flagOpts = append(flagOpts, daastest.WithMachines(firstCatalog, st.machines))

@@ -7,9 +7,11 @@
 //	go run ./examples/rollout                 # against the built-in fake
 //	go run ./examples/rollout -catalog Win11 -image 'XDHyp:\HostingUnits\Unit1\win11-2026-03.snapshot' -yes
 //
-// Against the built-in fake (no CITRIX_* variable set) it first seeds a
-// catalog "Win11-Pool" with 6 machines, 4 of them in delivery group
-// "Win11-Desktops". Against a real service it changes nothing without -yes.
+// Against the built-in fake (no CITRIX_* variable set) it seeds what
+// cmd/daas-sim seeds by default: among its catalogs "Win11-Pooled-001"
+// (the default -catalog) with 15 machines, 3 of them in delivery group
+// "Desktops-001"; so the defaults work against daas-sim too. Against a real
+// service it changes nothing without -yes.
 package main
 
 import (
@@ -27,19 +29,23 @@ import (
 
 func main() { exampleenv.Main("rollout", run) }
 
-// Seeds returns the fake's catalog, machines and delivery group.
+// defaultCatalog is the first catalog daas-sim and the built-in fake seed.
+const defaultCatalog = "Win11-Pooled-001"
+
+// Seeds returns what the built-in fake adds to its catalogs: daas-sim's
+// defaults (-machines 6 -groups 1), 6 more machines in the first catalog
+// and a delivery group with 3 of them.
 func Seeds() []daastest.Option {
 	return []daastest.Option{
-		daastest.WithCatalog(daastest.Catalog{Name: "Win11-Pool", ProvisioningType: "MCS"}),
-		daastest.WithMachines("Win11-Pool", 6),
-		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Win11-Desktops", Catalog: "Win11-Pool", Machines: 4}),
+		daastest.WithMachines(defaultCatalog, 6),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Desktops-001", Catalog: defaultCatalog, Machines: 3}),
 	}
 }
 
 func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.Options) error {
 	fs := flag.NewFlagSet("rollout", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	catalog := fs.String("catalog", "Win11-Pool", "the MCS catalog to update (name, Folder|Name or id)")
+	catalog := fs.String("catalog", defaultCatalog, "the MCS catalog to update (name, Folder|Name or id)")
 	image := fs.String("image", `XDHyp:\HostingUnits\Unit1\win11-2026-03.vm\win11-2026-03.snapshot`, "the new master image path")
 	warn := fs.String("warning", "This machine restarts in 5 minutes for an update.", "the message users see before their machine restarts")
 	yes := fs.Bool("yes", false, "change a real service (CITRIX_* variables set)")

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/daaskit/daas/daastest/daassim"
 	"github.com/daaskit/daas/examples/internal/exampleenv"
 )
 
@@ -17,12 +22,25 @@ func TestRollout(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, &out)
 	}
 	got := out.String()
+	// The count printed is the number of machines the catalog has.
+	var id string
+	for _, c := range opts.Fake.Catalogs() {
+		if c.Name == "Win11-Pooled-001" {
+			id = c.ID
+		}
+	}
+	n := 0
+	for _, m := range opts.Fake.Machines() {
+		if m.Catalog == id {
+			n++
+		}
+	}
 	for _, want := range []string{
 		"Using the built-in fake Citrix DaaS",
-		"Catalog Win11-Pool: 6 machines; delivery groups using it: [Win11-Desktops]",
+		fmt.Sprintf("Catalog Win11-Pooled-001: %d machines; delivery groups using it: [Desktops-001]", n),
 		"Updating the image as job ",
-		"image update", "reboot Win11-Desktops", "Complete     100%",
-		"Reboot cycle of Win11-Desktops as job ",
+		"image update", "reboot Desktops-001", "Complete     100%",
+		"Reboot cycle of Desktops-001 as job ",
 		"0 machines still on an old image",
 	} {
 		if !strings.Contains(got, want) {
@@ -31,7 +49,7 @@ func TestRollout(t *testing.T) {
 	}
 	groups := opts.Fake.DeliveryGroups()
 	if len(groups) != 1 || groups[0].RebootCycles != 1 {
-		t.Errorf("fake groups %+v: want one reboot cycle on Win11-Desktops", groups)
+		t.Errorf("fake groups %+v: want one reboot cycle on Desktops-001", groups)
 	}
 	if n := opts.Fake.Count("POST /DeliveryGroups/{nameOrId}/$StartRebootCycle"); n != 1 {
 		t.Errorf("%d reboot cycle requests, want 1", n)
@@ -51,5 +69,46 @@ func TestRealServiceNeedsYes(t *testing.T) {
 	}
 	if n := fake.Stats().JobsCreated; n != 0 {
 		t.Errorf("%d jobs started without -yes", n)
+	}
+}
+
+// TestRolloutAgainstDaasSim: the example's defaults name what daas-sim
+// seeds by default, so a plain run against it (with -yes, as against any
+// service) rolls out.
+func TestRolloutAgainstDaasSim(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- daassim.Run(ctx, []string{"-addr", "127.0.0.1:0", "-quiet", "-job-duration", "20ms"}, pw, io.Discard)
+		pw.Close()
+	}()
+	env := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for len(env) < 6 && sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		env[k] = v
+	}
+	if len(env) < 6 {
+		t.Fatalf("daas-sim banner: %v (%v)", env, <-done)
+	}
+	go io.Copy(io.Discard, pr)
+	opts := exampleenv.ForTest()
+	opts.Fake.Close()
+	opts.Fake, opts.Getenv = nil, func(k string) string { return env[k] }
+	var out bytes.Buffer
+	if err := run(ctx, &out, []string{"-yes"}, opts); err != nil {
+		t.Fatalf("run against daas-sim: %v\n%s", err, &out)
+	}
+	for _, want := range []string{"Catalog Win11-Pooled-001: 15 machines; delivery groups using it: [Desktops-001]", "0 machines still on an old image"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, &out)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("daas-sim: %v", err)
 	}
 }

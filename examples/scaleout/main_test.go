@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -14,6 +15,10 @@ func TestScaleOut(t *testing.T) {
 	t.Parallel()
 	opts := exampleenv.ForTest()
 	defer opts.Fake.Close()
+	seeded := map[string]bool{}
+	for _, m := range opts.Fake.Machines() {
+		seeded[m.ID] = true
+	}
 	var out bytes.Buffer
 	if err := run(t.Context(), &out, []string{"-n", "3"}, opts); err != nil {
 		t.Fatalf("run: %v\n%s", err, &out)
@@ -42,15 +47,25 @@ func TestScaleOut(t *testing.T) {
 		t.Errorf("fake: added %d, updated %d, deleted %d, %d session actions; want 3, 1, 1, 1",
 			st.MachinesAdded, st.MachinesUpdated, st.MachinesDeleted, st.PowerActions)
 	}
-	var left int
+	var left, inCatalog int
 	for _, m := range opts.Fake.Machines() {
 		if m.InMaintenanceMode {
 			t.Errorf("machine %s left in maintenance mode", m.Name)
 		}
-		left++
+		if !seeded[m.ID] {
+			left++
+		}
+		if m.Catalog == opts.Fake.Catalogs()[0].ID {
+			inCatalog++
+		}
 	}
 	if left != 2 {
-		t.Errorf("%d machines left, want 2", left)
+		t.Errorf("%d new machines left, want 2", left)
+	}
+	// The count printed is the number of machines the catalog had then:
+	// those it has now and the one deleted since.
+	if want := fmt.Sprintf("Catalog Win11-Pooled-001 has %d machines; 3 new:", inCatalog+1); !strings.Contains(got, want) {
+		t.Errorf("output lacks %q:\n%s", want, got)
 	}
 }
 
