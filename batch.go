@@ -55,9 +55,10 @@ func NewBatchItem(method, path string, body any) BatchItem {
 	return BatchItem{Method: method, Path: path, Body: body}
 }
 
-// asyncItem makes a batch item of a typed call, run as its own job
+// asyncItem makes a batch item of a typed operation, run as its own job
 // (async=true). Errors of the typed request come back unchanged.
-func asyncItem(r *request, err error) (BatchItem, error) {
+func asyncItem(c *Client, o op) (BatchItem, error) {
+	r, err := o.request(c)
 	if err != nil {
 		return BatchItem{}, err
 	}
@@ -71,8 +72,6 @@ func asyncItem(r *request, err error) (BatchItem, error) {
 // items given to [Client.Batch].
 type BatchResult struct {
 	Items []BatchItemResult
-
-	wire []batchAnswerWire // the answers as decoded, before bindBatch
 }
 
 // BatchItemResult is the outcome of one batch item.
@@ -148,11 +147,7 @@ func (r *BatchResult) Wait(ctx context.Context, opts ...WaitOption) error {
 			}
 		}
 		wg.Go(func() {
-			info, err := it.Job.core.c.poller.wait(ctx, it.Job.core, wc)
-			if err == nil {
-				err = outcome(info, wc.warningsAsErrors)
-			}
-			errs[i] = err
+			_, errs[i] = it.Job.core.c.await(ctx, it.Job.core, wc)
 		})
 	}
 	wg.Wait()
@@ -279,32 +274,37 @@ func (c *Client) Batch(ctx context.Context, items []BatchItem) (*Job[BatchResult
 		plan.urls = append(plan.urls, r.redacted())
 		plan.secrets = append(plan.secrets, r.secrets...)
 	}
-	tok, err := c.ts.Token(ctx)
+	r, err := c.newRequest(http.MethodPost, "$batch", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	plan.secrets = append(plan.secrets, tok.Value)
-	for i := range wire {
-		wire[i].Headers = append(wire[i].Headers, NameValue{Name: "Authorization", Value: "CWSAuth bearer=" + tok.Value})
-		for k, vs := range headers[i] {
-			for _, v := range vs {
-				wire[i].Headers = append(wire[i].Headers, NameValue{Name: k, Value: v})
-			}
+	itemSecrets := plan.secrets
+	// The items carry the token inside the body: the body is made for each
+	// send with the token of that moment, so that a replay after a 401
+	// carries the fresh token in every item, not the refused one.
+	r.rebuild = func(ctx context.Context) ([]byte, error) {
+		tok, err := c.ts.Token(ctx)
+		if err != nil {
+			return nil, err
 		}
+		plan.secrets = append(plan.secrets, tok.Value)
+		r.secrets = plan.secrets
+		items := make([]batchItemWire, len(wire))
+		for i, w := range wire {
+			w.Headers = []NameValue{{Name: "Authorization", Value: "CWSAuth bearer=" + tok.Value}}
+			for k, vs := range headers[i] {
+				for _, v := range vs {
+					w.Headers = append(w.Headers, NameValue{Name: k, Value: v})
+				}
+			}
+			items[i] = w
+		}
+		return encodeBody(struct {
+			Items []batchItemWire `json:"Items"`
+		}{items})
 	}
-	r, err := c.newRequest(http.MethodPost, "$batch", nil, struct {
-		Items []batchItemWire `json:"Items"`
-	}{wire})
-	if err != nil {
-		return nil, err
-	}
-	r.secrets = plan.secrets
-	job, err := startJob[BatchResult](ctx, c, r)
-	if err != nil {
-		return nil, err
-	}
-	job.core.batch = plan
-	return job, nil
+	r.secrets = itemSecrets
+	return startJob(ctx, c, r, batchResult(plan))
 }
 
 // badBatch returns the [*InputError] of a batch refused before any
@@ -383,31 +383,68 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// bindBatch turns the answers of a batch job into its result, in the order
-// of plan (the answers' own order for a resumed job, whose plan is nil).
-func (jc *jobCore) bindBatch(res *BatchResult) error {
-	answers := res.wire
-	res.wire = nil
-	plan := jc.batch
+// batchResult is the reading of a batch's result: the answers
+// (BatchResponseModel) put in the order of plan, the items sent (the
+// answers' own order for a resumed batch, whose plan is nil). An answer
+// for a reference never sent fails the result; a reference answered twice
+// or a 2xx body that is not JSON fails its item; each is said once.
+func batchResult(plan *batchPlan) resultFunc[BatchResult] {
+	return func(ctx context.Context, jc *jobCore) (BatchResult, error) {
+		raw, err := jc.resultBody(ctx)
+		if err != nil {
+			return BatchResult{}, err
+		}
+		var env struct {
+			Items []batchAnswerWire `json:"Items"`
+		}
+		if err := json.Unmarshal(raw, &env); err != nil {
+			return BatchResult{}, fmt.Errorf("daas: batch job %s: decoding the answers: %w", jc.id, err)
+		}
+		return jc.bindBatch(plan, env.Items)
+	}
+}
+
+// bindBatch turns the answers of a batch job into its result.
+func (jc *jobCore) bindBatch(plan *batchPlan, answers []batchAnswerWire) (BatchResult, error) {
 	if plan == nil {
 		plan = &batchPlan{}
+		seen := map[string]bool{}
 		for _, a := range answers {
-			plan.refs = append(plan.refs, a.Reference)
-			plan.methods = append(plan.methods, "")
-			plan.urls = append(plan.urls, "")
+			if !seen[a.Reference] {
+				seen[a.Reference] = true
+				plan.refs = append(plan.refs, a.Reference)
+				plan.methods = append(plan.methods, "")
+				plan.urls = append(plan.urls, "")
+			}
 		}
 	}
-	byRef := make(map[string]*batchAnswerWire, len(answers))
-	for i := range answers {
-		byRef[answers[i].Reference] = &answers[i]
+	sent := make(map[string]bool, len(plan.refs))
+	for _, ref := range plan.refs {
+		sent[ref] = true
 	}
-	res.Items = make([]BatchItemResult, len(plan.refs))
+	byRef := make(map[string]*batchAnswerWire, len(answers))
+	twice := map[string]bool{}
+	for i := range answers {
+		ref := answers[i].Reference
+		if !sent[ref] {
+			return BatchResult{}, fmt.Errorf("daas: batch job %s: an answer for item %q, which was not sent", jc.id, truncate(ref, 80))
+		}
+		if byRef[ref] != nil {
+			twice[ref] = true
+		}
+		byRef[ref] = &answers[i]
+	}
+	res := BatchResult{Items: make([]BatchItemResult, len(plan.refs))}
 	for i, ref := range plan.refs {
 		it := &res.Items[i]
 		it.Reference = ref
 		a := byRef[ref]
-		if a == nil {
+		switch {
+		case a == nil:
 			it.Err = fmt.Errorf("daas: batch job %s: no answer for item %s", jc.id, ref)
+			continue
+		case twice[ref]:
+			it.Err = fmt.Errorf("daas: batch job %s: item %s was answered more than once", jc.id, ref)
 			continue
 		}
 		it.StatusCode = a.Code
@@ -421,16 +458,23 @@ func (jc *jobCore) bindBatch(res *BatchResult) error {
 		}
 		switch {
 		case a.Code == http.StatusAccepted:
-			core, err := jc.c.jobFromLocation(hdr.Get("Location"))
+			id, err := jc.c.jobLocation(hdr.Get("Location"))
 			if err != nil {
 				it.Err = fmt.Errorf("daas: batch item %s: %w", ref, err)
 				continue
 			}
-			it.Job = &Job[json.RawMessage]{core: core}
+			core := resumedCore(jc.c, id)
+			core.location = strings.TrimSpace(hdr.Get("Location"))
+			it.Job = &Job[json.RawMessage]{core: core, read: rawResult}
 		case a.Code >= 200 && a.Code < 300:
-			if len(bytes.TrimSpace(body)) > 0 {
-				it.Body = json.RawMessage(body)
+			if len(bytes.TrimSpace(body)) == 0 {
+				continue
 			}
+			if !json.Valid(body) {
+				it.Err = fmt.Errorf("daas: batch job %s: item %s answered %d with a body that is not JSON", jc.id, ref, a.Code)
+				continue
+			}
+			it.Body = json.RawMessage(body)
 		default:
 			ae := newAPIError(&http.Response{StatusCode: a.Code, Header: hdr, Body: io.NopCloser(bytes.NewReader(body))},
 				plan.methods[i], plan.urls[i], jc.id)
@@ -440,18 +484,5 @@ func (jc *jobCore) bindBatch(res *BatchResult) error {
 			it.Err = ae
 		}
 	}
-	return nil
-}
-
-// UnmarshalJSON decodes the answers of a batch (BatchResponseModel); the
-// items are put in order when the job's result is read.
-func (r *BatchResult) UnmarshalJSON(data []byte) error {
-	var env struct {
-		Items []batchAnswerWire `json:"Items"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return err
-	}
-	r.wire = env.Items
-	return nil
+	return res, nil
 }

@@ -1,10 +1,8 @@
 package daas
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -190,19 +188,11 @@ type DeliveryGroup struct {
 // plainDeliveryGroup is DeliveryGroup without its methods, for decoding.
 type plainDeliveryGroup DeliveryGroup
 
-// UnmarshalJSON decodes a delivery group leniently: a field of an
-// unexpected JSON type is left zero instead of failing the decode. A value
+// UnmarshalJSON decodes a delivery group leniently, as decodeModel does
+// every model: a field of an unexpected JSON type is left zero. A value
 // that is not a JSON object is an error.
 func (g *DeliveryGroup) UnmarshalJSON(data []byte) error {
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] != '{' && string(t) != "null" {
-		return &json.UnmarshalTypeError{Value: jsonKind(t[0]), Type: reflect.TypeFor[DeliveryGroup]()}
-	}
-	err := json.Unmarshal(data, (*plainDeliveryGroup)(g))
-	var typeErr *json.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typeErr) {
-		return err
-	}
-	return nil
+	return decodeModel(data, (*plainDeliveryGroup)(g))
 }
 
 // DeliveryGroupDetail is one delivery group in full: the API's
@@ -290,12 +280,7 @@ func (d *DeliveryGroupDetail) UnmarshalJSON(data []byte) error {
 }
 
 // DeliveryGroupPage is one page of a delivery group list.
-type DeliveryGroupPage struct {
-	Items []DeliveryGroup `json:"Items"`
-	// ContinuationToken asks for the next page: pass it back with the
-	// [ContinuationToken] option. Empty on the last page.
-	ContinuationToken string `json:"ContinuationToken,omitempty"`
-}
+type DeliveryGroupPage = Page[DeliveryGroup]
 
 // DeliveryGroupMachines takes machines from a catalog into a delivery
 // group: the API's DeliveryGroupAddMachinesRequestModel.
@@ -436,37 +421,8 @@ func ForceDelete() DeleteOption {
 	return func(c *deleteConfig) { c.q.Set("force", "true") }
 }
 
-// groupPath returns the API path of one delivery group, and of a
-// sub-resource when more segments (already escaped) are given.
-func groupPath(nameOrID string, more ...string) (string, error) {
-	seg, err := pathSegment("delivery group name or id", nameOrID)
-	if err != nil {
-		return "", err
-	}
-	return strings.Join(append([]string{"DeliveryGroups", seg}, more...), "/"), nil
-}
-
-// machineSegment escapes a machine name for a delivery group's machine
-// path, where the service wants the "\" of a SAM name written as "|".
-func machineSegment(nameOrID string) (string, error) {
-	return pathSegment("machine name or id", strings.ReplaceAll(nameOrID, `\`, "|"))
-}
-
-// send does a synchronous call that must answer a plain success.
-func (s *DeliveryGroupsService) send(ctx context.Context, r *request, v any) error {
-	_, err := (*service)(s).send(ctx, r, v)
-	return err
-}
-
-// onlyOptions refuses list options other than the allowed ones.
-func onlyOptions(call string, cfg *listConfig, allowed ...string) error {
-	for _, name := range cfg.used {
-		if !strings.Contains(","+strings.Join(allowed, ",")+",", ","+name+",") {
-			return inputErr(call, "option %s does not apply", name)
-		}
-	}
-	return nil
-}
+// groupPath is the path template of one delivery group.
+const groupPath = "DeliveryGroups/{group}"
 
 // List returns one page of delivery groups (GET /DeliveryGroups). Pass the
 // page's ContinuationToken back with [ContinuationToken] for the next one,
@@ -476,39 +432,15 @@ func (s *DeliveryGroupsService) List(ctx context.Context, opts ...ListOption) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, cfg)
-}
-
-func (s *DeliveryGroupsService) list(ctx context.Context, cfg *listConfig) (*DeliveryGroupPage, error) {
-	r, err := s.client.newRequest(http.MethodGet, "DeliveryGroups", cfg.query(), nil)
-	if err != nil {
-		return nil, err
-	}
-	page := new(DeliveryGroupPage)
-	if err := s.send(ctx, r, page); err != nil {
-		return nil, err
-	}
-	return page, nil
+	return page[DeliveryGroup](ctx, s.client, op{method: http.MethodGet, path: "DeliveryGroups"}, cfg)
 }
 
 // All returns every delivery group, fetching the pages of GET
 // /DeliveryGroups as the loop reaches them. A failed page ends the sequence
 // with its error, yielded once.
 func (s *DeliveryGroupsService) All(ctx context.Context, opts ...ListOption) iter.Seq2[DeliveryGroup, error] {
-	return func(yield func(DeliveryGroup, error) bool) {
-		cfg, err := newListConfig(opts)
-		if err != nil {
-			yield(DeliveryGroup{}, err)
-			return
-		}
-		pages(cfg, "GET DeliveryGroups", func() ([]DeliveryGroup, string, error) {
-			page, err := s.list(ctx, cfg)
-			if err != nil {
-				return nil, "", err
-			}
-			return page.Items, page.ContinuationToken, nil
-		}, yield)
-	}
+	cfg, err := newListConfig(opts)
+	return all[DeliveryGroup](ctx, s.client, op{method: http.MethodGet, path: "DeliveryGroups"}, cfg, err)
 }
 
 // ListAsync lists every delivery group as a job of the service (GET
@@ -519,30 +451,14 @@ func (s *DeliveryGroupsService) ListAsync(ctx context.Context, opts ...ListOptio
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.client.newRequest(http.MethodGet, "DeliveryGroups", cfg.query(), nil)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[[]DeliveryGroup](ctx, s.client, r)
+	return listJob[DeliveryGroup](ctx, s.client, op{method: http.MethodGet, path: "DeliveryGroups"}, cfg)
 }
 
 // Get returns one delivery group in full, with the counts of its machines,
 // by id, name or "Folder|Name" path (GET /DeliveryGroups/{nameOrId}). One
 // that does not exist gives an error matching [ErrNotFound].
 func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*DeliveryGroupDetail, error) {
-	path, err := groupPath(nameOrID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.client.newRequest(http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	g := new(DeliveryGroupDetail)
-	if err := s.send(ctx, r, g); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return one[DeliveryGroupDetail](ctx, s.client, op{method: http.MethodGet, path: groupPath, args: []string{nameOrID}})
 }
 
 // GetAsync reads one delivery group as a job (GET
@@ -551,76 +467,60 @@ func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*Deli
 // service that answers it synchronously makes GetAsync fail with an
 // "expected 202" error, and [DeliveryGroupsService.Get] is the way then.
 func (s *DeliveryGroupsService) GetAsync(ctx context.Context, nameOrID string, opts ...ListOption) (*Job[*DeliveryGroupDetail], error) {
-	path, err := groupPath(nameOrID)
+	o := op{method: http.MethodGet, path: groupPath, args: []string{nameOrID}}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	cfg, err := listOptions("DeliveryGroups.GetAsync", opts, "Fields")
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := newListConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := onlyOptions("DeliveryGroups.GetAsync", cfg, "Fields"); err != nil {
-		return nil, err
-	}
-	r, err := s.client.newRequest(http.MethodGet, path, cfg.query(), nil)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
-}
-
-func (s *DeliveryGroupsService) createRequest(req *CreateDeliveryGroupRequest) (*request, error) {
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	return s.client.newRequest(http.MethodPost, "DeliveryGroups", nil, req)
+	o.query = cfg.query()
+	return job(ctx, s.client, o, oneResult[DeliveryGroupDetail])
 }
 
 // Create creates a delivery group and returns it (POST /DeliveryGroups),
 // with the machines req.MachineCatalogs takes. A name already in use gives
 // an error matching [ErrConflict].
 func (s *DeliveryGroupsService) Create(ctx context.Context, req CreateDeliveryGroupRequest) (*DeliveryGroupDetail, error) {
-	r, err := s.createRequest(&req)
-	if err != nil {
+	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	g := new(DeliveryGroupDetail)
-	if err := s.send(ctx, r, g); err != nil {
-		return nil, err
+	var readBack func(context.Context) (*DeliveryGroupDetail, error)
+	if !isGUID(req.AdminFolder) {
+		readBack = func(ctx context.Context) (*DeliveryGroupDetail, error) {
+			return s.Get(ctx, joinFolder(folderPath(req.AdminFolder), req.Name))
+		}
 	}
-	if g.ID == "" && !isGUID(req.AdminFolder) {
-		return s.Get(ctx, joinFolder(folderPath(req.AdminFolder), req.Name))
-	}
-	return g, nil
+	return writeThenRead(ctx, s.client, op{method: http.MethodPost, path: "DeliveryGroups", body: req}, hasGroupID, readBack)
 }
+
+func hasGroupID(g *DeliveryGroupDetail) bool { return g.ID != "" }
 
 // CreateAsync starts the creation of a delivery group as a job (POST
 // /DeliveryGroups?async=true, job type CreateDeliveryGroup); its result is
 // the new group.
 func (s *DeliveryGroupsService) CreateAsync(ctx context.Context, req CreateDeliveryGroupRequest) (*Job[*DeliveryGroupDetail], error) {
-	r, err := s.createRequest(&req)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
-}
-
-func (s *DeliveryGroupsService) updateRequest(nameOrID string, req *UpdateDeliveryGroupRequest) (*request, error) {
-	path, err := groupPath(nameOrID)
-	if err != nil {
-		return nil, err
-	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return s.client.newRequest(http.MethodPatch, path, nil, req)
+	return job(ctx, s.client, op{method: http.MethodPost, path: "DeliveryGroups", body: req}, oneResult[DeliveryGroupDetail])
+}
+
+// groupUpdate is the checked update of one group.
+func groupUpdate(nameOrID string, req *UpdateDeliveryGroupRequest) (op, error) {
+	o := op{method: http.MethodPatch, path: groupPath, args: []string{nameOrID}, body: req}
+	if err := o.check(); err != nil {
+		return op{}, err
+	}
+	return o, req.validate()
 }
 
 // Update changes the fields of a delivery group that req sets (PATCH
 // /DeliveryGroups/{nameOrId}, answered 204) and returns the group as it is
 // afterwards, read back under its new name when req renames it.
 func (s *DeliveryGroupsService) Update(ctx context.Context, nameOrID string, req UpdateDeliveryGroupRequest) (*DeliveryGroupDetail, error) {
-	r, err := s.updateRequest(nameOrID, &req)
+	o, err := groupUpdate(nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -632,107 +532,81 @@ func (s *DeliveryGroupsService) Update(ctx context.Context, nameOrID string, req
 		}
 		after = cur.ID
 	}
-	if err := s.send(ctx, r, nil); err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, after)
+	return writeThenRead(ctx, s.client, o, func(*DeliveryGroupDetail) bool { return false },
+		func(ctx context.Context) (*DeliveryGroupDetail, error) { return s.Get(ctx, after) })
 }
 
 // UpdateAsync starts an update of a delivery group as a job (PATCH
 // /DeliveryGroups/{nameOrId}?async=true, job type UpdateDeliveryGroup).
 func (s *DeliveryGroupsService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateDeliveryGroupRequest) (*Job[*DeliveryGroupDetail], error) {
-	r, err := s.updateRequest(nameOrID, &req)
+	o, err := groupUpdate(nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
+	return job(ctx, s.client, o, oneResult[DeliveryGroupDetail])
 }
 
-func (s *DeliveryGroupsService) deleteRequest(nameOrID string, opts []DeleteOption) (*request, error) {
-	path, err := groupPath(nameOrID)
-	if err != nil {
-		return nil, err
+// groupDelete is the checked deletion of one group.
+func groupDelete(nameOrID string, opts []DeleteOption) (op, error) {
+	o := op{method: http.MethodDelete, path: groupPath, args: []string{nameOrID}}
+	if err := o.check(); err != nil {
+		return op{}, err
 	}
 	q, err := newDeleteConfig(opts)
 	if err != nil {
-		return nil, err
+		return op{}, err
 	}
 	for k := range q {
 		if k != "force" {
-			return nil, inputErr("DeliveryGroups.Delete", "option %s applies to catalogs, not delivery groups", k)
+			return op{}, inputErr("DeliveryGroups.Delete", "option %s applies to catalogs, not delivery groups", k)
 		}
 	}
-	return s.client.newRequest(http.MethodDelete, path, q, nil)
+	o.query = q
+	return o, nil
 }
 
 // Delete deletes a delivery group (DELETE /DeliveryGroups/{nameOrId}); its
 // machines stay in their catalogs. Of the delete options only [ForceDelete]
 // applies.
 func (s *DeliveryGroupsService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
-	r, err := s.deleteRequest(nameOrID, opts)
+	o, err := groupDelete(nameOrID, opts)
 	if err != nil {
 		return err
 	}
-	return s.send(ctx, r, nil)
+	return none(ctx, s.client, o)
 }
 
 // DeleteAsync starts the deletion of a delivery group as a job (DELETE
 // /DeliveryGroups/{nameOrId}?async=true, job type DeleteDeliveryGroup).
 func (s *DeliveryGroupsService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
-	r, err := s.deleteRequest(nameOrID, opts)
+	o, err := groupDelete(nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[struct{}](ctx, s.client, r)
+	return job(ctx, s.client, o, noResult)
 }
 
 // Machines returns the machines of a delivery group, fetching the pages of
 // GET /DeliveryGroups/{nameOrId}/Machines as the loop reaches them. Of the
 // list options [PageSize] and [ContinuationToken] apply.
 func (s *DeliveryGroupsService) Machines(ctx context.Context, group string, opts ...ListOption) iter.Seq2[Machine, error] {
-	return func(yield func(Machine, error) bool) {
-		path, cfg, err := machinesQuery(group, opts)
-		if err != nil {
-			yield(Machine{}, err)
-			return
-		}
-		pages(cfg, "GET "+path, func() ([]Machine, string, error) {
-			r, err := s.client.newRequest(http.MethodGet, path, cfg.query(), nil)
-			if err != nil {
-				return nil, "", err
-			}
-			var page MachinePage
-			if err := s.send(ctx, r, &page); err != nil {
-				return nil, "", err
-			}
-			return page.Items, page.ContinuationToken, nil
-		}, yield)
+	o := op{method: http.MethodGet, path: groupPath + "/Machines", args: []string{group}}
+	cfg, err := listOptions("DeliveryGroups.Machines", opts, "PageSize", "ContinuationToken")
+	if err == nil {
+		err = o.check()
 	}
+	return all[Machine](ctx, s.client, o, cfg, err)
 }
 
-// machinesQuery checks the arguments of Machines.
-func machinesQuery(group string, opts []ListOption) (string, *listConfig, error) {
-	path, err := groupPath(group, "Machines")
-	if err != nil {
-		return "", nil, err
-	}
-	cfg, err := newListConfig(opts)
-	if err != nil {
-		return "", nil, err
-	}
-	return path, cfg, onlyOptions("DeliveryGroups.Machines", cfg, "PageSize", "ContinuationToken")
-}
-
-func (s *DeliveryGroupsService) addMachinesRequest(group, catalog string, count int) (*request, error) {
-	path, err := groupPath(group, "Machines")
-	if err != nil {
-		return nil, err
+// addMachines is the checked operation of AddMachinesAsync.
+func addMachines(group, catalog string, count int) (op, error) {
+	o := op{method: http.MethodPost, path: groupPath + "/Machines", args: []string{group}}
+	if err := o.check(); err != nil {
+		return op{}, err
 	}
 	body := DeliveryGroupMachines{MachineCatalog: catalog, Count: count}
-	if err := body.validate("AddMachines"); err != nil {
-		return nil, err
-	}
-	return s.client.newRequest(http.MethodPost, path, nil, body)
+	o.body = body
+	return o, body.validate("AddMachines")
 }
 
 // AddMachinesAsync takes count free machines (in no delivery group) of a
@@ -742,23 +616,16 @@ func (s *DeliveryGroupsService) addMachinesRequest(group, catalog string, count 
 // result is the group afterwards. A catalog with fewer free machines makes
 // the job fail.
 func (s *DeliveryGroupsService) AddMachinesAsync(ctx context.Context, group, catalog string, count int) (*Job[*DeliveryGroupDetail], error) {
-	r, err := s.addMachinesRequest(group, catalog, count)
+	o, err := addMachines(group, catalog, count)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*DeliveryGroupDetail](ctx, s.client, r)
+	return job(ctx, s.client, o, oneResult[DeliveryGroupDetail])
 }
 
-func (s *DeliveryGroupsService) removeMachineRequest(group, machine string) (*request, error) {
-	seg, err := machineSegment(machine)
-	if err != nil {
-		return nil, err
-	}
-	path, err := groupPath(group, "Machines", seg)
-	if err != nil {
-		return nil, err
-	}
-	return s.client.newRequest(http.MethodDelete, path, nil, nil)
+// removeMachine is the operation of RemoveMachineAsync.
+func removeMachine(group, machine string) op {
+	return op{method: http.MethodDelete, path: groupPath + "/Machines/{machine}", args: []string{group, machine}}
 }
 
 // RemoveMachineAsync takes a machine (id, SAM name or DNS name) out of a
@@ -767,22 +634,7 @@ func (s *DeliveryGroupsService) removeMachineRequest(group, machine string) (*re
 // RemoveDeliveryGroupMachines). The machine stays in its catalog. The "\"
 // of a SAM name is sent as "|", as the service wants it.
 func (s *DeliveryGroupsService) RemoveMachineAsync(ctx context.Context, group, machine string) (*Job[struct{}], error) {
-	r, err := s.removeMachineRequest(group, machine)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[struct{}](ctx, s.client, r)
-}
-
-func (s *DeliveryGroupsService) rebootCycleRequest(group string, req *RebootCycleRequest) (*request, error) {
-	path, err := groupPath(group, "$StartRebootCycle")
-	if err != nil {
-		return nil, err
-	}
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	return s.client.newRequest(http.MethodPost, path, nil, req)
+	return job(ctx, s.client, removeMachine(group, machine), noResult)
 }
 
 // StartRebootCycleAsync starts a reboot cycle of the machines of a delivery
@@ -791,21 +643,28 @@ func (s *DeliveryGroupsService) rebootCycleRequest(group string, req *RebootCycl
 // example after a catalog's image update, so that every machine restarts on
 // the new image.
 func (s *DeliveryGroupsService) StartRebootCycleAsync(ctx context.Context, group string, req RebootCycleRequest) (*Job[struct{}], error) {
-	r, err := s.rebootCycleRequest(group, &req)
-	if err != nil {
+	o := op{method: http.MethodPost, path: groupPath + "/$StartRebootCycle", args: []string{group}, body: &req}
+	if err := o.check(); err != nil {
 		return nil, err
 	}
-	return startJob[struct{}](ctx, s.client, r)
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	return job(ctx, s.client, o, noResult)
 }
 
 // AddMachinesItem is [DeliveryGroupsService.AddMachinesAsync] as a
 // [Client.Batch] item, checked and escaped the same way.
 func (s *DeliveryGroupsService) AddMachinesItem(group, catalog string, count int) (BatchItem, error) {
-	return asyncItem(s.addMachinesRequest(group, catalog, count))
+	o, err := addMachines(group, catalog, count)
+	if err != nil {
+		return BatchItem{}, err
+	}
+	return asyncItem(s.client, o)
 }
 
 // RemoveMachineItem is [DeliveryGroupsService.RemoveMachineAsync] as a
 // [Client.Batch] item, checked and escaped the same way.
 func (s *DeliveryGroupsService) RemoveMachineItem(group, machine string) (BatchItem, error) {
-	return asyncItem(s.removeMachineRequest(group, machine))
+	return asyncItem(s.client, removeMachine(group, machine))
 }

@@ -34,13 +34,6 @@ var (
 // maxErrorBody caps how much of an error response body is read and kept.
 const maxErrorBody = 64 << 10
 
-// NameValue is the service's name/value pair, used in job parameters,
-// error parameters and catalog metadata.
-type NameValue struct {
-	Name  string `json:"Name"`
-	Value string `json:"Value"`
-}
-
 // APIError is a non-success answer from the service (or from the gateway in
 // front of it). It is returned by every call that gets such an answer; match
 // the common cases with [errors.Is] and the sentinels ([ErrNotFound],

@@ -46,6 +46,7 @@ func (s JobStatus) Terminal() bool {
 // concurrent use.
 type Job[T any] struct {
 	core *jobCore
+	read resultFunc[T] // how the result is read, chosen by the operation
 }
 
 // jobCore is the part of a job handle that does not depend on T.
@@ -59,12 +60,10 @@ type jobCore struct {
 	started  time.Time // when the 202 arrived; zero for a resumed job
 	origin   *url.URL  // the async GET that started the job, for result paging
 	floor    time.Duration
-	batch    *batchPlan // a batch's items, for its result (batch.go)
-	kind     resultKind // how the result is read
 
 	mu        sync.Mutex
 	info      *JobInfo
-	result    any // the result read, once read
+	result    any // the result read, once read: a T of the handle
 	hasResult bool
 }
 
@@ -136,20 +135,53 @@ func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	trace, wctx := j.core.c.startTrace(ctx, j.core, wc.pol)
-	wc.trace = trace
-	info, err := j.core.c.poller.wait(wctx, j.core, wc)
-	trace.end(wctx, info, err)
-	if err != nil {
-		if ctx.Err() != nil && wc.cancelOnDone {
-			j.core.cancelDetached(ctx)
-		}
-		return zero, err
-	}
-	if err := outcome(info, wc.warningsAsErrors); err != nil {
+	if _, err := j.core.c.await(ctx, j.core, wc); err != nil {
 		return zero, err
 	}
 	return j.result(ctx)
+}
+
+// await is the one wait of the library: [Job.Wait], [BatchResult.Wait] and
+// [MachineCatalogsService.WaitProvisioned] wait for each job through it, so
+// that every [WaitOption] and the observer's wait hooks apply to all. It
+// polls jc on the client's shared poller until the job ends and returns
+// its info with the job's outcome (a [*JobError] for a job that did not
+// complete); when ctx ends first, the poller's [*WaitError], after a
+// best-effort $cancel with [CancelOnContextDone]. wc is the wait's own.
+func (c *Client) await(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInfo, error) {
+	trace, wctx := c.startTrace(ctx, jc, wc.pol)
+	wc.trace = trace
+	info, err := c.poller.wait(wctx, jc, wc)
+	trace.end(wctx, info, err)
+	if err != nil {
+		if ctx.Err() != nil && wc.cancelOnDone {
+			jc.cancelDetached(ctx)
+		}
+		return nil, err
+	}
+	return info, outcome(info, wc.warningsAsErrors)
+}
+
+// result reads the job's result once, as its operation chose, and keeps
+// it.
+func (j *Job[T]) result(ctx context.Context) (T, error) {
+	jc := j.core
+	jc.mu.Lock()
+	if jc.hasResult {
+		defer jc.mu.Unlock()
+		v, _ := jc.result.(T)
+		return v, nil
+	}
+	jc.mu.Unlock()
+	v, err := j.read(ctx, jc)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	jc.mu.Lock()
+	jc.result, jc.hasResult = v, true
+	jc.mu.Unlock()
+	return v, nil
 }
 
 // Result returns the result of a job that has ended: it reads the job once
@@ -258,14 +290,18 @@ func (jc *jobCore) cancelDetached(ctx context.Context) {
 // control character) makes every call of the handle fail with
 // [ErrBadJobID] before anything is sent.
 func ResumeJob[T any](c *Client, id string) *Job[T] {
-	return &Job[T]{core: &jobCore{
+	return &Job[T]{core: resumedCore(c, id), read: anyResult[T]}
+}
+
+// resumedCore is the core of a job known by its id.
+func resumedCore(c *Client, id string) *jobCore {
+	return &jobCore{
 		c:        c,
 		r:        c.Jobs,
 		id:       id,
 		idErr:    checkJobID(id),
 		location: c.base.String() + "/Jobs/" + url.PathEscape(id),
-		kind:     resultKindOf[T](),
-	}}
+	}
 }
 
 // checkJobID refuses an id that is not one plain path segment.
@@ -313,11 +349,12 @@ func StartJob[T any](ctx context.Context, c *Client, method, path string, body a
 	if err != nil {
 		return nil, err
 	}
-	return startJob[T](ctx, c, r)
+	return startJob(ctx, c, r, anyResult[T])
 }
 
-// startJob sends r with async=true and returns the job of its 202.
-func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error) {
+// startJob sends r with async=true and returns the job of its 202, whose
+// result read reads.
+func startJob[T any](ctx context.Context, c *Client, r *request, read resultFunc[T]) (*Job[T], error) {
 	q := r.url.Query()
 	q.Set("async", "true")
 	r.url.RawQuery = q.Encode()
@@ -327,18 +364,14 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 	// The progress clock starts when the request goes out: the job exists
 	// (at progress 0) from some moment before the 202 arrives.
 	sent := time.Now()
-	resp, err := c.do(ctx, r, nil)
+	resp, err := c.call(ctx, r, nil, http.StatusAccepted)
 	if err != nil {
 		return nil, err
-	}
-	if resp.StatusCode != http.StatusAccepted {
-		return nil, fmt.Errorf("daas: %s %s: expected 202 Accepted for an async call, got %d", r.method, r.redacted(), resp.StatusCode)
 	}
 	core, err := c.jobFromLocation(resp.Header.Get("Location"))
 	if err != nil {
 		return nil, fmt.Errorf("daas: %s %s: %w", r.method, r.redacted(), err)
 	}
-	core.kind = resultKindOf[T]()
 	core.started = sent
 	if resp.Request != nil {
 		core.txid = resp.Request.Header.Get("Citrix-TransactionId")
@@ -349,59 +382,17 @@ func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error
 		core.origin = &origin
 	}
 	c.observeJobStart(ctx, r, core)
-	return &Job[T]{core: core}, nil
+	return &Job[T]{core: core, read: read}, nil
 }
 
-// jobFromLocation checks the Location of a 202 (absolute, on the API's
-// origin, naming a job) and returns the job it names.
+// jobFromLocation checks the Location of a 202 (see [Client.jobLocation])
+// and returns the job it names.
 func (c *Client) jobFromLocation(loc string) (*jobCore, error) {
-	loc = strings.TrimSpace(loc)
-	if loc == "" {
-		return nil, fmt.Errorf("%w: no Location header", ErrBadLocation)
-	}
-	id, err := c.parseJobLocation(loc)
+	id, err := c.jobLocation(loc)
 	if err != nil {
 		return nil, err
 	}
-	return &jobCore{c: c, r: c.Jobs, id: id, location: loc}, nil
-}
-
-// parseJobLocation returns the job id of an absolute job URL on the API's
-// origin: its last path segment, unescaped.
-func (c *Client) parseJobLocation(loc string) (string, error) {
-	u, err := url.Parse(loc)
-	if err != nil || strings.ContainsAny(loc, " \t\r\n") {
-		return "", fmt.Errorf("%w: %q", ErrBadLocation, truncate(loc, 200))
-	}
-	if !u.IsAbs() || u.Host == "" {
-		return "", fmt.Errorf("%w: %q is not an absolute URL", ErrBadLocation, truncate(loc, 200))
-	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("%w: unsupported scheme in %q", ErrBadLocation, truncate(loc, 200))
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("%w: credentials in the job URL", ErrBadLocation)
-	}
-	if !c.sameOrigin(u) {
-		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, truncate(u.Host, 200))
-	}
-	escaped := strings.TrimRight(u.EscapedPath(), "/")
-	i := strings.LastIndexByte(escaped, '/')
-	if i < 0 || i == len(escaped)-1 {
-		return "", fmt.Errorf("%w: no job id in %q", ErrBadLocation, truncate(loc, 200))
-	}
-	// A job id is one plain path segment: no dot segment anywhere in the
-	// path, no escaped separator or control character in the id.
-	for _, seg := range strings.Split(u.Path, "/") {
-		if seg == "." || seg == ".." {
-			return "", fmt.Errorf("%w: dot segment in %q", ErrBadLocation, truncate(loc, 200))
-		}
-	}
-	id, err := url.PathUnescape(escaped[i+1:])
-	if err != nil || id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
-		return "", fmt.Errorf("%w: malformed job id in %q", ErrBadLocation, truncate(loc, 200))
-	}
-	return id, nil
+	return &jobCore{c: c, r: c.Jobs, id: id, location: strings.TrimSpace(loc)}, nil
 }
 
 // JobsService reads and manages the service's jobs directly. Most programs
@@ -568,6 +559,5 @@ func (s *JobsService) Results(ctx context.Context, id string) (json.RawMessage, 
 	if err := checkJobID(id); err != nil {
 		return nil, err
 	}
-	jc := &jobCore{c: s.client, r: s, id: id, kind: resultRaw}
-	return jc.readResult(ctx)
+	return rawResult(ctx, &jobCore{c: s.client, r: s, id: id})
 }

@@ -2,6 +2,7 @@ package daas
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -87,6 +88,21 @@ func ContinuationToken(token string) ListOption {
 		c.used = append(c.used, "ContinuationToken")
 		c.token = token
 	}
+}
+
+// listOptions applies opts for the call named what, which accepts only the
+// options named in allowed: any other is an [*InputError].
+func listOptions(what string, opts []ListOption, allowed ...string) (*listConfig, error) {
+	cfg, err := newListConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range cfg.used {
+		if !slices.Contains(allowed, name) {
+			return nil, inputErr(what, "option %s does not apply", name)
+		}
+	}
+	return cfg, nil
 }
 
 func newListConfig(opts []ListOption) (*listConfig, error) {

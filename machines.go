@@ -1,15 +1,11 @@
 package daas
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"reflect"
-	"slices"
 )
 
 // MachinesService manages the machines of the site (/Machines): reading
@@ -337,162 +333,59 @@ type Machine struct {
 // plainMachine is Machine without its methods, for decoding.
 type plainMachine Machine
 
-// UnmarshalJSON decodes a machine leniently: a field of an unexpected JSON
-// type is left zero instead of failing the decode, and raw JSON parts that
-// are null become nil. A value that is not a JSON object is an error.
+// UnmarshalJSON decodes a machine leniently, as decodeModel does every
+// model: a field of an unexpected JSON type is left zero.
 func (m *Machine) UnmarshalJSON(data []byte) error {
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] != '{' && string(t) != "null" {
-		return &json.UnmarshalTypeError{Value: jsonKind(t[0]), Type: reflect.TypeFor[Machine]()}
-	}
-	err := json.Unmarshal(data, (*plainMachine)(m))
-	var typeErr *json.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typeErr) {
-		return err
-	}
-	m.dropNullRaw()
-	return nil
-}
-
-func (m *Machine) dropNullRaw() {
-	for _, raw := range []*json.RawMessage{&m.ContainerScopes, &m.ContainerMetadata, &m.UpgradeDetail} {
-		if string(*raw) == "null" {
-			*raw = nil
-		}
-	}
+	return decodeModel(data, (*plainMachine)(m))
 }
 
 // MachinePage is one page of a machine list.
-type MachinePage struct {
-	Items []Machine `json:"Items"`
-	// ContinuationToken asks for the next page: pass it back with the
-	// [ContinuationToken] option. Empty on the last page.
-	ContinuationToken string `json:"ContinuationToken,omitempty"`
-	// TotalItems is the number of items of the whole query, when the
-	// service reports it; 0 otherwise.
-	TotalItems int `json:"TotalItems,omitempty"`
-}
+type MachinePage = Page[Machine]
 
-// machinePath returns the API path of one machine: nameOrID escaped as a
-// single segment, so the "\" of a SAM name stays inside it.
-func machinePath(nameOrID string) (string, error) {
-	seg, err := pathSegment("machine name or id", nameOrID)
-	if err != nil {
-		return "", err
-	}
-	return "Machines/" + seg, nil
-}
+// machinePath is the path template of one machine. The "\" of a SAM name
+// goes on the wire as "|" (see pathSegment).
+const machinePath = "Machines/{machine}"
 
-// machineListQuery checks the list options a machine list accepts (not
-// [InFolder]: machines are not in admin folders) and returns its query.
-func machineListQuery(method string, opts []ListOption) (*listConfig, error) {
-	cfg, err := newListConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	if slices.Contains(cfg.used, "InFolder") {
-		return nil, inputErr(method, "option InFolder does not apply to machines")
-	}
-	return cfg, nil
-}
-
-// send does a synchronous call that must answer a plain success.
-func (s *MachinesService) send(ctx context.Context, r *request, v any) (*http.Response, error) {
-	return (*service)(s).send(ctx, r, v)
-}
-
-// listMachines reads one page of machines from path.
-func (c *Client) listMachines(ctx context.Context, path string, cfg *listConfig) (*MachinePage, error) {
-	r, err := c.newRequest(http.MethodGet, path, cfg.query(), nil)
-	if err != nil {
-		return nil, err
-	}
-	var wire struct {
-		Items             []plainMachine `json:"Items"`
-		ContinuationToken string         `json:"ContinuationToken"`
-		TotalItems        int            `json:"TotalItems"`
-	}
-	if _, err := c.MachineCatalogs.send(ctx, r, &wire); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &typeErr) || typeErr.Field == "Items" {
-			return nil, err
-		}
-	}
-	page := &MachinePage{Items: make([]Machine, len(wire.Items)), ContinuationToken: wire.ContinuationToken, TotalItems: wire.TotalItems}
-	for i := range wire.Items {
-		page.Items[i] = Machine(wire.Items[i])
-		page.Items[i].dropNullRaw()
-	}
-	return page, nil
-}
-
-// allMachines ranges over every page of machines from path.
-func (c *Client) allMachines(ctx context.Context, method, path string, opts []ListOption) iter.Seq2[Machine, error] {
-	return func(yield func(Machine, error) bool) {
-		cfg, err := machineListQuery(method, opts)
-		if err != nil {
-			yield(Machine{}, err)
-			return
-		}
-		pages(cfg, "GET "+path, func() ([]Machine, string, error) {
-			page, err := c.listMachines(ctx, path, cfg)
-			if err != nil {
-				return nil, "", err
-			}
-			return page.Items, page.ContinuationToken, nil
-		}, yield)
-	}
+// machineList is a list of machines: [InFolder] does not apply.
+func machineList(what string, opts []ListOption) (*listConfig, error) {
+	return listOptions(what, opts, "PageSize", "Fields", "ContinuationToken")
 }
 
 // List returns one page of the site's machines (GET /Machines). Pass the
 // page's ContinuationToken back with [ContinuationToken] for the next one,
 // or use [MachinesService.All]. [InFolder] does not apply to machines.
 func (s *MachinesService) List(ctx context.Context, opts ...ListOption) (*MachinePage, error) {
-	cfg, err := machineListQuery("Machines.List", opts)
+	cfg, err := machineList("Machines.List", opts)
 	if err != nil {
 		return nil, err
 	}
-	return s.client.listMachines(ctx, "Machines", cfg)
+	return page[Machine](ctx, s.client, op{method: http.MethodGet, path: "Machines"}, cfg)
 }
 
 // All returns every machine of the site, fetching the pages of GET
 // /Machines one at a time as the loop reaches them. A failed page ends the
 // sequence with its error, yielded once.
 func (s *MachinesService) All(ctx context.Context, opts ...ListOption) iter.Seq2[Machine, error] {
-	return s.client.allMachines(ctx, "Machines.All", "Machines", opts)
+	cfg, err := machineList("Machines.All", opts)
+	return all[Machine](ctx, s.client, op{method: http.MethodGet, path: "Machines"}, cfg, err)
 }
 
 // ListAsync lists every machine of the site as a job of the service (GET
 // /Machines?async=true, job type GetMachines); the job's result holds all
 // pages.
 func (s *MachinesService) ListAsync(ctx context.Context, opts ...ListOption) (*Job[[]Machine], error) {
-	cfg, err := machineListQuery("Machines.ListAsync", opts)
+	cfg, err := machineList("Machines.ListAsync", opts)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.client.newRequest(http.MethodGet, "Machines", cfg.query(), nil)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[[]Machine](ctx, s.client, r)
+	return listJob[Machine](ctx, s.client, op{method: http.MethodGet, path: "Machines"}, cfg)
 }
 
 // Get returns one machine, by id, SAM name (DOMAIN\NAME) or DNS name (GET
 // /Machines/{nameOrId}). A machine that does not exist gives an error
 // matching [ErrNotFound].
 func (s *MachinesService) Get(ctx context.Context, nameOrID string) (*Machine, error) {
-	path, err := machinePath(nameOrID)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.client.newRequest(http.MethodGet, path, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	m := new(Machine)
-	if _, err := s.send(ctx, r, m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return one[Machine](ctx, s.client, op{method: http.MethodGet, path: machinePath, args: []string{nameOrID}})
 }
 
 // UpdateMachineRequest is the body of a machine update, the API's
@@ -528,40 +421,32 @@ func (r *UpdateMachineRequest) validate() error {
 // back with a GET since the service answers 204 No Content. An empty
 // request is an error, returned before any request.
 func (s *MachinesService) Update(ctx context.Context, nameOrID string, req UpdateMachineRequest) (*Machine, error) {
-	r, err := s.updateRequest(nameOrID, &req)
+	o, err := machineWrite(http.MethodPatch, nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
-	m := new(Machine)
-	if _, err := s.send(ctx, r, m); err != nil {
-		return nil, err
-	}
-	if m.ID != "" {
-		return m, nil
-	}
-	return s.Get(ctx, nameOrID)
+	return writeThenRead(ctx, s.client, o, func(m *Machine) bool { return m.ID != "" },
+		func(ctx context.Context) (*Machine, error) { return s.Get(ctx, nameOrID) })
 }
 
 // UpdateAsync starts an update of a machine as a job of the service (PATCH
 // /Machines/{nameOrId}?async=true, job type UpdateMachineCatalogMachine);
 // its result is the machine as it is afterwards.
 func (s *MachinesService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateMachineRequest) (*Job[*Machine], error) {
-	r, err := s.updateRequest(nameOrID, &req)
+	o, err := machineWrite(http.MethodPatch, nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[*Machine](ctx, s.client, r)
+	return job(ctx, s.client, o, oneResult[Machine])
 }
 
-func (s *MachinesService) updateRequest(nameOrID string, req *UpdateMachineRequest) (*request, error) {
-	path, err := machinePath(nameOrID)
-	if err != nil {
-		return nil, err
+// machineWrite is the checked update of one machine.
+func machineWrite(method, nameOrID string, req *UpdateMachineRequest) (op, error) {
+	o := op{method: method, path: machinePath, args: []string{nameOrID}, body: req}
+	if err := o.check(); err != nil {
+		return op{}, err
 	}
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	return s.client.newRequest(http.MethodPatch, path, nil, req)
+	return o, req.validate()
 }
 
 // Delete removes a machine from the site (DELETE /Machines/{nameOrId}).
@@ -570,33 +455,20 @@ func (s *MachinesService) updateRequest(nameOrID string, req *UpdateMachineReque
 // machine that is not in maintenance mode; put it there first with
 // [MachinesService.Update].
 func (s *MachinesService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
-	r, err := s.deleteRequest(nameOrID, opts)
+	q, err := newDeleteConfig(opts)
 	if err != nil {
 		return err
 	}
-	_, err = s.send(ctx, r, nil)
-	return err
+	return none(ctx, s.client, op{method: http.MethodDelete, path: machinePath, args: []string{nameOrID}, query: q})
 }
 
 // DeleteAsync starts the removal of a machine as a job of the service
 // (DELETE /Machines/{nameOrId}?async=true, job type DeleteMachine), which has
 // no result.
 func (s *MachinesService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
-	r, err := s.deleteRequest(nameOrID, opts)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[struct{}](ctx, s.client, r)
-}
-
-func (s *MachinesService) deleteRequest(nameOrID string, opts []DeleteOption) (*request, error) {
-	path, err := machinePath(nameOrID)
-	if err != nil {
-		return nil, err
-	}
 	q, err := newDeleteConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	return s.client.newRequest(http.MethodDelete, path, q, nil)
+	return job(ctx, s.client, op{method: http.MethodDelete, path: machinePath, args: []string{nameOrID}, query: q}, noResult)
 }

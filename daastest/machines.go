@@ -209,10 +209,16 @@ func (s *Server) removeMachine(m *Machine) {
 }
 
 // findMachine looks a machine up by id, SAM name or DNS name,
-// case-insensitively. Callers hold s.mu.
+// case-insensitively. The "\" of a SAM name may be written "|", as the
+// spec has clients do in every machine path. Callers hold s.mu.
 func (s *Server) findMachine(nameOrID string) *Machine {
 	if nameOrID == "" {
 		return nil
+	}
+	if strings.Contains(nameOrID, "|") {
+		if m := s.findMachine(strings.ReplaceAll(nameOrID, "|", `\`)); m != nil {
+			return m
+		}
 	}
 	for _, m := range s.machines {
 		if strings.EqualFold(m.ID, nameOrID) || strings.EqualFold(m.Name, nameOrID) || strings.EqualFold(m.DNSName, nameOrID) {
