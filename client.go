@@ -82,6 +82,11 @@ type Client struct {
 	poller *poller
 }
 
+// service is the shared backing struct of every service: each typed
+// service (MachineCatalogsService, JobsService, ...) is a service under its
+// own name.
+type service struct{ client *Client }
+
 // String describes the client without any credential.
 func (c *Client) String() string {
 	if c == nil {

@@ -223,7 +223,7 @@ func (jc *jobCore) getPage(ctx context.Context, ref string, q url.Values, token 
 		return nil, err
 	}
 	var raw json.RawMessage
-	if _, err := jc.c.Jobs.send(ctx, r, &raw, http.StatusOK); err != nil {
+	if _, err := jc.c.call(ctx, r, &raw, http.StatusOK); err != nil {
 		return nil, err
 	}
 	return raw, nil

@@ -179,3 +179,8 @@ func newDeleteConfig(opts []DeleteOption) (url.Values, error) {
 	}
 	return c.q, c.err
 }
+
+// machineList is a list of machines: [InFolder] does not apply.
+func machineList(what string, opts []ListOption) (*listConfig, error) {
+	return listOptions(what, opts, "PageSize", "Fields", "ContinuationToken")
+}

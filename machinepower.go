@@ -97,7 +97,7 @@ func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID strin
 	if err != nil {
 		return nil, err
 	}
-	return writeThenRead(ctx, s.client, o, func(m *Machine) bool { return m.ID != "" },
+	return writeThenRead(ctx, s.client, o, hasMachineID,
 		func(ctx context.Context) (*Machine, error) { return s.Get(ctx, nameOrID) })
 }
 

@@ -192,3 +192,12 @@ func WithPollPolicy(p PollPolicy) Option {
 		return nil
 	}
 }
+
+// WithObserver makes the client report its waits and retries to o. Without
+// it (or with a JobObserver whose fields are all nil) nothing is reported.
+func WithObserver(o JobObserver) Option {
+	return func(c *config) error {
+		c.observer = o
+		return nil
+	}
+}

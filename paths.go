@@ -46,3 +46,39 @@ func checkID(what, id string) error {
 	}
 	return nil
 }
+
+// folderPath turns an admin folder path as the API writes it
+// ("Folder1\Folder2\") into the "|" form of catalog names ("Folder1|Folder2").
+func folderPath(p string) string {
+	p = strings.Trim(strings.TrimSpace(p), `\|`)
+	return strings.ReplaceAll(p, `\`, "|")
+}
+
+func joinFolder(folder, name string) string {
+	if folder == "" {
+		return name
+	}
+	return folder + "|" + name
+}
+
+// isGUID reports whether s has the form of a GUID,
+// 8-4-4-4-12 hexadecimal digits.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
