@@ -27,7 +27,7 @@ func statusReads(srv *daastest.Server) int {
 
 func TestBatch200SubJobsShareThePoller(t *testing.T) {
 	t.Parallel()
-	srv, c := newCatalogFake(t,
+	srv, c := newFake(t,
 		daastest.WithJobDuration(50*time.Millisecond),
 		daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Second),
 		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
@@ -73,7 +73,7 @@ func TestBatch200SubJobsShareThePoller(t *testing.T) {
 
 func TestBatchPartialFailureReportsEveryItem(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
 	require.NoError(t, err)
@@ -153,7 +153,7 @@ func refs(items []daas.BatchItemResult) []string {
 
 func TestBatchBadInputNoRequest(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 	before := srv.Stats().Requests
 	ok := daas.NewBatchItem(http.MethodGet, "DeliveryGroups", nil)
@@ -189,7 +189,7 @@ func TestBatchBadInputNoRequest(t *testing.T) {
 
 func TestBatchItemCredentialsSetAndRedacted(t *testing.T) {
 	t.Parallel()
-	srv, _ := newGroupFake(t)
+	srv, _ := newFake(t, groupWorld()...)
 	token := srv.IssueToken()
 	c := srv.Client(daas.WithBearerToken(token))
 	item, err := c.DeliveryGroups.RemoveMachineItem(`Europe|Desk`, `CORP\Pool-001`)
@@ -220,7 +220,7 @@ func TestBatchWaitContextEndKeepsTheCause(t *testing.T) {
 	// In a bubble: the 100 ms deadline is the bubble's clock, so a loaded
 	// machine cannot end the wait before its first poll error.
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newGroupFake(t, daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))
+		srv, c := newFake(t, groupWorld(daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))...)
 		ctx := t.Context()
 		add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
 		require.NoError(t, err)
@@ -267,7 +267,7 @@ func TestBatchWaitContextEndKeepsTheCause(t *testing.T) {
 // Job.Wait) read GET /Jobs/{id}/Results, as ResumeJob on the same id does.
 func TestBatchItemJobReadsItsResult(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
 	require.NoError(t, err)
@@ -297,7 +297,7 @@ func TestBatchItemJobReadsItsResult(t *testing.T) {
 // items are rebuilt for each send.
 func TestBatchReplayAfter401RebuildsItems(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t, daastest.WithTokenLifetime(time.Hour))
+	srv, c := newFake(t, groupWorld(daastest.WithTokenLifetime(time.Hour))...)
 	ctx := t.Context()
 	_, err := c.DeliveryGroups.Get(ctx, `Europe|Desk`) // the client holds a token now
 	require.NoError(t, err)
@@ -388,7 +388,7 @@ func TestBatchWaitAppliesEveryWaitOption(t *testing.T) {
 		},
 		WaitEnd: func(context.Context, daas.WaitEndInfo) { mu.Lock(); ends++; mu.Unlock() },
 	}
-	srv, _ := newGroupFake(t, daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))
+	srv, _ := newFake(t, groupWorld(daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))...)
 	c := srv.Client(daas.WithObserver(obs))
 	ctx := t.Context()
 	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)

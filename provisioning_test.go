@@ -63,7 +63,7 @@ func TestWaitProvisionedAppliesEveryWaitOption(t *testing.T) {
 			},
 			WaitEnd: func(context.Context, daas.WaitEndInfo) { mu.Lock(); ends++; mu.Unlock() },
 		}
-		srv, _ := newCatalogFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
+		srv, _ := newFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
 		c := srv.Client(daas.WithObserver(obs))
 		ctx := t.Context()
 		job, err := c.MachineCatalogs.CreateAsync(ctx, daas.CreateMachineCatalogRequest{
