@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -161,51 +164,107 @@ type Page[T any] struct {
 // page reads one page of o, a GET of a collection, from cfg's token.
 func page[T any](ctx context.Context, c *Client, o op, cfg *listConfig) (*Page[T], error) {
 	o.query = cfg.query()
-	raw, err := answer(ctx, c, o)
+	r, err := o.request(c)
 	if err != nil {
 		return nil, err
 	}
-	p, err := decodePage[T](raw)
-	if err != nil {
-		return nil, fmt.Errorf("daas: GET %s: decoding the page: %w", o.path, err)
-	}
-	return p, nil
-}
-
-// decodePage decodes a collection ({"Items", "ContinuationToken",
-// "TotalItems"}): each item by decodeModel; Items that are not an array of
-// objects, or a ContinuationToken that is not a string, fail the page (a
-// token of the wrong type would end a range after page 1 without a word).
-func decodePage[T any](raw json.RawMessage) (*Page[T], error) {
-	var env struct {
-		Items             []json.RawMessage `json:"Items"`
-		ContinuationToken json.RawMessage   `json:"ContinuationToken"`
-		TotalItems        json.RawMessage   `json:"TotalItems"`
-	}
-	if err := json.Unmarshal(orEmpty(raw), &env); err != nil {
+	var wire pageWire[T]
+	if _, err := c.call(ctx, r, &wire); err != nil {
 		return nil, err
 	}
-	p := &Page[T]{Items: make([]T, len(env.Items))}
-	for i, it := range env.Items {
-		if err := decodeModel(it, &p.Items[i]); err != nil {
-			return nil, fmt.Errorf("item %d: %w", i, err)
-		}
+	p := &Page[T]{Items: wire.Items}
+	if p.Items == nil {
+		p.Items = []T{}
 	}
-	if tok := bytes.TrimSpace(env.ContinuationToken); len(tok) > 0 && string(tok) != "null" {
+	for i := range p.Items {
+		dropNullRaw(reflect.ValueOf(&p.Items[i]))
+	}
+	if tok := bytes.TrimSpace(wire.ContinuationToken); len(tok) > 0 && string(tok) != "null" {
 		if err := json.Unmarshal(tok, &p.ContinuationToken); err != nil {
-			return nil, &json.UnmarshalTypeError{Value: jsonKind(tok[0]), Type: stringType, Field: "ContinuationToken"}
+			err = &json.UnmarshalTypeError{Value: jsonKind(tok[0]), Type: stringType, Field: "ContinuationToken"}
+			return nil, fmt.Errorf("daas: GET %s: decoding the page: %w", o.path, err)
 		}
 	}
-	_ = json.Unmarshal(env.TotalItems, &p.TotalItems) // lenient, as any count
+	_ = json.Unmarshal(wire.TotalItems, &p.TotalItems) // lenient, as any count
 	return p, nil
 }
 
-// orEmpty is an empty answer as an empty object.
-func orEmpty(raw json.RawMessage) json.RawMessage {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return json.RawMessage("{}")
+// pageWire is a page as the service sends it. The token and the count
+// are kept raw, so that a bad one is reported as such.
+type pageWire[T any] struct {
+	Items             []T
+	ContinuationToken json.RawMessage
+	TotalItems        json.RawMessage
+}
+
+// decodeFrom is how Client.call decodes a page (see bodyDecoder): in one
+// pass as it streams in, each item on its own, with the leniency of
+// decodeModel (a field of the wrong JSON type is left zero, whatever the
+// other items hold); an item that is not an object, or Items that are not
+// an array, fail the page. A model decodes through its plain form, without
+// its UnmarshalJSON, so that each item is scanned once, not three times.
+func (w *pageWire[T]) decodeFrom(body io.Reader, limit int64) error {
+	dec := json.NewDecoder(io.LimitReader(body, limit))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return pageError(err, "the page is not a JSON object")
 	}
-	return raw
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch key, _ := tok.(string); {
+		case strings.EqualFold(key, "Items"):
+			if err := w.decodeItems(dec); err != nil {
+				return err
+			}
+		case strings.EqualFold(key, "ContinuationToken"):
+			err = dec.Decode(&w.ContinuationToken)
+		case strings.EqualFold(key, "TotalItems"):
+			err = dec.Decode(&w.TotalItems)
+		default:
+			err = dec.Decode(new(json.RawMessage))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err := dec.Token()
+	return err
+}
+
+// decodeItems decodes the Items array of a page.
+func (w *pageWire[T]) decodeItems(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil { // null: no items
+		return err
+	}
+	if tok != json.Delim('[') {
+		return pageError(nil, "Items is not an array")
+	}
+	for dec.More() {
+		var it T
+		var v any = &it
+		if m, ok := v.(interface{ plain() any }); ok {
+			v = m.plain()
+		}
+		if err := dec.Decode(v); err != nil {
+			if te := (*json.UnmarshalTypeError)(nil); !errors.As(err, &te) || te.Field == "" {
+				return fmt.Errorf("item %d: %w", len(w.Items), err)
+			}
+		}
+		w.Items = append(w.Items, it)
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// pageError is err, or a syntax-like error saying what is wrong.
+func pageError(err error, what string) error {
+	if err != nil {
+		return err
+	}
+	return errors.New(what)
 }
 
 // all ranges over every page of o from cfg's token, fetching each as the

@@ -90,6 +90,9 @@ type MachineCatalog struct {
 	UpgradeDetail        json.RawMessage `json:"UpgradeDetail,omitempty"`
 }
 
+// plain is the catalog without its methods, for decoding in a page.
+func (c *MachineCatalog) plain() any { return (*plainCatalog)(c) }
+
 // UnmarshalJSON decodes a catalog leniently (see [Page]): a field of an
 // unexpected JSON type is left zero, raw JSON parts that are null are nil.
 func (c *MachineCatalog) UnmarshalJSON(data []byte) error {

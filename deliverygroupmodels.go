@@ -175,6 +175,9 @@ type DeliveryGroup struct {
 // plainDeliveryGroup is DeliveryGroup without its methods, for decoding.
 type plainDeliveryGroup DeliveryGroup
 
+// plain is the group without its methods, for decoding in a page.
+func (g *DeliveryGroup) plain() any { return (*plainDeliveryGroup)(g) }
+
 // UnmarshalJSON decodes a delivery group leniently, as decodeModel does
 // every model: a field of an unexpected JSON type is left zero. A value
 // that is not a JSON object is an error.

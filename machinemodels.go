@@ -320,6 +320,9 @@ type Machine struct {
 // plainMachine is Machine without its methods, for decoding.
 type plainMachine Machine
 
+// plain is the machine without its methods, for decoding in a page.
+func (m *Machine) plain() any { return (*plainMachine)(m) }
+
 // UnmarshalJSON decodes a machine leniently, as decodeModel does every
 // model: a field of an unexpected JSON type is left zero.
 func (m *Machine) UnmarshalJSON(data []byte) error {

@@ -132,10 +132,25 @@ func (c *Client) call(ctx context.Context, r *request, v any, want ...int) (*htt
 	if v == nil || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusSeeOther {
 		return resp, nil
 	}
-	if err := decodeJSON(resp.Body, c.maxBody, v); err != nil {
+	decode := func(body io.Reader, limit int64) error { return decodeJSON(body, limit, v) }
+	if d, ok := v.(bodyDecoder); ok {
+		decode = d.decodeFrom
+	}
+	if err := decode(resp.Body, c.maxBody); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			// The body was cut by the context's end: say so, as for a call
+			// that got no answer (transportError).
+			err = fmt.Errorf("%w (%v)", ctxErr, err)
+		}
 		return nil, fmt.Errorf("daas: %s %s: decoding %d answer (transaction %s): %w", r.method, r.redacted(), resp.StatusCode, txid, err)
 	}
 	return resp, nil
+}
+
+// bodyDecoder is a body type that decodes itself from the answer, such as
+// a page, which tolerates some errors of its items' fields.
+type bodyDecoder interface {
+	decodeFrom(body io.Reader, limit int64) error
 }
 
 // unexpectedStatus is the detail of an *APIError for a status that is not
