@@ -1,18 +1,14 @@
 package daas
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // MaxBatchItems is the most items [Client.Batch] sends in one batch. The
@@ -55,9 +51,10 @@ func NewBatchItem(method, path string, body any) BatchItem {
 	return BatchItem{Method: method, Path: path, Body: body}
 }
 
-// asyncItem makes a batch item of a typed call, run as its own job
+// asyncItem makes a batch item of a typed operation, run as its own job
 // (async=true). Errors of the typed request come back unchanged.
-func asyncItem(r *request, err error) (BatchItem, error) {
+func asyncItem(c *Client, o op) (BatchItem, error) {
+	r, err := o.request(c)
 	if err != nil {
 		return BatchItem{}, err
 	}
@@ -65,151 +62,6 @@ func asyncItem(r *request, err error) (BatchItem, error) {
 	q.Set("async", "true")
 	r.url.RawQuery = q.Encode()
 	return BatchItem{Method: r.method, req: r}, nil
-}
-
-// BatchResult is what a batch did: one entry per item, in the order of the
-// items given to [Client.Batch].
-type BatchResult struct {
-	Items []BatchItemResult
-
-	wire []batchAnswerWire // the answers as decoded, before bindBatch
-}
-
-// BatchItemResult is the outcome of one batch item.
-type BatchItemResult struct {
-	// Reference is the item's reference.
-	Reference string
-	// StatusCode is the status of the item's call (202 for one that started
-	// a job).
-	StatusCode int
-	// Body is the item's answer body, for a 2xx other than 202.
-	Body json.RawMessage
-	// Job is the job the item started (StatusCode 202), nil otherwise; read
-	// its result with [Job.Result] once [BatchResult.Wait] returns.
-	Job *Job[json.RawMessage]
-	// Err is why the item failed: an [*APIError] for an error status, a
-	// [*JobError] for a job that failed (set by [BatchResult.Wait]), nil
-	// for success.
-	Err error
-}
-
-// Failed returns the items that failed so far: an error status, or (after
-// [BatchResult.Wait]) a job that did not complete.
-func (r *BatchResult) Failed() []BatchItemResult {
-	var out []BatchItemResult
-	for _, it := range r.Items {
-		if it.Err != nil {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// Succeeded returns the items that did not fail.
-func (r *BatchResult) Succeeded() []BatchItemResult {
-	var out []BatchItemResult
-	for _, it := range r.Items {
-		if it.Err == nil {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-// Wait waits for the jobs of every item together, on the client's shared
-// poller (so that many jobs cost one GET /Jobs per tick, not one read per
-// job), records each job's outcome in its item's Err, and returns nil when
-// every item succeeded, or a [*BatchError] listing each failed item. The
-// successful items stay in r. opts are those of [Job.Wait], applied to
-// each job; [OnProgress] reports every job's changes, one call at a time.
-// When ctx ends first, Wait returns an error that matches the context's
-// error (errors.Is) and names each item whose job was still running with
-// that job's [*WaitError] (its id, last status and last poll error, which
-// errors.As finds too); items whose jobs had ended keep their outcome, and
-// the running ones keep a nil Err, so a later Wait waits for them again.
-func (r *BatchResult) Wait(ctx context.Context, opts ...WaitOption) error {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	errs := make([]error, len(r.Items))
-	for i := range r.Items {
-		it := &r.Items[i]
-		if it.Job == nil || it.Err != nil {
-			continue
-		}
-		wc, err := it.Job.core.c.waitConfig(opts)
-		if err != nil {
-			return err
-		}
-		if inner := wc.onProgress; inner != nil {
-			wc.onProgress = func(j JobInfo) {
-				mu.Lock()
-				defer mu.Unlock()
-				inner(j)
-			}
-		}
-		wg.Go(func() {
-			info, err := it.Job.core.c.poller.wait(ctx, it.Job.core, wc)
-			if err == nil {
-				err = outcome(info, wc.warningsAsErrors)
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	var running batchWaitError
-	for i := range r.Items {
-		var we *WaitError
-		switch {
-		case errs[i] == nil:
-		case ctx.Err() != nil && errors.As(errs[i], &we):
-			running.items = append(running.items, runningItem{ref: r.Items[i].Reference, err: we})
-		default:
-			r.Items[i].Err = errs[i]
-		}
-	}
-	if len(running.items) > 0 {
-		running.err = ctx.Err()
-		running.total = len(r.Items)
-		return &running
-	}
-	return r.Err()
-}
-
-// Err returns a [*BatchError] listing the items that failed so far, or
-// nil.
-func (r *BatchResult) Err() error {
-	failed := r.Failed()
-	if len(failed) == 0 {
-		return nil
-	}
-	return &BatchError{Failed: failed, Total: len(r.Items)}
-}
-
-// BatchError reports the items of a batch that failed. It matches (with
-// errors.Is and errors.As) the errors of its items, such as
-// [ErrJobFailed] or [ErrConflict].
-type BatchError struct {
-	Failed []BatchItemResult // the failed items, in batch order
-	Total  int               // how many items the batch had
-}
-
-// Error lists every failed item: its reference, status code and message.
-func (e *BatchError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "daas: %d of %d batch items failed", len(e.Failed), e.Total)
-	for _, it := range e.Failed {
-		fmt.Fprintf(&b, "; item %s (%d): %v", it.Reference, it.StatusCode, it.Err)
-	}
-	return b.String()
-}
-
-// Unwrap returns the errors of the failed items.
-func (e *BatchError) Unwrap() []error {
-	out := make([]error, len(e.Failed))
-	for i, it := range e.Failed {
-		out[i] = it.Err
-	}
-	return out
 }
 
 // batchItemWire is BatchRequestItemModel on the wire.
@@ -279,32 +131,37 @@ func (c *Client) Batch(ctx context.Context, items []BatchItem) (*Job[BatchResult
 		plan.urls = append(plan.urls, r.redacted())
 		plan.secrets = append(plan.secrets, r.secrets...)
 	}
-	tok, err := c.ts.Token(ctx)
+	r, err := c.newRequest(http.MethodPost, "$batch", nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	plan.secrets = append(plan.secrets, tok.Value)
-	for i := range wire {
-		wire[i].Headers = append(wire[i].Headers, NameValue{Name: "Authorization", Value: "CWSAuth bearer=" + tok.Value})
-		for k, vs := range headers[i] {
-			for _, v := range vs {
-				wire[i].Headers = append(wire[i].Headers, NameValue{Name: k, Value: v})
-			}
+	itemSecrets := plan.secrets
+	// The items carry the token inside the body: the body is made for each
+	// send with the token of that moment, so that a replay after a 401
+	// carries the fresh token in every item, not the refused one.
+	r.rebuild = func(ctx context.Context) ([]byte, error) {
+		tok, err := c.ts.Token(ctx)
+		if err != nil {
+			return nil, err
 		}
+		plan.secrets = append(plan.secrets, tok.Value)
+		r.secrets = plan.secrets
+		items := make([]batchItemWire, len(wire))
+		for i, w := range wire {
+			w.Headers = []NameValue{{Name: "Authorization", Value: "CWSAuth bearer=" + tok.Value}}
+			for k, vs := range headers[i] {
+				for _, v := range vs {
+					w.Headers = append(w.Headers, NameValue{Name: k, Value: v})
+				}
+			}
+			items[i] = w
+		}
+		return encodeBody(struct {
+			Items []batchItemWire `json:"Items"`
+		}{items})
 	}
-	r, err := c.newRequest(http.MethodPost, "$batch", nil, struct {
-		Items []batchItemWire `json:"Items"`
-	}{wire})
-	if err != nil {
-		return nil, err
-	}
-	r.secrets = plan.secrets
-	job, err := startJob[BatchResult](ctx, c, r)
-	if err != nil {
-		return nil, err
-	}
-	job.core.batch = plan
-	return job, nil
+	r.secrets = itemSecrets
+	return startJob(ctx, c, r, batchResult(plan))
 }
 
 // badBatch returns the [*InputError] of a batch refused before any
@@ -381,77 +238,4 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// bindBatch turns the answers of a batch job into its result, in the order
-// of plan (the answers' own order for a resumed job, whose plan is nil).
-func (jc *jobCore) bindBatch(res *BatchResult) error {
-	answers := res.wire
-	res.wire = nil
-	plan := jc.batch
-	if plan == nil {
-		plan = &batchPlan{}
-		for _, a := range answers {
-			plan.refs = append(plan.refs, a.Reference)
-			plan.methods = append(plan.methods, "")
-			plan.urls = append(plan.urls, "")
-		}
-	}
-	byRef := make(map[string]*batchAnswerWire, len(answers))
-	for i := range answers {
-		byRef[answers[i].Reference] = &answers[i]
-	}
-	res.Items = make([]BatchItemResult, len(plan.refs))
-	for i, ref := range plan.refs {
-		it := &res.Items[i]
-		it.Reference = ref
-		a := byRef[ref]
-		if a == nil {
-			it.Err = fmt.Errorf("daas: batch job %s: no answer for item %s", jc.id, ref)
-			continue
-		}
-		it.StatusCode = a.Code
-		var body []byte
-		if a.Body != nil {
-			body = []byte(*a.Body)
-		}
-		hdr := http.Header{}
-		for _, h := range a.Headers {
-			hdr.Add(h.Name, h.Value)
-		}
-		switch {
-		case a.Code == http.StatusAccepted:
-			core, err := jc.c.jobFromLocation(hdr.Get("Location"))
-			if err != nil {
-				it.Err = fmt.Errorf("daas: batch item %s: %w", ref, err)
-				continue
-			}
-			it.Job = &Job[json.RawMessage]{core: core}
-		case a.Code >= 200 && a.Code < 300:
-			if len(bytes.TrimSpace(body)) > 0 {
-				it.Body = json.RawMessage(body)
-			}
-		default:
-			ae := newAPIError(&http.Response{StatusCode: a.Code, Header: hdr, Body: io.NopCloser(bytes.NewReader(body))},
-				plan.methods[i], plan.urls[i], jc.id)
-			for _, s := range plan.secrets {
-				ae.redact(s)
-			}
-			it.Err = ae
-		}
-	}
-	return nil
-}
-
-// UnmarshalJSON decodes the answers of a batch (BatchResponseModel); the
-// items are put in order when the job's result is read.
-func (r *BatchResult) UnmarshalJSON(data []byte) error {
-	var env struct {
-		Items []batchAnswerWire `json:"Items"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return err
-	}
-	r.wire = env.Items
-	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -25,7 +27,7 @@ func statusReads(srv *daastest.Server) int {
 
 func TestBatch200SubJobsShareThePoller(t *testing.T) {
 	t.Parallel()
-	srv, c := newCatalogFake(t,
+	srv, c := newFake(t,
 		daastest.WithJobDuration(50*time.Millisecond),
 		daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Second),
 		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
@@ -71,7 +73,7 @@ func TestBatch200SubJobsShareThePoller(t *testing.T) {
 
 func TestBatchPartialFailureReportsEveryItem(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
 	require.NoError(t, err)
@@ -151,7 +153,7 @@ func refs(items []daas.BatchItemResult) []string {
 
 func TestBatchBadInputNoRequest(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 	before := srv.Stats().Requests
 	ok := daas.NewBatchItem(http.MethodGet, "DeliveryGroups", nil)
@@ -187,7 +189,7 @@ func TestBatchBadInputNoRequest(t *testing.T) {
 
 func TestBatchItemCredentialsSetAndRedacted(t *testing.T) {
 	t.Parallel()
-	srv, _ := newGroupFake(t)
+	srv, _ := newFake(t, groupWorld()...)
 	token := srv.IssueToken()
 	c := srv.Client(daas.WithBearerToken(token))
 	item, err := c.DeliveryGroups.RemoveMachineItem(`Europe|Desk`, `CORP\Pool-001`)
@@ -218,7 +220,7 @@ func TestBatchWaitContextEndKeepsTheCause(t *testing.T) {
 	// In a bubble: the 100 ms deadline is the bubble's clock, so a loaded
 	// machine cannot end the wait before its first poll error.
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newGroupFake(t, daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))
+		srv, c := newFake(t, groupWorld(daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))...)
 		ctx := t.Context()
 		add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
 		require.NoError(t, err)
@@ -259,4 +261,152 @@ func TestBatchWaitContextEndKeepsTheCause(t *testing.T) {
 		var be *daas.BatchError
 		assert.False(t, errors.As(err, &be), "nothing failed")
 	})
+}
+
+// A batch item's job reads its result like any job: Job.Result (and
+// Job.Wait) read GET /Jobs/{id}/Results, as ResumeJob on the same id does.
+func TestBatchItemJobReadsItsResult(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, groupWorld()...)
+	ctx := t.Context()
+	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
+	require.NoError(t, err)
+	job, err := c.Batch(ctx, []daas.BatchItem{add})
+	require.NoError(t, err)
+	res, err := job.Wait(ctx, fastPoll)
+	require.NoError(t, err)
+	require.NoError(t, res.Wait(ctx, fastPoll))
+	item := res.Items[0].Job
+	require.NotNil(t, item)
+	before := srv.Count("GET /Jobs/{id}/Results")
+	got, err := item.Result(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, before+1, srv.Count("GET /Jobs/{id}/Results"), "the item's result is read")
+	var g daas.DeliveryGroupDetail
+	require.NoError(t, json.Unmarshal(got, &g))
+	assert.Equal(t, "Desk", g.Name)
+	again, err := daas.ResumeJob[json.RawMessage](c, item.ID()).Result(ctx)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(again), string(got))
+	waited, err := item.Wait(ctx, fastPoll)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(got), string(waited))
+}
+
+// A batch replayed after a 401 carries the fresh token in every item: the
+// items are rebuilt for each send.
+func TestBatchReplayAfter401RebuildsItems(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, groupWorld(daastest.WithTokenLifetime(time.Hour))...)
+	ctx := t.Context()
+	_, err := c.DeliveryGroups.Get(ctx, `Europe|Desk`) // the client holds a token now
+	require.NoError(t, err)
+	srv.Advance(2 * time.Hour) // the service no longer takes it; the client does not know
+	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
+	require.NoError(t, err)
+	job, err := c.Batch(ctx, []daas.BatchItem{add})
+	require.NoError(t, err)
+	assert.Equal(t, 2, srv.Count("POST /$batch"), "refused once, replayed once")
+	res, err := job.Wait(ctx, fastPoll)
+	require.NoError(t, err)
+	require.Len(t, res.Items, 1)
+	assert.NoError(t, res.Items[0].Err)
+	assert.Equal(t, http.StatusAccepted, res.Items[0].StatusCode, "the item ran with the fresh token")
+}
+
+// Odd batch answers are errors, said once: a reference answered twice
+// fails its item, an answer for a reference never sent fails the result, a
+// 2xx item body that is not JSON fails its item.
+func TestBatchOddAnswers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, answers string
+		check         func(t *testing.T, res daas.BatchResult, err error)
+	}{
+		{name: "duplicate reference", answers: `[{"Reference":"a","Code":200,"Body":"{}"},{"Reference":"a","Code":404,"Body":"{}"},{"Reference":"b","Code":204}]`,
+			check: func(t *testing.T, res daas.BatchResult, err error) {
+				require.NoError(t, err)
+				require.Len(t, res.Items, 2)
+				require.Error(t, res.Items[0].Err)
+				assert.Contains(t, res.Items[0].Err.Error(), "more than once")
+				assert.NoError(t, res.Items[1].Err)
+				assert.Len(t, res.Failed(), 1, "said once")
+			}},
+		{name: "reference never sent", answers: `[{"Reference":"a","Code":204},{"Reference":"b","Code":204},{"Reference":"zz","Code":204}]`,
+			check: func(t *testing.T, _ daas.BatchResult, err error) {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), `"zz"`)
+				assert.Equal(t, 1, strings.Count(err.Error(), "zz"), "said once")
+			}},
+		{name: "item body not JSON", answers: `[{"Reference":"a","Code":200,"Body":"<html>oops</html>"},{"Reference":"b","Code":200,"Body":"{\"Id\":\"x\"}"}]`,
+			check: func(t *testing.T, res daas.BatchResult, err error) {
+				require.NoError(t, err)
+				require.Error(t, res.Items[0].Err)
+				assert.Contains(t, res.Items[0].Err.Error(), "not JSON")
+				assert.Nil(t, res.Items[0].Body)
+				assert.JSONEq(t, `{"Id":"x"}`, string(res.Items[1].Body))
+				_, merr := json.Marshal(res.Items[1])
+				assert.NoError(t, merr)
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				switch {
+				case r.Method == http.MethodPost:
+					w.Header().Set("Location", "http://"+r.Host+"/cvad/manage/Jobs/b1")
+					w.WriteHeader(http.StatusAccepted)
+				case strings.HasSuffix(r.URL.Path, "/Results"):
+					_, _ = io.WriteString(w, `{"Items":`+tc.answers+`}`)
+				default:
+					_, _ = io.WriteString(w, `{"Id":"b1","Status":"Complete","OverallProgressPercent":100}`)
+				}
+			})
+			job, err := c.Batch(t.Context(), []daas.BatchItem{
+				{Reference: "a", Path: "Zones"}, {Reference: "b", Path: "Zones"},
+			})
+			require.NoError(t, err)
+			res, err := job.Wait(t.Context(), fastPoll)
+			tc.check(t, res, err)
+		})
+	}
+}
+
+// BatchResult.Wait applies every WaitOption and the observer's wait hooks,
+// as Job.Wait does: CancelOnContextDone cancels each running item's job.
+func TestBatchWaitAppliesEveryWaitOption(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var starts, ends int
+	obs := daas.JobObserver{
+		WaitStart: func(ctx context.Context, _ daas.WaitStartInfo) context.Context {
+			mu.Lock()
+			starts++
+			mu.Unlock()
+			return ctx
+		},
+		WaitEnd: func(context.Context, daas.WaitEndInfo) { mu.Lock(); ends++; mu.Unlock() },
+	}
+	srv, _ := newFake(t, groupWorld(daastest.WithJobDurationFor("AddDeliveryGroupMachines", time.Hour))...)
+	c := srv.Client(daas.WithObserver(obs))
+	ctx := t.Context()
+	add, err := c.DeliveryGroups.AddMachinesItem(`Europe|Desk`, "Pool", 1)
+	require.NoError(t, err)
+	job, err := c.Batch(ctx, []daas.BatchItem{add})
+	require.NoError(t, err)
+	res, err := job.Wait(ctx, fastPoll)
+	require.NoError(t, err)
+	mu.Lock()
+	starts, ends = 0, 0
+	mu.Unlock()
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err = res.Wait(short, fastPoll, daas.CancelOnContextDone())
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, srv.Count("POST /Jobs/{id}/$cancel"), "the running item's job is canceled")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, 1, starts, "WaitStart for the item's wait")
+	assert.Equal(t, 1, ends, "WaitEnd for the item's wait")
 }

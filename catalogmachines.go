@@ -16,11 +16,8 @@ import (
 // /MachineCatalogs/{nameOrId}/Machines as the loop reaches them. [PageSize],
 // [Fields] and [ContinuationToken] apply.
 func (s *MachineCatalogsService) Machines(ctx context.Context, catalog string, opts ...ListOption) iter.Seq2[Machine, error] {
-	path, err := catalogPath(catalog)
-	if err != nil {
-		return func(yield func(Machine, error) bool) { yield(Machine{}, err) }
-	}
-	return s.client.allMachines(ctx, "MachineCatalogs.Machines", path+"/Machines", opts)
+	cfg, err := machineList("MachineCatalogs.Machines", opts)
+	return all[Machine](ctx, s.client, op{method: http.MethodGet, path: catalogPath + "/Machines", args: []string{catalog}}, cfg, err)
 }
 
 // AddMachineRequest is the body of adding one machine to a catalog, the
@@ -70,8 +67,8 @@ func AdminCredential(username, password string) AddMachineOption {
 // catalog the job creates the machine: see also
 // [MachineCatalogsService.WaitProvisioned].
 func (s *MachineCatalogsService) AddMachineAsync(ctx context.Context, catalog string, req AddMachineRequest, opts ...AddMachineOption) (*Job[*MachineCatalog], error) {
-	path, err := catalogPath(catalog)
-	if err != nil {
+	o := op{method: http.MethodPost, path: catalogPath + "/Machines", args: []string{catalog}, body: req}
+	if err := o.check(); err != nil {
 		return nil, err
 	}
 	if req.MachineName != "" {
@@ -88,35 +85,18 @@ func (s *MachineCatalogsService) AddMachineAsync(ctx context.Context, catalog st
 	if cfg.err != nil {
 		return nil, cfg.err
 	}
-	r, err := s.client.newRequest(http.MethodPost, path+"/Machines", nil, req)
-	if err != nil {
-		return nil, err
-	}
 	if cfg.credential != "" {
-		r.header = http.Header{"X-Admincredential": {cfg.credential}}
-		r.secrets = cfg.secrets
+		o.header = http.Header{"X-Admincredential": {cfg.credential}}
+		o.secrets = cfg.secrets
 	}
-	return startJob[*MachineCatalog](ctx, s.client, r)
+	return job(ctx, s.client, o, oneResult[MachineCatalog])
 }
 
 // RemoveMachine removes a machine from a catalog, and so from the site
 // (DELETE /MachineCatalogs/{nameOrId}/Machines/{machine}); its VM is left
 // alone. The service refuses a machine that is in a delivery group.
 func (s *MachineCatalogsService) RemoveMachine(ctx context.Context, catalog, machine string) error {
-	path, err := catalogPath(catalog)
-	if err != nil {
-		return err
-	}
-	seg, err := pathSegment("machine name or id", machine)
-	if err != nil {
-		return err
-	}
-	r, err := s.client.newRequest(http.MethodDelete, path+"/Machines/"+seg, nil, nil)
-	if err != nil {
-		return err
-	}
-	_, err = s.send(ctx, r, nil)
-	return err
+	return none(ctx, s.client, op{method: http.MethodDelete, path: catalogPath + "/Machines/{machine}", args: []string{catalog, machine}})
 }
 
 // RebootOptions is how the machines of a catalog restart onto a new image,
@@ -152,18 +132,14 @@ type UpdateProvisioningSchemeRequest struct {
 // machines are still being moved to the image: wait for that with
 // [MachineCatalogsService.WaitProvisioned].
 func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Context, catalog string, req UpdateProvisioningSchemeRequest) (*Job[*MachineCatalog], error) {
-	path, err := catalogPath(catalog)
-	if err != nil {
+	o := op{method: http.MethodPost, path: catalogPath + "/$UpdateProvisioningScheme", args: []string{catalog}, body: req}
+	if err := o.check(); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(req.MasterImagePath) == "" {
 		return nil, inputErr("UpdateProvisioningSchemeRequest", "MasterImagePath is required")
 	}
-	r, err := s.client.newRequest(http.MethodPost, path+"/$UpdateProvisioningScheme", nil, req)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[*MachineCatalog](ctx, s.client, r)
+	return job(ctx, s.client, o, oneResult[MachineCatalog])
 }
 
 // RollbackProvisioningSchemeAsync returns an MCS catalog to the image kept
@@ -175,16 +151,8 @@ func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Conte
 // (CanRollbackVMImage false) the service refuses with an [*APIError]; a
 // rollback whose image another rollback took first ends in a [*JobError].
 func (s *MachineCatalogsService) RollbackProvisioningSchemeAsync(ctx context.Context, catalog string, reboot *RebootOptions) (*Job[*MachineCatalog], error) {
-	path, err := catalogPath(catalog)
-	if err != nil {
-		return nil, err
-	}
 	if reboot == nil {
 		reboot = &RebootOptions{}
 	}
-	r, err := s.client.newRequest(http.MethodPost, path+"/$RollbackProvisioningScheme", nil, reboot)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[*MachineCatalog](ctx, s.client, r)
+	return job(ctx, s.client, op{method: http.MethodPost, path: catalogPath + "/$RollbackProvisioningScheme", args: []string{catalog}, body: reboot}, oneResult[MachineCatalog])
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -31,18 +30,6 @@ const (
 	routeDelete = "DELETE /MachineCatalogs/{nameOrId}"
 )
 
-// fastPoll makes Wait poll every few milliseconds, so that tests against the
-// fake finish at once.
-var fastPoll = daas.PollInterval(time.Millisecond, 5*time.Millisecond)
-
-// newCatalogFake starts an in-memory fake (no listener) and a client for it.
-func newCatalogFake(t *testing.T, opts ...daastest.Option) (*daastest.Server, *daas.Client) {
-	t.Helper()
-	srv := daastest.NewServer(append([]daastest.Option{daastest.WithoutListener()}, opts...)...)
-	t.Cleanup(srv.Close)
-	return srv, srv.Client()
-}
-
 // lastRequest returns the last request the fake logged on a route.
 func lastRequest(t *testing.T, srv *daastest.Server, route string) daastest.Request {
 	t.Helper()
@@ -66,7 +53,7 @@ func catalogNames(srv *daastest.Server) []string {
 
 func TestCatalogsListOnePage(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalogs(5))
+	srv, client := newFake(t, daastest.WithCatalogs(5))
 	ctx := t.Context()
 
 	page, err := client.MachineCatalogs.List(ctx, daas.PageSize(2))
@@ -103,7 +90,7 @@ func TestCatalogsAllPaging(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%d/%d", tc.catalogs, tc.pageSize), func(t *testing.T) {
 			t.Parallel()
-			srv, client := newCatalogFake(t, daastest.WithCatalogs(tc.catalogs))
+			srv, client := newFake(t, daastest.WithCatalogs(tc.catalogs))
 			var opts []daas.ListOption
 			if tc.pageSize > 0 {
 				opts = append(opts, daas.PageSize(tc.pageSize))
@@ -125,7 +112,7 @@ func TestCatalogsAllPaging(t *testing.T) {
 
 func TestCatalogsAllBreakStopsFetching(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalogs(600))
+	srv, client := newFake(t, daastest.WithCatalogs(600))
 	n := 0
 	for _, err := range client.MachineCatalogs.All(t.Context(), daas.PageSize(100)) {
 		require.NoError(t, err)
@@ -146,7 +133,7 @@ func TestCatalogsAllBreakStopsFetching(t *testing.T) {
 
 func TestCatalogsAllYieldsErrorOnceThenStops(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalogs(30))
+	srv, client := newFake(t, daastest.WithCatalogs(30))
 	var items, errs int
 	var last error
 	for _, err := range client.MachineCatalogs.All(t.Context(), daas.PageSize(10)) {
@@ -171,7 +158,7 @@ func TestCatalogsAllYieldsErrorOnceThenStops(t *testing.T) {
 
 func TestCatalogsAllInvalidOptionYieldsErrorWithoutRequest(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalogs(3))
+	srv, client := newFake(t, daastest.WithCatalogs(3))
 	var errs []error
 	for cat, err := range client.MachineCatalogs.All(t.Context(), daas.PageSize(0)) {
 		assert.Zero(t, cat.ID)
@@ -184,7 +171,7 @@ func TestCatalogsAllInvalidOptionYieldsErrorWithoutRequest(t *testing.T) {
 
 func TestCatalogsAllIsReusable(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalogs(7))
+	srv, client := newFake(t, daastest.WithCatalogs(7))
 	page, err := client.MachineCatalogs.List(t.Context(), daas.PageSize(3))
 	require.NoError(t, err)
 
@@ -220,7 +207,7 @@ func TestCatalogsAllStopsOnRepeatedToken(t *testing.T) {
 
 func TestCatalogsListOptionsOnTheWire(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t,
+	srv, client := newFake(t,
 		daastest.WithCatalog(daastest.Catalog{Name: "Paris-Pool", AdminFolder: `Europe\Paris`, TotalCount: 4}),
 		daastest.WithCatalog(daastest.Catalog{Name: "Lyon-Pool", AdminFolder: `Europe\Lyon`}),
 		daastest.WithCatalog(daastest.Catalog{Name: "Root-Pool"}),
@@ -246,7 +233,7 @@ func TestCatalogsListOptionsOnTheWire(t *testing.T) {
 
 func TestCatalogsListOptionErrors(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalogs(1))
+	srv, client := newFake(t, daastest.WithCatalogs(1))
 	for _, tc := range []struct {
 		opt  daas.ListOption
 		want string
@@ -271,7 +258,7 @@ func TestCatalogsListOptionErrors(t *testing.T) {
 
 func TestCatalogsGet(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t,
+	srv, client := newFake(t,
 		daastest.WithCatalog(daastest.Catalog{Name: "Win11", Description: "root one", TotalCount: 3}),
 		daastest.WithCatalog(daastest.Catalog{Name: "Win11", AdminFolder: `Europe\Paris`, Description: "foldered"}),
 		daastest.WithCatalog(daastest.Catalog{Name: "Dev/Test", Description: "slash in name"}),
@@ -313,21 +300,6 @@ func TestCatalogsGet(t *testing.T) {
 	assert.Equal(t, before, srv.Count(routeGet), "no request for an empty or malformed name")
 }
 
-// newScriptedClient returns a client whose requests h answers, in memory.
-func newScriptedClient(t *testing.T, h http.HandlerFunc) *daas.Client {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	c, err := daas.NewClient("cust",
-		daas.WithBearerToken("tok"),
-		daas.WithSiteID("site"),
-		daas.WithBaseURL(srv.URL+"/cvad/manage"),
-		daas.WithRetryPolicy(daas.RetryPolicy{MaxRetries: 0, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}),
-	)
-	require.NoError(t, err)
-	return c
-}
-
 func TestCatalogsNameEscaping(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -354,7 +326,7 @@ func TestCatalogsNameEscaping(t *testing.T) {
 
 func TestCatalogsCreate(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t)
+	srv, client := newFake(t)
 	cat, err := client.MachineCatalogs.Create(t.Context(), daas.CreateMachineCatalogRequest{
 		Name:             "Win11-Pool",
 		ProvisioningType: daas.ProvisioningTypeManual,
@@ -381,7 +353,7 @@ func TestCatalogsCreate(t *testing.T) {
 
 func TestCatalogsCreateValidation(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t)
+	srv, client := newFake(t)
 	valid := daas.CreateMachineCatalogRequest{
 		Name: "A", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportMultiSession,
 	}
@@ -405,7 +377,7 @@ func TestCatalogsCreateValidation(t *testing.T) {
 
 func TestCatalogsCreateDuplicateIsConflict(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalog(daastest.Catalog{Name: "Win11"}))
+	srv, client := newFake(t, daastest.WithCatalog(daastest.Catalog{Name: "Win11"}))
 	_, err := client.MachineCatalogs.Create(t.Context(), daas.CreateMachineCatalogRequest{
 		Name: "Win11", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportSingleSession,
 	})
@@ -419,7 +391,7 @@ func TestCatalogsCreateDuplicateIsConflict(t *testing.T) {
 
 func TestCatalogsUpdateSendsOnlySetFields(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalog(daastest.Catalog{
+	srv, client := newFake(t, daastest.WithCatalog(daastest.Catalog{
 		Name: "Win11", Description: "old", AdminFolder: "Pools", Metadata: []daastest.NameValue{{Name: "k", Value: "v"}},
 	}))
 	cat, err := client.MachineCatalogs.Update(t.Context(), "Pools|Win11", daas.UpdateMachineCatalogRequest{
@@ -445,7 +417,7 @@ func TestCatalogsUpdateSendsOnlySetFields(t *testing.T) {
 
 func TestCatalogsUpdateValidation(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithCatalog(daastest.Catalog{Name: "Win11"}))
+	srv, client := newFake(t, daastest.WithCatalog(daastest.Catalog{Name: "Win11"}))
 	for _, tc := range []struct {
 		name string
 		req  daas.UpdateMachineCatalogRequest
@@ -518,7 +490,7 @@ func TestCatalogsUpdateNoContentReadsBack(t *testing.T) {
 
 func TestCatalogsDelete(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t,
+	srv, client := newFake(t,
 		daastest.WithCatalog(daastest.Catalog{Name: "A"}),
 		daastest.WithCatalog(daastest.Catalog{Name: "B"}),
 	)
@@ -549,7 +521,7 @@ func TestCatalogsDelete(t *testing.T) {
 // the fake's clock decides when that is.
 func TestCatalogsAsyncTakeEffectWhenJobCompletes(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t,
+	srv, client := newFake(t,
 		daastest.WithJobDuration(time.Hour), // real time never finishes a job here
 		daastest.WithCatalog(daastest.Catalog{Name: "Old", Description: "before"}),
 	)
@@ -610,7 +582,7 @@ func TestCatalogsAsyncTakeEffectWhenJobCompletes(t *testing.T) {
 
 func TestCatalogsCreateAsyncFailedJob(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithJobDuration(time.Second))
+	srv, client := newFake(t, daastest.WithJobDuration(time.Second))
 	srv.NextJob(daastest.Outcome{
 		Status:      "Failed",
 		ErrorCode:   "ProvisioningSchemeNameAlreadyExists",
@@ -634,7 +606,7 @@ func TestCatalogsCreateAsyncFailedJob(t *testing.T) {
 	assert.Empty(t, srv.Catalogs(), "a failed job has no effect")
 
 	// A duplicate name found when the job runs fails it the same way.
-	srv2, client2 := newCatalogFake(t, daastest.WithJobDuration(0), daastest.WithCatalog(daastest.Catalog{Name: "Win11"}))
+	srv2, client2 := newFake(t, daastest.WithJobDuration(0), daastest.WithCatalog(daastest.Catalog{Name: "Win11"}))
 	job, err = client2.MachineCatalogs.CreateAsync(t.Context(), daas.CreateMachineCatalogRequest{
 		Name: "win11", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportSingleSession,
 	})
@@ -662,7 +634,7 @@ func TestCatalogsListAsync(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv, client := newCatalogFake(t, append(tc.opts, daastest.WithCatalogs(1001), daastest.WithJobDuration(0))...)
+			srv, client := newFake(t, append(tc.opts, daastest.WithCatalogs(1001), daastest.WithJobDuration(0))...)
 			job, err := client.MachineCatalogs.ListAsync(t.Context(), tc.listOpts...)
 			require.NoError(t, err)
 			cats, err := job.Wait(t.Context(), fastPoll)
@@ -774,7 +746,7 @@ func TestCatalogsListAsyncRefusedTokenFails(t *testing.T) {
 
 func TestCatalogsGetAsync(t *testing.T) {
 	t.Parallel()
-	srv, client := newCatalogFake(t, daastest.WithJobDuration(0),
+	srv, client := newFake(t, daastest.WithJobDuration(0),
 		daastest.WithCatalog(daastest.Catalog{Name: "Win11", AdminFolder: "Pools", TotalCount: 9}))
 	job, err := client.MachineCatalogs.GetAsync(t.Context(), "Pools|Win11", daas.Fields("Id", "TotalCount"))
 	require.NoError(t, err)
@@ -898,7 +870,7 @@ func TestCatalogsSyncCallsRefuseAsyncAnswers(t *testing.T) {
 
 func TestCatalogsContextCanceled(t *testing.T) {
 	t.Parallel()
-	_, client := newCatalogFake(t, daastest.WithCatalogs(3))
+	_, client := newFake(t, daastest.WithCatalogs(3))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var errs int
@@ -939,16 +911,6 @@ type tokenFunc func(context.Context) (daas.Token, error)
 
 func (f tokenFunc) Token(ctx context.Context) (daas.Token, error) { return f(ctx) }
 
-// rawCatalogClient is a client of a loopback server answering with h.
-func rawCatalogClient(t *testing.T, h http.HandlerFunc, opts ...daas.Option) *daas.Client {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	c, err := daas.NewClient("cust1", append([]daas.Option{daas.WithBaseURL(srv.URL + "/cvad/manage"), daas.WithSiteID("site-1")}, opts...)...)
-	require.NoError(t, err)
-	return c
-}
-
 // TestListNeverSwallowsErrors (defect 3): an error that wraps a
 // *json.UnmarshalTypeError from anywhere but the page's own fields (here
 // the caller's TokenSource, before any request) fails List and All; it gave
@@ -964,7 +926,7 @@ func TestListNeverSwallowsErrors(t *testing.T) {
 		return daas.Token{}, fmt.Errorf("my token source: %w", tokenErr)
 	})
 	var requests atomic.Int32
-	c := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+	c := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		_, _ = w.Write([]byte(`{"Items":[]}`))
 	}, daas.WithTokenSource(ts))
@@ -986,7 +948,7 @@ func TestListNeverSwallowsErrors(t *testing.T) {
 // catalog field of the wrong type is still tolerated.
 func TestListContinuationTokenOfWrongType(t *testing.T) {
 	t.Parallel()
-	c := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+	c := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"Items":[{"Id":"a","Name":"A","SessionSupport":7}],"ContinuationToken":12345}`))
 	}, daas.WithBearerToken("tok-0123456789"))
 	_, err := c.MachineCatalogs.List(t.Context())
@@ -1005,7 +967,7 @@ func TestListContinuationTokenOfWrongType(t *testing.T) {
 	assert.Equal(t, 1, errs)
 	assert.Empty(t, got)
 
-	lenient := rawCatalogClient(t, func(w http.ResponseWriter, r *http.Request) {
+	lenient := newScriptedClient(t, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"Items":[{"Id":"a","Name":"A","SessionSupport":7}],"TotalItems":"1"}`))
 	}, daas.WithBearerToken("tok-0123456789"))
 	page, err := lenient.MachineCatalogs.List(t.Context())

@@ -75,7 +75,8 @@ func call(ctx context.Context, c *Client, method, ref string, query url.Values, 
 	if err != nil {
 		return nil, err
 	}
-	return c.do(ctx, r, v)
+	// Any success or a 303, as the raw path accepts.
+	return c.call(ctx, r, v, 200, 201, 202, 203, 204, 205, 206, 303)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {

@@ -12,22 +12,9 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-// newGroupFake has catalog Pool with 6 machines, 2 of them in group
-// Europe\Desk.
-func newGroupFake(t *testing.T, opts ...daastest.Option) (*daastest.Server, *daas.Client) {
-	t.Helper()
-	base := []daastest.Option{
-		daastest.WithJobDuration(20 * time.Millisecond),
-		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
-		daastest.WithMachines("Pool", 6),
-		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Desk", AdminFolder: `Europe`, Catalog: "Pool", Machines: 2}),
-	}
-	return newCatalogFake(t, append(base, opts...)...)
-}
-
 func TestDeliveryGroupsSyncLifecycle(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 
 	g, err := c.DeliveryGroups.Create(ctx, daas.CreateDeliveryGroupRequest{
@@ -89,7 +76,7 @@ func TestDeliveryGroupsSyncLifecycle(t *testing.T) {
 
 func TestDeliveryGroupsAsyncLifecycle(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 
 	cj, err := c.DeliveryGroups.CreateAsync(ctx, daas.CreateDeliveryGroupRequest{Name: "Lab", Enabled: daas.Ptr(false)})
@@ -129,7 +116,7 @@ func TestDeliveryGroupsAsyncLifecycle(t *testing.T) {
 
 func TestDeliveryGroupsMachineJobs(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 
 	aj, err := c.DeliveryGroups.AddMachinesAsync(ctx, `Europe|Desk`, "Pool", 3)
@@ -184,7 +171,7 @@ func TestDeliveryGroupsMachineJobs(t *testing.T) {
 
 func TestDeliveryGroupsRebootCycle(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	job, err := c.DeliveryGroups.StartRebootCycleAsync(t.Context(), `Europe|Desk`, daas.RebootCycleRequest{
 		RebootDurationMinutes:  daas.Ptr(30),
 		WarningMessage:         "Rebooting for the new image",
@@ -201,7 +188,7 @@ func TestDeliveryGroupsRebootCycle(t *testing.T) {
 
 func TestDeliveryGroupsBadInputNoRequest(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t)
+	srv, c := newFake(t, groupWorld()...)
 	ctx := t.Context()
 	before := srv.Stats().Requests
 	_, err := c.DeliveryGroups.Get(ctx, " ")
@@ -236,7 +223,7 @@ func TestDeliveryGroupsBadInputNoRequest(t *testing.T) {
 // of the group's machines, while list items carry the list model only.
 func TestDeliveryGroupDetail(t *testing.T) {
 	t.Parallel()
-	srv, c := newGroupFake(t, daastest.WithMachine(daastest.Machine{Name: `CORP\Spare`, Catalog: "Pool", PowerState: "Off", InMaintenanceMode: true}))
+	srv, c := newFake(t, groupWorld(daastest.WithMachine(daastest.Machine{Name: `CORP\Spare`, Catalog: "Pool", PowerState: "Off", InMaintenanceMode: true}))...)
 	ctx := t.Context()
 	_, err := c.DeliveryGroups.AddMachinesAsync(ctx, `Europe|Desk`, "Pool", 5)
 	require.NoError(t, err)

@@ -72,24 +72,27 @@ func FuzzParseJobLocation(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, loc string) {
-		id, err := c.parseJobLocation(loc)
+		id, err := c.jobLocation(loc)
 		if err != nil {
 			if !errors.Is(err, ErrBadLocation) && !errors.Is(err, ErrUntrustedLocation) {
-				t.Fatalf("parseJobLocation(%q): untyped error %v", loc, err)
+				t.Fatalf("jobLocation(%q): untyped error %v", loc, err)
 			}
 		} else {
 			u, perr := url.Parse(loc)
 			if perr != nil {
-				t.Fatalf("parseJobLocation accepted %q, which url.Parse refuses: %v", loc, perr)
+				t.Fatalf("jobLocation accepted %q, which url.Parse refuses: %v", loc, perr)
 			}
 			if !fzOnAPIOrigin(u) {
-				t.Fatalf("parseJobLocation accepted %q on a foreign origin (scheme %q host %q user %v)", loc, u.Scheme, u.Host, u.User)
+				t.Fatalf("jobLocation accepted %q on a foreign origin (scheme %q host %q user %v)", loc, u.Scheme, u.Host, u.User)
 			}
 			if id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
-				t.Fatalf("parseJobLocation(%q) accepted the id %q", loc, id)
+				t.Fatalf("jobLocation(%q) accepted the id %q", loc, id)
+			}
+			if p := strings.ToLower(strings.TrimSuffix(u.EscapedPath(), "/")); !strings.HasPrefix(p, "/cvad/manage/jobs/") || strings.Contains(p[len("/cvad/manage/jobs/"):], "/") {
+				t.Fatalf("jobLocation(%q) accepted a path that is not {API root}/Jobs/{id}", loc)
 			}
 			// The id round-trips through the location a resumed job builds.
-			again, err := c.parseJobLocation(ResumeJob[struct{}](c, id).Location())
+			again, err := c.jobLocation(ResumeJob[struct{}](c, id).Location())
 			if err != nil || again != id {
 				t.Fatalf("id %q from %q does not round-trip: %q, %v", id, loc, again, err)
 			}
@@ -98,7 +101,7 @@ func FuzzParseJobLocation(f *testing.F) {
 		// The Location of a 303 from GET /Jobs/{id}/Results: whatever it
 		// says, the request it leads to stays on the API origin.
 		from, _ := url.Parse(fzBase + "/Jobs/j1/Results")
-		if target, err := c.resultTarget(from, loc); err == nil {
+		if target, err := c.checkLocation(from, loc); err == nil {
 			if !fzOnAPIOrigin(target) {
 				t.Fatalf("303 Location %q followed to a foreign origin %s", loc, target.Redacted())
 			}

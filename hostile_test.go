@@ -477,7 +477,8 @@ func hxCases() []hxCase {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "expected 202")
 			var ae *daas.APIError
-			assert.False(t, errors.As(err, &ae), "a success status is not an APIError")
+			require.ErrorAs(t, err, &ae, "a status the call does not expect is an APIError, success or not")
+			assert.Equal(t, http.StatusOK, ae.StatusCode)
 		}, hxNoPolls)},
 		{name: "202 with a Retry-After of years does not stall the wait", handler: func(e *hxEnv, w http.ResponseWriter, r *http.Request) bool {
 			if r.URL.Query().Get("async") != "true" {

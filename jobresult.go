@@ -4,109 +4,142 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 )
 
-// resultKind is how a job's result is read: each operation that starts a
-// job says it (through T, see [StartJob]), and nothing else guesses.
-type resultKind uint8
+// resultFunc reads the result of a job that has ended. The operation that
+// starts a job chooses it, as it knows what the job gives: noResult,
+// oneResult, itemsResult, rawResult, a batch's own; [StartJob] and
+// [ResumeJob], which know only T, use anyResult.
+type resultFunc[T any] func(ctx context.Context, jc *jobCore) (T, error)
 
-const (
-	// resultNone: the job has no result to read (T is struct{}).
-	resultNone resultKind = iota
-	// resultSingle: one value, from /Results or the 303 it answers.
-	resultSingle
-	// resultItems: the Items of every page, decoded into a slice T.
-	resultItems
-	// resultRaw: the answer as it is; a paged one as one envelope of every
-	// page's items.
-	resultRaw
-)
+// noResult is the reading of a job without a result: nothing is sent.
+func noResult(context.Context, *jobCore) (struct{}, error) { return struct{}{}, nil }
 
-// resultKindOf is the result reading for a Job[T].
-func resultKindOf[T any]() resultKind {
-	var zero T
-	switch any(zero).(type) {
-	case struct{}:
-		return resultNone
-	case json.RawMessage:
-		return resultRaw
-	}
-	if reflect.TypeFor[T]().Kind() == reflect.Slice {
-		return resultItems
-	}
-	return resultSingle
-}
-
-// result reads the job's result once and keeps it.
-func (j *Job[T]) result(ctx context.Context) (T, error) {
-	var out T
-	jc := j.core
-	jc.mu.Lock()
-	if jc.hasResult {
-		v, _ := jc.result.(T)
-		jc.mu.Unlock()
-		return v, nil
-	}
-	jc.mu.Unlock()
-	if jc.kind == resultNone {
-		return out, nil
-	}
-	raw, err := jc.readResult(ctx)
-	if err != nil {
-		return out, err
-	}
-	if rm, ok := any(&out).(*json.RawMessage); ok {
-		*rm = raw
-	} else if err := json.Unmarshal(raw, &out); err != nil {
-		return out, fmt.Errorf("daas: job %s: decoding result into %T: %w", jc.id, out, err)
-	}
-	if b, ok := any(&out).(*BatchResult); ok {
-		if err := jc.bindBatch(b); err != nil { // batch.go
-			return out, err
-		}
-	}
-	jc.mu.Lock()
-	jc.result, jc.hasResult = out, true
-	jc.mu.Unlock()
-	return out, nil
-}
-
-// readResult reads the result as the job's kind says and returns JSON
-// ready to decode into T: the value itself, or for items one JSON array of
-// every page's items.
-func (jc *jobCore) readResult(ctx context.Context) (json.RawMessage, error) {
+// rawResult reads the result as it is; a paged one ({"Items",
+// "ContinuationToken"}) is read to its last page and returned as one
+// {"Items": [...]} envelope of every item. A job whose result is empty
+// (one without a result, such as a batch item's removal) gives nil; a null
+// result is an error, as for every T.
+func rawResult(ctx context.Context, jc *jobCore) (json.RawMessage, error) {
 	raw, err := jc.fetchResult(ctx)
 	if err != nil {
 		return nil, err
 	}
-	trimmed := bytes.TrimSpace(raw)
-	switch jc.kind {
-	case resultRaw:
-		var env struct{ ContinuationToken *string }
-		if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &env) != nil ||
-			env.ContinuationToken == nil || *env.ContinuationToken == "" {
-			return raw, nil
-		}
-		items, err := jc.allItems(ctx, trimmed)
-		if err != nil {
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 {
+		return nil, nil
+	}
+	if raw, err = jc.checkNull(raw); err != nil {
+		return nil, err
+	}
+	var env struct{ ContinuationToken *string }
+	if raw[0] != '{' || json.Unmarshal(raw, &env) != nil || env.ContinuationToken == nil || *env.ContinuationToken == "" {
+		return raw, nil
+	}
+	items, err := jc.allItems(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte(`{"Items":`), items...), `,"ContinuationToken":null}`...), nil
+}
+
+// oneResult reads a result that is one resource, decoded by decodeModel.
+func oneResult[X any](ctx context.Context, jc *jobCore) (*X, error) {
+	raw, err := jc.resultBody(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := new(X)
+	if err := decodeModel(raw, v); err != nil {
+		return nil, fmt.Errorf("daas: job %s: decoding result into %T: %w", jc.id, v, err)
+	}
+	return v, nil
+}
+
+// itemsResult reads a result that is a list: the Items of every page (or a
+// bare JSON array), each decoded by decodeModel, in order; an error never
+// comes with part of the items.
+func itemsResult[X any](ctx context.Context, jc *jobCore) ([]X, error) {
+	raw, err := jc.resultBody(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if raw[0] == '{' {
+		if raw, err = jc.allItems(ctx, raw); err != nil {
 			return nil, err
 		}
-		return append(append([]byte(`{"Items":`), items...), `,"ContinuationToken":null}`...), nil
-	case resultItems:
-		if len(trimmed) > 0 && trimmed[0] == '{' {
-			return jc.allItems(ctx, trimmed)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, fmt.Errorf("daas: job %s: decoding result items: %w", jc.id, err)
+	}
+	out := make([]X, len(items))
+	for i, it := range items {
+		if err := decodeModel(it, &out[i]); err != nil {
+			return nil, fmt.Errorf("daas: job %s: decoding result item %d: %w", jc.id, i, err)
 		}
 	}
-	if len(trimmed) == 0 {
-		// A job with no stored result answers 303; an empty body would
-		// leave the caller a zero T (a nil *MachineCatalog) with no error.
-		return nil, fmt.Errorf("daas: job %s: empty result, nothing to decode", jc.id)
+	return out, nil
+}
+
+// anyResult is the reading of a job whose operation only T describes
+// ([StartJob], [ResumeJob]): struct{} reads nothing, json.RawMessage and
+// BatchResult read as their operations do, and any other T is decoded from
+// the result; a paged result that does not decode into T as an object (a
+// slice T) is read to its last page and decoded from its items.
+func anyResult[T any](ctx context.Context, jc *jobCore) (T, error) {
+	var out T
+	var err error
+	switch p := any(&out).(type) {
+	case *struct{}:
+		return out, nil
+	case *json.RawMessage:
+		*p, err = rawResult(ctx, jc)
+		return out, err
+	case *BatchResult:
+		*p, err = batchResult(nil)(ctx, jc)
+		return out, err
 	}
-	return trimmed, nil
+	raw, err := jc.resultBody(ctx)
+	if err != nil {
+		return out, err
+	}
+	err = json.Unmarshal(raw, &out)
+	if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) && te.Field == "" && te.Value == "object" {
+		var items json.RawMessage
+		if items, err = jc.allItems(ctx, raw); err == nil {
+			err = json.Unmarshal(items, &out)
+		}
+	}
+	if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) && te.Field != "" {
+		err = nil // a field of the wrong type is left zero, as decodeModel does
+	}
+	if err != nil {
+		return out, fmt.Errorf("daas: job %s: decoding result into %T: %w", jc.id, out, err)
+	}
+	return out, nil
+}
+
+// resultBody reads the job's result (see fetchResult) and refuses an empty
+// or null one: a job with no stored result answers 303, and a null would
+// leave the caller a zero T (a nil *MachineCatalog) with no error.
+func (jc *jobCore) resultBody(ctx context.Context) (json.RawMessage, error) {
+	raw, err := jc.fetchResult(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return jc.checkNull(bytes.TrimSpace(raw))
+}
+
+// checkNull refuses an empty or null result.
+func (jc *jobCore) checkNull(raw json.RawMessage) (json.RawMessage, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, fmt.Errorf("daas: job %s: empty result (no body or null), nothing to decode", jc.id)
+	}
+	return raw, nil
 }
 
 // allItems reads an {"Items", "ContinuationToken"} result from its first
@@ -152,49 +185,17 @@ func (jc *jobCore) fetchResult(ctx context.Context) (json.RawMessage, error) {
 		return nil, err
 	}
 	var raw json.RawMessage
-	resp, err := jc.c.Jobs.send(ctx, r, &raw, http.StatusOK, http.StatusSeeOther)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusSeeOther {
-		return raw, nil
-	}
-	target, err := jc.c.resultTarget(r.url, resp.Header.Get("Location"))
-	if err != nil {
-		return nil, fmt.Errorf("daas: job %s results: %w", jc.id, err)
-	}
-	tr, err := jc.c.newRequest(http.MethodGet, target.String(), nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("daas: job %s results: %w", jc.id, err)
-	}
-	raw = nil
-	resp, err = jc.c.do(ctx, tr, &raw)
+	resp, err := jc.c.call(ctx, r, &raw, http.StatusOK, http.StatusSeeOther)
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusSeeOther {
-		return nil, fmt.Errorf("daas: job %s results: %w: the 303 target redirected again", jc.id, ErrBadLocation)
-	}
-	if err := checkStatus(tr, resp, http.StatusOK); err != nil {
-		return nil, err
+		raw = nil
+		if err := jc.c.follow(ctx, r, resp, &raw); err != nil {
+			return nil, fmt.Errorf("daas: job %s results: %w", jc.id, err)
+		}
 	}
 	return raw, nil
-}
-
-// resultTarget checks the Location of a 303 from a job's results, resolved
-// against from.
-func (c *Client) resultTarget(from *url.URL, loc string) (*url.URL, error) {
-	if loc == "" {
-		return nil, fmt.Errorf("%w: 303 without Location", ErrBadLocation)
-	}
-	target, err := from.Parse(loc)
-	if err != nil || target.Host == "" || target.User != nil || (target.Scheme != "https" && target.Scheme != "http") {
-		return nil, fmt.Errorf("%w: %q", ErrBadLocation, truncate(loc, 200))
-	}
-	if !c.sameOrigin(target) {
-		return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, target.Scheme, truncate(target.Host, 200))
-	}
-	return target, nil
 }
 
 // nextPage fetches the page after a continuation token. The token of an
@@ -222,7 +223,7 @@ func (jc *jobCore) getPage(ctx context.Context, ref string, q url.Values, token 
 		return nil, err
 	}
 	var raw json.RawMessage
-	if _, err := jc.c.Jobs.send(ctx, r, &raw, http.StatusOK); err != nil {
+	if _, err := jc.c.call(ctx, r, &raw, http.StatusOK); err != nil {
 		return nil, err
 	}
 	return raw, nil

@@ -3,406 +3,11 @@ package daas
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
-	"sync"
 	"time"
-	"unicode"
 )
-
-// JobStatus is the state of a job as the service reports it. Values the
-// library does not know pass through unchanged and count as not terminal.
-type JobStatus string
-
-// The job statuses of the service.
-const (
-	JobUnknown             JobStatus = "Unknown"
-	JobNotStarted          JobStatus = "NotStarted"
-	JobInProgress          JobStatus = "InProgress"
-	JobComplete            JobStatus = "Complete"
-	JobCompleteWithWarning JobStatus = "CompleteWithWarning"
-	JobFailed              JobStatus = "Failed"
-	JobCanceled            JobStatus = "Canceled"
-	JobNonTerminatingError JobStatus = "NonTerminatingError"
-)
-
-// Terminal reports whether the job has ended: Complete, CompleteWithWarning,
-// Failed or Canceled. NonTerminatingError, Unknown and statuses the library
-// does not know are not terminal: the job may still go on.
-func (s JobStatus) Terminal() bool {
-	switch s {
-	case JobComplete, JobCompleteWithWarning, JobFailed, JobCanceled:
-		return true
-	}
-	return false
-}
-
-// Job is a handle on one asynchronous job of the service whose result is a
-// T. The ...Async methods of the services return one; [ResumeJob] makes one
-// from a job id, and [StartJob] from any async operation. A Job is safe for
-// concurrent use.
-type Job[T any] struct {
-	core *jobCore
-}
-
-// jobCore is the part of a job handle that does not depend on T.
-type jobCore struct {
-	c        *Client
-	r        jobReader // reads the job's status
-	id       string
-	idErr    error // a malformed id, refused before anything is sent
-	location string
-	txid     string    // Citrix-TransactionId of the request that started the job
-	started  time.Time // when the 202 arrived; zero for a resumed job
-	origin   *url.URL  // the async GET that started the job, for result paging
-	floor    time.Duration
-	batch    *batchPlan // a batch's items, for its result (batch.go)
-	kind     resultKind // how the result is read
-
-	mu        sync.Mutex
-	info      *JobInfo
-	result    any // the result read, once read
-	hasResult bool
-}
-
-// ID returns the job's id.
-func (j *Job[T]) ID() string { return j.core.id }
-
-// Location returns the job's absolute URL, as the 202 Location header gave
-// it (or as the client builds it for a resumed job).
-func (j *Job[T]) Location() string { return j.core.location }
-
-// Info returns a deep copy of the job as last read, or nil before the first
-// read.
-func (j *Job[T]) Info() *JobInfo { return j.core.snapshot() }
-
-// Done reports whether the job was last seen in a terminal status.
-func (j *Job[T]) Done() bool {
-	info := j.core.snapshot()
-	return info != nil && info.Status.Terminal()
-}
-
-// Poll reads the job's status once (GET /Jobs/{id}) and returns a copy of
-// it. When the read fails, the cached [Job.Info] is unchanged.
-func (j *Job[T]) Poll(ctx context.Context) (*JobInfo, error) {
-	info, _, err := j.core.poll(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return info.clone(), nil
-}
-
-// Cancel asks the service to cancel the job (POST /Jobs/{id}/$cancel). The
-// service allows it while the job is cancellable, and for finished jobs; it
-// answers 409 ([ErrConflict]) otherwise.
-func (j *Job[T]) Cancel(ctx context.Context) error {
-	if j.core.idErr != nil {
-		return j.core.idErr
-	}
-	info, err := j.core.c.Jobs.Cancel(ctx, j.core.id)
-	if err != nil {
-		return err
-	}
-	j.core.store(info)
-	return nil
-}
-
-// Wait polls the job until it ends, then returns its result. The outcome:
-//   - Complete: the result and nil.
-//   - CompleteWithWarning: the result and nil, the warning on [Job.Info];
-//     with [WarningsAsErrors], a [*JobError].
-//   - Failed: a [*JobError] matching [ErrJobFailed] (and [ErrConflict] for
-//     a [JobErrorDuplicateObject]).
-//   - Canceled: a [*JobError] matching [ErrJobCanceled].
-//   - The context ends first: a [*WaitError] matching the context's error,
-//     as soon as it ends, with the job's last status and the last poll
-//     error; with [CancelOnContextDone] the job is canceled too, best effort.
-//
-// Failed polls that may pass (429, 5xx, dropped connections, an attempt
-// that timed out, an unreadable answer) do not end the wait; they are tried
-// again on the poll schedule, a Retry-After being the floor of the next
-// one. Any other failure ends it at once: a malformed job id, a 4xx (a job
-// that disappears gives [ErrNotFound]), a refused location, a token source
-// that fails for good, a site that cannot be chosen.
-func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
-	var zero T
-	if j.core.idErr != nil {
-		return zero, j.core.idErr
-	}
-	wc, err := j.core.c.waitConfig(opts)
-	if err != nil {
-		return zero, err
-	}
-	trace, wctx := j.core.c.startTrace(ctx, j.core, wc.pol)
-	wc.trace = trace
-	info, err := j.core.c.poller.wait(wctx, j.core, wc)
-	trace.end(wctx, info, err)
-	if err != nil {
-		if ctx.Err() != nil && wc.cancelOnDone {
-			j.core.cancelDetached(ctx)
-		}
-		return zero, err
-	}
-	if err := outcome(info, wc.warningsAsErrors); err != nil {
-		return zero, err
-	}
-	return j.result(ctx)
-}
-
-// Result returns the result of a job that has ended: it reads the job once
-// if it was not seen ended yet, then reads its result the way the operation
-// that started it says (see [StartJob]), and keeps it: a second call sends
-// nothing. A job that is not finished gives an error; one that failed or was
-// canceled gives its [*JobError].
-func (j *Job[T]) Result(ctx context.Context) (T, error) {
-	var zero T
-	info := j.core.snapshot()
-	if info == nil || !info.Status.Terminal() {
-		var err error
-		if info, _, err = j.core.poll(ctx); err != nil {
-			return zero, err
-		}
-		if !info.Status.Terminal() {
-			return zero, fmt.Errorf("daas: job %s has not finished (status %s)", j.core.id, info.Status)
-		}
-	}
-	if err := outcome(info, false); err != nil {
-		return zero, err
-	}
-	return j.result(ctx)
-}
-
-// outcome maps a terminal job to its error, if any.
-func outcome(info *JobInfo, warningsAsErrors bool) error {
-	switch info.Status {
-	case JobComplete:
-		return nil
-	case JobCompleteWithWarning:
-		if !warningsAsErrors {
-			return nil
-		}
-	}
-	subs, total := info.failedSubJobs()
-	return &JobError{
-		JobID:      info.ID,
-		Type:       info.Type,
-		Status:     info.Status,
-		Code:       info.ErrorCode,
-		Message:    info.ErrorString,
-		Parameters: cloneNV(info.ErrorParameters),
-		Info:       info.clone(),
-		SubJobs:    subs,
-		subTotal:   total,
-	}
-}
-
-// snapshot returns a deep copy of the cached info, or nil.
-func (jc *jobCore) snapshot() *JobInfo {
-	jc.mu.Lock()
-	defer jc.mu.Unlock()
-	return jc.info.clone()
-}
-
-// store caches info, which the caller hands over: nothing else may hold it.
-func (jc *jobCore) store(info *JobInfo) {
-	jc.mu.Lock()
-	jc.info = info
-	jc.mu.Unlock()
-}
-
-// poll reads the job once and caches what it read. It returns the read
-// info (the cache's own: callers hand out copies only) and the floor of the
-// next read the service asked for with Retry-After.
-func (jc *jobCore) poll(ctx context.Context) (*JobInfo, time.Duration, error) {
-	if jc.idErr != nil {
-		return nil, 0, jc.idErr
-	}
-	info, floor, err := jc.r.readJob(ctx, jc.id)
-	if err != nil {
-		if errors.Is(err, ErrNotFound) && jc.snapshot() != nil {
-			return nil, 0, fmt.Errorf("daas: job %s disappeared: deleted, past the service's 48 h retention, or not visible to this API client: %w", jc.id, err)
-		}
-		return nil, 0, err
-	}
-	jc.accept(info)
-	return info, floor, nil
-}
-
-// accept caches info read for this job, by a single read or a list.
-func (jc *jobCore) accept(info *JobInfo) {
-	if info.ID == "" {
-		info.ID = jc.id
-	}
-	jc.store(info)
-}
-
-// cancelDetached asks the service to cancel the job after the caller's
-// context ended: with a context of its own, bounded to a few seconds.
-func (jc *jobCore) cancelDetached(ctx context.Context) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if info, err := jc.c.Jobs.Cancel(cctx, jc.id); err == nil {
-		jc.store(info)
-	} else {
-		jc.c.debug(ctx, "cancel after context end failed", "job", jc.id, "error", err.Error())
-	}
-}
-
-// ResumeJob returns a handle for a job started elsewhere, by its id: in
-// another process, or before a restart. The service shows a job only to the
-// API client that started it, and keeps it 48 hours after it ends. A
-// malformed id (empty, blank, "." or "..", with a slash, a backslash or a
-// control character) makes every call of the handle fail with
-// [ErrBadJobID] before anything is sent.
-func ResumeJob[T any](c *Client, id string) *Job[T] {
-	return &Job[T]{core: &jobCore{
-		c:        c,
-		r:        c.Jobs,
-		id:       id,
-		idErr:    checkJobID(id),
-		location: c.base.String() + "/Jobs/" + url.PathEscape(id),
-		kind:     resultKindOf[T](),
-	}}
-}
-
-// checkJobID refuses an id that is not one plain path segment.
-func checkJobID(id string) error {
-	if strings.TrimSpace(id) == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
-		return &InputError{Op: "job id", Reason: fmt.Sprintf("malformed: %q", truncate(id, 200)), kind: ErrBadJobID}
-	}
-	return nil
-}
-
-// StartJob starts any async operation of the API that has no typed method
-// yet and returns its job. path is relative to the API root (such as
-// "MachineCatalogs/Pool%7CWin11/$test"), with its segments escaped; it may
-// carry a query. StartJob adds async=true, sends body as JSON (nil for none)
-// and expects 202 Accepted.
-//
-// T says how the job's result is read once it ends:
-//   - struct{}: not at all; nothing is sent after the job ends.
-//   - json.RawMessage: GET /Jobs/{id}/Results as it is (a 303 followed on
-//     the API's origin); a paged {"Items", "ContinuationToken"} result is
-//     read to its last page and returned as one {"Items": [...]} envelope
-//     holding every item, never page 1 alone.
-//   - a slice: the Items of every page (or a bare JSON array), in order; a
-//     repeated continuation token is an error, and an error never comes
-//     with part of the items.
-//   - anything else (a struct, a pointer, a map): the result decoded into
-//     T, following a 303 to the affected resource; an empty result is an
-//     error.
-func StartJob[T any](ctx context.Context, c *Client, method, path string, body any) (*Job[T], error) {
-	method = strings.ToUpper(strings.TrimSpace(method))
-	switch method {
-	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
-	default:
-		return nil, inputErr("StartJob", "unsupported method %q", method)
-	}
-	if path == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, inputErr("StartJob", "path %q must be relative to the API root", truncate(path, 200))
-	}
-	ref, rawQuery, _ := strings.Cut(path, "?")
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return nil, inputErr("StartJob", "malformed query: %v", err)
-	}
-	r, err := c.newRequest(method, ref, q, body)
-	if err != nil {
-		return nil, err
-	}
-	return startJob[T](ctx, c, r)
-}
-
-// startJob sends r with async=true and returns the job of its 202.
-func startJob[T any](ctx context.Context, c *Client, r *request) (*Job[T], error) {
-	q := r.url.Query()
-	q.Set("async", "true")
-	r.url.RawQuery = q.Encode()
-	if r.method != http.MethodGet && r.method != http.MethodHead {
-		r.mayCreate = true
-	}
-	// The progress clock starts when the request goes out: the job exists
-	// (at progress 0) from some moment before the 202 arrives.
-	sent := time.Now()
-	resp, err := c.do(ctx, r, nil)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusAccepted {
-		return nil, fmt.Errorf("daas: %s %s: expected 202 Accepted for an async call, got %d", r.method, r.redacted(), resp.StatusCode)
-	}
-	core, err := c.jobFromLocation(resp.Header.Get("Location"))
-	if err != nil {
-		return nil, fmt.Errorf("daas: %s %s: %w", r.method, r.redacted(), err)
-	}
-	core.kind = resultKindOf[T]()
-	core.started = sent
-	if resp.Request != nil {
-		core.txid = resp.Request.Header.Get("Citrix-TransactionId")
-	}
-	core.floor = retryAfter(resp.Header, nil)
-	if r.method == http.MethodGet {
-		origin := *r.url
-		core.origin = &origin
-	}
-	c.observeJobStart(ctx, r, core)
-	return &Job[T]{core: core}, nil
-}
-
-// jobFromLocation checks the Location of a 202 (absolute, on the API's
-// origin, naming a job) and returns the job it names.
-func (c *Client) jobFromLocation(loc string) (*jobCore, error) {
-	loc = strings.TrimSpace(loc)
-	if loc == "" {
-		return nil, fmt.Errorf("%w: no Location header", ErrBadLocation)
-	}
-	id, err := c.parseJobLocation(loc)
-	if err != nil {
-		return nil, err
-	}
-	return &jobCore{c: c, r: c.Jobs, id: id, location: loc}, nil
-}
-
-// parseJobLocation returns the job id of an absolute job URL on the API's
-// origin: its last path segment, unescaped.
-func (c *Client) parseJobLocation(loc string) (string, error) {
-	u, err := url.Parse(loc)
-	if err != nil || strings.ContainsAny(loc, " \t\r\n") {
-		return "", fmt.Errorf("%w: %q", ErrBadLocation, truncate(loc, 200))
-	}
-	if !u.IsAbs() || u.Host == "" {
-		return "", fmt.Errorf("%w: %q is not an absolute URL", ErrBadLocation, truncate(loc, 200))
-	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("%w: unsupported scheme in %q", ErrBadLocation, truncate(loc, 200))
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("%w: credentials in the job URL", ErrBadLocation)
-	}
-	if !c.sameOrigin(u) {
-		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, truncate(u.Host, 200))
-	}
-	escaped := strings.TrimRight(u.EscapedPath(), "/")
-	i := strings.LastIndexByte(escaped, '/')
-	if i < 0 || i == len(escaped)-1 {
-		return "", fmt.Errorf("%w: no job id in %q", ErrBadLocation, truncate(loc, 200))
-	}
-	// A job id is one plain path segment: no dot segment anywhere in the
-	// path, no escaped separator or control character in the id.
-	for _, seg := range strings.Split(u.Path, "/") {
-		if seg == "." || seg == ".." {
-			return "", fmt.Errorf("%w: dot segment in %q", ErrBadLocation, truncate(loc, 200))
-		}
-	}
-	id, err := url.PathUnescape(escaped[i+1:])
-	if err != nil || id == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
-		return "", fmt.Errorf("%w: malformed job id in %q", ErrBadLocation, truncate(loc, 200))
-	}
-	return id, nil
-}
 
 // JobsService reads and manages the service's jobs directly. Most programs
 // use the [Job] handles the ...Async methods return instead.
@@ -415,11 +20,6 @@ type JobsService service
 type jobReader interface {
 	readJob(ctx context.Context, id string) (*JobInfo, time.Duration, error)
 	readJobs(ctx context.Context) ([]JobInfo, time.Duration, error)
-}
-
-// send does a call that must answer one of want.
-func (s *JobsService) send(ctx context.Context, r *request, v any, want ...int) (*http.Response, error) {
-	return (*service)(s).send(ctx, r, v, want...)
 }
 
 // Get reads one job (GET /Jobs/{id}).
@@ -437,7 +37,7 @@ func (s *JobsService) readJob(ctx context.Context, id string) (*JobInfo, time.Du
 		return nil, 0, err
 	}
 	info := new(JobInfo)
-	resp, err := s.send(ctx, r, info, http.StatusOK)
+	resp, err := s.client.call(ctx, r, info, http.StatusOK)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -498,7 +98,7 @@ func (s *JobsService) readJobs(ctx context.Context) ([]JobInfo, time.Duration, e
 			return nil, 0, err
 		}
 		var l jobList
-		resp, err := s.send(ctx, r, &l, http.StatusOK)
+		resp, err := s.client.call(ctx, r, &l, http.StatusOK)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -539,7 +139,7 @@ func (s *JobsService) Cancel(ctx context.Context, id string) (*JobInfo, error) {
 	}
 	r.mayCreate = false // canceling twice is harmless
 	info := new(JobInfo)
-	if _, err := s.send(ctx, r, info, http.StatusOK); err != nil {
+	if _, err := s.client.call(ctx, r, info, http.StatusOK); err != nil {
 		return nil, err
 	}
 	return info, nil
@@ -555,7 +155,7 @@ func (s *JobsService) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.send(ctx, r, nil, http.StatusNoContent, http.StatusOK)
+	_, err = s.client.call(ctx, r, nil, http.StatusNoContent, http.StatusOK)
 	return err
 }
 
@@ -568,6 +168,5 @@ func (s *JobsService) Results(ctx context.Context, id string) (json.RawMessage, 
 	if err := checkJobID(id); err != nil {
 		return nil, err
 	}
-	jc := &jobCore{c: s.client, r: s, id: id, kind: resultRaw}
-	return jc.readResult(ctx)
+	return rawResult(ctx, &jobCore{c: s.client, r: s, id: id})
 }

@@ -619,3 +619,24 @@ func TestJobErrorIs(t *testing.T) {
 	assert.ErrorIs(t, fmt.Errorf("wrapped: %w", failed), ErrJobFailed)
 	assert.False(t, errors.Is(failed, ErrNotFound))
 }
+
+// TestJobLocationNamesAJob: a 202 Location must be {API root}/Jobs/{id};
+// the root of the jobs, a job's results or another resource of the origin
+// name no job.
+func TestJobLocationNamesAJob(t *testing.T) {
+	c := jobClient(t, http.NotFoundHandler())
+	for _, loc := range []string{
+		testOrigin + "/cvad/manage/Jobs/",
+		testOrigin + "/cvad/manage/Jobs",
+		testOrigin + "/cvad/manage/Jobs/j1/Results",
+		testOrigin + "/other/x",
+		testOrigin + "/cvad/manage/MachineCatalogs/x",
+		testOrigin + "/cvad/Jobs/x",
+	} {
+		_, err := c.jobFromLocation(loc)
+		assert.ErrorIs(t, err, ErrBadLocation, loc)
+	}
+	jc, err := c.jobFromLocation(testOrigin + "/CVAD/Manage/jobs/j1")
+	require.NoError(t, err)
+	assert.Equal(t, "j1", jc.id)
+}

@@ -2,6 +2,7 @@ package daas
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -89,6 +90,21 @@ func ContinuationToken(token string) ListOption {
 	}
 }
 
+// listOptions applies opts for the call named what, which accepts only the
+// options named in allowed: any other is an [*InputError].
+func listOptions(what string, opts []ListOption, allowed ...string) (*listConfig, error) {
+	cfg, err := newListConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range cfg.used {
+		if !slices.Contains(allowed, name) {
+			return nil, inputErr(what, "option %s does not apply", name)
+		}
+	}
+	return cfg, nil
+}
+
 func newListConfig(opts []ListOption) (*listConfig, error) {
 	c := &listConfig{}
 	for _, o := range opts {
@@ -162,4 +178,9 @@ func newDeleteConfig(opts []DeleteOption) (url.Values, error) {
 		}
 	}
 	return c.q, c.err
+}
+
+// machineList is a list of machines: [InFolder] does not apply.
+func machineList(what string, opts []ListOption) (*listConfig, error) {
+	return listOptions(what, opts, "PageSize", "Fields", "ContinuationToken")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -61,11 +62,11 @@ var (
 	actionDisconnect = powerAction{"DisconnectSessions", "$disconnect", nil}
 )
 
-// request checks the options and builds the action's request.
-func (a powerAction) request(c *Client, nameOrID string, opts []PowerOption) (*request, error) {
-	path, err := machinePath(nameOrID)
-	if err != nil {
-		return nil, err
+// op checks the options and returns the action's operation.
+func (a powerAction) op(nameOrID string, opts []PowerOption) (op, error) {
+	o := op{method: http.MethodPost, path: machinePath + "/" + a.segment, args: []string{nameOrID}, idempotent: true}
+	if err := o.check(); err != nil {
+		return op{}, err
 	}
 	cfg := &powerConfig{}
 	for _, o := range opts {
@@ -74,53 +75,38 @@ func (a powerAction) request(c *Client, nameOrID string, opts []PowerOption) (*r
 		}
 	}
 	if cfg.err != nil {
-		return nil, cfg.err
+		return op{}, cfg.err
 	}
 	for _, name := range cfg.used {
-		ok := false
-		for _, a := range a.allowed {
-			ok = ok || a == name
-		}
-		if !ok {
-			return nil, inputErr("Machines."+a.name, "option %s does not apply", name)
+		if !slices.Contains(a.allowed, name) {
+			return op{}, inputErr("Machines."+a.name, "option %s does not apply", name)
 		}
 	}
-	q := url.Values{}
+	o.query = url.Values{}
 	if cfg.force {
-		q.Set("force", "true")
+		o.query.Set("force", "true")
 	}
 	if cfg.delay > 0 {
-		q.Set("delay", strconv.FormatInt(int64(cfg.delay/time.Second), 10))
+		o.query.Set("delay", strconv.FormatInt(int64(cfg.delay/time.Second), 10))
 	}
-	r, err := c.newRequest(http.MethodPost, path+"/"+a.segment, q, nil)
-	if err != nil {
-		return nil, err
-	}
-	r.mayCreate = false // a power action asked twice does what it did once
-	return r, nil
+	return o, nil
 }
 
 func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Machine, error) {
-	r, err := a.request(s.client, nameOrID, opts)
+	o, err := a.op(nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}
-	m := new(Machine)
-	if _, err := s.send(ctx, r, m); err != nil {
-		return nil, err
-	}
-	if m.ID == "" {
-		return s.Get(ctx, nameOrID)
-	}
-	return m, nil
+	return writeThenRead(ctx, s.client, o, hasMachineID,
+		func(ctx context.Context) (*Machine, error) { return s.Get(ctx, nameOrID) })
 }
 
 func (s *MachinesService) actAsync(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Job[struct{}], error) {
-	r, err := a.request(s.client, nameOrID, opts)
+	o, err := a.op(nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}
-	return startJob[struct{}](ctx, s.client, r)
+	return job(ctx, s.client, o, noResult)
 }
 
 // Start powers a machine on (POST /Machines/{nameOrId}/$start) and returns

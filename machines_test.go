@@ -16,20 +16,9 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-func newMachineFake(t *testing.T, opts ...daastest.Option) (*daastest.Server, *daas.Client) {
-	t.Helper()
-	base := []daastest.Option{
-		daastest.WithJobDuration(20 * time.Millisecond),
-		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
-		daastest.WithCatalog(daastest.Catalog{Name: "Office", ProvisioningType: "Manual", IsRemotePC: true}),
-		daastest.WithMachines("Pool", 3),
-	}
-	return newCatalogFake(t, append(base, opts...)...)
-}
-
 func TestMachinesListGetPaging(t *testing.T) {
 	t.Parallel()
-	srv, c := newMachineFake(t)
+	srv, c := newFake(t, machineWorld()...)
 	page, err := c.Machines.List(t.Context(), daas.PageSize(2))
 	require.NoError(t, err)
 	require.Len(t, page.Items, 2)
@@ -70,7 +59,7 @@ func TestMachinesListGetPaging(t *testing.T) {
 
 func TestMachinesBadInputNoRequest(t *testing.T) {
 	t.Parallel()
-	srv, c := newMachineFake(t)
+	srv, c := newFake(t, machineWorld()...)
 	before := srv.Stats().Requests
 	_, err := c.Machines.Get(t.Context(), " ")
 	assert.Error(t, err)
@@ -93,7 +82,7 @@ func TestMachinesBadInputNoRequest(t *testing.T) {
 
 func TestMachinesMaintenanceThenDelete(t *testing.T) {
 	t.Parallel()
-	srv, c := newMachineFake(t)
+	srv, c := newFake(t, machineWorld()...)
 	ctx := t.Context()
 	// The service's rule: a machine not in maintenance mode is not removed.
 	err := c.Machines.Delete(ctx, `CORP\Pool-001`)
@@ -137,8 +126,8 @@ func TestMachinesMaintenanceThenDelete(t *testing.T) {
 func TestMachinesPowerTransitions(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newMachineFake(t, daastest.WithJobDurationFor("ShutDownMachines", 10*time.Minute),
-			daastest.WithMachine(daastest.Machine{Name: `CORP\Busy`, Catalog: "Pool", PowerState: "On", SessionCount: 2}))
+		srv, c := newFake(t, machineWorld(daastest.WithJobDurationFor("ShutDownMachines", 10*time.Minute),
+			daastest.WithMachine(daastest.Machine{Name: `CORP\Busy`, Catalog: "Pool", PowerState: "On", SessionCount: 2}))...)
 		ctx := t.Context()
 		job, err := c.Machines.ShutdownAsync(ctx, `CORP\Busy`, daas.Force(), daas.Delay(30*time.Second))
 		require.NoError(t, err)
@@ -179,9 +168,8 @@ func TestMachinesPowerTransitions(t *testing.T) {
 
 func TestMachinesPowerSyncAndSessions(t *testing.T) {
 	t.Parallel()
-	srv, c := newMachineFake(t,
-		daastest.WithMachine(daastest.Machine{Name: `CORP\PC1`, Catalog: "Office", PowerState: "On", SessionCount: 1}),
-		daastest.WithMachine(daastest.Machine{Name: `CORP\Host`, Catalog: "Pool", PowerState: "On", SessionCount: 3}))
+	srv, c := newFake(t, machineWorld(daastest.WithMachine(daastest.Machine{Name: `CORP\PC1`, Catalog: "Office", PowerState: "On", SessionCount: 1}),
+		daastest.WithMachine(daastest.Machine{Name: `CORP\Host`, Catalog: "Pool", PowerState: "On", SessionCount: 3}))...)
 	ctx := t.Context()
 	m, err := c.Machines.Reboot(ctx, `CORP\Pool-001`, daas.Force())
 	require.NoError(t, err)
@@ -212,7 +200,7 @@ func TestMachinesPowerSyncAndSessions(t *testing.T) {
 
 func TestAddMachineManualAndRemove(t *testing.T) {
 	t.Parallel()
-	srv, c := newMachineFake(t)
+	srv, c := newFake(t, machineWorld()...)
 	ctx := t.Context()
 	job, err := c.MachineCatalogs.AddMachineAsync(ctx, "Office", daas.AddMachineRequest{MachineName: `CORP\Desk-7`},
 		daas.AdminCredential(`CORP\admin`, "s3cret-Pa55"))
@@ -234,7 +222,7 @@ func TestAddMachineManualAndRemove(t *testing.T) {
 // even when the service echoes the header back.
 func TestAdminCredentialRedacted(t *testing.T) {
 	t.Parallel()
-	srv, c := newMachineFake(t)
+	srv, c := newFake(t, machineWorld()...)
 	_ = srv
 	_, err := c.MachineCatalogs.AddMachineAsync(t.Context(), "Nope", daas.AddMachineRequest{MachineName: `CORP\X`},
 		daas.AdminCredential("admin", "hunter2-very-secret"))
@@ -250,7 +238,7 @@ func TestAdminCredentialRedacted(t *testing.T) {
 func TestWaitProvisionedHourLong(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newCatalogFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
+		srv, c := newFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
 		ctx := t.Context()
 		job, err := c.MachineCatalogs.CreateAsync(ctx, daas.CreateMachineCatalogRequest{
 			Name: "Scale", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportMultiSession,
@@ -289,7 +277,7 @@ func TestWaitProvisionedHourLong(t *testing.T) {
 func TestWaitProvisionedPartialFailure(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newCatalogFake(t, daastest.WithJobDurationFor("AddMachines", 2*time.Hour))
+		srv, c := newFake(t, daastest.WithJobDurationFor("AddMachines", 2*time.Hour))
 		ctx := t.Context()
 		srv.FailProvisioning("Half", 1, "no capacity in the zone")
 		_, err := c.MachineCatalogs.Create(ctx, daas.CreateMachineCatalogRequest{
@@ -319,7 +307,7 @@ func TestWaitProvisionedPartialFailure(t *testing.T) {
 func TestImageUpdateAndRollback(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newMachineFake(t, daastest.WithJobDurationFor("UpdateImage", 3*time.Hour))
+		srv, c := newFake(t, machineWorld(daastest.WithJobDurationFor("UpdateImage", 3*time.Hour))...)
 		ctx := t.Context()
 		_, err := c.MachineCatalogs.RollbackProvisioningSchemeAsync(ctx, "Pool", nil)
 		var ae *daas.APIError
@@ -364,7 +352,7 @@ func TestImageUpdateAndRollback(t *testing.T) {
 func TestRollbackHistory(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newMachineFake(t)
+		srv, c := newFake(t, machineWorld()...)
 		ctx := t.Context()
 		image := func(cat *daas.MachineCatalog) string {
 			t.Helper()
@@ -445,7 +433,7 @@ func TestRollbackHistory(t *testing.T) {
 func TestWaitProvisionedBatches(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newMachineFake(t, daastest.WithJobDurationFor("AddMachineCatalogMachine", time.Hour))
+		srv, c := newFake(t, machineWorld(daastest.WithJobDurationFor("AddMachineCatalogMachine", time.Hour))...)
 		ctx := t.Context()
 		const n = 8
 		ids := map[string]bool{}
@@ -534,9 +522,9 @@ func TestMachinesPowerEveryAction(t *testing.T) {
 		t.Run(a.name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				srv, c := newMachineFake(t, daastest.WithJobDuration(5*time.Minute),
+				srv, c := newFake(t, machineWorld(daastest.WithJobDuration(5*time.Minute),
 					daastest.WithMachine(daastest.Machine{Name: `CORP\Sync`, Catalog: "Pool", PowerState: string(a.from)}),
-					daastest.WithMachine(daastest.Machine{Name: `CORP\Job`, Catalog: "Pool", PowerState: string(a.from)}))
+					daastest.WithMachine(daastest.Machine{Name: `CORP\Job`, Catalog: "Pool", PowerState: string(a.from)}))...)
 				ctx := t.Context()
 				route := "POST /Machines/{nameOrId}/" + a.route
 
@@ -570,8 +558,8 @@ func TestMachinesPowerEveryAction(t *testing.T) {
 func TestMachinesSessionActionsPlain(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newMachineFake(t, daastest.WithJobDuration(time.Minute),
-			daastest.WithMachine(daastest.Machine{Name: `CORP\Host`, Catalog: "Pool", PowerState: "On", SessionCount: 4}))
+		srv, c := newFake(t, machineWorld(daastest.WithJobDuration(time.Minute),
+			daastest.WithMachine(daastest.Machine{Name: `CORP\Host`, Catalog: "Pool", PowerState: "On", SessionCount: 4}))...)
 		ctx := t.Context()
 		m, err := c.Machines.DisconnectSessions(ctx, `CORP\Host`)
 		require.NoError(t, err)
@@ -597,7 +585,7 @@ func TestMachinesSessionActionsPlain(t *testing.T) {
 func TestWaitProvisionedTransientAndContextEnd(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv, c := newCatalogFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
+		srv, c := newFake(t, daastest.WithJobDurationFor("AddMachines", time.Hour))
 		ctx := t.Context()
 		_, err := c.MachineCatalogs.Create(ctx, daas.CreateMachineCatalogRequest{
 			Name: "Slow", ProvisioningType: daas.ProvisioningTypeMCS, SessionSupport: daas.SessionSupportSingleSession,

@@ -47,15 +47,6 @@ type JobObserver struct {
 	WaitEnd func(ctx context.Context, info WaitEndInfo)
 }
 
-// WithObserver makes the client report its waits and retries to o. Without
-// it (or with a JobObserver whose fields are all nil) nothing is reported.
-func WithObserver(o JobObserver) Option {
-	return func(c *config) error {
-		c.observer = o
-		return nil
-	}
-}
-
 // JobStartInfo describes a job that a call has just started. The job's
 // type is not known yet: the 202 that starts a job has no body, and the
 // first status read (in [WaitStartInfo] or [ReadInfo]) tells it.

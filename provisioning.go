@@ -53,7 +53,7 @@ func (e *ProvisioningError) Unwrap() []error {
 // Jobs that failed or were canceled give a [*ProvisioningError] listing
 // them, returned with the catalog as it is afterwards.
 func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog string, opts ...WaitOption) (*MachineCatalog, error) {
-	if _, err := catalogPath(catalog); err != nil {
+	if err := (op{path: catalogPath, args: []string{catalog}}).check(); err != nil {
 		return nil, err
 	}
 	wc, err := s.client.waitConfig(opts)
@@ -118,14 +118,9 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 		var wg sync.WaitGroup
 		for i, id := range fresh {
 			wg.Go(func() {
-				job := ResumeJob[struct{}](s.client, id)
-				jc := *wc
-				jc.onProgress = report
-				info, err := s.client.poller.wait(ctx, job.core, &jc)
-				if err == nil {
-					err = outcome(info, jc.warningsAsErrors)
-				}
-				errs[i] = err
+				jw := *wc // each job's wait has its own trace
+				jw.onProgress = report
+				_, errs[i] = s.client.await(ctx, resumedCore(s.client, id), &jw)
 			})
 		}
 		wg.Wait()
@@ -144,6 +139,11 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 			case err == nil:
 			case errors.As(err, &je):
 				failed = append(failed, je)
+			case errors.Is(err, ErrNotFound):
+				// A job is visible only to the API client that started it:
+				// one started by Studio or another pipeline is followed
+				// through the catalog's own ProvisioningProgress and
+				// JobsInProgress, read again on the idle schedule.
 			default:
 				return nil, err
 			}

@@ -2,7 +2,6 @@ package daas
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -30,7 +29,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	if err != nil {
 		return err
 	}
-	resp, err := c.do(ctx, r, out)
+	resp, err := c.call(ctx, r, out, http.StatusOK, http.StatusCreated, http.StatusAccepted, http.StatusNoContent, http.StatusSeeOther)
 	if err != nil {
 		return err
 	}
@@ -38,10 +37,10 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	case http.StatusAccepted:
 		loc := strings.TrimSpace(resp.Header.Get("Location"))
 		ae := &AcceptedError{Method: r.method, URL: r.redacted(), Location: truncate(loc, 200)}
-		ae.JobID, _ = c.parseJobLocation(loc)
+		ae.JobID, _ = c.jobLocation(loc)
 		return ae
 	case http.StatusSeeOther:
-		return c.follow(ctx, r, resp.Header.Get("Location"), out)
+		return c.follow(ctx, r, resp, out)
 	}
 	return nil
 }
@@ -74,29 +73,4 @@ func (c *Client) rawRequest(method, path string, body, out any) (*request, error
 		q = nil
 	}
 	return c.newRequest(m, ref, q, body)
-}
-
-// follow reads the target of a 303 answer to r: a GET on the API's origin
-// (another origin is refused with ErrUntrustedLocation, before any request).
-func (c *Client) follow(ctx context.Context, r *request, loc string, out any) error {
-	if strings.TrimSpace(loc) == "" {
-		return fmt.Errorf("daas: %s %s: 303 See Other without a Location", r.method, r.redacted())
-	}
-	target, err := r.url.Parse(strings.TrimSpace(loc))
-	if err != nil {
-		return fmt.Errorf("daas: %s %s: malformed 303 Location %q", r.method, r.redacted(), truncate(loc, 200))
-	}
-	next, err := c.newRequest(http.MethodGet, target.String(), nil, nil)
-	if err != nil {
-		return fmt.Errorf("daas: %s %s: 303 Location: %w", r.method, r.redacted(), err)
-	}
-	next.siteScoped = r.siteScoped
-	resp, err := c.do(ctx, next, out)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
-		return fmt.Errorf("daas: GET %s (after a 303): unexpected status %d", next.redacted(), resp.StatusCode)
-	}
-	return nil
 }

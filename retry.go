@@ -125,9 +125,22 @@ func (c *Client) newRetryClient(hc *http.Client) *retryablehttp.Client {
 		RetryWaitMin: c.retry.MinDelay,
 		RetryWaitMax: c.retry.MaxDelay,
 		CheckRetry:   c.checkRetry,
-		// The wait is decided by checkRetry (it must know it to compare it
-		// with the deadline) and slept by waitRetry: Backoff cannot see the
-		// request of an attempt that got no answer.
+		// Why the hooks differ from retryablehttp's design (CheckRetry
+		// classifies, Backoff computes the wait, the library sleeps), as
+		// of v0.7.8:
+		//   - When a caller's context ends during its sleep, the library
+		//     calls CloseIdleConnections on the client's transport: every
+		//     other call of this Client would lose its pooled connections.
+		//     waitRetry (PrepareRetry) sleeps instead and ends the one wait.
+		//   - Backoff gets no context (and no response for an attempt that
+		//     got none): it can neither refuse a wait that would outlive the
+		//     caller's deadline nor report the retry with its wait
+		//     (JobObserver.Retry, the debug log). checkRetry decides the
+		//     wait, jitter included, once, and keeps it in the call's
+		//     attempts, which the request's context carries.
+		//   - The library drains the body before Backoff: the retryDelay of
+		//     an error body can only be read in CheckRetry.
+		// So Backoff returns 0.
 		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
 		PrepareRetry: waitRetry,
 		ErrorHandler: keepAnswer,

@@ -1,13 +1,8 @@
 package daas
 
-// SetMaxBodyForTest lowers the cap on success bodies for the duration of a
-// (non-parallel) test, so that a test can prove the cap without reading
-// 256 MiB; it returns the function that restores the cap.
-func SetMaxBodyForTest(n int64) (restore func()) {
-	old := maxBody
-	maxBody = n
-	return func() { maxBody = old }
-}
+// SetMaxBody lowers the cap on success bodies of c, so that a test can prove
+// the cap without reading 256 MiB.
+func SetMaxBody(c *Client, n int64) { c.maxBody = n }
 
-// MaxBody is the cap on success bodies.
-func MaxBody() int64 { return maxBody }
+// MaxBody is the cap on success bodies of c.
+func MaxBody(c *Client) int64 { return c.maxBody }

@@ -428,8 +428,6 @@ func (b *secEndless) Close() error { return nil }
 // stops at its cap, promptly, with bounded memory.
 func TestBodiesReadThroughCaps(t *testing.T) {
 	const successCap = 1 << 20 // lowered from the real 256 MiB for the test
-	require.Equal(t, int64(256<<20), daas.MaxBody(), "the real cap")
-	defer daas.SetMaxBodyForTest(successCap)()
 
 	var mu sync.Mutex
 	bodies := map[string]*secEndless{}
@@ -456,6 +454,8 @@ func TestBodiesReadThroughCaps(t *testing.T) {
 			daas.WithHTTPClient(&http.Client{Transport: rt}),
 			daas.WithRetryPolicy(daas.RetryPolicy{MaxRetries: 2, MinDelay: time.Millisecond, MaxDelay: time.Millisecond})}, opts...)...)
 		require.NoError(t, err)
+		require.Equal(t, int64(256<<20), daas.MaxBody(c), "the real cap")
+		daas.SetMaxBody(c, successCap)
 		return c
 	}
 	c := newClient(daas.WithBearerToken("tok"))

@@ -70,7 +70,7 @@ func (c *Client) discoverSite(ctx context.Context) (string, error) {
 	}
 	r.siteScoped = false
 	var me meResponse
-	if _, err := c.do(ctx, r, &me); err != nil {
+	if _, err := c.call(ctx, r, &me, http.StatusOK); err != nil {
 		return "", fmt.Errorf("daas: discovering the site id: %w", err)
 	}
 	var sites []Site

@@ -243,7 +243,9 @@ func (s *Server) removeMachine(m *Machine) {
 }
 
 // findMachine looks a machine up by id, SAM name or DNS name,
-// case-insensitively, in constant time. Callers hold s.mu.
+// case-insensitively, in constant time. The "\" of a SAM name may be
+// written "|", as the spec has clients do in every machine path. Callers
+// hold s.mu.
 func (s *Server) findMachine(nameOrID string) *Machine {
 	return s.machineIndex.find(nameOrID)
 }
@@ -283,6 +285,11 @@ func (x *machineIndex) remove(m *Machine) {
 func (x *machineIndex) find(key string) *Machine {
 	if key == "" {
 		return nil
+	}
+	if strings.Contains(key, "|") {
+		if m := x.find(strings.ReplaceAll(key, "|", `\`)); m != nil {
+			return m
+		}
 	}
 	k := strings.ToLower(key)
 	for _, idx := range []map[string]*Machine{x.byID, x.byName, x.byDNS} {
