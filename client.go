@@ -389,13 +389,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		c.stats.load(*cfg.pollStats)
 	}
 	if cfg.clientID != "" {
-		c.ts = &credentialsSource{
-			clientID: cfg.clientID,
-			secret:   cfg.secret,
-			tokenURL: tokenURL.String(),
-			now:      time.Now,
-			send:     c.sendToken,
-		}
+		c.ts = newCredentialsSource(cfg.clientID, cfg.secret, tokenURL.String(), c.sendToken)
 	}
 	// The one stack: the retry client over the transport that authorizes
 	// and bounds each attempt, over the caller's transport.
