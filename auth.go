@@ -110,14 +110,9 @@ func (s *credentialsSource) request(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
+	body, txid, err := readTokenAnswer(resp, "X-Cws-TransactionId")
 	if err != nil {
-		return Token{}, fmt.Errorf("daas: token request: reading answer: %w", err)
-	}
-	txid := resp.Header.Get("X-Cws-TransactionId")
-	if len(body) > maxTokenBody {
-		return Token{}, &AuthError{StatusCode: resp.StatusCode, Description: "token answer larger than 64 KiB", TransactionID: txid}
+		return Token{}, err
 	}
 	tok, err := parseTokenResponse(resp.StatusCode, body, txid, sent)
 	if ae := (*AuthError)(nil); errors.As(err, &ae) {
@@ -141,18 +136,43 @@ func parseTokenResponse(status int, body []byte, txid string, sent time.Time) (T
 	if jerr != nil {
 		return Token{}, &AuthError{StatusCode: status, Description: "token answer is not valid JSON", TransactionID: txid}
 	}
-	if tr.AccessToken == "" {
-		return Token{}, &AuthError{StatusCode: status, Description: "token answer has no access_token", TransactionID: txid}
-	}
-	if strings.ContainsFunc(tr.AccessToken, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
-		// Not a token a header can carry (and never echoed: it may be one).
-		return Token{}, &AuthError{StatusCode: status, Description: "token answer has a malformed access_token", TransactionID: txid}
+	if err := checkTokenValue(status, tr.AccessToken, "access_token", txid); err != nil {
+		return Token{}, err
 	}
 	secs, ok := parseExpiresIn(tr.ExpiresIn)
 	if !ok {
 		return Token{}, &AuthError{StatusCode: status, Description: "token answer has a missing or invalid expires_in", TransactionID: txid}
 	}
 	return Token{Value: tr.AccessToken, Expiry: sent.Add(time.Duration(secs) * time.Second)}, nil
+}
+
+// readTokenAnswer reads and closes a token endpoint's answer, of at most
+// maxTokenBody bytes, and returns it with its transaction id (the header
+// txidHeader).
+func readTokenAnswer(resp *http.Response, txidHeader string) (body []byte, txid string, err error) {
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("daas: token request: reading answer: %w", err)
+	}
+	txid = resp.Header.Get(txidHeader)
+	if len(body) > maxTokenBody {
+		return nil, "", &AuthError{StatusCode: resp.StatusCode, Description: "token answer larger than 64 KiB", TransactionID: txid}
+	}
+	return body, txid, nil
+}
+
+// checkTokenValue refuses the token of an answer (its field named field)
+// when it is missing or when a header cannot carry it as it is: printable
+// ASCII without spaces. It is never echoed: it may be a token.
+func checkTokenValue(status int, tok, field, txid string) error {
+	switch {
+	case tok == "":
+		return &AuthError{StatusCode: status, Description: "token answer has no " + field, TransactionID: txid}
+	case strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r >= 0x7f }):
+		return &AuthError{StatusCode: status, Description: "token answer has a malformed " + field, TransactionID: txid}
+	}
+	return nil
 }
 
 // parseExpiresIn accepts "3600" or 3600; it must be a positive whole number

@@ -117,6 +117,7 @@ type config struct {
 	ts         TokenSource
 	clientID   string
 	secret     secret
+	onprem     *onPremCreds // WithOnPremisesCredentials (onprem.go)
 	siteID     string
 	region     Region
 	baseURL    string
@@ -212,8 +213,8 @@ func WithRegion(r Region) Option {
 // https, or http on a loopback host.
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
-		if _, err := parseEndpoint(u); err != nil {
-			return fmt.Errorf("daas: WithBaseURL: %w", err)
+		if _, err := checkBaseURL(u); err != nil {
+			return err
 		}
 		c.baseURL = u
 		return nil
@@ -225,7 +226,7 @@ func WithBaseURL(u string) Option {
 func WithTokenURL(u string) Option {
 	return func(c *config) error {
 		if _, err := parseEndpoint(u); err != nil {
-			return fmt.Errorf("daas: WithTokenURL: %w", err)
+			return inputErr("WithTokenURL", "%v", err)
 		}
 		c.tokenURL = u
 		return nil
@@ -295,16 +296,9 @@ func WithPollPolicy(p PollPolicy) Option {
 
 // NewClient returns a client for the customer's DaaS API. It checks the
 // options and does no I/O. Exactly one credential option is required:
-// [WithClientCredentials], [WithBearerToken] or [WithTokenSource]; without
-// one the error is [ErrNoCredentials].
+// [WithClientCredentials], [WithOnPremisesCredentials], [WithBearerToken]
+// or [WithTokenSource]; without one the error is [ErrNoCredentials].
 func NewClient(customerID string, opts ...Option) (*Client, error) {
-	customerID = strings.TrimSpace(customerID)
-	if customerID == "" {
-		return nil, errors.New("daas: NewClient: empty customer id")
-	}
-	if strings.ContainsAny(customerID, "\r\n/?#") {
-		return nil, fmt.Errorf("daas: NewClient: malformed customer id %q", customerID)
-	}
 	cfg := config{region: RegionUS}
 	for _, opt := range opts {
 		if opt == nil {
@@ -320,6 +314,10 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		}
 		return nil, fmt.Errorf("%w: got %d", ErrNoCredentials, cfg.creds)
 	}
+	customerID, err := cfg.customerFor(customerID)
+	if err != nil {
+		return nil, err
+	}
 
 	apiHost, tokenHost, _ := cfg.region.hosts()
 	if cfg.baseURL == "" {
@@ -334,14 +332,9 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	if cfg.tokenURL == "" {
 		cfg.tokenURL = "https://" + tokenHost + "/cctrustoauth2/" + url.PathEscape(customerID) + "/tokens/clients"
 	}
-	base, err := parseEndpoint(cfg.baseURL)
+	base, err := checkBaseURL(cfg.baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("daas: base URL: %w", err)
-	}
-	base.Path = strings.TrimRight(base.Path, "/")
-	base.RawPath = strings.TrimRight(base.RawPath, "/")
-	if !strings.HasSuffix(strings.ToLower(base.Path), apiRootPath) {
-		return nil, fmt.Errorf("daas: base URL %q: the path must end in %s (the API root)", base.Redacted(), apiRootPath)
+		return nil, err
 	}
 	tokenURL, err := parseEndpoint(cfg.tokenURL)
 	if err != nil {
@@ -390,6 +383,9 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	}
 	if cfg.clientID != "" {
 		c.ts = newCredentialsSource(cfg.clientID, cfg.secret, tokenURL.String(), c.sendToken)
+	}
+	if cfg.onprem != nil {
+		c.ts = newOnPremSource(cfg.onprem, c.sendOnPremToken)
 	}
 	// The one stack: the retry client over the transport that authorizes
 	// and bounds each attempt, over the caller's transport.
@@ -452,13 +448,13 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		// Not echoed: "user:password@host/path" parses as a relative URL.
 		return nil, errors.New("URL is not absolute (want https://host/path)")
 	case u.User != nil:
-		return nil, errors.New("URL must not carry credentials")
+		return nil, fmt.Errorf("URL %q must not carry credentials", echoURL(u))
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("URL %q must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("URL %q must not have a query or fragment", echoURL(u))
 	case u.Scheme == "https":
 	case u.Scheme == "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("plain http is allowed only for loopback hosts, not %q", u.Hostname())
+			return nil, fmt.Errorf("URL %q: plain http is allowed only for loopback hosts, not %q", echoURL(u), u.Hostname())
 		}
 	default:
 		return nil, fmt.Errorf("unsupported scheme %q", u.Scheme)
