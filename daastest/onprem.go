@@ -17,8 +17,10 @@ import (
 const OnPremisesCustomerID = "CitrixOnPremises"
 
 // OnPremisesUsername is the administrator a server made [WithOnPremises]
-// accepts, with the random [Server.Password].
-const OnPremisesUsername = `SIM\administrator`
+// accepts (in any case), with the random [Server.Password]. A controller
+// takes DOMAIN\user or user@domain; the fake's is the latter, which a shell
+// reads without quotes.
+const OnPremisesUsername = "administrator@sim.local"
 
 // routeOnPremToken is the route key of the on-premises token endpoint.
 const routeOnPremToken = "POST /Tokens"
