@@ -11,10 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/daaskit/daas/internal/flight"
 )
 
 // A TokenSource supplies bearer tokens for the Authorization header. The
@@ -68,29 +65,21 @@ func (secret) GoString() string { return "REDACTED" }
 // maxTokenBody caps the token endpoint's answer.
 const maxTokenBody = 64 << 10
 
-// refreshPause is how long a failed refresh ahead of expiry holds back the
-// next one, while the cached token still serves.
-const refreshPause = 10 * time.Second
-
 // credentialsSource fetches tokens with the OAuth2 client-credentials grant
-// from the Citrix Cloud token endpoint and caches them. While the cached
-// token is valid, callers get it at once: close to its expiry, one refresh
-// runs in the background, holding nobody. Without a valid token, callers
-// share one fetch. A token the API refused is dropped.
+// from the Citrix Cloud token endpoint; its tokenCache caches and refreshes
+// them.
 type credentialsSource struct {
+	tokenCache
 	clientID string
 	secret   secret
 	tokenURL string
 	send     func(ctx context.Context, form []byte) (*http.Response, error)
-	now      func() time.Time
+}
 
-	mu         sync.Mutex
-	cur        Token
-	ahead      time.Duration // refresh when less than this is left
-	refreshing bool          // a refresh ahead of expiry runs
-	retryAt    time.Time     // no refresh ahead of expiry before: the last failed
-	bg         sync.WaitGroup
-	flight     flight.Group[Token]
+func newCredentialsSource(clientID string, sec secret, tokenURL string, send func(context.Context, []byte) (*http.Response, error)) *credentialsSource {
+	s := &credentialsSource{clientID: clientID, secret: sec, tokenURL: tokenURL, send: send}
+	s.tokenCache = newTokenCache(s.request)
+	return s
 }
 
 func (s *credentialsSource) String() string {
@@ -98,61 +87,6 @@ func (s *credentialsSource) String() string {
 }
 
 func (s *credentialsSource) GoString() string { return s.String() }
-
-// Token returns the cached token while it is valid, starting a refresh in
-// the background when it is close to expiry; without a valid token it
-// fetches one (one fetch for every concurrent caller).
-func (s *credentialsSource) Token(ctx context.Context) (Token, error) {
-	s.mu.Lock()
-	cur, now := s.cur, s.now()
-	if cur.Value != "" && now.Before(cur.Expiry) {
-		if !now.Before(cur.Expiry.Add(-s.ahead)) && !s.refreshing && !now.Before(s.retryAt) {
-			s.refreshing = true
-			s.bg.Add(1)
-			// Detached from the caller, which does not wait for it; the
-			// fetch is bounded by the retry policy's attempt timeout.
-			go s.refreshAhead(context.WithoutCancel(ctx))
-		}
-		s.mu.Unlock()
-		return cur, nil
-	}
-	s.mu.Unlock()
-	return s.flight.Do(ctx, s.fetchAndStore)
-}
-
-// refreshAhead replaces the token that is close to expiry.
-func (s *credentialsSource) refreshAhead(ctx context.Context) {
-	defer s.bg.Done()
-	_, err := s.flight.Do(ctx, s.fetchAndStore)
-	s.mu.Lock()
-	s.refreshing = false
-	if err != nil {
-		s.retryAt = s.now().Add(refreshPause)
-	}
-	s.mu.Unlock()
-}
-
-// fetchAndStore fetches a token and caches it.
-func (s *credentialsSource) fetchAndStore(ctx context.Context) (Token, error) {
-	now := s.now()
-	tok, err := s.fetch(ctx)
-	if err == nil {
-		s.mu.Lock()
-		s.cur, s.ahead = tok, min(time.Minute, tok.Expiry.Sub(now)/10)
-		s.mu.Unlock()
-	}
-	return tok, err
-}
-
-// invalidate drops the cached token if it is still the one the API refused,
-// so that the next Token call fetches a new one.
-func (s *credentialsSource) invalidate(value string) {
-	s.mu.Lock()
-	if s.cur.Value == value {
-		s.cur = Token{}
-	}
-	s.mu.Unlock()
-}
 
 // tokenResponse is the token endpoint's answer. expires_in is documented as
 // a JSON string ("3600"); a number is accepted too.
@@ -164,7 +98,8 @@ type tokenResponse struct {
 	ErrorDescription string          `json:"error_description"`
 }
 
-func (s *credentialsSource) fetch(ctx context.Context) (Token, error) {
+// request asks the token endpoint for a token.
+func (s *credentialsSource) request(ctx context.Context) (Token, error) {
 	form := url.Values{
 		"grant_type":    {"client_credentials"},
 		"client_id":     {s.clientID},
@@ -175,14 +110,9 @@ func (s *credentialsSource) fetch(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
+	body, txid, err := readTokenAnswer(resp, "X-Cws-TransactionId")
 	if err != nil {
-		return Token{}, fmt.Errorf("daas: token request: reading answer: %w", err)
-	}
-	txid := resp.Header.Get("X-Cws-TransactionId")
-	if len(body) > maxTokenBody {
-		return Token{}, &AuthError{StatusCode: resp.StatusCode, Description: "token answer larger than 64 KiB", TransactionID: txid}
+		return Token{}, err
 	}
 	tok, err := parseTokenResponse(resp.StatusCode, body, txid, sent)
 	if ae := (*AuthError)(nil); errors.As(err, &ae) {
@@ -206,18 +136,43 @@ func parseTokenResponse(status int, body []byte, txid string, sent time.Time) (T
 	if jerr != nil {
 		return Token{}, &AuthError{StatusCode: status, Description: "token answer is not valid JSON", TransactionID: txid}
 	}
-	if tr.AccessToken == "" {
-		return Token{}, &AuthError{StatusCode: status, Description: "token answer has no access_token", TransactionID: txid}
-	}
-	if strings.ContainsFunc(tr.AccessToken, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
-		// Not a token a header can carry (and never echoed: it may be one).
-		return Token{}, &AuthError{StatusCode: status, Description: "token answer has a malformed access_token", TransactionID: txid}
+	if err := checkTokenValue(status, tr.AccessToken, "access_token", txid); err != nil {
+		return Token{}, err
 	}
 	secs, ok := parseExpiresIn(tr.ExpiresIn)
 	if !ok {
 		return Token{}, &AuthError{StatusCode: status, Description: "token answer has a missing or invalid expires_in", TransactionID: txid}
 	}
 	return Token{Value: tr.AccessToken, Expiry: sent.Add(time.Duration(secs) * time.Second)}, nil
+}
+
+// readTokenAnswer reads and closes a token endpoint's answer, of at most
+// maxTokenBody bytes, and returns it with its transaction id (the header
+// txidHeader).
+func readTokenAnswer(resp *http.Response, txidHeader string) (body []byte, txid string, err error) {
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxTokenBody+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("daas: token request: reading answer: %w", err)
+	}
+	txid = resp.Header.Get(txidHeader)
+	if len(body) > maxTokenBody {
+		return nil, "", &AuthError{StatusCode: resp.StatusCode, Description: "token answer larger than 64 KiB", TransactionID: txid}
+	}
+	return body, txid, nil
+}
+
+// checkTokenValue refuses the token of an answer (its field named field)
+// when it is missing or when a header cannot carry it as it is: printable
+// ASCII without spaces. It is never echoed: it may be a token.
+func checkTokenValue(status int, tok, field, txid string) error {
+	switch {
+	case tok == "":
+		return &AuthError{StatusCode: status, Description: "token answer has no " + field, TransactionID: txid}
+	case strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r >= 0x7f }):
+		return &AuthError{StatusCode: status, Description: "token answer has a malformed " + field, TransactionID: txid}
+	}
+	return nil
 }
 
 // parseExpiresIn accepts "3600" or 3600; it must be a positive whole number
@@ -250,14 +205,26 @@ type transport struct {
 	timeout time.Duration
 }
 
+// holder is a token source whose background work (a refresh ahead of
+// expiry) may run only while attempts that need its token are in flight:
+// the transport holds it from the token to the end of the answer's body.
+type holder interface {
+	hold(ctx context.Context) (release func())
+}
+
 // RoundTrip sends one attempt.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	parent := req.Context()
 	st := attemptsOf(parent)
 	out := *req // a RoundTripper must not change the request it is given
+	release := func() {}
 	if st.authorize {
+		if h, ok := t.ts.(holder); ok {
+			release = h.hold(parent)
+		}
 		tok, err := t.ts.Token(parent)
 		if err != nil {
+			release()
 			if req.Body != nil {
 				_ = req.Body.Close()
 			}
@@ -273,22 +240,25 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		timedOut := ctx.Err() != nil && parent.Err() == nil
 		cancel()
+		release()
 		if timedOut {
 			return nil, &timeoutError{limit: t.timeout}
 		}
 		return nil, err
 	}
-	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, parent: parent, cancel: cancel, limit: t.timeout}
+	resp.Body = &timedBody{rc: resp.Body, ctx: ctx, parent: parent, cancel: cancel, limit: t.timeout, release: release}
 	return resp, nil
 }
 
 // timedBody is an answer's body under the attempt timeout: reading it after
-// the timeout fails with a timeout error; closing it ends the timer.
+// the timeout fails with a timeout error; closing it ends the timer and the
+// attempt's hold on the token source.
 type timedBody struct {
 	rc          io.ReadCloser
 	ctx, parent context.Context
 	cancel      context.CancelFunc
 	limit       time.Duration
+	release     func()
 }
 
 func (b *timedBody) Read(p []byte) (int, error) {
@@ -302,5 +272,6 @@ func (b *timedBody) Read(p []byte) (int, error) {
 func (b *timedBody) Close() error {
 	err := b.rc.Close()
 	b.cancel()
+	b.release()
 	return err
 }

@@ -1,15 +1,12 @@
 package daas
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"runtime"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -112,16 +109,9 @@ func (c *Client) BaseURL() string { return c.base.String() }
 
 // NewClient returns a client for the customer's DaaS API. It checks the
 // options and does no I/O. Exactly one credential option is required:
-// [WithClientCredentials], [WithBearerToken] or [WithTokenSource]; without
-// one the error is [ErrNoCredentials].
+// [WithClientCredentials], [WithOnPremisesCredentials], [WithBearerToken]
+// or [WithTokenSource]; without one the error is [ErrNoCredentials].
 func NewClient(customerID string, opts ...Option) (*Client, error) {
-	customerID = strings.TrimSpace(customerID)
-	if customerID == "" {
-		return nil, errors.New("daas: NewClient: empty customer id")
-	}
-	if strings.ContainsAny(customerID, "\r\n/?#") {
-		return nil, fmt.Errorf("daas: NewClient: malformed customer id %q", customerID)
-	}
 	cfg := config{region: RegionUS}
 	for _, opt := range opts {
 		if opt == nil {
@@ -137,6 +127,10 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		}
 		return nil, fmt.Errorf("%w: got %d", ErrNoCredentials, cfg.creds)
 	}
+	customerID, err := cfg.customerFor(customerID)
+	if err != nil {
+		return nil, err
+	}
 
 	apiHost, tokenHost, _ := cfg.region.hosts()
 	if cfg.baseURL == "" {
@@ -151,14 +145,9 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	if cfg.tokenURL == "" {
 		cfg.tokenURL = "https://" + tokenHost + "/cctrustoauth2/" + url.PathEscape(customerID) + "/tokens/clients"
 	}
-	base, err := parseEndpoint(cfg.baseURL)
+	base, err := checkBaseURL(cfg.baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("daas: base URL: %w", err)
-	}
-	base.Path = strings.TrimRight(base.Path, "/")
-	base.RawPath = strings.TrimRight(base.RawPath, "/")
-	if !strings.HasSuffix(strings.ToLower(base.Path), apiRootPath) {
-		return nil, fmt.Errorf("daas: base URL %q: the path must end in %s (the API root)", base.Redacted(), apiRootPath)
+		return nil, err
 	}
 	tokenURL, err := parseEndpoint(cfg.tokenURL)
 	if err != nil {
@@ -207,13 +196,10 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 		c.stats.load(*cfg.pollStats)
 	}
 	if cfg.clientID != "" {
-		c.ts = &credentialsSource{
-			clientID: cfg.clientID,
-			secret:   cfg.secret,
-			tokenURL: tokenURL.String(),
-			now:      time.Now,
-			send:     c.sendToken,
-		}
+		c.ts = newCredentialsSource(cfg.clientID, cfg.secret, tokenURL.String(), c.sendToken)
+	}
+	if cfg.onprem != nil {
+		c.ts = newOnPremSource(cfg.onprem, c.sendOnPremToken)
 	}
 	// The one stack: the retry client over the transport that authorizes
 	// and bounds each attempt, over the caller's transport.

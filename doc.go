@@ -40,18 +40,32 @@ any other [TokenSource].
 [RegionAPS] use api.cloud.com for the API and api-us, api-eu or
 api-ap-s.cloud.com for tokens; [RegionJP] uses api.citrixcloud.jp for both.
 [WithBaseURL] points the client at another API root: an on-premises
-Delivery Controller (whose tokens come from its own /cvad/manage/Tokens
-endpoint, so pass one with [WithBearerToken] or a [TokenSource]), the
+Delivery Controller (see "On-premises sites" below), the
 [github.com/daaskit/daas/daastest] fake, or the cmd/daas-sim simulator;
-[WithTokenURL] sets the client-credentials token endpoint. The base URL's path
-must be the API root (ending in /cvad/manage), and client credentials with a
-base URL that is not a Citrix Cloud API host need WithTokenURL, so that the
-secret never goes to a Citrix Cloud token host by default.
+[WithTokenURL] sets the client-credentials token endpoint. The base URL's
+path must be the API root (ending in /cvad/manage), and client credentials
+with a base URL that is not a Citrix Cloud API host need WithTokenURL, so
+that the secret never goes to a Citrix Cloud token host by default.
 
 Every call carries Citrix-CustomerId and, for site-scoped calls,
 Citrix-InstanceId. Without [WithSiteID] the client reads GET /me on its first
 site-scoped call and uses the customer's only site; a customer with several
 sites gets an error that lists them. [Client.SiteID] returns that site.
+
+# On-premises sites
+
+The same API and jobs are served by the Delivery Controllers of Citrix
+Virtual Apps and Desktops. [WithOnPremisesCredentials] takes a controller
+administrator and fetches, caches and refreshes tokens from the
+controller's POST /cvad/manage/Tokens (Basic authentication) as client
+credentials do; it needs [WithBaseURL] (https://{ddc}/cvad/manage), sends
+the password to that origin only, and an empty customer id then means
+[OnPremisesCustomerID]. [NewClientFromEnv] reads CITRIX_ONPREM_USERNAME and
+CITRIX_ONPREM_PASSWORD with CITRIX_BASE_URL, and CITRIX_CA_FILE trusts a
+self-signed controller (verification is never skipped). docs/onprem.md
+says how to get these, and how the Terraform provider's
+/citrix/orchestration/api URLs map to /cvad/manage; cmd/daas-sim -onprem
+simulates a controller.
 
 # Raw access
 
@@ -181,9 +195,9 @@ any other client.
 
 # Security
 
-Tokens and client secrets never appear in errors, logs or %v/%+v/%#v output
-of the client, its options or [Token]. The bearer token is sent only to the
-API's origin (scheme, host and port of the base URL); the client never
+Tokens, client secrets and passwords never appear in errors, logs or
+%v/%+v/%#v output of the client, its options or [Token]. The bearer token
+and an on-premises password are sent only to the API's origin (scheme, host and port of the base URL); the client never
 follows a redirect by itself, and a 202 or 303 Location on another origin is
 refused with [ErrUntrustedLocation]. Plain http is accepted only for
 loopback hosts. Response bodies are read through size caps. The library logs

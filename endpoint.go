@@ -27,6 +27,29 @@ func isCloudAPIHost(u *url.URL) bool {
 	return false
 }
 
+// checkBaseURL checks an API root: parseEndpoint's rules and a path that
+// ends in /cvad/manage. It returns the URL without a trailing slash; a
+// refused URL is an *InputError that names it by scheme, host and path.
+func checkBaseURL(raw string) (*url.URL, error) {
+	base, err := parseEndpoint(raw)
+	if err != nil {
+		return nil, inputErr("WithBaseURL", "%v", err)
+	}
+	base.Path = strings.TrimRight(base.Path, "/")
+	base.RawPath = strings.TrimRight(base.RawPath, "/")
+	if !strings.HasSuffix(strings.ToLower(base.Path), apiRootPath) {
+		return nil, inputErr("WithBaseURL", "base URL %q: the path must end in %s (the API root)", echoURL(base), apiRootPath)
+	}
+	return base, nil
+}
+
+// echoURL is a URL as an error may show it: scheme, host and path, never
+// its user information, query or fragment, which may hold a secret.
+func echoURL(u *url.URL) string {
+	e := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	return e.String()
+}
+
 // parseEndpoint checks a configured URL: absolute, https (or http on a
 // loopback host), no credentials, query or fragment.
 func parseEndpoint(raw string) (*url.URL, error) {
@@ -39,13 +62,13 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		// Not echoed: "user:password@host/path" parses as a relative URL.
 		return nil, errors.New("URL is not absolute (want https://host/path)")
 	case u.User != nil:
-		return nil, errors.New("URL must not carry credentials")
+		return nil, fmt.Errorf("URL %q must not carry credentials", echoURL(u))
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("URL %q must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("URL %q must not have a query or fragment", echoURL(u))
 	case u.Scheme == "https":
 	case u.Scheme == "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("plain http is allowed only for loopback hosts, not %q", u.Hostname())
+			return nil, fmt.Errorf("URL %q: plain http is allowed only for loopback hosts, not %q", echoURL(u), u.Hostname())
 		}
 	default:
 		return nil, fmt.Errorf("unsupported scheme %q", u.Scheme)

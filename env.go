@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -22,36 +23,42 @@ const (
 	EnvBaseURL      = "CITRIX_BASE_URL"
 	EnvTokenURL     = "CITRIX_TOKEN_URL"
 	EnvCAFile       = "CITRIX_CA_FILE"
+	// EnvOnPremUsername and EnvOnPremPassword give
+	// WithOnPremisesCredentials, with CITRIX_BASE_URL.
+	EnvOnPremUsername = "CITRIX_ONPREM_USERNAME"
+	EnvOnPremPassword = "CITRIX_ONPREM_PASSWORD"
 )
 
 // NewClientFromEnv returns a client configured from the environment, as
 // [NewClient] with the options the variables name:
 //
-//	CITRIX_CUSTOMER_ID    the customer id (required)
-//	CITRIX_CLIENT_ID      with CITRIX_CLIENT_SECRET: WithClientCredentials
+//	CITRIX_CUSTOMER_ID      the customer id (required but on-premises)
+//	CITRIX_CLIENT_ID        with CITRIX_CLIENT_SECRET: WithClientCredentials
 //	CITRIX_CLIENT_SECRET
-//	CITRIX_BEARER_TOKEN   instead of the two above: WithBearerToken
-//	CITRIX_SITE_ID        WithSiteID
-//	CITRIX_REGION         WithRegion: us, eu, aps or jp
-//	CITRIX_BASE_URL       WithBaseURL
-//	CITRIX_TOKEN_URL      WithTokenURL
-//	CITRIX_CA_FILE        PEM certificates to trust besides the system's
-//	                      (the simulator's, with daas-sim -tls)
+//	CITRIX_BEARER_TOKEN     instead of the two above: WithBearerToken
+//	CITRIX_ONPREM_USERNAME  instead of those, with CITRIX_ONPREM_PASSWORD
+//	CITRIX_ONPREM_PASSWORD  and CITRIX_BASE_URL: WithOnPremisesCredentials
+//	CITRIX_SITE_ID          WithSiteID
+//	CITRIX_REGION           WithRegion: us, eu, aps or jp
+//	CITRIX_BASE_URL         WithBaseURL
+//	CITRIX_TOKEN_URL        WithTokenURL
+//	CITRIX_CA_FILE          PEM certificates to trust besides the system's
+//	                        (a self-signed Delivery Controller's, or the
+//	                        simulator's with daas-sim -tls or -onprem); a
+//	                        regular file of at most 1 MiB
 //
 // opts are applied after the environment and win over it: a credential
 // option in opts replaces the environment's credentials, WithHTTPClient
 // replaces the transport CITRIX_CA_FILE makes. A missing customer id or
-// credential, or a malformed value, is an error naming the variable.
+// credential, or a malformed value, is an error naming the variable. With
+// on-premises credentials the customer id may be left unset: it is then
+// [OnPremisesCustomerID].
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	return newClientFromEnv(os.Getenv, opts...)
 }
 
 func newClientFromEnv(getenv func(string) string, opts ...Option) (*Client, error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	customer := get(EnvCustomerID)
-	if customer == "" {
-		return nil, fmt.Errorf("daas: NewClientFromEnv: %s is not set", EnvCustomerID)
-	}
 	// Which options opts carry decides what of the environment applies.
 	var given config
 	for _, opt := range opts {
@@ -60,12 +67,23 @@ func newClientFromEnv(getenv func(string) string, opts ...Option) (*Client, erro
 		}
 	}
 	var env []Option
+	onprem := given.onprem != nil
 	if given.creds == 0 {
 		cred, err := envCredential(get)
 		if err != nil {
 			return nil, err
 		}
 		env = append(env, cred)
+		onprem = get(EnvOnPremUsername) != ""
+	}
+	customer := get(EnvCustomerID)
+	if customer == "" && !onprem {
+		return nil, fmt.Errorf("daas: NewClientFromEnv: %s is not set", EnvCustomerID)
+	}
+	if onprem {
+		if err := envOnPremises(get, given); err != nil {
+			return nil, err
+		}
 	}
 	for _, v := range []struct {
 		name string
@@ -93,6 +111,10 @@ func newClientFromEnv(getenv func(string) string, opts ...Option) (*Client, erro
 // envCredential is the credential option of the environment.
 func envCredential(get func(string) string) (Option, error) {
 	id, sec, tok := get(EnvClientID), get(EnvClientSecret), get(EnvBearerToken)
+	user, pass := get(EnvOnPremUsername), get(EnvOnPremPassword)
+	if user != "" || pass != "" {
+		return envOnPremCredential(user, pass, id != "" || sec != "" || tok != "")
+	}
 	switch {
 	case tok != "" && (id != "" || sec != ""):
 		return nil, fmt.Errorf("daas: NewClientFromEnv: %w: set %s or %s and %s, not both", ErrNoCredentials, EnvBearerToken, EnvClientID, EnvClientSecret)
@@ -108,6 +130,33 @@ func envCredential(get func(string) string) (Option, error) {
 	return nil, fmt.Errorf("daas: NewClientFromEnv: %w: set %s and %s, or %s", ErrNoCredentials, EnvClientID, EnvClientSecret, EnvBearerToken)
 }
 
+// envOnPremCredential is WithOnPremisesCredentials from the environment;
+// cloud is whether a cloud credential is set too.
+func envOnPremCredential(user, pass string, cloud bool) (Option, error) {
+	switch {
+	case cloud:
+		return nil, fmt.Errorf("daas: NewClientFromEnv: %w: set %s and %s, or a Citrix Cloud credential (%s and %s, or %s), not both",
+			ErrNoCredentials, EnvOnPremUsername, EnvOnPremPassword, EnvClientID, EnvClientSecret, EnvBearerToken)
+	case user == "":
+		return nil, fmt.Errorf("daas: NewClientFromEnv: %w: %s is set but %s is not", ErrNoCredentials, EnvOnPremPassword, EnvOnPremUsername)
+	case pass == "":
+		return nil, fmt.Errorf("daas: NewClientFromEnv: %w: %s is set but %s is not", ErrNoCredentials, EnvOnPremUsername, EnvOnPremPassword)
+	}
+	return named(EnvOnPremUsername, WithOnPremisesCredentials(user, pass)), nil
+}
+
+// envOnPremises checks the variables on-premises credentials need: a base
+// URL, and no token URL (the token comes from the base URL's origin).
+func envOnPremises(get func(string) string, given config) error {
+	if get(EnvBaseURL) == "" && given.baseURL == "" {
+		return fmt.Errorf("daas: NewClientFromEnv: on-premises credentials need %s, the Delivery Controller's API root (https://{ddc}/cvad/manage)", EnvBaseURL)
+	}
+	if get(EnvTokenURL) != "" && given.tokenURL == "" {
+		return fmt.Errorf("daas: NewClientFromEnv: %s is not used with on-premises credentials (the token comes from %s's origin): unset it", EnvTokenURL, EnvBaseURL)
+	}
+	return nil
+}
+
 // named makes the error of an option applied from the environment name the
 // variable.
 func named(name string, opt Option) Option {
@@ -119,10 +168,13 @@ func named(name string, opt Option) Option {
 	}
 }
 
+// maxCAFile caps the size of CITRIX_CA_FILE.
+const maxCAFile = 1 << 20
+
 // trustingClient is an HTTP client that trusts the certificates of a PEM
 // file besides the system's.
 func trustingClient(file string) (*http.Client, error) {
-	pem, err := os.ReadFile(file)
+	pem, err := readCAFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("daas: %s: %w", EnvCAFile, err)
 	}
@@ -137,4 +189,38 @@ func trustingClient(file string) (*http.Client, error) {
 	t.MaxIdleConnsPerHost = 64
 	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: t}, nil
+}
+
+// readCAFile reads a PEM file: a regular file (a device or a pipe could
+// never end, or block the open) of at most maxCAFile bytes.
+func readCAFile(file string) ([]byte, error) {
+	notRegular := func(fi os.FileInfo) error {
+		return fmt.Errorf("%s is not a regular file (%s); want a PEM file of at most 1 MiB", file, fi.Mode().Type())
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notRegular(fi)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() { // replaced since the first look
+		return nil, notRegular(fi)
+	}
+	pem, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(pem) > maxCAFile {
+		return nil, fmt.Errorf("%s is larger than 1 MiB, the most a CA file may hold", file)
+	}
+	return pem, nil
 }

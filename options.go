@@ -17,6 +17,7 @@ type config struct {
 	ts         TokenSource
 	clientID   string
 	secret     secret
+	onprem     *onPremCreds // WithOnPremisesCredentials (onprem.go)
 	siteID     string
 	region     Region
 	baseURL    string
@@ -112,8 +113,8 @@ func WithRegion(r Region) Option {
 // https, or http on a loopback host.
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
-		if _, err := parseEndpoint(u); err != nil {
-			return fmt.Errorf("daas: WithBaseURL: %w", err)
+		if _, err := checkBaseURL(u); err != nil {
+			return err
 		}
 		c.baseURL = u
 		return nil
@@ -125,7 +126,7 @@ func WithBaseURL(u string) Option {
 func WithTokenURL(u string) Option {
 	return func(c *config) error {
 		if _, err := parseEndpoint(u); err != nil {
-			return fmt.Errorf("daas: WithTokenURL: %w", err)
+			return inputErr("WithTokenURL", "%v", err)
 		}
 		c.tokenURL = u
 		return nil

@@ -21,6 +21,15 @@
 // the 303 of GET /Jobs/{id}/Results. [Server.IssueToken] mints a bearer token
 // for clients configured with a static token.
 //
+// # On-premises
+//
+// [WithOnPremises] makes the server an on-premises Delivery Controller of
+// Citrix Virtual Apps and Desktops: HTTPS, the token from POST
+// /cvad/manage/Tokens with Basic authentication as [Server.Username] and
+// [Server.Password] (route key "POST /Tokens"), customer id
+// [OnPremisesCustomerID]. [Server.Client] then authenticates with
+// daas.WithOnPremisesCredentials; cmd/daas-sim -onprem serves it.
+//
 // # Service time
 //
 // Jobs, tokens and job retention run on service time, [Server.Now]:

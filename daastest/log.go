@@ -10,9 +10,9 @@ import (
 )
 
 // Request is one request the server received, as [Server.Requests] reports
-// it. Secrets are redacted: the token in Authorization, X-AdminCredential,
-// X-AccessToken and Cookie headers, and client_secret in token request
-// bodies.
+// it. Secrets are redacted: the token or Basic credentials in
+// Authorization, X-AdminCredential, X-AccessToken and Cookie headers, and
+// client_secret in token request bodies.
 type Request struct {
 	// Method is the HTTP method.
 	Method string
@@ -149,14 +149,19 @@ func (s *Server) ResetStats() {
 const redacted = "REDACTED"
 
 // redactHeader copies h, hiding credentials. The Authorization scheme stays
-// visible ("CWSAuth bearer=REDACTED") so tests can check its form.
+// visible ("CWSAuth bearer=REDACTED", "Basic REDACTED") so tests can check
+// its form.
 func redactHeader(h http.Header) http.Header {
 	out := h.Clone()
 	if out == nil {
 		return http.Header{}
 	}
 	for i, v := range out.Values("Authorization") {
-		if eq := strings.IndexByte(v, '='); eq >= 0 {
+		scheme, _, _ := strings.Cut(strings.TrimSpace(v), " ")
+		if strings.EqualFold(scheme, "Basic") {
+			// base64 ends in '=': nothing of it may stay.
+			out["Authorization"][i] = scheme + " " + redacted
+		} else if eq := strings.IndexByte(v, '='); eq >= 0 {
 			out["Authorization"][i] = v[:eq+1] + redacted
 		} else {
 			out["Authorization"][i] = redacted

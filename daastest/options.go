@@ -67,6 +67,7 @@ type config struct {
 	noListener   bool
 	listener     net.Listener
 	tls          bool
+	onprem       bool // WithOnPremises
 	customerID   string
 	sites        []string
 	apiClients   []apiClient

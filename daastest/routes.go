@@ -89,7 +89,7 @@ func Routes() []string {
 
 // knownRoute reports whether key names one of the server's routes.
 func (s *Server) knownRoute(key string) bool {
-	if key == routeToken {
+	if key == routeToken || (key == routeOnPremToken && s.cfg.onprem) {
 		return true
 	}
 	return slices.ContainsFunc(s.routeTable(), func(rt *route) bool { return rt.key == key })
@@ -98,6 +98,9 @@ func (s *Server) knownRoute(key string) bool {
 // routeKeys lists the server's route keys, for error messages.
 func (s *Server) routeKeys() []string {
 	keys := []string{routeToken}
+	if s.cfg.onprem {
+		keys = []string{routeOnPremToken}
+	}
 	for _, rt := range s.routeTable() {
 		keys = append(keys, rt.key)
 	}
@@ -113,7 +116,11 @@ func (s *Server) routeKeys() []string {
 // naming the methods it allows. rt is nil for the token endpoint, whose key
 // is returned alone.
 func (s *Server) matchRoute(r *http.Request) (key string, rt *route, args []string, unmatched *reply) {
-	return matchIn(s.routeTable(), r)
+	key, rt, args, unmatched = matchIn(s.routeTable(), r)
+	if k, rp := s.matchOnPremises(r, key, unmatched); k != key || rp != unmatched {
+		return k, nil, nil, rp
+	}
+	return key, rt, args, unmatched
 }
 
 // matchIn is matchRoute on a given table, for callers that hold s.mu (the

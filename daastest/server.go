@@ -36,8 +36,15 @@ type Server struct {
 	ClientID string
 	// ClientSecret is the secret of the default API client.
 	ClientSecret string
+	// Username is the administrator of a server made [WithOnPremises]
+	// ([OnPremisesUsername]); "" otherwise.
+	Username string
+	// Password is the administrator's password (random) of a server made
+	// [WithOnPremises]; "" otherwise.
+	Password string
 
 	cfg    config
+	userID string // the administrator's user id, on-premises
 	origin string // scheme://host:port of URL
 	ts     *httptest.Server
 	done   chan struct{}
@@ -102,6 +109,12 @@ func NewServer(opts ...Option) *Server {
 	if cfg.noListener && cfg.listener != nil {
 		panic("daastest: WithoutListener and WithListener exclude each other")
 	}
+	if cfg.onprem {
+		if cfg.customerID != "" && cfg.customerID != OnPremisesCustomerID {
+			invalid("WithOnPremises", "the customer id is %s, not %q", OnPremisesCustomerID, cfg.customerID)
+		}
+		cfg.customerID, cfg.tls = OnPremisesCustomerID, true
+	}
 	start := cfg.clock()
 	s := &Server{
 		cfg:      cfg,
@@ -137,6 +150,9 @@ func NewServer(opts ...Option) *Server {
 	s.ClientID = s.newUUID()
 	s.ClientSecret = randomSecret()
 	s.clients[s.ClientID] = s.ClientSecret
+	if cfg.onprem {
+		s.Username, s.Password, s.userID = OnPremisesUsername, randomSecret(), s.newUUID()
+	}
 	for _, c := range cfg.apiClients {
 		if _, dup := s.clients[c.id]; dup {
 			invalid("WithAPIClient", "client id %q registered twice", c.id)
@@ -175,6 +191,9 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.URL = s.origin + apiRoot
 	s.TokenURL = s.origin + "/cctrustoauth2/" + url.PathEscape(s.CustomerID) + "/tokens/clients"
+	if cfg.onprem {
+		s.TokenURL = s.URL + "/Tokens"
+	}
 	return s
 }
 
@@ -341,6 +360,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (reset bool) {
 		rp = badRequest("invalidJson", "The request body could not be read")
 	case route == routeToken:
 		rp = s.handleToken(r, params, body, tooLarge)
+	case route == routeOnPremToken:
+		rp = s.handleOnPremToken(r)
 	case rt.handler != nil:
 		rp = s.serveUser(r, rt, params, body, tooLarge)
 	default:

@@ -18,8 +18,19 @@
 //	CITRIX_CLIENT_SECRET=...
 //
 // With -tls it serves HTTPS with a self-signed certificate and adds
-// CITRIX_CA_FILE, a PEM file of that certificate (for curl --cacert). It
-// then serves until interrupted (SIGINT or SIGTERM), logging one line per
+// CITRIX_CA_FILE, a PEM file of that certificate (for curl --cacert).
+//
+// With -onprem it is an on-premises Delivery Controller instead
+// ([daastest.WithOnPremises]): HTTPS as with -tls, a token from
+// POST /cvad/manage/Tokens with Basic authentication, customer id
+// CitrixOnPremises. It prints what daas.NewClientFromEnv needs for it:
+//
+//	CITRIX_BASE_URL=https://127.0.0.1:8787/cvad/manage
+//	CITRIX_ONPREM_USERNAME=administrator@sim.local
+//	CITRIX_ONPREM_PASSWORD=...
+//	CITRIX_CA_FILE=/tmp/daas-sim-....pem
+//
+// It then serves until interrupted (SIGINT or SIGTERM), logging one line per
 // request to standard error (method, path, route, status; never a token or
 // secret) unless -quiet is given.
 //
@@ -127,6 +138,7 @@ type settings struct {
 	tokenLifetime time.Duration
 	timeScale     float64
 	tls           bool
+	onprem        bool
 	seed          int64
 	quiet         bool
 }
@@ -164,6 +176,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.DurationVar(&st.tokenLifetime, "token-lifetime", daastest.DefaultTokenLifetime, "lifetime of bearer tokens (service time)")
 	fs.Float64Var(&st.timeScale, "time-scale", 1, "service seconds per real second (60: a 30-minute job takes 30 s)")
 	fs.BoolVar(&st.tls, "tls", false, "serve HTTPS with a self-signed certificate")
+	fs.BoolVar(&st.onprem, "onprem", false, "be an on-premises Delivery Controller: HTTPS (as -tls), POST /cvad/manage/Tokens with Basic authentication, customer CitrixOnPremises")
 	fs.Int64Var(&st.seed, "seed", daastest.DefaultSeed, "seed of ids and random faults")
 	fs.BoolVar(&st.quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
@@ -281,8 +294,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 		st.machines = 0
 	}
 	flagOpts = append(flagOpts, groupSeeds(st.groups, st.machines)...)
-	if st.tls {
+	if st.tls || st.onprem {
 		flagOpts = append(flagOpts, daastest.WithTLS())
+	}
+	if st.onprem {
+		flagOpts = append(flagOpts, daastest.WithOnPremises())
 	}
 	if !st.quiet {
 		flagOpts = append(flagOpts, daastest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
@@ -306,6 +322,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 
 	banner := fmt.Sprintf("CITRIX_BASE_URL=%s\nCITRIX_TOKEN_URL=%s\nCITRIX_CUSTOMER_ID=%s\nCITRIX_SITE_ID=%s\nCITRIX_CLIENT_ID=%s\nCITRIX_CLIENT_SECRET=%s\n",
 		s.URL, s.TokenURL, s.CustomerID, s.SiteID, s.ClientID, s.ClientSecret)
+	if st.onprem {
+		// The site comes from GET /me, as on a controller whose site id
+		// nobody wrote down; the customer id is CitrixOnPremises.
+		banner = fmt.Sprintf("CITRIX_BASE_URL=%s\nCITRIX_ONPREM_USERNAME=%s\nCITRIX_ONPREM_PASSWORD=%s\n", s.URL, s.Username, s.Password)
+	}
 	if cert := s.Certificate(); cert != nil {
 		f, err := os.CreateTemp("", "daas-sim-*.pem")
 		if err != nil {

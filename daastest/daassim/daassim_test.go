@@ -60,7 +60,9 @@ func startWith(t *testing.T, opts []daastest.Option, args ...string) (env map[st
 		done <- err
 	}()
 	lines := 6
-	if slices.Contains(args, "-tls") {
+	if slices.Contains(args, "-onprem") {
+		lines = 3 + 1 // base URL, username, password; CITRIX_CA_FILE
+	} else if slices.Contains(args, "-tls") {
 		lines++ // CITRIX_CA_FILE
 	}
 	env = map[string]string{}
@@ -208,6 +210,62 @@ func TestRunTLS(t *testing.T) {
 	}
 	if _, err := os.Stat(caFile); !os.IsNotExist(err) {
 		t.Errorf("CA file left behind: %v", err)
+	}
+}
+
+// -onprem: a Delivery Controller over HTTPS whose banner is the base URL,
+// the administrator's credentials and the CA file; the token comes from
+// POST /cvad/manage/Tokens with Basic authentication, the site from GET /me,
+// and the log never shows the password.
+func TestRunOnPremises(t *testing.T) {
+	t.Parallel()
+	env, stderr, stop := start(t, "-addr", "127.0.0.1:0", "-onprem")
+	want := []string{"CITRIX_BASE_URL", "CITRIX_ONPREM_USERNAME", "CITRIX_ONPREM_PASSWORD", "CITRIX_CA_FILE"}
+	if len(env) != len(want) {
+		t.Errorf("banner %v, want exactly %v", env, want)
+	}
+	if !strings.HasPrefix(env["CITRIX_BASE_URL"], "https://127.0.0.1:") || !strings.HasSuffix(env["CITRIX_BASE_URL"], "/cvad/manage") {
+		t.Errorf("CITRIX_BASE_URL = %q", env["CITRIX_BASE_URL"])
+	}
+	pemBytes, err := os.ReadFile(env["CITRIX_CA_FILE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatal("CA file holds no certificate")
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	req, _ := http.NewRequest(http.MethodPost, env["CITRIX_BASE_URL"]+"/Tokens", nil)
+	req.Header.Set("Accept", "application/json")
+	req.SetBasicAuth(env["CITRIX_ONPREM_USERNAME"], env["CITRIX_ONPREM_PASSWORD"])
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct{ Token, CustomerID, ExpiresAt string }
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || tok.Token == "" || tok.CustomerID != daastest.OnPremisesCustomerID {
+		t.Fatalf("token: %d %v %+v", resp.StatusCode, err, tok)
+	}
+	me, _ := http.NewRequest(http.MethodGet, env["CITRIX_BASE_URL"]+"/me", nil)
+	me.Header.Set("Authorization", "CWSAuth bearer="+tok.Token)
+	me.Header.Set("Citrix-CustomerId", daastest.OnPremisesCustomerID)
+	me.Header.Set("Accept", "application/json")
+	resp, err = hc.Do(me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /me: %d", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+	if log := stderr.String(); !strings.Contains(log, "/cvad/manage/Tokens") || strings.Contains(log, env["CITRIX_ONPREM_PASSWORD"]) {
+		t.Errorf("log lacks the token request or shows the password:\n%s", log)
 	}
 }
 

@@ -36,15 +36,22 @@ const (
 	EnvBaseURL      = daas.EnvBaseURL
 	EnvTokenURL     = daas.EnvTokenURL
 	EnvCAFile       = daas.EnvCAFile // PEM certificates to trust, as daas-sim -tls writes
+
+	EnvOnPremUsername = daas.EnvOnPremUsername // on-premises, as daas-sim -onprem prints
+	EnvOnPremPassword = daas.EnvOnPremPassword
 )
 
 // required are the variables that must all be set to use a real service.
 var required = []string{EnvCustomerID, EnvClientID, EnvClientSecret}
 
+// requiredOnPrem replace them for an on-premises site: set one of the
+// credentials, and all three are required.
+var requiredOnPrem = []string{EnvBaseURL, EnvOnPremUsername, EnvOnPremPassword}
+
 // optional are the other variables; setting one without the required ones is
 // an error too, so that a half-configured shell does not silently fall back
 // to the fake.
-var optional = []string{EnvSiteID, EnvRegion, EnvBaseURL, EnvTokenURL, EnvCAFile}
+var optional = []string{EnvSiteID, EnvRegion, EnvBaseURL, EnvTokenURL, EnvCAFile, EnvOnPremUsername, EnvOnPremPassword}
 
 // FakeJobDuration is how long jobs of the built-in fake run: long enough to
 // watch, short enough not to wait for.
@@ -98,7 +105,10 @@ func NewFake(opts ...daastest.Option) *daastest.Server {
 // saying which it is: the built-in fake when no CITRIX_* variable is set, or
 // the service of CITRIX_CUSTOMER_ID, CITRIX_CLIENT_ID and
 // CITRIX_CLIENT_SECRET (with the optional CITRIX_SITE_ID, CITRIX_REGION,
-// CITRIX_BASE_URL, CITRIX_TOKEN_URL and CITRIX_CA_FILE). Some but not all of
+// CITRIX_BASE_URL, CITRIX_TOKEN_URL and CITRIX_CA_FILE), or the on-premises
+// site of CITRIX_BASE_URL, CITRIX_ONPREM_USERNAME and CITRIX_ONPREM_PASSWORD
+// (with the optional CITRIX_SITE_ID, CITRIX_CUSTOMER_ID and CITRIX_CA_FILE,
+// as daas-sim -onprem prints them). Some but not all of
 // the three required variables, or an optional one alone, is an error that
 // names what is missing. Call [Env.Close] when done.
 func Open(w io.Writer, opts Options) (*Env, error) {
@@ -135,8 +145,16 @@ func Open(w io.Writer, opts Options) (*Env, error) {
 		return env, nil
 	}
 
+	need := required
+	creds := func() daas.Option { return daas.WithClientCredentials(vars[EnvClientID], vars[EnvClientSecret]) }
+	if vars[EnvOnPremUsername] != "" || vars[EnvOnPremPassword] != "" {
+		need = requiredOnPrem
+		creds = func() daas.Option {
+			return daas.WithOnPremisesCredentials(vars[EnvOnPremUsername], vars[EnvOnPremPassword])
+		}
+	}
 	var missing []string
-	for _, name := range required {
+	for _, name := range need {
 		if vars[name] == "" {
 			missing = append(missing, name)
 		}
@@ -149,9 +167,9 @@ func Open(w io.Writer, opts Options) (*Env, error) {
 			}
 		}
 		return nil, fmt.Errorf("%s %s not set (%s %s): set %s to use a real service, or unset every CITRIX_* variable to use the built-in fake",
-			andList(missing), isAre(len(missing)), andList(set), isAre(len(set)), andList(required))
+			andList(missing), isAre(len(missing)), andList(set), isAre(len(set)), andList(need))
 	}
-	base = append(base, daas.WithClientCredentials(vars[EnvClientID], vars[EnvClientSecret]))
+	base = append(base, creds())
 	if v := vars[EnvSiteID]; v != "" {
 		base = append(base, daas.WithSiteID(v))
 	}
