@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	for _, c := range out.Catalogs {
-		fmt.Fprintf(stdout, "catalog %s: image updated (%s)\n", c.Name, c.ImageUpdateStatus)
+		fmt.Fprintf(stdout, "catalog %s: image %s\n", c.Name, c.Image)
 	}
 	fmt.Fprintf(stdout, "reboot cycle done: %s\n", strings.Join(out.Groups, ", "))
 	fmt.Fprintf(stdout, "done in %s\n", time.Since(started).Round(100*time.Millisecond))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -28,8 +29,8 @@ type Rolled struct {
 
 // Updated is one catalog after its image update.
 type Updated struct {
-	Name              string
-	ImageUpdateStatus string
+	Name  string
+	Image string // the master image the catalog's provisioning scheme names
 }
 
 // ImageRollout updates the master image of each catalog, Parallel at a
@@ -62,7 +63,7 @@ func ImageRollout(ctx workflow.Context, in Rollout) (Rolled, error) {
 				errs[i] = fmt.Errorf("catalog %s: %w", name, err)
 				return
 			}
-			updated[i] = Updated{Name: cat.Name, ImageUpdateStatus: cat.ImageUpdateStatus}
+			updated[i] = Updated{Name: cat.Name, Image: masterImage(cat)}
 		})
 	}
 	wg.Wait(ctx)
@@ -123,3 +124,11 @@ func (g Groups) GroupsUsing(ctx context.Context, catalogs []string) ([]string, e
 
 // groupsUsingActivity is the name Groups.GroupsUsing is registered under.
 const groupsUsingActivity = "imagerollout.GroupsUsing"
+
+// masterImage is the path of the master image of an MCS catalog, from its
+// ProvisioningScheme ("" when it names none).
+func masterImage(cat *daas.MachineCatalog) string {
+	var scheme struct{ MasterImage struct{ XDPath string } }
+	_ = json.Unmarshal(cat.ProvisioningScheme, &scheme) // a scheme the example cannot read names no image
+	return scheme.MasterImage.XDPath
+}

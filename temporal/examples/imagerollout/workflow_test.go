@@ -38,6 +38,7 @@ func TestImageRolloutUpdatesTwoAtATimeThenReboots(t *testing.T) {
 	require.Len(t, out.Catalogs, 3)
 	for i, u := range out.Catalogs {
 		assert.Equal(t, catalogs[i], u.Name)
+		assert.Equal(t, `XDHyp:\new.vm`, u.Image)
 		cat, err := c.MachineCatalogs.Get(t.Context(), u.Name)
 		require.NoError(t, err)
 		assert.Contains(t, string(cat.ProvisioningScheme), `new.vm`)

@@ -1,0 +1,505 @@
+//go:build e2e
+
+// The end-to-end tests run a real Temporal server (the development server
+// of the Temporal CLI: temporal server start-dev) and workers in processes
+// of their own, which they kill, against the fake of package daastest
+// (the server daas-sim serves), whose request log proves what was sent.
+//
+//	go install github.com/temporalio/cli/cmd/temporal@v1.5.1
+//	cd temporal && GOWORK=off go test -tags e2e -run E2E -v .
+//
+// The CLI is found as $TEMPORAL_CLI, else temporal on the PATH.
+package temporal_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/daaskit/daas"
+	"github.com/daaskit/daas/daastest"
+	"github.com/daaskit/daas/temporal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	temporalsdk "go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// The worker's poll policy: short jobs are found within a second.
+var e2ePolicy = daas.PollPolicy{MinInterval: 250 * time.Millisecond, MaxInterval: time.Second, Multiplier: 2}
+
+const (
+	e2eQueue   = "daas-e2e"
+	e2eCatalog = "Win11-Pooled-001"
+	routeImage = "POST /MachineCatalogs/{nameOrId}/$UpdateProvisioningScheme"
+	typeImage  = "UpdateMachineCatalogProvisioningScheme"
+	// exitCrashed is the exit status of a worker that crashed on purpose.
+	exitCrashed = 3
+)
+
+// temporalAddr is the frontend of the server TestMain started.
+var temporalAddr string
+
+func TestMain(m *testing.M) {
+	if os.Getenv("DAAS_E2E_WORKER") != "" {
+		os.Exit(runWorker())
+	}
+	addr, stop, err := startTemporal()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	temporalAddr = addr
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// freePort returns a loopback port nothing listens on now.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// startTemporal starts the development server on free loopback ports and
+// waits (at most 2 minutes) until it answers.
+func startTemporal() (addr string, stop func(), err error) {
+	bin := os.Getenv("TEMPORAL_CLI")
+	if bin == "" {
+		if bin, err = exec.LookPath("temporal"); err != nil {
+			return "", nil, errors.New("no Temporal CLI: set TEMPORAL_CLI or put temporal on the PATH (go install github.com/temporalio/cli/cmd/temporal@v1.5.1)")
+		}
+	}
+	var ports [4]int
+	for i := range ports {
+		if ports[i], err = freePort(); err != nil {
+			return "", nil, err
+		}
+	}
+	cmd := exec.Command(bin, "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+		"--port", fmt.Sprint(ports[0]), "--http-port", fmt.Sprint(ports[1]), "--metrics-port", fmt.Sprint(ports[2]),
+		"--ui-port", fmt.Sprint(ports[3]), "--log-level", "error")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	}
+	addr = fmt.Sprintf("127.0.0.1:%d", ports[0])
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		c, err := client.Dial(client.Options{HostPort: addr, Logger: quiet()})
+		if err == nil {
+			_, err = c.CheckHealth(context.Background(), &client.CheckHealthRequest{})
+			c.Close()
+			if err == nil {
+				return addr, stop, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return "", nil, fmt.Errorf("the Temporal server at %s did not answer within 2 minutes: %w", addr, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func quiet() log.Logger { return log.NewStructuredLogger(slog.New(slog.DiscardHandler)) }
+
+// jobInput is the input of the e2e workflow.
+type jobInput struct {
+	Req       temporal.StartRequest
+	Result    bool // read the result as a catalog
+	CancelJob bool
+}
+
+// jobOutput is what the e2e workflow returns.
+type jobOutput struct {
+	Job     temporal.StartedJob
+	Outcome temporal.JobOutcome
+	Catalog *daas.MachineCatalog
+}
+
+// jobWorkflow starts a job, waits for it and reads its result, step by step.
+func jobWorkflow(ctx workflow.Context, in jobInput) (jobOutput, error) {
+	opts := temporal.RunOptions{StartTimeout: 5 * time.Second, HeartbeatTimeout: 5 * time.Second, CancelJob: in.CancelJob}
+	var out jobOutput
+	var err error
+	if out.Job, err = temporal.Start(ctx, in.Req, opts); err != nil {
+		return out, err
+	}
+	if out.Outcome, err = temporal.Wait(ctx, out.Job, opts); err != nil || !in.Result {
+		return out, err
+	}
+	out.Catalog, err = temporal.Result[*daas.MachineCatalog](ctx, out.Job, opts)
+	return out, err
+}
+
+// runWorker is the main function of a worker process: it runs until
+// killed, or crashes on purpose right after the fake answered its first
+// image update (DAAS_E2E_CRASH=after-start), before the activity returns.
+func runWorker() int {
+	hc := &http.Client{Transport: http.DefaultTransport}
+	if os.Getenv("DAAS_E2E_CRASH") == "after-start" {
+		hc.Transport = crashAfterStart{http.DefaultTransport}
+	}
+	dc, err := daas.NewClientFromEnv(daas.WithPollPolicy(e2ePolicy), daas.WithHTTPClient(hc))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		return 1
+	}
+	tc, err := client.Dial(client.Options{HostPort: os.Getenv("DAAS_E2E_TEMPORAL"), Logger: quiet()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		return 1
+	}
+	w := worker.New(tc, e2eQueue, worker.Options{})
+	temporal.NewActivities(dc, temporal.Options{PollPolicy: e2ePolicy}).Register(w)
+	w.RegisterWorkflowWithOptions(jobWorkflow, workflow.RegisterOptions{Name: "e2e.Job"})
+	if err := w.Run(worker.InterruptCh()); err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		return 1
+	}
+	return 0
+}
+
+// crashAfterStart ends the process as soon as an image update was answered
+// 202: the job is started, and the activity never records it.
+type crashAfterStart struct{ next http.RoundTripper }
+
+func (c crashAfterStart) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err == nil && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "$UpdateProvisioningScheme") && resp.StatusCode == http.StatusAccepted {
+		os.Exit(exitCrashed)
+	}
+	return resp, err
+}
+
+// worker is a worker process.
+type workerProc struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
+	err    error
+}
+
+// startWorker starts a worker process against s.
+func startWorker(t *testing.T, s *daastest.Server, crash bool) *workerProc {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(),
+		"DAAS_E2E_WORKER=1", "DAAS_E2E_TEMPORAL="+temporalAddr,
+		"CITRIX_BASE_URL="+s.URL, "CITRIX_TOKEN_URL="+s.TokenURL, "CITRIX_CUSTOMER_ID="+s.CustomerID,
+		"CITRIX_SITE_ID="+s.SiteID, "CITRIX_CLIENT_ID="+s.ClientID, "CITRIX_CLIENT_SECRET="+s.ClientSecret)
+	if crash {
+		cmd.Env = append(cmd.Env, "DAAS_E2E_CRASH=after-start")
+	}
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	require.NoError(t, cmd.Start())
+	w := &workerProc{cmd: cmd, exited: make(chan struct{})}
+	go func() { w.err = cmd.Wait(); close(w.exited) }()
+	t.Cleanup(func() { w.kill(t) })
+	return w
+}
+
+// kill ends the worker at once, as a crash or a node drain would.
+func (w *workerProc) kill(t *testing.T) {
+	t.Helper()
+	_ = w.cmd.Process.Kill()
+	select {
+	case <-w.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("a killed worker did not exit within 30 s")
+	}
+}
+
+// newFake starts the fake on a loopback port.
+func newFake(t *testing.T, opts ...daastest.Option) *daastest.Server {
+	t.Helper()
+	s := daastest.NewServer(append([]daastest.Option{daastest.WithCatalogs(3), daastest.WithRequestLogLimit(100000)}, opts...)...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// dialTemporal is the test's own client of the server.
+func dialTemporal(t *testing.T) client.Client {
+	t.Helper()
+	c, err := client.Dial(client.Options{HostPort: temporalAddr, Logger: quiet()})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+// imageRequest is the start request of an image update of catalog.
+func imageRequest(t *testing.T, catalog, image string) temporal.StartRequest {
+	t.Helper()
+	req, err := temporal.NewStartRequest("POST", "MachineCatalogs/"+catalog+"/$UpdateProvisioningScheme",
+		daas.UpdateProvisioningSchemeRequest{MasterImagePath: image}, typeImage, daas.NameValue{Name: "Name", Value: catalog})
+	require.NoError(t, err)
+	return req
+}
+
+// eventually polls cond every 50 ms until it holds, failing after limit.
+func eventually(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// requests returns the fake's requests of route (all when route is "").
+func requests(s *daastest.Server, route string) []daastest.Request {
+	var out []daastest.Request
+	for _, r := range s.Requests() {
+		if route == "" || r.Route == route {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// attemptsOf returns the attempt of each start of activity name in the
+// workflow's history.
+func attemptsOf(t *testing.T, c client.Client, id, name string) []int32 {
+	t.Helper()
+	scheduled := map[int64]string{}
+	var attempts []int32
+	it := c.GetWorkflowHistory(t.Context(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(t, err)
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil {
+			scheduled[ev.GetEventId()] = a.GetActivityType().GetName()
+		}
+		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil && scheduled[a.GetScheduledEventId()] == name {
+			attempts = append(attempts, a.GetAttempt())
+		}
+	}
+	return attempts
+}
+
+func TestE2EWorkerKilledMidWait(t *testing.T) {
+	s := newFake(t, daastest.WithJobDurationFor(typeImage, 15*time.Second))
+	tc := dialTemporal(t)
+	w1 := startWorker(t, s, false)
+
+	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "e2e-kill-mid-wait-" + fmt.Sprint(time.Now().UnixNano()), TaskQueue: e2eQueue},
+		"e2e.Job", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v2.vm`), Result: true})
+	require.NoError(t, err)
+
+	var jobID string
+	eventually(t, time.Minute, "the worker reads the job's status twice", func() bool {
+		if starts := requests(s, routeImage); len(starts) == 0 {
+			return false
+		}
+		reads := requests(s, "GET /Jobs/{id}")
+		if len(reads) < 2 {
+			return false
+		}
+		jobID = reads[0].Path[strings.LastIndex(reads[0].Path, "/")+1:]
+		return true
+	})
+	w1.kill(t)
+	before := len(s.Requests())
+	startWorker(t, s, false)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	var out jobOutput
+	require.NoError(t, wr.Get(ctx, &out))
+
+	assert.Len(t, requests(s, routeImage), 1, "the job was started once")
+	assert.Equal(t, jobID, out.Job.ID)
+	assert.False(t, out.Job.Found)
+	assert.Equal(t, daas.JobStatus("Complete"), out.Outcome.Status)
+	want, err := s.Client().MachineCatalogs.Get(t.Context(), e2eCatalog)
+	require.NoError(t, err)
+	require.NotNil(t, out.Catalog)
+	assert.Equal(t, want.ID, out.Catalog.ID, "the workflow's result is the job's")
+	assert.Contains(t, string(out.Catalog.ProvisioningScheme), `win11-v2.vm`)
+	for _, r := range s.Requests()[before:] {
+		if r.Route == "POST /tokens" {
+			continue
+		}
+		assert.Equal(t, "GET", r.Method, "the second worker sends nothing but reads: %s %s", r.Method, r.Path)
+	}
+	waits := attemptsOf(t, tc, wr.GetID(), temporal.WaitActivityName)
+	require.NotEmpty(t, waits)
+	assert.GreaterOrEqual(t, waits[len(waits)-1], int32(2), "the wait completed on a retried attempt, in the second worker")
+	t.Logf("figures: workers restarted 1, jobs started %d (POST $UpdateProvisioningScheme), job %s awaited to Complete; wait attempts %v",
+		len(requests(s, routeImage)), out.Job.ID, waits)
+}
+
+func TestE2EWorkerKilledBetweenStartAndRecording(t *testing.T) {
+	s := newFake(t, daastest.WithJobDurationFor(typeImage, 3*time.Second))
+	tc := dialTemporal(t)
+	w1 := startWorker(t, s, true)
+
+	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "e2e-kill-after-send-" + fmt.Sprint(time.Now().UnixNano()), TaskQueue: e2eQueue},
+		"e2e.Job", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v3.vm`), Result: true})
+	require.NoError(t, err)
+	select {
+	case <-w1.exited:
+	case <-time.After(time.Minute):
+		t.Fatal("the first worker did not crash after sending the start within a minute")
+	}
+	var ee *exec.ExitError
+	require.True(t, errors.As(w1.err, &ee) && ee.ExitCode() == exitCrashed, "the first worker crashed on purpose: %v", w1.err)
+	require.Len(t, requests(s, routeImage), 1, "the first worker sent the start")
+	startWorker(t, s, false)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	var out jobOutput
+	require.NoError(t, wr.Get(ctx, &out))
+
+	assert.Len(t, requests(s, routeImage), 1, "still one start request")
+	assert.True(t, out.Job.Found, "the retried start found the job of the first attempt")
+	assert.GreaterOrEqual(t, out.Job.Attempt, 2)
+	jobs, err := s.Client().Jobs.List(t.Context())
+	require.NoError(t, err)
+	n := 0
+	for _, j := range jobs {
+		if j.Type == typeImage {
+			n++
+			assert.Equal(t, j.ID, out.Job.ID)
+		}
+	}
+	assert.Equal(t, 1, n, "one job")
+	assert.Contains(t, string(out.Catalog.ProvisioningScheme), `win11-v3.vm`)
+	t.Logf("figures: workers restarted 1, jobs started %d, found by start attempt %d", n, out.Job.Attempt)
+}
+
+// thingRoute is a create of the fake's own: a job of type CreateThing with
+// the request's Name as parameter and no result.
+func thingRoute() daastest.Option {
+	return daastest.WithRoute("POST /Things", func(c *daastest.Call) daastest.Reply {
+		var body struct{ Name string }
+		if err := c.DecodeJSON(&body); err != nil {
+			return daastest.ErrorReply(http.StatusBadRequest, "invalidString", err.Error())
+		}
+		return daastest.Reply{Job: &daastest.JobSpec{Type: "CreateThing", Parameters: []daastest.NameValue{{Name: "Name", Value: body.Name}}}}
+	})
+}
+
+func TestE2EConcurrentWaitsShareOneReadPerTick(t *testing.T) {
+	const n = 20
+	s := newFake(t, thingRoute(), daastest.WithJobDurationFor("CreateThing", 10*time.Second))
+	tc := dialTemporal(t)
+	startWorker(t, s, false)
+
+	runs := make([]client.WorkflowRun, n)
+	for i := range runs {
+		req, err := temporal.NewStartRequest("POST", "Things", map[string]string{"Name": fmt.Sprintf("thing-%02d", i)},
+			"CreateThing", daas.NameValue{Name: "Name", Value: fmt.Sprintf("thing-%02d", i)})
+		require.NoError(t, err)
+		runs[i], err = tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{
+			ID: fmt.Sprintf("e2e-many-%d-%02d", time.Now().UnixNano(), i), TaskQueue: e2eQueue,
+		}, "e2e.Job", jobInput{Req: req})
+		require.NoError(t, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	for _, wr := range runs {
+		var out jobOutput
+		require.NoError(t, wr.Get(ctx, &out))
+		assert.Equal(t, daas.JobStatus("Complete"), out.Outcome.Status)
+	}
+	assert.Len(t, requests(s, "POST /Things"), n, "each job started once")
+
+	var reads []daastest.Request
+	lists, singles := 0, 0
+	for _, r := range s.Requests() {
+		switch r.Route {
+		case "GET /Jobs":
+			lists++
+		case "GET /Jobs/{id}":
+			singles++
+		default:
+			continue
+		}
+		reads = append(reads, r)
+	}
+	sort.Slice(reads, func(i, j int) bool { return reads[i].Time.Before(reads[j].Time) })
+	ticks := bursts(reads, 100*time.Millisecond)
+	// The steady state: the ticks while all n jobs run, from the last start
+	// to the first end.
+	starts := requests(s, "POST /Things")
+	full, fullReads := 0, 0
+	for _, tick := range ticks {
+		if at := tick[0].Time; at.After(starts[n-1].Time) && at.Before(starts[0].Time.Add(10*time.Second)) {
+			full++
+			fullReads += len(tick)
+		}
+	}
+	require.Positive(t, full, "ticks while every job ran")
+	perTick := float64(fullReads) / float64(full)
+	t.Logf("figures: %d concurrent workflow waits in one worker: %d status reads (%d GET /Jobs, %d GET /Jobs/{id}) in %d ticks; while all %d ran: %d ticks, %.2f status reads per tick",
+		n, len(reads), lists, singles, len(ticks), n, full, perTick)
+	assert.Positive(t, lists, "the waits read the list")
+	assert.LessOrEqual(t, perTick, 2.0, "the waits of one worker share their reads")
+}
+
+func TestE2ECanceledWorkflowCancelsTheJob(t *testing.T) {
+	s := newFake(t, daastest.WithJobDurationFor(typeImage, time.Hour))
+	tc := dialTemporal(t)
+	startWorker(t, s, false)
+	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "e2e-cancel-" + fmt.Sprint(time.Now().UnixNano()), TaskQueue: e2eQueue},
+		"e2e.Job", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v4.vm`), CancelJob: true})
+	require.NoError(t, err)
+	eventually(t, time.Minute, "the worker reads the job's status", func() bool { return len(requests(s, "GET /Jobs/{id}")) > 0 })
+	require.NoError(t, tc.CancelWorkflow(t.Context(), wr.GetID(), ""))
+
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	err = wr.Get(ctx, nil)
+	var canceled *temporalsdk.CanceledError
+	assert.True(t, errors.As(err, &canceled), "the workflow ended canceled: %v", err)
+	eventually(t, 30*time.Second, "the job is canceled", func() bool { return s.Stats().JobsCanceled == 1 })
+}
+
+// bursts splits reads (in time order) into ticks: runs of reads less than
+// gap apart.
+func bursts(reads []daastest.Request, gap time.Duration) [][]daastest.Request {
+	var out [][]daastest.Request
+	for i := 0; i < len(reads); {
+		j := i + 1
+		for j < len(reads) && reads[j].Time.Sub(reads[j-1].Time) < gap {
+			j++
+		}
+		out = append(out, reads[i:j])
+		i = j
+	}
+	return out
+}
