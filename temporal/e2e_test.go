@@ -257,6 +257,17 @@ func dialTemporal(t *testing.T) client.Client {
 	return c
 }
 
+// execute starts the e2e workflow with in, under a new id starting with
+// prefix.
+func execute(t *testing.T, tc client.Client, prefix string, in jobInput) client.WorkflowRun {
+	t.Helper()
+	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{
+		ID: fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()), TaskQueue: e2eQueue,
+	}, "e2e.Job", in)
+	require.NoError(t, err)
+	return wr
+}
+
 // imageRequest is the start request of an image update of catalog.
 func imageRequest(t *testing.T, catalog, image string) temporal.StartRequest {
 	t.Helper()
@@ -314,9 +325,7 @@ func TestE2EWorkerKilledMidWait(t *testing.T) {
 	tc := dialTemporal(t)
 	w1 := startWorker(t, s, false)
 
-	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "e2e-kill-mid-wait-" + fmt.Sprint(time.Now().UnixNano()), TaskQueue: e2eQueue},
-		"e2e.Job", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v2.vm`), Result: true})
-	require.NoError(t, err)
+	wr := execute(t, tc, "e2e-kill-mid-wait", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v2.vm`), Result: true})
 
 	var jobID string
 	eventually(t, time.Minute, "the worker reads the job's status twice", func() bool {
@@ -366,9 +375,7 @@ func TestE2EWorkerKilledBetweenStartAndRecording(t *testing.T) {
 	tc := dialTemporal(t)
 	w1 := startWorker(t, s, true)
 
-	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "e2e-kill-after-send-" + fmt.Sprint(time.Now().UnixNano()), TaskQueue: e2eQueue},
-		"e2e.Job", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v3.vm`), Result: true})
-	require.NoError(t, err)
+	wr := execute(t, tc, "e2e-kill-after-send", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v3.vm`), Result: true})
 	select {
 	case <-w1.exited:
 	case <-time.After(time.Minute):
@@ -424,10 +431,7 @@ func TestE2EConcurrentWaitsShareOneReadPerTick(t *testing.T) {
 		req, err := temporal.NewStartRequest("POST", "Things", map[string]string{"Name": fmt.Sprintf("thing-%02d", i)},
 			"CreateThing", daas.NameValue{Name: "Name", Value: fmt.Sprintf("thing-%02d", i)})
 		require.NoError(t, err)
-		runs[i], err = tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{
-			ID: fmt.Sprintf("e2e-many-%d-%02d", time.Now().UnixNano(), i), TaskQueue: e2eQueue,
-		}, "e2e.Job", jobInput{Req: req})
-		require.NoError(t, err)
+		runs[i] = execute(t, tc, fmt.Sprintf("e2e-many-%02d", i), jobInput{Req: req})
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -475,15 +479,13 @@ func TestE2ECanceledWorkflowCancelsTheJob(t *testing.T) {
 	s := newFake(t, daastest.WithJobDurationFor(typeImage, time.Hour))
 	tc := dialTemporal(t)
 	startWorker(t, s, false)
-	wr, err := tc.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: "e2e-cancel-" + fmt.Sprint(time.Now().UnixNano()), TaskQueue: e2eQueue},
-		"e2e.Job", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v4.vm`), CancelJob: true})
-	require.NoError(t, err)
+	wr := execute(t, tc, "e2e-cancel", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v4.vm`), CancelJob: true})
 	eventually(t, time.Minute, "the worker reads the job's status", func() bool { return len(requests(s, "GET /Jobs/{id}")) > 0 })
 	require.NoError(t, tc.CancelWorkflow(t.Context(), wr.GetID(), ""))
 
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	err = wr.Get(ctx, nil)
+	err := wr.Get(ctx, nil)
 	var canceled *temporalsdk.CanceledError
 	assert.True(t, errors.As(err, &canceled), "the workflow ended canceled: %v", err)
 	eventually(t, 30*time.Second, "the job is canceled", func() bool { return s.Stats().JobsCanceled == 1 })
