@@ -172,3 +172,25 @@ func TestValidateRefusesABodyThatIsNotJSON(t *testing.T) {
 	assert.ErrorIs(t, err, daas.ErrInvalidInput)
 	assert.ErrorContains(t, err, "Body is not JSON")
 }
+
+func TestJobFailureCarriesTheFailedSubJobs(t *testing.T) {
+	s, c := newSim(t, nil, daastest.WithRoute("POST /Things", func(*daastest.Call) daastest.Reply {
+		return daastest.Reply{Job: &daastest.JobSpec{Type: "CreateThing", SubJobs: []string{"PrepareThing", "BuildThing"}}}
+	}))
+	s.NextJob(daastest.Outcome{Status: "Failed", ErrorCode: "UnknownError", ErrorString: "The build broke."})
+	env := newEnv(t, c)
+	env.RegisterWorkflow(startedWorkflow)
+	env.ExecuteWorkflow(startedWorkflow, StartRequest{Method: "POST", Path: "Things", JobType: "CreateThing"})
+
+	var appErr *temporalsdk.ApplicationError
+	require.True(t, errors.As(env.GetWorkflowError(), &appErr), "%v", env.GetWorkflowError())
+	var f JobFailure
+	require.NoError(t, appErr.Details(&f))
+	assert.Equal(t, "The build broke.", f.Message)
+	require.NotEmpty(t, f.SubJobs)
+	for _, sub := range f.SubJobs {
+		assert.Equal(t, statusFailed, sub.Status)
+		assert.NotEmpty(t, sub.JobID)
+		assert.Contains(t, []string{"PrepareThing", "BuildThing"}, sub.Type)
+	}
+}
