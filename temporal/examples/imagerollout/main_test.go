@@ -1,4 +1,4 @@
-//go:build e2e
+//go:build e2e && linux
 
 package main
 
@@ -69,7 +69,7 @@ func TestREADMECommands(t *testing.T) {
 	server := exec.Command("sh", "-c", strings.Replace(strings.ReplaceAll(cmds[0], "7233", port), "temporal ", bin+" ", 1)+
 		" --ip 127.0.0.1 --http-port "+freePort(t)+" --metrics-port "+freePort(t)+" --ui-port "+freePort(t)+" --log-level error")
 	server.Dir = root
-	server.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	server.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	server.Stdout, server.Stderr = os.Stderr, os.Stderr
 	require.NoError(t, server.Start())
 	t.Cleanup(func() {
