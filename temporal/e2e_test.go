@@ -39,8 +39,11 @@ import (
 	"go.temporal.io/sdk/workflow"
 )
 
-// The worker's poll policy: short jobs are found within a second.
-var e2ePolicy = daas.PollPolicy{MinInterval: 250 * time.Millisecond, MaxInterval: time.Second, Multiplier: 2}
+// e2ePolicy is the workers' poll policy: short jobs are found within a
+// second.
+func e2ePolicy() daas.PollPolicy {
+	return daas.PollPolicy{MinInterval: 250 * time.Millisecond, MaxInterval: time.Second, Multiplier: 2}
+}
 
 const (
 	e2eQueue   = "daas-e2e"
@@ -51,9 +54,6 @@ const (
 	exitCrashed = 3
 )
 
-// temporalAddr is the frontend of the server TestMain started.
-var temporalAddr string
-
 func TestMain(m *testing.M) {
 	if os.Getenv("DAAS_E2E_WORKER") != "" {
 		os.Exit(runWorker())
@@ -63,7 +63,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
 	}
-	temporalAddr = addr
+	os.Setenv("DAAS_E2E_TEMPORAL", addr) // for the tests and the workers they start
 	code := m.Run()
 	stop()
 	os.Exit(code)
@@ -173,7 +173,7 @@ func runWorker() int {
 	if os.Getenv("DAAS_E2E_CRASH") == "after-start" {
 		hc.Transport = crashAfterStart{http.DefaultTransport}
 	}
-	dc, err := daas.NewClientFromEnv(daas.WithPollPolicy(e2ePolicy), daas.WithHTTPClient(hc))
+	dc, err := daas.NewClientFromEnv(daas.WithPollPolicy(e2ePolicy()), daas.WithHTTPClient(hc))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
@@ -184,7 +184,7 @@ func runWorker() int {
 		return 1
 	}
 	w := worker.New(tc, e2eQueue, worker.Options{})
-	temporal.NewActivities(dc, temporal.Options{PollPolicy: e2ePolicy}).Register(w)
+	temporal.NewActivities(dc, temporal.Options{PollPolicy: e2ePolicy()}).Register(w)
 	w.RegisterWorkflowWithOptions(jobWorkflow, workflow.RegisterOptions{Name: "e2e.Job"})
 	if err := w.Run(worker.InterruptCh()); err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
@@ -217,7 +217,7 @@ func startWorker(t *testing.T, s *daastest.Server, crash bool) *workerProc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
-		"DAAS_E2E_WORKER=1", "DAAS_E2E_TEMPORAL="+temporalAddr,
+		"DAAS_E2E_WORKER=1",
 		"CITRIX_BASE_URL="+s.URL, "CITRIX_TOKEN_URL="+s.TokenURL, "CITRIX_CUSTOMER_ID="+s.CustomerID,
 		"CITRIX_SITE_ID="+s.SiteID, "CITRIX_CLIENT_ID="+s.ClientID, "CITRIX_CLIENT_SECRET="+s.ClientSecret)
 	if crash {
@@ -254,7 +254,7 @@ func newFake(t *testing.T, opts ...daastest.Option) *daastest.Server {
 // dialTemporal is the test's own client of the server.
 func dialTemporal(t *testing.T) client.Client {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: temporalAddr, Logger: quiet()})
+	c, err := client.Dial(client.Options{HostPort: os.Getenv("DAAS_E2E_TEMPORAL"), Logger: quiet()})
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	return c

@@ -33,10 +33,12 @@ const (
 	ErrorTypeRejected = "DaasRejected"
 )
 
-// nonRetryableTypes are the error types a retry policy must not retry.
-var nonRetryableTypes = []string{
-	ErrorTypeJobFailed, ErrorTypeJobCanceled, ErrorTypeAmbiguousStart,
-	ErrorTypeInvalidInput, ErrorTypeConflict, ErrorTypeRejected,
+// nonRetryableTypes returns the error types a retry policy must not retry.
+func nonRetryableTypes() []string {
+	return []string{
+		ErrorTypeJobFailed, ErrorTypeJobCanceled, ErrorTypeAmbiguousStart,
+		ErrorTypeInvalidInput, ErrorTypeConflict, ErrorTypeRejected,
+	}
 }
 
 // JobFailure is the details of an [ErrorTypeJobFailed] or

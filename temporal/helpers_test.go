@@ -13,8 +13,10 @@ import (
 	"go.temporal.io/sdk/testsuite"
 )
 
-// fastPolicy polls the fake's short jobs without keeping a test waiting.
-var fastPolicy = daas.PollPolicy{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, Multiplier: 2}
+// fastPolicy() polls the fake's short jobs without keeping a test waiting.
+func fastPolicy() daas.PollPolicy {
+	return daas.PollPolicy{MinInterval: 5 * time.Millisecond, MaxInterval: 20 * time.Millisecond, Multiplier: 2}
+}
 
 const firstCatalog = "Win11-Pooled-001"
 
@@ -26,7 +28,7 @@ func newSim(t *testing.T, rt func(http.RoundTripper) http.RoundTripper, opts ...
 		daastest.WithCatalogs(3), daastest.WithJobDuration(100 * time.Millisecond), daastest.WithRequestLogLimit(5000),
 	}, opts...)...)
 	t.Cleanup(s.Close)
-	copts := []daas.Option{daas.WithPollPolicy(fastPolicy)}
+	copts := []daas.Option{daas.WithPollPolicy(fastPolicy())}
 	if rt != nil {
 		hc := *s.HTTPClient()
 		hc.Transport = rt(hc.Transport)
@@ -101,7 +103,7 @@ func newEnv(t *testing.T, c *daas.Client) *testsuite.TestWorkflowEnvironment {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	NewActivities(c, Options{PollPolicy: fastPolicy}).Register(env)
+	NewActivities(c, Options{PollPolicy: fastPolicy()}).Register(env)
 	env.SetTestTimeout(30 * time.Second)
 	return env
 }

@@ -17,7 +17,7 @@ func TestWaitOptionsComeFromTheWorkersPolicyAndLearntDurations(t *testing.T) {
 
 	def := NewActivities(c, Options{})
 	assert.Equal(t, 2*daas.DefaultPollPolicy().MaxInterval, def.heartbeatTimeout(), "twice the default policy's MaxInterval")
-	fast := NewActivities(c, Options{PollPolicy: fastPolicy})
+	fast := NewActivities(c, Options{PollPolicy: fastPolicy()})
 	assert.Equal(t, MinHeartbeatTimeout, fast.heartbeatTimeout(), "never below the floor")
 
 	job, err := def.start(t.Context(), imageUpdate(t, firstCatalog, `XDHyp:\v2.vm`), 1, s.Now())

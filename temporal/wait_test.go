@@ -61,7 +61,7 @@ func TestWaitResumesByIDAndHeartbeatsItsProgress(t *testing.T) {
 	env := suite.NewTestActivityEnvironment()
 	b := &beats{}
 	env.SetWorkerOptions(worker.Options{Interceptors: []interceptor.WorkerInterceptor{b}})
-	NewActivities(c, Options{PollPolicy: fastPolicy, HeartbeatInterval: 2 * time.Millisecond}).Register(env)
+	NewActivities(c, Options{PollPolicy: fastPolicy(), HeartbeatInterval: 2 * time.Millisecond}).Register(env)
 	env.SetHeartbeatDetails(Progress{Status: statusInProgress, Percent: 1}) // as an earlier attempt left it
 
 	v, err := env.ExecuteActivity(WaitActivityName, WaitRequest{JobID: job.ID()})
@@ -98,7 +98,7 @@ func TestWaitOfAJobThatIsGoneIsANonRetryableError(t *testing.T) {
 	_, c := newSim(t, nil)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
-	NewActivities(c, Options{PollPolicy: fastPolicy}).Register(env)
+	NewActivities(c, Options{PollPolicy: fastPolicy()}).Register(env)
 	_, err := env.ExecuteActivity(WaitActivityName, WaitRequest{JobID: "0b4b5d0e-0000-4000-8000-000000000000"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), ErrorTypeRejected)

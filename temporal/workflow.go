@@ -141,7 +141,7 @@ func retryPolicy(attempts int32) *temporalsdk.RetryPolicy {
 		BackoffCoefficient:     2,
 		MaximumInterval:        time.Minute,
 		MaximumAttempts:        attempts,
-		NonRetryableErrorTypes: nonRetryableTypes,
+		NonRetryableErrorTypes: nonRetryableTypes(),
 	}
 }
 
