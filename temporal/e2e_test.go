@@ -329,3 +329,27 @@ func bursts(reads []daastest.Request, gap time.Duration) [][]daastest.Request {
 	}
 	return out
 }
+
+func TestE2EStoppedWorkerLeavesTheJobRunning(t *testing.T) {
+	s := newFake(t, daastest.WithJobDurationFor(typeImage, 12*time.Second))
+	tc := dialTemporal(t)
+	w1 := startWorker(t, s, false)
+	wr := execute(t, tc, "e2e-stop", jobInput{Req: imageRequest(t, e2eCatalog, `XDHyp:\win11-v5.vm`), CancelJob: true})
+	eventually(t, time.Minute, "the worker reads the job's status", func() bool { return len(requests(s, "GET /Jobs/{id}")) > 0 })
+
+	require.NoError(t, w1.cmd.Process.Signal(os.Interrupt)) // a graceful stop, as on a deploy
+	select {
+	case <-w1.exited:
+	case <-time.After(time.Minute):
+		t.Fatal("the worker did not stop within a minute of SIGINT")
+	}
+	startWorker(t, s, false)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	var out jobOutput
+	require.NoError(t, wr.Get(ctx, &out))
+	assert.Equal(t, daas.JobStatus("Complete"), out.Outcome.Status, "a stopping worker does not cancel the job, even with CancelJob")
+	assert.Zero(t, s.Stats().JobsCanceled)
+	assert.Len(t, requests(s, routeImage), 1)
+}
