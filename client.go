@@ -78,7 +78,7 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
-	stats      *pollStats  // learnt job durations (pollstats.go)
+	stats      *pollStats  // learnt job durations (learnt.go)
 	observer   JobObserver // the WithObserver hooks; zero: none
 
 	site   *siteCache
@@ -386,7 +386,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	}
 	c.stats = newPollStats()
 	if cfg.pollStats != nil {
-		c.stats.load(*cfg.pollStats)
+		loadPollStats(c.stats, *cfg.pollStats)
 	}
 	if cfg.clientID != "" {
 		c.ts = &credentialsSource{

@@ -191,10 +191,6 @@ func inputErr(op, format string, args ...any) error {
 // slash, a backslash or a control character.
 var ErrBadJobID = errors.New("daas: malformed job id")
 
-// errListPaused is the error of a job list read skipped because the last
-// one showed that the service has no list to read.
-var errListPaused = errors.New("daas: job list reads paused after a failed one")
-
 // The job error codes (JobErrorCode) the library reasons about. Other codes
 // pass through unchanged in [JobError.Code] and [JobInfo.ErrorCode].
 const (
