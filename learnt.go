@@ -38,9 +38,11 @@ func (c *Client) PollStats() PollStats {
 
 // WithPollStats starts the client with the learnt durations of a snapshot
 // taken by [Client.PollStats] (in this process or another). Of each type
-// the last durations are kept, of the types the last ones listed; a
-// duration that is not a positive finite number of seconds, or a type
-// without a name, is an [*InputError].
+// the last durations are kept, of the types the last ones listed.
+// Durations are kept to the nanosecond: one that is not a number of
+// seconds from a nanosecond to a week once rounded to the nanosecond, or a
+// type without a name, is an [*InputError]. Whatever PollStats exports,
+// WithPollStats accepts.
 func WithPollStats(s PollStats) Option {
 	return func(c *config) error {
 		for _, t := range s.Types {
@@ -48,8 +50,8 @@ func WithPollStats(s PollStats) Option {
 				return inputErr("WithPollStats", "a type without a name")
 			}
 			for _, d := range t.DurationsSeconds {
-				if !(d > 0) || math.IsInf(d, 0) || d > maxLearntSeconds {
-					return inputErr("WithPollStats", "type %q: duration %v s out of range (0, %v]", t.Type, d, maxLearntSeconds)
+				if _, ok := learntDuration(d); !ok {
+					return inputErr("WithPollStats", "type %q: duration %v s out of range [1e-09, %v]", t.Type, d, maxLearntSeconds)
 				}
 			}
 		}
@@ -61,6 +63,18 @@ func WithPollStats(s PollStats) Option {
 // maxLearntSeconds bounds a learnt duration (poll.MaxDuration).
 const maxLearntSeconds = float64(poll.MaxDuration / time.Second)
 
+// learntDuration converts a duration in seconds to the nanosecond nearest
+// it (Duration.Seconds, which exports it, is within a fraction of a
+// nanosecond of it, so a duration survives export and reload); false when
+// that is not in [1 ns, poll.MaxDuration] (NaN included).
+func learntDuration(secs float64) (time.Duration, bool) {
+	ns := math.Round(secs * float64(time.Second))
+	if !(ns >= 1 && ns <= float64(poll.MaxDuration)) {
+		return 0, false
+	}
+	return time.Duration(ns), true
+}
+
 // loadPollStats feeds st the durations of a snapshot validated by
 // WithPollStats.
 func loadPollStats(st *pollStats, s PollStats) {
@@ -68,7 +82,7 @@ func loadPollStats(st *pollStats, s PollStats) {
 	for _, t := range s.Types {
 		ds := make([]time.Duration, len(t.DurationsSeconds))
 		for i, d := range t.DurationsSeconds {
-			ds[i] = time.Duration(d * float64(time.Second))
+			ds[i], _ = learntDuration(d)
 		}
 		snap = append(snap, poll.TypeDurations{Type: t.Type, Durations: ds})
 	}

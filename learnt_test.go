@@ -84,3 +84,54 @@ func TestWaitLearntLadderEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// What PollStats exports, WithPollStats accepts, and a duration loaded is
+// exported as given, to the nanosecond: a sub-nanosecond duration (which
+// would be stored as 0) is refused on the way in, and 0.3 s is not read
+// back as 0.299999999 s.
+func TestPollStatsReloads(t *testing.T) {
+	_, err := NewClient("cust", WithBearerToken("tok"), WithPollStats(PollStats{Types: []PollTypeStats{{Type: "T", DurationsSeconds: []float64{4e-10}}}}))
+	require.ErrorIs(t, err, ErrInvalidInput, "a duration below a nanosecond cannot be kept")
+	in := PollStats{Types: []PollTypeStats{{Type: "T", DurationsSeconds: []float64{0.3, 1e-9, 6e-10, 1.7, 604800}}}}
+	c, err := NewClient("cust", WithBearerToken("tok"), WithPollStats(in))
+	require.NoError(t, err)
+	out := c.PollStats()
+	assert.Equal(t, []float64{0.3, 1e-9, 1e-9, 1.7, 604800}, out.Types[0].DurationsSeconds)
+	c2, err := NewClient("cust", WithBearerToken("tok"), WithPollStats(out))
+	require.NoError(t, err)
+	assert.Equal(t, out, c2.PollStats())
+}
+
+// FuzzPollStatsRoundTrip: whatever snapshot WithPollStats accepts, the
+// client's export of it survives JSON, is accepted again, and exports the
+// same.
+func FuzzPollStatsRoundTrip(f *testing.F) {
+	for _, seed := range []string{
+		`{"types":[{"type":"UpdateMachineCatalog","durationsSeconds":[310,295,330,301,288,342,317,305]}]}`,
+		`{"types":[{"type":"T","durationsSeconds":[4e-10]}]}`,
+		`{"types":[{"type":"T","durationsSeconds":[0.3,1e-9,6e-10,604800,604800.0000001]}]}`,
+		`{"types":[{"type":"A","durationsSeconds":[1]},{"type":"B","durationsSeconds":[2]},{"type":"A","durationsSeconds":[3]}]}`,
+		`{"types":[]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in PollStats
+		if json.Unmarshal(data, &in) != nil {
+			return
+		}
+		c, err := NewClient("cust", WithBearerToken("tok"), WithPollStats(in))
+		if err != nil {
+			require.ErrorIs(t, err, ErrInvalidInput)
+			return
+		}
+		out := c.PollStats()
+		b, err := json.Marshal(out)
+		require.NoError(t, err)
+		var back PollStats
+		require.NoError(t, json.Unmarshal(b, &back))
+		c2, err := NewClient("cust", WithBearerToken("tok"), WithPollStats(back))
+		require.NoError(t, err, "the export %s is refused", b)
+		assert.Equal(t, out, c2.PollStats())
+	})
+}
