@@ -10,7 +10,8 @@ import (
 // it waits for.
 //
 // The first read comes MinInterval after Wait starts (async lists
-// finish in seconds). Each later interval is the previous one times
+// finish in seconds); for a handle of a job started elsewhere
+// ([ResumeJob]), which may have ended long ago, it comes at once. Each later interval is the previous one times
 // Multiplier, capped at MaxInterval, spread by Jitter so that many jobs
 // started together do not poll in step. A Retry-After header or retryDelay
 // parameter from the service is a floor for the next interval. When the job

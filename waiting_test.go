@@ -287,3 +287,20 @@ func TestClassifyForEngine(t *testing.T) {
 		assert.Equal(t, tc.after, after, "%v", tc.err)
 	}
 }
+
+// A handle for a job started elsewhere reads at once: a wait on a job that
+// ended long ago returns without waiting, after one read.
+func TestResumedWaitReadsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newJobServer(t)
+		s.add(&fakeJob{id: "j1", dur: time.Second, result: `{"ok":true}`})
+		time.Sleep(time.Hour)
+		c := jobClient(t, s)
+		start := time.Now()
+		got, err := ResumeJob[map[string]bool](c, "j1").Wait(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, map[string]bool{"ok": true}, got)
+		assert.Zero(t, time.Since(start), "no wait before the first read")
+		assert.Equal(t, []time.Duration{time.Hour}, s.pollTimes("j1"))
+	})
+}

@@ -53,9 +53,15 @@ func (s *Schedule) init(pol Policy, started time.Time, stats *Stats) {
 	}
 }
 
-// First is the wait before the first read: MinInterval for a job this
-// client started (an async list finishes in seconds).
-func (s *Schedule) First() time.Duration { return s.jitter(s.pol.MinInterval) }
+// First is the wait before the first read: MinInterval for a job just
+// started (an async list finishes in seconds); none for a job started
+// elsewhere (no start time), which may have ended long ago.
+func (s *Schedule) First() time.Duration {
+	if s.jobStart.IsZero() {
+		return 0
+	}
+	return s.jitter(s.pol.MinInterval)
+}
 
 // Next is the wait before the next read, given what the last read showed
 // (nil when it failed).

@@ -382,3 +382,34 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 	assert.Equal(t, "InProgress", v.Status)
 	assert.Equal(t, 1, s.singles())
 }
+
+// A job started elsewhere (no start time) may have ended long ago: its
+// first read comes at once. A job just started keeps its schedule: its
+// first read MinInterval after it started, then the exponential ones.
+func TestWaitFirstRead(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newFake(t)
+		s.add(&fakeJob{id: "old", dur: time.Second})
+		s.add(&fakeJob{id: "running", dur: time.Hour})
+		time.Sleep(time.Minute)
+		c := newCoordinator(s)
+		start := time.Now()
+		got, err := c.Wait(t.Context(), &handle{s: s, id: "old"}, Params{ID: "old", Policy: expPolicy()})
+		require.NoError(t, err)
+		assert.Equal(t, "Complete", got.Status)
+		assert.Zero(t, time.Since(start), "no wait before the first read")
+		assert.Equal(t, seconds(60), s.pollTimes("old"))
+
+		// Resumed while running: read at once, then on the schedule.
+		ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
+		defer cancel()
+		_, err = c.Wait(ctx, &handle{s: s, id: "running"}, Params{ID: "running", Policy: expPolicy()})
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, seconds(60, 62, 66), s.pollTimes("running"))
+
+		s.add(&fakeJob{id: "new", dur: 5 * time.Second})
+		_, err = waitOne(t.Context(), c, s, "new", expPolicy())
+		require.NoError(t, err)
+		assert.Equal(t, seconds(1, 3, 7), s.pollTimes("new"), "a job just started is read after MinInterval")
+	})
+}
