@@ -56,9 +56,16 @@ type Coordinator[T any] struct {
 	costs   readCosts // what list and single reads cost (cost.go)
 }
 
-// New returns a coordinator reading svc, learning durations into stats,
-// and logging at debug level through debug.
+// New returns a coordinator reading svc, learning durations into stats
+// (new ones when nil), and logging at debug level through debug (nil: no
+// logging).
 func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, msg string, args ...any)) *Coordinator[T] {
+	if stats == nil {
+		stats = NewStats()
+	}
+	if debug == nil {
+		debug = func(context.Context, string, ...any) {}
+	}
 	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{})}
 }
 

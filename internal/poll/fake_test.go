@@ -223,7 +223,7 @@ func expPolicy() Policy {
 }
 
 func newCoordinator(s *fakeService) *Coordinator[*fakeStatus] {
-	return New[*fakeStatus](s, NewStats(), func(context.Context, string, ...any) {})
+	return New[*fakeStatus](s, nil, nil)
 }
 
 // waitOne waits for the job id, started now, under pol.

@@ -1,7 +1,6 @@
 package poll
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -293,7 +292,7 @@ func TestWaitLearntLadderEndToEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newFake(t)
 		s.add(&fakeJob{id: "j1", dur: 45 * time.Second})
-		c := New[*fakeStatus](s, tenToHundred(), func(context.Context, string, ...any) {})
+		c := New[*fakeStatus](s, tenToHundred(), nil)
 		_, err := waitOne(t.Context(), c, s, "j1", noJitter())
 		require.NoError(t, err)
 		assertTimes(t, append(seconds(1, 3, 7), geometricLadder(10, 100, 6)[:4]...), s.pollTimes("j1"))
@@ -315,7 +314,7 @@ func TestWaitWithoutLearntHistory(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := newFake(t)
 				s.add(&fakeJob{id: "j1", dur: 45 * time.Second})
-				c := New[*fakeStatus](s, tc.stats, func(context.Context, string, ...any) {})
+				c := New[*fakeStatus](s, tc.stats, nil)
 				_, err := waitOne(t.Context(), c, s, "j1", noJitter())
 				require.NoError(t, err)
 				assert.Equal(t, seconds(1, 3, 7, 15, 31, 61), s.pollTimes("j1"))
