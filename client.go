@@ -71,7 +71,7 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
-	stats      *pollStats  // learnt job durations (pollstats.go)
+	stats      *pollStats  // learnt job durations (learnt.go)
 	observer   JobObserver // the WithObserver hooks; zero: none
 	maxBody    int64       // cap of a success body the library decodes
 
@@ -193,7 +193,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	}
 	c.stats = newPollStats()
 	if cfg.pollStats != nil {
-		c.stats.load(*cfg.pollStats)
+		loadPollStats(c.stats, *cfg.pollStats)
 	}
 	if cfg.clientID != "" {
 		c.ts = newCredentialsSource(cfg.clientID, cfg.secret, tokenURL.String(), c.sendToken)

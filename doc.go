@@ -106,7 +106,8 @@ running. Job error codes the library reasons about are constants, such as
 
 [OnProgress] reports each change of status or percent, in order, on the
 waiting goroutine. The schedule ([PollPolicy], [DefaultPollPolicy]): the first
-read one second after Wait begins, then intervals doubling to at most 30 s, with
+read one second after Wait begins (at once for a job started elsewhere, from
+[ResumeJob]), then intervals doubling to at most 30 s, with
 jitter; a Retry-After header or a retryDelay parameter is a floor for the
 next read; and when the job reports progress, the next read is aimed at the
 finish estimated from the progress rate. [PollInterval] changes the bounds

@@ -182,10 +182,6 @@ func inputErr(op, format string, args ...any) error {
 // slash, a backslash or a control character.
 var ErrBadJobID = errors.New("daas: malformed job id")
 
-// errListPaused is the error of a job list read skipped because the last
-// one showed that the service has no list to read.
-var errListPaused = errors.New("daas: job list reads paused after a failed one")
-
 // transient reports whether a failed status read may pass if tried again
 // later: a 429 or a 5xx, a token endpoint that answered one or could not be
 // reached, a transport failure (a dropped connection, an attempt that timed

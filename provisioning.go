@@ -73,7 +73,7 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 	}
 	waited := map[string]bool{}
 	var failed []*JobError
-	idle := newSchedule(wc.pol, time.Time{}, nil)
+	idle := newIdleSchedule(wc.pol)
 	var lastErr error // the last catalog read's error, when it failed
 	for {
 		cat, err := s.Get(ctx, catalog)

@@ -1,7 +1,7 @@
-package daas
+package poll
 
 import (
-	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 	"testing/synctest"
@@ -35,43 +35,39 @@ func assertTimes(t *testing.T, want, got []time.Duration) {
 // learntReads runs a schedule with the given history against a job of
 // duration d without progress, every read exactly on time, and returns the
 // read times from the job's start.
-func learntReads(pol PollPolicy, hist []float64, d time.Duration) []time.Duration {
+func learntReads(pol Policy, hist []float64, d time.Duration) []time.Duration {
 	return learntReadsWith(pol, hist, d, nil)
 }
 
 // learntReadsWith is learntReads with the progress the job reports at each
 // read: progress(at) for a read at time at from the job's start (nil: no
 // progress).
-func learntReadsWith(pol PollPolicy, hist []float64, d time.Duration, progress func(at time.Duration) int) []time.Duration {
-	st := newPollStats()
+func learntReadsWith(pol Policy, hist []float64, d time.Duration, progress func(at time.Duration) int) []time.Duration {
+	st := NewStats()
 	for _, x := range hist {
 		st.add("T", time.Duration(x*float64(time.Second)))
 	}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := newSchedule(pol, t0, st)
-	at := s.first()
+	s := NewSchedule(pol, t0, st)
+	at := s.First()
 	reads := []time.Duration{at}
 	for at < d {
 		pct := -1
 		if progress != nil {
 			pct = progress(at)
 		}
-		at += s.next(t0.Add(at), &JobInfo{Type: "T", Status: JobInProgress, Progress: pct})
+		at += s.Next(t0.Add(at), &Status{Type: "T", Progress: pct})
 		reads = append(reads, at)
 	}
 	return reads
 }
 
-func noJitter() PollPolicy {
-	p := DefaultPollPolicy()
-	p.Jitter = 0
-	return p
-}
+func noJitter() Policy { return exact(defaultPolicy()) }
 
 // The first-seen schedule the budget is measured against: reads at 1, 3,
 // 7, 15, 31 s, then every 30 s.
 func TestExpScheduleReads(t *testing.T) {
-	s := newSchedule(noJitter(), time.Time{}, nil)
+	s := NewSchedule(noJitter(), time.Time{}, nil)
 	var got []time.Duration
 	for j := -1; j <= 9; j++ {
 		got = append(got, s.expRead(j))
@@ -84,7 +80,7 @@ func TestExpScheduleReads(t *testing.T) {
 		assert.Equal(t, tc.want, s.expCount(seconds(tc.t)[0]), "by %v s", tc.t)
 	}
 	// Multiplier 1: a fixed interval from the first read.
-	s = newSchedule(PollPolicy{MinInterval: 5 * time.Second, MaxInterval: time.Minute, Multiplier: 1}, time.Time{}, nil)
+	s = NewSchedule(Policy{MinInterval: 5 * time.Second, MaxInterval: time.Minute, Multiplier: 1}, time.Time{}, nil)
 	assert.Equal(t, 15*time.Second, s.expRead(3))
 	assert.Equal(t, 2, s.expCount(14*time.Second))
 	assert.Equal(t, 3, s.expCount(15*time.Second))
@@ -156,7 +152,7 @@ func citrixReads(d time.Duration) int {
 // The reference schedule of the budget is Citrix's with the default
 // policy: reads at 0, 10, 20, 30, 60, 90 s.
 func TestRefScheduleReads(t *testing.T) {
-	s := newSchedule(noJitter(), time.Time{}, nil)
+	s := NewSchedule(noJitter(), time.Time{}, nil)
 	var got []time.Duration
 	for j := 0; j <= 7; j++ {
 		got = append(got, s.refRead(j))
@@ -171,7 +167,7 @@ func TestRefScheduleReads(t *testing.T) {
 	// refCount inverts refRead whatever MaxInterval, one that does not
 	// divide by 3 included.
 	for _, m := range []time.Duration{30 * time.Second, 100, 7 * time.Second} {
-		r := newSchedule(PollPolicy{MinInterval: 1, MaxInterval: m, Multiplier: 2}, time.Time{}, nil)
+		r := NewSchedule(Policy{MinInterval: 1, MaxInterval: m, Multiplier: 2}, time.Time{}, nil)
 		for j := 1; j <= 8; j++ {
 			at := r.refRead(j)
 			assert.GreaterOrEqual(t, r.refCount(at), j, "MaxInterval %v, read %d at %v", m, j, at)
@@ -198,7 +194,7 @@ func TestRefScheduleReads(t *testing.T) {
 	// schedule's 4th (15 s); one read of slack is kept.
 	p := noJitter()
 	p.MaxInterval = 6 * time.Minute
-	s = newSchedule(p, time.Time{}, nil)
+	s = NewSchedule(p, time.Time{}, nil)
 	assert.Equal(t, 15*time.Second, s.floorAt(5))
 }
 
@@ -233,12 +229,12 @@ func TestLearntScheduleBudget(t *testing.T) {
 // When the progress step shows the job cannot end before the longest
 // duration seen, the learnt ladder gives way to the progress aim.
 func TestLearntScheduleGivesWayToProgress(t *testing.T) {
-	st := newPollStats()
+	st := NewStats()
 	for _, d := range seconds(10, 20, 30, 40, 50, 60, 70, 80) {
 		st.add("T", d)
 	}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := newSchedule(noJitter(), t0, st)
+	s := NewSchedule(noJitter(), t0, st)
 	s.reads = 3
 	s.learnt, s.looked, s.lo, s.hi = true, true, 10*time.Second, 80*time.Second
 	_, ok := s.learntNext(t0.Add(20*time.Second), t0.Add(90*time.Second))
@@ -251,31 +247,104 @@ func TestLearntScheduleGivesWayToProgress(t *testing.T) {
 }
 
 // The learnt state of a wait is a few numbers whatever the history, and a
-// type's bounds come from its last pollStatsSamples durations only.
+// type's bounds come from its last statsSamples durations only.
 func TestLearntBoundsFromLastSamples(t *testing.T) {
-	st := newPollStats()
+	st := NewStats()
 	st.add("T", time.Hour) // pushed out by the 32 below
-	for i := range pollStatsSamples {
+	for i := range statsSamples {
 		st.add("T", time.Duration(10+i)*time.Second)
 	}
 	lo, hi, ok := st.bounds("T")
 	require.True(t, ok)
 	assert.Equal(t, 10*time.Second, lo)
-	assert.Equal(t, time.Duration(10+pollStatsSamples-1)*time.Second, hi)
+	assert.Equal(t, time.Duration(10+statsSamples-1)*time.Second, hi)
 	_, _, ok = st.bounds("other")
 	assert.False(t, ok)
 }
+
+func TestScheduleLearnsProgressStep(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSchedule(defaultPolicy(), t0, nil)
+	const rate = 100.0 / 1200 // percent per second: a 20-minute job
+	for _, sec := range []int{305, 335, 365, 605, 635, 665, 905, 935} {
+		pct := int(rate*float64(sec)) / 25 * 25
+		s.Next(t0.Add(time.Duration(sec)*time.Second), &Status{Progress: pct})
+	}
+	assert.Equal(t, 25, s.step)
+	assert.True(t, s.rateLo <= rate && rate < s.rateHi, "the bounds [%v, %v) hold the true rate %v", s.rateLo, s.rateHi, rate)
+	assert.Less(t, s.rateHi/s.rateLo, 1.3, "the reads together pin the rate tighter than the last one alone (4/3)")
+}
+
+// statsOf returns statistics holding durations (in seconds) for typ.
+func statsOf(typ string, durations ...float64) *Stats {
+	st := NewStats()
+	st.Load([]TypeDurations{{Type: typ, Durations: seconds(durations...)}})
+	return st
+}
+
+// tenToHundred is a history of 10, 20, …, 100 s for the fake's jobs.
+func tenToHundred() *Stats { return statsOf("TestJob", 10, 20, 30, 40, 50, 60, 70, 80, 90, 100) }
 
 // End to end, in a bubble: a 45 s job of a type with history 10..100 s is
 // read at 1, 3 and 7 s, then on the ladder, and found at its fourth rung,
 // 46.42 s.
 func TestWaitLearntLadderEndToEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newJobServer(t)
-		s.add(&fakeJob{id: "j1", dur: 45 * time.Second, result: `{}`})
-		c := jobClient(t, s, exact(DefaultPollPolicy()), WithPollStats(tenToHundred()))
-		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context())
+		s := newFake(t)
+		s.add(&fakeJob{id: "j1", dur: 45 * time.Second})
+		c := New[*fakeStatus](s, tenToHundred(), nil)
+		_, err := waitOne(t.Context(), c, s, "j1", noJitter())
 		require.NoError(t, err)
 		assertTimes(t, append(seconds(1, 3, 7), geometricLadder(10, 100, 6)[:4]...), s.pollTimes("j1"))
+	})
+}
+
+// Without history of the job's type (none, too little, another type's),
+// the wait reads on the first-seen schedule.
+func TestWaitWithoutLearntHistory(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		stats *Stats
+	}{
+		{"no history", NewStats()},
+		{"too little history", statsOf("TestJob", 10, 20, 30, 40, 50, 60, 70)},
+		{"another type's history", statsOf("OtherJob", 10, 20, 30, 40, 50, 60, 70, 80, 90, 100)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newFake(t)
+				s.add(&fakeJob{id: "j1", dur: 45 * time.Second})
+				c := New[*fakeStatus](s, tc.stats, nil)
+				_, err := waitOne(t.Context(), c, s, "j1", noJitter())
+				require.NoError(t, err)
+				assert.Equal(t, seconds(1, 3, 7, 15, 31, 61), s.pollTimes("j1"))
+			})
+		})
+	}
+}
+
+// A coordinator learns from its own waits: after statsMin jobs of 40 s,
+// the next is read as the first-seen schedule reads until 40 s (a job
+// shorter than every one seen is not left unread), then exactly when it
+// ends, instead of at 61 s.
+func TestWaitLearnsFromFinishedJobs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newFake(t)
+		c := newCoordinator(s)
+		for i := range statsMin + 1 {
+			id := fmt.Sprintf("j%d", i)
+			s.add(&fakeJob{id: id, dur: 40 * time.Second})
+			_, err := waitOne(t.Context(), c, s, id, noJitter())
+			require.NoError(t, err)
+			if i < statsMin {
+				assert.Equal(t, seconds(1, 3, 7, 15, 31, 61), s.pollTimes(id), "job %d: not enough history yet", i)
+			}
+		}
+		assert.Equal(t, seconds(1, 3, 7, 15, 31, 40), s.pollTimes(fmt.Sprintf("j%d", statsMin)))
+		snap := c.Stats().Snapshot()
+		require.Len(t, snap, 1)
+		assert.Equal(t, "TestJob", snap[0].Type)
+		assert.Len(t, snap[0].Durations, statsMin+1)
+		assert.Equal(t, 40*time.Second, snap[0].Durations[0])
 	})
 }

@@ -1,4 +1,4 @@
-package daas
+package poll
 
 import (
 	"math"
@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// schedule computes one wait's poll intervals.
-type schedule struct {
-	pol PollPolicy
+// Schedule computes one wait's poll intervals. It is not safe for
+// concurrent use: one wait uses it.
+type Schedule struct {
+	pol Policy
 	cur time.Duration // the exponential interval reached so far
 
 	// The progress origin: the job's start (progress 0 at the 202) or the
@@ -27,7 +28,7 @@ type schedule struct {
 
 	// Learnt durations: the bounds of the job's type's durations, from
 	// its start (the 202), looked up once the first read shows the type.
-	stats    *pollStats
+	stats    *Stats
 	jobStart time.Time
 	lo, hi   time.Duration
 	learnt   bool
@@ -36,18 +37,33 @@ type schedule struct {
 	pastCur  time.Duration // the interval past hi
 }
 
-func newSchedule(pol PollPolicy, started time.Time, stats *pollStats) *schedule {
-	s := &schedule{pol: pol, cur: pol.MinInterval, stats: stats, jobStart: started}
-	if !started.IsZero() {
-		s.originAt, s.hasOrigin = started, true
-	}
+// NewSchedule returns the schedule of a wait under pol for a job started
+// at started (zero for a job started elsewhere), with the learnt durations
+// of stats (nil for none).
+func NewSchedule(pol Policy, started time.Time, stats *Stats) *Schedule {
+	s := new(Schedule)
+	s.init(pol, started, stats)
 	return s
 }
 
-// first is the wait before the first read.
-func (s *schedule) first() time.Duration { return s.jitter(s.pol.MinInterval) }
+func (s *Schedule) init(pol Policy, started time.Time, stats *Stats) {
+	*s = Schedule{pol: pol, cur: pol.MinInterval, stats: stats, jobStart: started}
+	if !started.IsZero() {
+		s.originAt, s.hasOrigin = started, true
+	}
+}
 
-// next is the wait before the next read, given what the last read showed
+// First is the wait before the first read: MinInterval for a job just
+// started (an async list finishes in seconds); none for a job started
+// elsewhere (no start time), which may have ended long ago.
+func (s *Schedule) First() time.Duration {
+	if s.jobStart.IsZero() {
+		return 0
+	}
+	return s.jitter(s.pol.MinInterval)
+}
+
+// Next is the wait before the next read, given what the last read showed
 // (nil when it failed).
 //
 // With enough history of the job's type, the read is placed on a
@@ -55,16 +71,16 @@ func (s *schedule) first() time.Duration { return s.jitter(s.pol.MinInterval) }
 // (see learntNext); when progress also gives an aim, the sooner of the two
 // wins, except that once the progress step is known the ladder starts at
 // the earliest finish the progress allows.
-func (s *schedule) next(now time.Time, info *JobInfo) time.Duration {
+func (s *Schedule) Next(now time.Time, st *Status) time.Duration {
 	s.reads++
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
-	if info != nil && !s.looked && info.Type != "" && s.stats != nil {
-		s.lo, s.hi, s.learnt = s.stats.bounds(info.Type)
+	if st != nil && !s.looked && st.Type != "" && s.stats != nil {
+		s.lo, s.hi, s.learnt = s.stats.bounds(st.Type)
 		s.looked = true
 	}
 	dp, okp := time.Duration(0), false
-	if info != nil && !s.pol.DisableProgressAim && info.Progress >= 0 {
-		dp, okp = s.aim(now, info.Progress)
+	if st != nil && !s.pol.DisableProgressAim && st.Progress >= 0 {
+		dp, okp = s.aim(now, st.Progress)
 	}
 	notBefore := now
 	if okp && s.distinct >= 2 && s.hasRate {
@@ -119,7 +135,7 @@ const (
 // target more than MaxInterval ahead is reached in equal steps (none
 // before the floor); every interval is clamped to [MinInterval,
 // MaxInterval].
-func (s *schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
+func (s *Schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
 	if !s.learnt || s.jobStart.IsZero() {
 		return 0, false
 	}
@@ -156,7 +172,7 @@ func (s *schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
 
 // geometric returns the next read after e (lo <= e < hi) on the geometric
 // ladder from e to hi with the reads the budget leaves (see learntNext).
-func (s *schedule) geometric(e time.Duration) time.Duration {
+func (s *Schedule) geometric(e time.Duration) time.Duration {
 	n := s.allowedBy(s.hi) - s.reads
 	ratio := float64(s.hi) / float64(max(e, 1))
 	if m := math.Ceil(math.Log(ratio) / math.Log1p(float64(s.pol.MinInterval)/float64(max(e, 1)))); float64(n) > m {
@@ -178,13 +194,13 @@ func (s *schedule) geometric(e time.Duration) time.Duration {
 // first-seen schedule's (k−1)-th (a policy whose MaxInterval is far above
 // the default's), where the first bound alone would leave one read of
 // slack.
-func (s *schedule) floorAt(k int) time.Duration {
+func (s *Schedule) floorAt(k int) time.Duration {
 	return max(s.expRead(k-learntSlack), min(s.refRead(k-learntCap), s.expRead(k-1)))
 }
 
 // allowedBy returns how many reads the budget allows by t: the largest k
 // with floorAt(k) <= t.
-func (s *schedule) allowedBy(t time.Duration) int {
+func (s *Schedule) allowedBy(t time.Duration) int {
 	e := s.expCount(t)
 	return min(e+learntSlack, max(s.refCount(t)+learntCap, e+1))
 }
@@ -194,7 +210,7 @@ func (s *schedule) allowedBy(t time.Duration) int {
 // MaxInterval/3 up to MaxInterval, then every MaxInterval. With the
 // default policy (MaxInterval 30 s) it is the schedule of Citrix's own Go
 // SDK: 0, 10, 20, 30, 60, 90 s…
-func (s *schedule) refRead(j int) time.Duration {
+func (s *Schedule) refRead(j int) time.Duration {
 	m := s.pol.MaxInterval
 	switch {
 	case j <= 1:
@@ -208,7 +224,7 @@ func (s *schedule) refRead(j int) time.Duration {
 
 // refCount returns how many reads the reference schedule has made by t
 // (counting the one at 0): the largest j with refRead(j) <= t.
-func (s *schedule) refCount(t time.Duration) int {
+func (s *Schedule) refCount(t time.Duration) int {
 	if m := s.pol.MaxInterval; t >= m {
 		return 3 + int(t/m)
 	}
@@ -222,7 +238,7 @@ func (s *schedule) refCount(t time.Duration) int {
 // expCount returns how many reads the first-seen schedule (the policy's
 // exponential one without jitter: MinInterval, then intervals growing by
 // Multiplier to MaxInterval) has made by t after the job's start.
-func (s *schedule) expCount(t time.Duration) int {
+func (s *Schedule) expCount(t time.Duration) int {
 	n, at, step := 0, time.Duration(0), s.pol.MinInterval
 	for at+step <= t {
 		at, n = at+step, n+1
@@ -237,7 +253,7 @@ func (s *schedule) expCount(t time.Duration) int {
 
 // expRead returns the time of the first-seen schedule's j-th read after
 // the job's start (0 for j < 1).
-func (s *schedule) expRead(j int) time.Duration {
+func (s *Schedule) expRead(j int) time.Duration {
 	at, step := time.Duration(0), s.pol.MinInterval
 	for ; j > 0; j-- {
 		at += step
@@ -264,7 +280,7 @@ func (s *schedule) expRead(j int) time.Duration {
 // latest end once the range is within 10%: a read that lands just before the
 // finish costs a second read MinInterval later, one just after costs only
 // the small slack.
-func (s *schedule) aim(now time.Time, pct int) (time.Duration, bool) {
+func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	if !s.hasOrigin {
 		s.originAt, s.originPct, s.hasOrigin = now, float64(pct), true
 		return 0, false
@@ -304,7 +320,7 @@ func gcd(a, b int) int {
 }
 
 // jitter spreads d by ±Jitter/2 and clamps it to [MinInterval, MaxInterval].
-func (s *schedule) jitter(d time.Duration) time.Duration {
+func (s *Schedule) jitter(d time.Duration) time.Duration {
 	if s.pol.Jitter > 0 {
 		f := 1 + s.pol.Jitter*(mrand.Float64()-0.5)
 		d = time.Duration(float64(d) * f)

@@ -1,0 +1,269 @@
+package poll
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/daaskit/daas/internal/flight"
+)
+
+// Service is the service as the engine sees it: the list of the caller's
+// jobs, what a status read says, and what a failed read means.
+type Service[T any] interface {
+	// ReadList reads every job of the caller (GET /Jobs), with the
+	// Retry-After of a successful answer: the floor of the next read.
+	ReadList(ctx context.Context) ([]T, time.Duration, error)
+	// Status describes one status read.
+	Status(v T) Status
+	// Classify says whether a failed read may pass if tried again, and
+	// the wait the service asked for, if any.
+	Classify(err error) (Kind, time.Duration)
+}
+
+// Kind is what a failed read means to a wait.
+type Kind int
+
+const (
+	// Permanent: the read cannot pass; the wait ends with its error.
+	Permanent Kind = iota
+	// Transient: the read may pass later; the wait reads again on its
+	// schedule.
+	Transient
+	// Busy: a Transient failure in which the service asks callers to hold
+	// off (429, 503). A list read that meets it holds every batched waiter
+	// off instead of turning into a burst of single reads.
+	Busy
+)
+
+// Coordinator is a client's one coordinator of waits. Each waiting
+// goroutine runs its own schedule; with few waiters each reads its own job,
+// with many they share one list read per tick: the first waiter due reads
+// the list, every waiter the list shows gets its job from it and starts
+// its next interval from then. No goroutine of its own: nothing runs when
+// nobody waits.
+type Coordinator[T any] struct {
+	svc   Service[T]
+	stats *Stats
+	debug func(ctx context.Context, msg string, args ...any)
+
+	mu      sync.Mutex
+	waiters map[*waiter[T]]struct{}
+	lists   flight.Group[time.Duration] // one list read at a time, shared by the waiters
+	list    listState
+	costs   readCosts // what list and single reads cost (cost.go)
+}
+
+// New returns a coordinator reading svc, learning durations into stats
+// (new ones when nil), and logging at debug level through debug (nil: no
+// logging).
+func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, msg string, args ...any)) *Coordinator[T] {
+	if stats == nil {
+		stats = NewStats()
+	}
+	if debug == nil {
+		debug = func(context.Context, string, ...any) {}
+	}
+	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{})}
+}
+
+// Stats returns the learnt durations the coordinator feeds.
+func (c *Coordinator[T]) Stats() *Stats { return c.stats }
+
+// Waiters returns how many waits are registered.
+func (c *Coordinator[T]) Waiters() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.waiters)
+}
+
+// listMode is the state of the job list, as the waiters see it.
+type listMode int
+
+const (
+	listReady   listMode = iota // the list may be read
+	listReading                 // a read is in flight
+	// listBroken: the last read showed there is no list to read here
+	// (404, 403, an unreadable answer, a server error); the waiters read
+	// their jobs one by one until the pause ends.
+	listBroken
+	// listHeld: the last read answered 429 or 503 and asked for a wait;
+	// batched waiters read nothing until it ends.
+	listHeld
+)
+
+// listPause is how long the waiters read their jobs one by one after a
+// list read failed in a way that says there is no list to read: a service
+// (or a gateway) without GET /Jobs, or with a list it cannot serve, must not
+// stop the waits.
+const listPause = time.Minute
+
+// errListPaused is the error of a list read skipped in the listBroken
+// state.
+var errListPaused = errors.New("poll: job list reads paused after a failed one")
+
+type listState struct {
+	mode  listMode
+	sent  time.Time // listReading: when the read was sent
+	until time.Time // listBroken, listHeld: when the state ends
+	err   error     // listHeld: the answer that asked for the hold
+}
+
+// at returns the mode at now: a pause or a hold that has run out is over.
+func (l *listState) at(now time.Time) listMode {
+	if (l.mode == listBroken || l.mode == listHeld) && !now.Before(l.until) {
+		return listReady
+	}
+	return l.mode
+}
+
+func (c *Coordinator[T]) register(p Params) *waiter[T] {
+	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), pol: p.Policy, notify: make(chan struct{}, 1)}
+	w.sched.init(p.Policy, p.Started, c.stats)
+	c.mu.Lock()
+	c.waiters[w] = struct{}{}
+	c.mu.Unlock()
+	return w
+}
+
+func (c *Coordinator[T]) unregister(w *waiter[T]) {
+	c.mu.Lock()
+	delete(c.waiters, w)
+	c.mu.Unlock()
+}
+
+// batching reports whether w should read its job through the list: enough
+// jobs are waited on, the list can be read, the last one showed w's job,
+// and the list costs no more than the single reads due.
+func (c *Coordinator[T]) batching(w *waiter[T]) bool {
+	if w.pol.DisableBatch {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if len(c.waiters) <= w.pol.threshold() || w.unlisted || c.list.at(now) == listBroken {
+		return false
+	}
+	return c.costChoice(w.pol, now)
+}
+
+// costChoice decides, for a waiter due now, between the list and its own
+// read under the cost model. c.mu is held.
+func (c *Coordinator[T]) costChoice(pol Policy, now time.Time) bool {
+	req := requestBytes(pol)
+	if req < 0 {
+		return true // bytes are free: the list, every tick
+	}
+	if c.list.at(now) == listReading && now.Sub(c.list.sent) <= pol.MinInterval/2 {
+		return true // join the list read in flight: it costs nothing more, and it is recent
+	}
+	// Waiters due together decide within moments of each other: one count
+	// serves them all, so a tick costs one pass over the waiters, not one
+	// per waiter.
+	if c.costs.countedAt.IsZero() || now.Sub(c.costs.countedAt) > pol.MinInterval/20 || now.Before(c.costs.countedAt) {
+		c.costs.counted, c.costs.countedAt = c.dueSoon(now.Add(pol.MinInterval)), now
+	}
+	if c.costs.listCheaper(c.costs.counted, req) {
+		return true
+	}
+	c.costs.chargeSingle(req)
+	return false
+}
+
+// dueSoon counts the batched waiters whose next read is due by t, of those
+// whose job the last list showed: a waiter with a list status delivered
+// and not yet taken counts (a list read just ended; a read now serves it
+// as its next tick, which keeps the waiters in step on one list), one in a
+// list read in flight does not, and any other counts when its next read is
+// due by t. c.mu is held.
+func (c *Coordinator[T]) dueSoon(t time.Time) int {
+	var k int
+	for w := range c.waiters {
+		switch {
+		case w.unlisted:
+		case w.has:
+			k++
+		case w.listing:
+		case !w.due.After(t):
+			k++
+		}
+	}
+	return k
+}
+
+// refresh reads the job list for w, sharing the read with every other
+// waiter: one read in flight at a time, and its result delivered to all
+// waiters it shows. It returns the floor of the next read.
+func (c *Coordinator[T]) refresh(ctx context.Context, w *waiter[T]) (time.Duration, error) {
+	return c.lists.Do(ctx, func(ctx context.Context) (time.Duration, error) {
+		// Another waiter's read may have ended, delivering w's job or
+		// failing, between w's look and this one.
+		now := time.Now()
+		c.mu.Lock()
+		delivered, l := w.has, c.list
+		c.mu.Unlock()
+		switch {
+		case delivered:
+			return 0, nil
+		case l.at(now) == listHeld:
+			return l.until.Sub(now), l.err
+		case l.at(now) == listBroken:
+			return 0, errListPaused
+		}
+		start := time.Now()
+		c.mu.Lock()
+		c.list = listState{mode: listReading, sent: start}
+		c.mu.Unlock()
+		items, floor, err := c.svc.ReadList(ctx)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.list = listState{mode: listReady}
+		if err == nil {
+			c.deliver(items, floor, start)
+			return floor, nil
+		}
+		if ctx.Err() != nil {
+			return 0, err
+		}
+		if kind, retryAfter := c.svc.Classify(err); kind == Busy {
+			floor = min(retryAfter, w.pol.MaxInterval)
+			c.list = listState{mode: listHeld, until: time.Now().Add(floor), err: err}
+			return floor, err
+		}
+		c.list = listState{mode: listBroken, until: time.Now().Add(listPause)}
+		return 0, err
+	})
+}
+
+// deliver hands each waiter its job from a list read sent at sent, marks
+// the waiters whose job the list does not show, and records what the read
+// cost. c.mu is held.
+func (c *Coordinator[T]) deliver(items []T, floor time.Duration, sent time.Time) {
+	type item struct{ i, size int }
+	byID := make(map[string]item, len(items))
+	var listBytes int
+	for i := range items {
+		st := c.svc.Status(items[i])
+		byID[strings.ToLower(st.ID)] = item{i, st.Size}
+		listBytes += st.Size
+	}
+	var mine, mineBytes int
+	for w := range c.waiters {
+		it, ok := byID[w.key]
+		if !ok {
+			w.unlisted = true
+			continue
+		}
+		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = items[it.i], true, floor, false, sent
+		mine++
+		mineBytes += it.size
+		select {
+		case w.notify <- struct{}{}:
+		default:
+		}
+	}
+	c.costs.observeList(len(items), listBytes, mine, mineBytes)
+}

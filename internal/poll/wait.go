@@ -1,0 +1,221 @@
+package poll
+
+import (
+	"context"
+	"time"
+)
+
+// Job is one job waited on, as the engine sees it: the root package's
+// handle, adapted.
+type Job[T any] interface {
+	// Read reads the job by itself (GET /Jobs/{id}), with the Retry-After
+	// of a successful answer.
+	Read(ctx context.Context) (T, time.Duration, error)
+	// Accept takes the job's status from a list read and returns the
+	// job's own copy of it (a list status may be delivered to several
+	// waits of one job).
+	Accept(v T) T
+	// Begin returns the context of one read step of the wait.
+	Begin(ctx context.Context) context.Context
+	// Done reports one read step: what it read and the floor of the next
+	// read, or its error. It is called on the waiting goroutine, after
+	// Begin, in order.
+	Done(ctx context.Context, v T, floor time.Duration, err error)
+}
+
+// Params is what the engine needs to know of one wait.
+type Params struct {
+	ID     string
+	Policy Policy
+	// Started is when the job started (when the answer that started it
+	// arrived); zero for a job started elsewhere.
+	Started time.Time
+	// Floor is the Retry-After of the answer that started the job.
+	Floor time.Duration
+}
+
+// Stopped is the error of a wait whose context ended first.
+type Stopped struct {
+	Err     error // the context's error
+	LastErr error // the last read's error, when it failed
+}
+
+func (e *Stopped) Error() string { return "poll: wait ended: " + e.Err.Error() }
+
+// Unwrap returns the context's error and the last read's error, if any.
+func (e *Stopped) Unwrap() []error {
+	if e.LastErr == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.LastErr}
+}
+
+// waiter is the state of one wait: its schedule, and what the coordinator
+// knows of it.
+type waiter[T any] struct {
+	id     string
+	key    string // the id folded to lower case: ids are GUIDs, spelt in either case
+	pol    Policy
+	sched  Schedule
+	notify chan struct{} // a list read delivered a status; capacity 1, full only while one is held
+
+	// Guarded by Coordinator.mu.
+	delivered T             // what the last list read showed, not yet taken
+	has       bool          // delivered is set
+	floor     time.Duration // the Retry-After of that read
+	unlisted  bool          // the last list read did not show the job
+	due       time.Time     // when the waiter reads next
+	listing   bool          // in a list read (its own or one it joined)
+	sentAt    time.Time     // when the read behind delivered was sent
+	// When the read behind the job's last status was sent: the time the
+	// status is true of, which a slow list read can leave seconds behind.
+	seenAt time.Time
+}
+
+// Wait reads job until a read shows it ended and returns that read. Reads
+// that fail in a way that may pass are tried again on the schedule; any
+// other failure ends the wait with its error. When ctx ends first the error
+// is a *Stopped.
+func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, &Stopped{Err: err}
+	}
+	w := c.register(p)
+	defer c.unregister(w)
+	// A server's wait is honoured up to MaxInterval, like the retry policy
+	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
+	first := max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval))
+	c.setDue(w, time.Now().Add(first))
+	timer := time.NewTimer(first)
+	defer timer.Stop()
+	var lastErr error
+	for {
+		select {
+		case <-ctx.Done():
+			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
+		case <-w.notify:
+		case <-timer.C:
+		}
+		v, floor, err := c.step(job.Begin(ctx), w, job)
+		floor = min(floor, p.Policy.MaxInterval)
+		job.Done(ctx, v, floor, err)
+		next := floor
+		if err != nil {
+			if ctx.Err() != nil {
+				return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
+			}
+			kind, retryAfter := c.svc.Classify(err)
+			if kind == Permanent {
+				return zero, err
+			}
+			lastErr = err
+			c.debug(ctx, "job poll failed; will poll again", "job", p.ID, "error", err.Error())
+			next = max(w.sched.Next(time.Now(), nil), floor, min(retryAfter, p.Policy.MaxInterval))
+		} else {
+			lastErr = nil
+			st := c.svc.Status(v)
+			if st.Terminal {
+				c.stats.Observe(st)
+				return v, nil
+			}
+			next = max(c.nextRead(w, &st), floor)
+		}
+		c.setDue(w, time.Now().Add(next))
+		timer.Reset(next)
+	}
+}
+
+// step is the one read step of a wait, run on every wake: take what a list
+// read delivered; else read the list when batching; else read the job. It
+// returns the job, the floor of the next read, or the error of the read.
+func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T, time.Duration, error) {
+	if v, floor, ok := c.take(w); ok {
+		return job.Accept(v), floor, nil
+	}
+	if c.batching(w) {
+		c.setListing(w, true)
+		floor, err := c.refresh(ctx, w)
+		c.setListing(w, false)
+		switch {
+		case err == nil:
+			if v, floor, ok := c.take(w); ok {
+				return job.Accept(v), floor, nil
+			}
+			// The list does not show the job (w is now unlisted): read it
+			// by itself until a list shows it.
+		case ctx.Err() != nil || c.busy(err):
+			var zero T
+			return zero, floor, err
+		default:
+			c.debug(ctx, "job list read failed; reading the job itself", "job", w.id, "error", err.Error())
+		}
+	}
+	start := time.Now()
+	v, floor, err := job.Read(ctx)
+	if err == nil {
+		size := c.svc.Status(v).Size
+		c.mu.Lock()
+		c.costs.observeSingle(size)
+		w.seenAt = start
+		c.mu.Unlock()
+	}
+	return v, floor, err
+}
+
+// busy reports whether a failed list read asks the waiters to hold off.
+func (c *Coordinator[T]) busy(err error) bool {
+	kind, _ := c.svc.Classify(err)
+	return kind == Busy
+}
+
+// take returns what a list read delivered to w, if anything, with the
+// floor of the next read.
+func (c *Coordinator[T]) take(w *waiter[T]) (v T, floor time.Duration, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, floor, ok = w.delivered, w.floor, w.has
+	if ok {
+		w.seenAt = w.sentAt
+	}
+	var zero T
+	w.delivered, w.has, w.floor = zero, false, 0
+	select {
+	case <-w.notify:
+	default:
+	}
+	return v, floor, ok
+}
+
+// nextRead is the wait before w's next read after it read st. A status
+// that took more than half of MinInterval to arrive (a large list) is timed
+// from when its read was sent, the time it is true of: reads aimed at the
+// job's finish from a status seconds old would come seconds late. A fast
+// answer is timed from now. Either way reads are sent no closer together
+// than the schedule's interval; a read that took longer than that is
+// followed at once, and the cost model chooses, as for any due read,
+// whether the list or the job is read.
+func (c *Coordinator[T]) nextRead(w *waiter[T], st *Status) time.Duration {
+	c.mu.Lock()
+	at := w.seenAt
+	c.mu.Unlock()
+	now := time.Now()
+	if at.IsZero() || now.Sub(at) <= w.pol.MinInterval/2 {
+		return w.sched.Next(now, st)
+	}
+	return max(w.sched.Next(at, st)-now.Sub(at), 0)
+}
+
+// setListing records whether w is in a list read.
+func (c *Coordinator[T]) setListing(w *waiter[T], on bool) {
+	c.mu.Lock()
+	w.listing = on
+	c.mu.Unlock()
+}
+
+// setDue records when w reads next.
+func (c *Coordinator[T]) setDue(w *waiter[T], t time.Time) {
+	c.mu.Lock()
+	w.due = t
+	c.mu.Unlock()
+}
