@@ -1,0 +1,345 @@
+package daas_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/daaskit/daas/daastest"
+	"github.com/daaskit/daas/daastest/daassim"
+)
+
+// userDocs are the documents whose fenced shell commands TestDocCommands
+// runs, each with the folder its commands are written to run from: the
+// README, every page of docs/, and otel's README. (cmd/daas/README.md
+// shows a terminal session; cmd/daas's own tests check it.)
+func userDocs(t *testing.T) map[string]string {
+	t.Helper()
+	docs := map[string]string{"README.md": ".", "otel/README.md": "otel"}
+	pages, err := filepath.Glob("docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pages {
+		docs[p] = "."
+	}
+	return docs
+}
+
+// ciCommands are the commands of the docs that run every test of the
+// repository: TestDocCommands would run itself through them, so .ci/run
+// runs them instead, as written.
+var ciCommands = []string{
+	"go test ./... ./cmd/daas/...",
+	"go test -race -count=1 ./...",
+}
+
+// docBlock is a fenced block of a markdown file.
+type docBlock struct{ lang, text string }
+
+func docBlocks(t *testing.T, file string) []docBlock {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []docBlock
+	for _, m := range regexp.MustCompile("(?ms)^```(\\w*)\n(.*?)^```").FindAllStringSubmatch(string(b), -1) {
+		blocks = append(blocks, docBlock{m[1], m[2]})
+	}
+	return blocks
+}
+
+func isShell(lang string) bool { return lang == "sh" || lang == "bash" || lang == "shell" }
+
+// docScript turns the shell blocks of a document into one bash script that
+// runs them in order, as a reader would in one terminal; a block that
+// starts the simulator runs in the background, as in a terminal of its own,
+// until its banner is out. A line "# save the program above as FILE"
+// writes the last ```go block before it to FILE, as the reader does.
+func docScript(t *testing.T, file, scratch string) (script string, cmds int) {
+	t.Helper()
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := regexp.MustCompile(`^# save the program above as (\S+)$`)
+	var b strings.Builder
+	b.WriteString("set -eo pipefail\ntrap 'echo \"FAILED: $BASH_COMMAND\" >&2' ERR\n")
+	lastGo := ""
+	for i, blk := range docBlocks(t, file) {
+		if blk.lang == "go" {
+			lastGo = blk.text
+			continue
+		}
+		if !isShell(blk.lang) {
+			continue
+		}
+		if strings.Contains(blk.text, "daas-sim") {
+			out := filepath.Join(scratch, fmt.Sprintf("background%d.out", i))
+			fmt.Fprintf(&b, "( %s ) >%q 2>&1 &\n", strings.TrimSpace(blk.text), out)
+			fmt.Fprintf(&b, "for i in $(seq 600); do grep -q CITRIX_CLIENT_SECRET= %q && break; sleep 0.2; done\n", out)
+			fmt.Fprintf(&b, "grep -q CITRIX_CLIENT_SECRET= %q || { cat %q; exit 1; }\n", out, out)
+			cmds++
+			continue
+		}
+		for line := range strings.Lines(blk.text) {
+			trimmed := strings.TrimSpace(line)
+			if m := save.FindStringSubmatch(trimmed); m != nil {
+				if lastGo == "" {
+					t.Fatalf("%s: %q with no ```go block before it", file, trimmed)
+				}
+				src := filepath.Join(scratch, fmt.Sprintf("block%d.go", i))
+				if err := os.WriteFile(src, []byte(lastGo), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "cp %q %q\n", src, m[1])
+				continue
+			}
+			cmd, _, _ := strings.Cut(trimmed, " #")
+			if slices.Contains(ciCommands, strings.TrimSpace(cmd)) {
+				if !strings.Contains(string(ci), "\n"+strings.TrimSpace(cmd)+"\n") {
+					t.Errorf("%s: %q is left to .ci/run, which does not run it as written", file, cmd)
+				}
+				cmds++
+				continue
+			}
+			if trimmed != "" && !strings.HasPrefix(trimmed, "#") {
+				cmds++
+			}
+			b.WriteString(line)
+		}
+		b.WriteString("\n")
+	}
+	return b.String(), cmds
+}
+
+// repoFarm returns a new folder that holds a symbolic link to every entry
+// of the repository's root, so that the commands of the docs run in the
+// repository as written while the files they write (sim.env, ../hello)
+// land in a scratch folder.
+func repoFarm(t *testing.T) (farm, scratch string) {
+	t.Helper()
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch = t.TempDir()
+	farm = filepath.Join(scratch, "daas")
+	if err := os.Mkdir(farm, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == ".git" || strings.HasPrefix(e.Name(), "_") {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(root, e.Name()), filepath.Join(farm, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return farm, scratch
+}
+
+// TestDocCommands runs every fenced shell command of the user docs, in
+// order, as written, from the folder each document is written for. The
+// commands that run every test of the repository are run by .ci/run
+// instead (ciCommands).
+func TestDocCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the docs' commands, which build and run programs")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal("the docs' commands need bash:", err)
+	}
+	for file, dir := range userDocs(t) {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			farm, scratch := repoFarm(t)
+			script, n := docScript(t, file, scratch)
+			if n == 0 {
+				return
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bash, "-c", script)
+			cmd.Dir = filepath.Join(farm, dir)
+			cmd.Env = append(docEnv(), "PWD="+cmd.Dir)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			// The simulator a script started in the background ends with
+			// the script's process group.
+			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			if cmd.Process != nil {
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+			}
+			if err != nil {
+				t.Fatalf("the commands of %s: %v\n%s", file, err, out.String())
+			}
+		})
+	}
+}
+
+// docEnv is the test's environment without the CITRIX_* variables, as for
+// a reader who has set none.
+func docEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CITRIX_") && !strings.HasPrefix(kv, "PWD=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// TestDocGuaranteesNameTests: every test, example and fuzz target that
+// docs/guarantees.md names is declared in the repository, so that a
+// renamed or removed test shows here.
+func TestDocGuaranteesNameTests(t *testing.T) {
+	b, err := os.ReadFile("docs/guarantees.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	decl := regexp.MustCompile(`(?m)^func ((?:Test|Example|Fuzz)\w*)\(`)
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != "." && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+			return filepath.SkipDir
+		}
+		if !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range decl.FindAllStringSubmatch(string(src), -1) {
+			declared[m[1]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile("`((?:Test|Example|Fuzz)[A-Z]\\w*)").FindAllStringSubmatch(string(b), -1)
+	if len(named) == 0 {
+		t.Fatal("docs/guarantees.md names no test")
+	}
+	for _, m := range named {
+		if !declared[m[1]] {
+			t.Errorf("docs/guarantees.md names %s, which no _test.go file declares", m[1])
+		}
+	}
+}
+
+// TestDocSimulatorRoutes: the route list of docs/simulator.md is
+// daastest.Routes(), in order.
+func TestDocSimulatorRoutes(t *testing.T) {
+	b, err := os.ReadFile("docs/simulator.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, region, ok := strings.Cut(string(b), "<!-- routes:")
+	region, _, ok2 := strings.Cut(region, "<!-- /routes -->")
+	if !ok || !ok2 {
+		t.Fatal("docs/simulator.md has no routes region")
+	}
+	var listed []string
+	for _, m := range regexp.MustCompile("(?m)^- `([^`]+)`$").FindAllStringSubmatch(region, -1) {
+		listed = append(listed, m[1])
+	}
+	var want strings.Builder
+	for _, r := range daastest.Routes() {
+		fmt.Fprintf(&want, "- `%s`\n", r)
+	}
+	if !slices.Equal(listed, daastest.Routes()) {
+		t.Errorf("docs/simulator.md lists other routes than daastest.Routes(); the list should read:\n%s", want.String())
+	}
+}
+
+// TestDocSimulatorFlags: the flag table of docs/simulator.md has every flag
+// of daas-sim, and no other.
+func TestDocSimulatorFlags(t *testing.T) {
+	var usage bytes.Buffer
+	_ = daassim.Run(t.Context(), []string{"-h"}, &usage, &usage)
+	var flags []string
+	for _, m := range regexp.MustCompile(`(?m)^  -([\w-]+)`).FindAllStringSubmatch(usage.String(), -1) {
+		flags = append(flags, m[1])
+	}
+	if len(flags) == 0 {
+		t.Fatalf("daas-sim -h lists no flags:\n%s", usage.String())
+	}
+	b, err := os.ReadFile("docs/simulator.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `-([\\w-]+)` \\|").FindAllStringSubmatch(string(b), -1) {
+		documented = append(documented, m[1])
+	}
+	slices.Sort(flags)
+	slices.Sort(documented)
+	if !slices.Equal(flags, documented) {
+		t.Errorf("docs/simulator.md documents the flags %q; daas-sim has %q", documented, flags)
+	}
+}
+
+// TestDocLinks: every relative link of the user docs names a file or folder
+// of the repository. docs/operations.md is generated from the operation
+// table; until the generator writes it, a link to it may not resolve.
+func TestDocLinks(t *testing.T) {
+	link := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
+	for file := range userDocs(t) {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path := filepath.Join(filepath.Dir(file), target)
+			if filepath.ToSlash(path) == "docs/operations.md" {
+				continue
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s links to %s, which does not exist", file, target)
+			}
+		}
+	}
+}
+
+// TestDocScope: no document keeps the old sentence that the fake models
+// only the token endpoint, /me, catalogs and jobs.
+func TestDocScope(t *testing.T) {
+	stale := regexp.MustCompile(`(?i)/me,[^.]*catalogs,? and jobs`)
+	for _, file := range []string{"README.md", "doc.go", "daastest/doc.go", "docs/simulator.md"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := stale.FindIndex(b); loc != nil {
+			t.Errorf("%s says the fake models only %q", file, b[loc[0]:loc[1]])
+		}
+	}
+}
