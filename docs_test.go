@@ -65,15 +65,15 @@ func isShell(lang string) bool { return lang == "sh" || lang == "bash" || lang =
 // docScript turns the shell blocks of a document into one bash script that
 // runs them in order, as a reader would in one terminal; a block that
 // starts the simulator runs in the background, as in a terminal of its own,
-// until its banner is out. A line "# save the program above as FILE"
-// writes the last ```go block before it to FILE, as the reader does.
+// until its banner is out. A line "# save the program (or test) above as
+// FILE" writes the last ```go block before it to FILE, as the reader does.
 func docScript(t *testing.T, file, scratch string) (script string, cmds int) {
 	t.Helper()
 	ci, err := os.ReadFile(".ci/run")
 	if err != nil {
 		t.Fatal(err)
 	}
-	save := regexp.MustCompile(`^# save the program above as (\S+)$`)
+	save := regexp.MustCompile(`^# save the (?:program|test) above as (\S+)$`)
 	var b strings.Builder
 	b.WriteString("set -eo pipefail\ntrap 'echo \"FAILED: $BASH_COMMAND\" >&2' ERR\n")
 	lastGo := ""
