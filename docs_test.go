@@ -3,6 +3,7 @@ package daas_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -35,6 +36,8 @@ func userDocs(t *testing.T) map[string]string {
 	}
 	return docs
 }
+
+var updateDocs = flag.Bool("docs.update", false, "rewrite the generated regions of the docs (the simulator's routes)")
 
 // ciCommands are the commands of the docs that run every test of the
 // repository: TestDocCommands would run itself through them, so .ci/run
@@ -267,12 +270,23 @@ func TestDocSimulatorRoutes(t *testing.T) {
 	for _, m := range regexp.MustCompile("(?m)^- `([^`]+)`$").FindAllStringSubmatch(region, -1) {
 		listed = append(listed, m[1])
 	}
+	if slices.Equal(listed, daastest.Routes()) {
+		return
+	}
+	if !*updateDocs {
+		t.Fatal("docs/simulator.md lists other routes than daastest.Routes(); go test -run TestDocSimulatorRoutes -docs.update . rewrites the list")
+	}
+	_, rest, ok := strings.Cut(region, "-->\n")
+	if !ok || rest == "" {
+		t.Fatal("docs/simulator.md: the routes region holds no list to rewrite")
+	}
 	var want strings.Builder
 	for _, r := range daastest.Routes() {
 		fmt.Fprintf(&want, "- `%s`\n", r)
 	}
-	if !slices.Equal(listed, daastest.Routes()) {
-		t.Errorf("docs/simulator.md lists other routes than daastest.Routes(); the list should read:\n%s", want.String())
+	doc := strings.Replace(string(b), rest, want.String(), 1)
+	if err := os.WriteFile("docs/simulator.md", []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
