@@ -7,9 +7,11 @@
 //	go run ./examples/rollout                 # against the built-in fake
 //	go run ./examples/rollout -catalog Win11 -image 'XDHyp:\HostingUnits\Unit1\win11-2026-03.snapshot' -yes
 //
-// Against the built-in fake (no CITRIX_* variable set) it first seeds a
-// catalog "Win11-Pool" with 6 machines, 4 of them in delivery group
-// "Win11-Desktops". Against a real service it changes nothing without -yes.
+// Its default catalog, Win11-Pooled-001, is the first of the built-in fake
+// (no CITRIX_* variable set) and of daas-sim. The built-in fake gives it
+// 6 machines more, 4 of them in delivery group "Win11-Desktops". Against a
+// service named by CITRIX_* variables, the simulator included, it changes
+// nothing without -yes.
 package main
 
 import (
@@ -30,16 +32,15 @@ func main() { exampleenv.Main("rollout", run) }
 // Seeds returns the fake's catalog, machines and delivery group.
 func Seeds() []daastest.Option {
 	return []daastest.Option{
-		daastest.WithCatalog(daastest.Catalog{Name: "Win11-Pool", ProvisioningType: "MCS"}),
-		daastest.WithMachines("Win11-Pool", 6),
-		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Win11-Desktops", Catalog: "Win11-Pool", Machines: 4}),
+		daastest.WithMachines("Win11-Pooled-001", 6),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Win11-Desktops", Catalog: "Win11-Pooled-001", Machines: 4}),
 	}
 }
 
 func run(ctx context.Context, stdout io.Writer, args []string, opts exampleenv.Options) error {
 	fs := flag.NewFlagSet("rollout", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	catalog := fs.String("catalog", "Win11-Pool", "the MCS catalog to update (name, Folder|Name or id)")
+	catalog := fs.String("catalog", "Win11-Pooled-001", "the MCS catalog to update (name, Folder|Name or id)")
 	image := fs.String("image", `XDHyp:\HostingUnits\Unit1\win11-2026-03.vm\win11-2026-03.snapshot`, "the new master image path")
 	warn := fs.String("warning", "This machine restarts in 5 minutes for an update.", "the message users see before their machine restarts")
 	yes := fs.Bool("yes", false, "change a real service (CITRIX_* variables set)")

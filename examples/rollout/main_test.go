@@ -19,7 +19,7 @@ func TestRollout(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"Using the built-in fake Citrix DaaS",
-		"Catalog Win11-Pool: 6 machines; delivery groups using it: [Win11-Desktops]",
+		"Catalog Win11-Pooled-001: 15 machines; delivery groups using it: [Win11-Desktops]",
 		"Updating the image as job ",
 		"image update", "reboot Win11-Desktops", "Complete     100%",
 		"Reboot cycle of Win11-Desktops as job ",
