@@ -83,7 +83,10 @@ result; [Job.Poll], [Job.Info] and [Job.Done] read the status step by step;
 [Job.Cancel] cancels it. [StartJob] starts any of the API's other async
 operations, and [ResumeJob] makes a handle from a job id saved earlier, in
 this process or another (same API client, within the 48 hours the service
-keeps jobs).
+keeps jobs). Give ResumeJob the T of the operation that started the job, or
+struct{} to see the job end without reading its result: the result of a
+job that changed something is the resource it changed, which any other T
+downloads.
 
 Wait's outcome follows the job's final status: Complete gives the result;
 CompleteWithWarning gives the result too (the warning is on [Job.Info]) unless
@@ -105,47 +108,19 @@ running. Job error codes the library reasons about are constants, such as
 # Progress and the poll schedule
 
 [OnProgress] reports each change of status or percent, in order, on the
-waiting goroutine. The schedule ([PollPolicy], [DefaultPollPolicy]): the first
-read one second after Wait begins (at once for a job started elsewhere, from
-[ResumeJob]), then intervals doubling to at most 30 s, with
-jitter; a Retry-After header or a retryDelay parameter is a floor for the
-next read; and when the job reports progress, the next read is aimed at the
-finish estimated from the progress rate. [PollInterval] changes the bounds
-for one wait. All waits of a client share one poller: with more than four
-jobs waiting (PollPolicy.BatchThreshold), it reads them all with one GET
-/Jobs per tick instead of one GET /Jobs/{id} each, when that costs less.
-GET /Jobs takes no filter and no page size: it answers every job the caller
-ran in the service's retention window, so a client that ran 10,000 jobs
-receives 10,000 finished jobs with each list read. The poller measures the
-bytes of both kinds of read and weighs them under one cost model,
-
-	cost = requests × PollPolicy.BatchRequestBytes + bytes received
-
-(requests count against the service's rate limit, bytes against the network;
-a request is worth 64 KiB unless set). When a waiter is due it compares one
-list read with the single reads of the waiters due within MinInterval and
-reads the cheaper: a small list is read every tick, a large one only when
-many waiters are due at once; once the single reads chosen over a list
-have cost 20 list reads, the list is read again to measure it. A list status that took
-more than half of MinInterval to arrive is timed from when its read was
-sent. BatchRequestBytes -1 reads the list every tick whatever it costs. It
-runs no goroutine of its own.
-
-A client learns how long its jobs take: per job type (the Type of JobInfo)
-it keeps the durations of the last 32 jobs it saw end Complete or
-CompleteWithWarning, for at most 64 types. A wait whose job's type has 8
-durations or more places its reads between the shortest and the longest of
-them on a geometric ladder, every read the same ratio after the one before,
-so that a job ending just after a read is found the same small fraction of
-its length late wherever it ends; before the shortest it reads as it would
-without history (a job that fails fast is not left unread), and past the
-longest its intervals grow again. That costs reads within a stated budget,
-which progress-aimed reads spend too: for a job of any duration, at most 2
-reads more than without history and, with the default policy, at most 3
-more than Citrix's own SDK schedule (at once, then every 10 s, every 30 s
-after 30 s). [Client.PollStats] exports what a client has learnt as plain
-JSON and [WithPollStats] loads it, so that a restarted process or a fleet
-of them starts warm.
+waiting goroutine; [JobInfo].Progress is -1 for a job that reports none.
+The schedule ([PollPolicy], [DefaultPollPolicy]): the first read one second
+after Wait begins (at once for a job started elsewhere, from [ResumeJob]),
+then intervals doubling to at most 30 s, with jitter; a
+Retry-After header or a retryDelay parameter is a floor for the next read;
+and when the job reports progress, the next read is aimed at the finish
+estimated from the progress rate. [PollInterval] changes the bounds for one
+wait. All waits of a client share one poller, which reads many jobs with
+one GET /Jobs when that costs less than a GET /Jobs/{id} each; it runs no
+goroutine of its own. A client learns how long each job type takes and
+places its reads accordingly; [Client.PollStats] exports what it learnt and
+[WithPollStats] loads it, so that a restarted process starts warm. The
+repository's docs/polling.md says how, and what it costs.
 
 # Errors
 
@@ -187,12 +162,12 @@ error; a call ends early only when its own context ends.
 
 # Testing
 
-Package [github.com/daaskit/daas/daastest] is an in-memory Citrix DaaS:
-token endpoint, /me, machine catalogs and jobs with the service's headers,
-statuses and error bodies, and controls for job durations, progress, failures,
-injected faults and the clock. Its Server.Client method returns a ready
-client. cmd/daas-sim serves the same fake on loopback for curl, PowerShell or
-any other client.
+Package [github.com/daaskit/daas/daastest] is an in-memory Citrix DaaS for
+your tests, with the service's paths, headers, statuses and error bodies,
+and controls for job durations, progress, outcomes, injected faults and the
+clock; daastest.Routes lists what it models. Its Server.Client method
+returns a ready client. cmd/daas-sim serves the same fake on loopback for
+curl, PowerShell or any other client.
 
 # Security
 

@@ -10,8 +10,9 @@
 // Against the built-in fake (no CITRIX_* variable set) it seeds what
 // cmd/daas-sim seeds by default: among its catalogs "Win11-Pooled-001"
 // (the default -catalog) with 15 machines, 3 of them in delivery group
-// "Desktops-001"; so the defaults work against daas-sim too. Against a real
-// service it changes nothing without -yes.
+// "Desktops-001"; so the defaults work against daas-sim too. Against a
+// service named by CITRIX_* variables, the simulator included, it changes
+// nothing without -yes.
 package main
 
 import (
