@@ -1,4 +1,8 @@
-//go:build unix
+//go:build unix && !race
+
+// Not built with -race: the commands build and run whole programs, where the
+// race detector checks nothing the plain run does not, at several times the
+// cost; the race-built tests of the library cover its concurrency.
 
 package daas_test
 
