@@ -166,7 +166,9 @@ func (s *MachineCatalogsService) UpdateAsync(ctx context.Context, nameOrID strin
 }
 
 // Delete deletes a machine catalog (DELETE /MachineCatalogs/{nameOrId}).
-// Options choose what becomes of its machines and their accounts. A catalog
+// Options choose what becomes of its machines and their accounts
+// ([DeleteVMs], [MachineAccounts], [PurgeDBOnly]): without DeleteVMs(false)
+// the service deletes the virtual machines of an MCS catalog too. A catalog
 // that does not exist gives an error matching [ErrNotFound].
 func (s *MachineCatalogsService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
 	q, err := newDeleteConfig(opts)
@@ -178,7 +180,9 @@ func (s *MachineCatalogsService) Delete(ctx context.Context, nameOrID string, op
 
 // DeleteAsync starts the deletion of a machine catalog as a job of the
 // service (DELETE /MachineCatalogs/{nameOrId}?async=true, job type
-// DeleteMachineCatalog) and returns the job, which has no result.
+// DeleteMachineCatalog) and returns the job, which has no result. Options
+// are those of [MachineCatalogsService.Delete]: without DeleteVMs(false)
+// the service deletes the virtual machines of an MCS catalog too.
 func (s *MachineCatalogsService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
 	q, err := newDeleteConfig(opts)
 	if err != nil {

@@ -1,14 +1,12 @@
 package daas
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
+
+	"github.com/daaskit/daas/internal/cafile"
 )
 
 // The environment variables [NewClientFromEnv] reads; cmd/daas-sim prints
@@ -168,59 +166,13 @@ func named(name string, opt Option) Option {
 	}
 }
 
-// maxCAFile caps the size of CITRIX_CA_FILE.
-const maxCAFile = 1 << 20
-
 // trustingClient is an HTTP client that trusts the certificates of a PEM
-// file besides the system's.
+// file besides the system's (see package cafile: a regular file of at most
+// 1 MiB).
 func trustingClient(file string) (*http.Client, error) {
-	pem, err := readCAFile(file)
+	hc, err := cafile.Client(file)
 	if err != nil {
 		return nil, fmt.Errorf("daas: %s: %w", EnvCAFile, err)
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("daas: %s: %w", EnvCAFile, errors.New("no PEM certificate in the file"))
-	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t}, nil
-}
-
-// readCAFile reads a PEM file: a regular file (a device or a pipe could
-// never end, or block the open) of at most maxCAFile bytes.
-func readCAFile(file string) ([]byte, error) {
-	notRegular := func(fi os.FileInfo) error {
-		return fmt.Errorf("%s is not a regular file (%s); want a PEM file of at most 1 MiB", file, fi.Mode().Type())
-	}
-	fi, err := os.Stat(file)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, notRegular(fi)
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() { // replaced since the first look
-		return nil, notRegular(fi)
-	}
-	pem, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(pem) > maxCAFile {
-		return nil, fmt.Errorf("%s is larger than 1 MiB, the most a CA file may hold", file)
-	}
-	return pem, nil
+	return hc, nil
 }

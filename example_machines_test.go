@@ -69,22 +69,25 @@ func ExampleMachinesService_Get() {
 	// true
 }
 
-// Removing a machine: the service refuses one that is not in maintenance
-// mode, so put it there first.
+// Removing a machine from the site, keeping its virtual machine: say so
+// with DeleteVMs(false), as without it the service deletes the VM of an MCS
+// machine. (DeleteVMs(true) with MachineAccounts deletes the VM and says
+// what becomes of its account.) The service refuses a machine that is not
+// in maintenance mode, so put it there first.
 func ExampleMachinesService_Delete() {
 	srv := daastest.NewServer(daastest.WithCatalog(daastest.Catalog{Name: "Pool"}), daastest.WithMachines("Pool", 2))
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
 
-	err := client.Machines.Delete(ctx, `CORP\Pool-002`)
+	err := client.Machines.Delete(ctx, `CORP\Pool-002`, daas.DeleteVMs(false))
 	var apiErr *daas.APIError
 	fmt.Println("refused:", errors.As(err, &apiErr))
 
 	if _, err := client.Machines.Update(ctx, `CORP\Pool-002`, daas.UpdateMachineRequest{InMaintenanceMode: daas.Ptr(true)}); err != nil {
 		log.Fatal(err)
 	}
-	if err := client.Machines.Delete(ctx, `CORP\Pool-002`, daas.DeleteVMs(true), daas.MachineAccounts(daas.AccountActionDelete)); err != nil {
+	if err := client.Machines.Delete(ctx, `CORP\Pool-002`, daas.DeleteVMs(false)); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("machines left:", len(srv.Machines()))

@@ -132,10 +132,12 @@ func (c *listConfig) query() url.Values {
 	return q
 }
 
-// A DeleteOption changes what deleting a catalog does: [DeleteVMs],
-// [MachineAccounts] and [PurgeDBOnly]. Without options the service's
-// defaults apply: the VMs of an MCS catalog are deleted, their Active
-// Directory accounts are left alone.
+// A DeleteOption changes what deleting a catalog or a machine does
+// ([MachineCatalogsService.Delete], [MachinesService.Delete]): [DeleteVMs],
+// [MachineAccounts] and [PurgeDBOnly]; deleting a delivery group takes only
+// [ForceDelete]. Without options the service's defaults apply, and they
+// destroy: deleting an MCS catalog or machine deletes its virtual machines
+// unless DeleteVMs(false) is given.
 type DeleteOption func(*deleteConfig)
 
 type deleteConfig struct {
@@ -143,15 +145,19 @@ type deleteConfig struct {
 	err error
 }
 
-// DeleteVMs says whether the virtual machines of an MCS catalog are deleted
-// with it (the deleteVm parameter; the service's default is true).
+// DeleteVMs says whether the virtual machines of an MCS catalog or machine
+// are deleted with it (the deleteVm parameter): without DeleteVMs(false)
+// they are deleted, as the service's default is true. Other provisioning
+// types ignore it.
 func DeleteVMs(del bool) DeleteOption {
 	return func(c *deleteConfig) { c.q.Set("deleteVm", strconv.FormatBool(del)) }
 }
 
 // MachineAccounts says what becomes of the Active Directory accounts of the
-// catalog's machines (the deleteAccount parameter; the service's default is
-// [AccountActionNone]).
+// machines deleted (the deleteAccount parameter). The service's default
+// differs by call: [AccountActionNone] when deleting a catalog,
+// [AccountActionLeave] when deleting a machine, where it matters only when
+// the VM is deleted too (deleteVm true, the default).
 func MachineAccounts(action AccountAction) DeleteOption {
 	return func(c *deleteConfig) {
 		if strings.TrimSpace(string(action)) == "" {
@@ -164,8 +170,10 @@ func MachineAccounts(action AccountAction) DeleteOption {
 	}
 }
 
-// PurgeDBOnly removes the catalog from the site database only, touching no
-// machine, account or hypervisor resource (the purgeDBOnly parameter).
+// PurgeDBOnly removes the catalog or machine from the site database only,
+// without reaching the hypervisor to delete virtual machines (the
+// purgeDBOnly parameter; the service's default is false). The service
+// recommends it only when the hypervisor cannot be reached.
 func PurgeDBOnly() DeleteOption {
 	return func(c *deleteConfig) { c.q.Set("purgeDBOnly", "true") }
 }

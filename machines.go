@@ -121,8 +121,9 @@ func machineWrite(method, nameOrID string, req *UpdateMachineRequest) (op, error
 
 // Delete removes a machine from the site (DELETE /Machines/{nameOrId}).
 // Options choose what becomes of its VM and its account ([DeleteVMs],
-// [MachineAccounts], [PurgeDBOnly]). The service refuses to remove a
-// machine that is not in maintenance mode; put it there first with
+// [MachineAccounts], [PurgeDBOnly]): without DeleteVMs(false) the service
+// deletes the virtual machine of an MCS machine too. The service refuses to
+// remove a machine that is not in maintenance mode; put it there first with
 // [MachinesService.Update].
 func (s *MachinesService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
 	q, err := newDeleteConfig(opts)
@@ -134,7 +135,9 @@ func (s *MachinesService) Delete(ctx context.Context, nameOrID string, opts ...D
 
 // DeleteAsync starts the removal of a machine as a job of the service
 // (DELETE /Machines/{nameOrId}?async=true, job type DeleteMachine), which has
-// no result.
+// no result. Options are those of [MachinesService.Delete]: without
+// DeleteVMs(false) the service deletes the virtual machine of an MCS
+// machine too.
 func (s *MachinesService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
 	q, err := newDeleteConfig(opts)
 	if err != nil {

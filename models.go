@@ -109,13 +109,15 @@ const (
 	FunctionalLevelLMAX    FunctionalLevel = "LMAX"
 )
 
-// AccountAction is what deleting a catalog does to the Active Directory
-// accounts of its machines (the deleteAccount parameter). Values the library
-// does not know are sent as they are.
+// AccountAction is what deleting a catalog or a machine does to the Active
+// Directory accounts of the machines deleted (the deleteAccount parameter,
+// see [MachineAccounts]). Values the library does not know are sent as they
+// are.
 type AccountAction string
 
 // The account actions of the API. The service's default is
-// AccountActionNone.
+// AccountActionNone when deleting a catalog, AccountActionLeave when
+// deleting a machine (which matters only when its VM is deleted too).
 const (
 	AccountActionUnknown AccountAction = "Unknown"
 	AccountActionLeave   AccountAction = "Leave"   // leave the accounts as they are

@@ -247,8 +247,42 @@ func TestDoAccepted(t *testing.T) {
 	})
 }
 
+// TestDoAsyncResults: do --async reads a job's result as it is: a stored
+// one printed as JSON, every page of a paged one, and an empty one (a job
+// that stores none) is no result, not an error.
+func TestDoAsyncResults(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := newFake(t, daastest.WithJobDuration(2*time.Second), daastest.WithResultPageSize(2))
+		srv.Handle("POST /Zones/{id}/$ping", func(c *daastest.Call) daastest.Reply {
+			return daastest.Reply{Job: &daastest.JobSpec{Type: "Unknown", Result: []byte{}}}
+		})
+		srv.Handle("POST /Zones/{id}/$stored", func(c *daastest.Call) daastest.Reply {
+			return daastest.Reply{Job: &daastest.JobSpec{Type: "Unknown", Result: map[string]any{"Zone": "z1"}}}
+		})
+		r := runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "do", "--async", "POST", "/Zones/z1/$ping")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Empty(t, r.stderr)
+		job := srv.Jobs()[0].ID
+		assert.True(t, strings.HasSuffix(r.stdout, "\njob "+job+" Unknown Complete in 2s\n"), "no result printed after the job's line:\n%s", r.stdout)
+
+		r = runIn(t.Context(), srv, "-o", "json", "do", "--async", "POST", "/Zones/z1/$ping")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.NotContains(t, r.stdout, "Result", "no Result key for a job that stores none")
+
+		r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "do", "--async", "POST", "/Zones/z1/$stored")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `"Zone": "z1"`)
+
+		r = runIn(t.Context(), srv, append(append([]string{}, fixedPoll...), "do", "--async", "GET", "/MachineCatalogs")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		for _, name := range []string{"Win11-Pooled-001", "Win2022-Shared-002", "Win11-Dedicated-003"} {
+			assert.Contains(t, r.stdout, `"Name": "`+name+`"`, "every page of the result")
+		}
+	})
+}
+
 func TestNoConfig(t *testing.T) {
-	for _, k := range []string{"CITRIX_CUSTOMER_ID", "CITRIX_CLIENT_ID", "CITRIX_CLIENT_SECRET", "CITRIX_BEARER_TOKEN"} {
+	for _, k := range []string{"CITRIX_CUSTOMER_ID", "CITRIX_CLIENT_ID", "CITRIX_CLIENT_SECRET", "CITRIX_BEARER_TOKEN", "CITRIX_ONPREM_USERNAME", "CITRIX_ONPREM_PASSWORD"} {
 		t.Setenv(k, "")
 	}
 	var out, errOut syncBuffer
@@ -284,4 +318,36 @@ func TestUsage(t *testing.T) {
 	out = syncBuffer{}
 	assert.Equal(t, exitOK, run(t.Context(), []string{"--help"}, &app{stdout: &out, stderr: &errOut}))
 	assert.Contains(t, out.String(), "catalogs")
+}
+
+// TestOnPremisesConfig: the on-premises variables alone (with
+// CITRIX_BASE_URL) are a configuration: the command runs against a
+// Delivery Controller, and names them when none is set.
+func TestOnPremisesConfig(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := daastest.NewServer(daastest.WithoutListener(), daastest.WithSeed(17), daastest.WithOnPremises(), daastest.WithCatalogs(1))
+		t.Cleanup(srv.Close)
+		for k, v := range map[string]string{
+			"CITRIX_BASE_URL": srv.URL, "CITRIX_ONPREM_USERNAME": srv.Username, "CITRIX_ONPREM_PASSWORD": srv.Password,
+			"CITRIX_CUSTOMER_ID": "", "CITRIX_CLIENT_ID": "", "CITRIX_CLIENT_SECRET": "", "CITRIX_BEARER_TOKEN": "",
+			"CITRIX_TOKEN_URL": "", "CITRIX_SITE_ID": "", "CITRIX_REGION": "", "CITRIX_CA_FILE": "",
+		} {
+			t.Setenv(k, v)
+		}
+		r := runIn(t.Context(), srv, "catalogs", "list")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "Win11-Pooled-001")
+		assert.Equal(t, 1, srv.Count("POST /Tokens"), "the token from the controller")
+
+		t.Setenv("CITRIX_ONPREM_PASSWORD", "")
+		r = runIn(t.Context(), srv, "catalogs", "list")
+		assert.Equal(t, exitConfig, r.code)
+		assert.Equal(t, "daas: CITRIX_ONPREM_USERNAME is set but CITRIX_ONPREM_PASSWORD is not\n", r.stderr)
+
+		t.Setenv("CITRIX_ONPREM_USERNAME", "")
+		r = runIn(t.Context(), srv, "catalogs", "list")
+		assert.Equal(t, exitConfig, r.code)
+		assert.Contains(t, r.stderr, "no configuration")
+		assert.Contains(t, r.stderr, "CITRIX_ONPREM_USERNAME", "names the on-premises variables too")
+	})
 }

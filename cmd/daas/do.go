@@ -64,15 +64,37 @@ func (c *doCmd) Run(ctx context.Context, a *app) error {
 		}
 		return nil
 	}
-	job, err := daas.StartJob[any](ctx, client, method, c.Path, body)
+	// json.RawMessage reads the result as it is (every page of a paged
+	// one) and takes an empty one for none: do knows nothing of the job.
+	job, err := daas.StartJob[json.RawMessage](ctx, client, method, c.Path, body)
 	if err != nil {
 		return err
 	}
-	return a.await(ctx, &c.waitFlags, []pending{pendingOf(job)}, a.showOutcome(func(r any) {
+	return a.await(ctx, &c.waitFlags, []pending{decoded(pendingOf(job))}, a.showOutcome(func(r any) {
 		if r != nil {
 			printJSON(a.stdout, r)
 		}
 	}))
+}
+
+// decoded is p with its result, read as json.RawMessage, decoded as the
+// synchronous path decodes a body (so printed the same way, invalid UTF-8
+// replaced): an empty result is none.
+func decoded(p pending) pending {
+	wait := p.wait
+	p.wait = func(ctx context.Context, opts ...daas.WaitOption) (any, error) {
+		v, err := wait(ctx, opts...)
+		raw, _ := v.(json.RawMessage)
+		if err != nil || len(raw) == 0 {
+			return nil, err
+		}
+		var out any
+		if err := json.Unmarshal(raw, &out); err != nil {
+			return nil, fmt.Errorf("decoding the job's result: %w", err)
+		}
+		return out, nil
+	}
+	return p
 }
 
 // destroyingDeletes are the DELETE calls whose service default destroys

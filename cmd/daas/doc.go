@@ -122,8 +122,13 @@
 // set -a; . ./sim.env; set +a): CITRIX_CUSTOMER_ID, CITRIX_CLIENT_ID and
 // CITRIX_CLIENT_SECRET (or CITRIX_BEARER_TOKEN), and optionally
 // CITRIX_SITE_ID, CITRIX_REGION (US, EU, APS or JP), CITRIX_BASE_URL,
-// CITRIX_TOKEN_URL and CITRIX_CA_FILE. With none set the command says so and
-// points at the simulator.
+// CITRIX_TOKEN_URL and CITRIX_CA_FILE. For an on-premises Delivery
+// Controller (daas-sim -onprem): CITRIX_BASE_URL (its API root,
+// https://{ddc}/cvad/manage), CITRIX_ONPREM_USERNAME and
+// CITRIX_ONPREM_PASSWORD (no customer id needed), with CITRIX_CA_FILE for a
+// self-signed certificate. With none set the command says so and points at
+// the simulator. A setting that is missing, half set or malformed
+// (CITRIX_BASE_URL=ftp://h) exits 3.
 //
 // # Why kong and mpb
 //

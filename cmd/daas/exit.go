@@ -60,9 +60,11 @@ func codeOf(err error) int {
 		return es.code
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
+	case errors.As(err, &ce):
+		return exitConfig // a setting refused, an input error too (a malformed CITRIX_BASE_URL)
 	case errors.As(err, &ue), errors.Is(err, daas.ErrInvalidInput):
 		return exitUsage // an argument the library refused before any request
-	case errors.As(err, &ce), credentialsRefused(err):
+	case credentialsRefused(err):
 		return exitConfig
 	case errors.As(err, &je):
 		return jobCode(je.Status)

@@ -43,15 +43,17 @@ func (b *syncBuffer) String() string {
 func configure(t *testing.T, srv *daastest.Server) {
 	t.Helper()
 	for k, v := range map[string]string{
-		"CITRIX_BASE_URL":      srv.URL,
-		"CITRIX_TOKEN_URL":     srv.TokenURL,
-		"CITRIX_CUSTOMER_ID":   srv.CustomerID,
-		"CITRIX_SITE_ID":       srv.SiteID,
-		"CITRIX_CLIENT_ID":     srv.ClientID,
-		"CITRIX_CLIENT_SECRET": srv.ClientSecret,
-		"CITRIX_BEARER_TOKEN":  "",
-		"CITRIX_REGION":        "",
-		"CITRIX_CA_FILE":       "",
+		"CITRIX_BASE_URL":        srv.URL,
+		"CITRIX_TOKEN_URL":       srv.TokenURL,
+		"CITRIX_CUSTOMER_ID":     srv.CustomerID,
+		"CITRIX_SITE_ID":         srv.SiteID,
+		"CITRIX_CLIENT_ID":       srv.ClientID,
+		"CITRIX_CLIENT_SECRET":   srv.ClientSecret,
+		"CITRIX_BEARER_TOKEN":    "",
+		"CITRIX_REGION":          "",
+		"CITRIX_CA_FILE":         "",
+		"CITRIX_ONPREM_USERNAME": "",
+		"CITRIX_ONPREM_PASSWORD": "",
 	} {
 		t.Setenv(k, v)
 	}
@@ -78,10 +80,17 @@ func runOpts(srv *daastest.Server) []daas.Option {
 }
 
 // newFake is a fake with no listener (for a synctest bubble), configured in
-// the environment.
+// the environment, seeded with 3 catalogs and their machines, then opts.
 func newFake(t *testing.T, opts ...daastest.Option) *daastest.Server {
 	t.Helper()
-	srv := daastest.NewServer(append([]daastest.Option{daastest.WithoutListener(), daastest.WithSeed(17), daastest.WithCatalogs(3)}, opts...)...)
+	return newWorld(t, append([]daastest.Option{daastest.WithCatalogs(3)}, opts...)...)
+}
+
+// newWorld is newFake seeded with opts only, for a test that needs an
+// exact world.
+func newWorld(t *testing.T, opts ...daastest.Option) *daastest.Server {
+	t.Helper()
+	srv := daastest.NewServer(append([]daastest.Option{daastest.WithoutListener(), daastest.WithSeed(17)}, opts...)...)
 	t.Cleanup(srv.Close)
 	configure(t, srv)
 	return srv

@@ -14,7 +14,8 @@ import (
 
 func TestMachinesGolden(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := newFake(t, daastest.WithMachines("Win11-Pooled-001", 2), daastest.WithJobDuration(3*time.Second))
+		// One catalog of two machines: the whole world the table lists.
+		srv := newWorld(t, daastest.WithCatalog(daastest.Catalog{Name: "Win11-Pooled-001", TotalCount: 2}), daastest.WithJobDuration(3*time.Second))
 		r := runIn(t.Context(), srv, "machines", "list")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "machines_list", r.stdout)

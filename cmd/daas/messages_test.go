@@ -52,6 +52,7 @@ func TestErrorsInUserTerms(t *testing.T) {
 			for k, v := range map[string]string{
 				"CITRIX_CUSTOMER_ID": "acme", "CITRIX_CLIENT_ID": "id", "CITRIX_CLIENT_SECRET": "secret", "CITRIX_BEARER_TOKEN": "",
 				"CITRIX_REGION": "", "CITRIX_BASE_URL": "", "CITRIX_TOKEN_URL": "", "CITRIX_SITE_ID": "", "CITRIX_CA_FILE": "",
+				"CITRIX_ONPREM_USERNAME": "", "CITRIX_ONPREM_PASSWORD": "",
 			} {
 				t.Setenv(k, v)
 			}

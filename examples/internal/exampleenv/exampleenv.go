@@ -8,13 +8,10 @@ package exampleenv
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -23,6 +20,7 @@ import (
 
 	"github.com/daaskit/daas"
 	"github.com/daaskit/daas/daastest"
+	"github.com/daaskit/daas/internal/cafile"
 )
 
 // The variables Open reads: those of [daas.NewClientFromEnv], which
@@ -183,9 +181,9 @@ func Open(w io.Writer, opts Options) (*Env, error) {
 		base = append(base, daas.WithTokenURL(v))
 	}
 	if v := vars[EnvCAFile]; v != "" {
-		hc, err := trusting(v)
+		hc, err := cafile.Client(v) // bounded, as daas.NewClientFromEnv reads it
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", EnvCAFile, err)
 		}
 		base = append(base, daas.WithHTTPClient(hc))
 	}
@@ -215,25 +213,6 @@ func isAre(n int) string {
 		return "is"
 	}
 	return "are"
-}
-
-// trusting returns an HTTP client that trusts the certificates of a PEM file
-// besides the system's.
-func trusting(file string) (*http.Client, error) {
-	pem, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", EnvCAFile, err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s: no PEM certificate in %s", EnvCAFile, file)
-	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t}, nil
 }
 
 // Real reports whether the environment names a real service (or a

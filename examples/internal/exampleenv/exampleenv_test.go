@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/daaskit/daas/daastest"
 )
@@ -129,5 +131,48 @@ func TestOpenFake(t *testing.T) {
 	}
 	if n := len(e.Fake.Catalogs()); n != FakeCatalogs {
 		t.Errorf("fake has %d catalogs, want %d", n, FakeCatalogs)
+	}
+}
+
+// CITRIX_CA_FILE is read as the library reads it: only a regular file of
+// at most 1 MiB. A device that never ends (/dev/zero), a FIFO that blocks
+// the open, a directory and a larger file are refused, saying why, without
+// reading on.
+func TestOpenCAFileBounded(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.pem")
+	if err := os.WriteFile(big, []byte(strings.Repeat("#", 1<<20+1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, file, want string }{
+		{"device", "/dev/zero", "not a regular file"},
+		{"fifo", fifo, "not a regular file"},
+		{"directory", dir, "not a regular file"},
+		{"too large", big, "larger than 1 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{EnvCustomerID: "c", EnvClientID: "id", EnvClientSecret: "s", EnvCAFile: tc.file}
+			done := make(chan error, 1)
+			go func() {
+				var out bytes.Buffer
+				_, err := Open(&out, Options{Getenv: env(vars)})
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatalf("Open with %s=%s succeeded", EnvCAFile, tc.file)
+				}
+				if msg := err.Error(); !strings.Contains(msg, EnvCAFile) || !strings.Contains(msg, tc.want) {
+					t.Errorf("error %q does not name %s and say %q", msg, EnvCAFile, tc.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("reading the CA file did not end")
+			}
+		})
 	}
 }
