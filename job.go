@@ -308,6 +308,7 @@ func startJob[T any](ctx context.Context, c *Client, r *request, read resultFunc
 		origin := *r.url
 		core.origin = &origin
 	}
+	c.provisioning.note(r.method, r.url, core.id, sent)
 	c.observeJobStart(ctx, r, core)
 	return &Job[T]{core: core, read: read}, nil
 }
