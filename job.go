@@ -138,6 +138,9 @@ func (c *Client) await(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobIn
 		}
 		return nil, err
 	}
+	// The caller sees the job's end here: a later WaitProvisioned does
+	// not report it again.
+	c.provisioning.forget([]string{jc.id})
 	return info, outcome(info, wc.warningsAsErrors)
 }
 

@@ -57,7 +57,8 @@ func (e *ProvisioningError) Unwrap() []error {
 // UpdateProvisioningSchemeAsync, RollbackProvisioningSchemeAsync, or the
 // same calls through StartJob) are waited for too, even those that ended
 // before WaitProvisioned first read the catalog, which lists only jobs in
-// progress; once a WaitProvisioned has returned them, later ones do not.
+// progress; once a WaitProvisioned (or a wait on the job itself) has
+// returned them, later ones do not.
 //
 // Jobs that failed or were canceled give a [*ProvisioningError] listing
 // them, returned with the catalog as it is afterwards.
@@ -269,7 +270,7 @@ func (p *provisioningJobs) started(keys []string) []string {
 	return ids
 }
 
-// forget drops the jobs a WaitProvisioned has accounted for.
+// forget drops the jobs whose end a wait has returned.
 func (p *provisioningJobs) forget(ids []string) {
 	if len(ids) == 0 {
 		return
