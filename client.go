@@ -75,8 +75,9 @@ type Client struct {
 	observer   JobObserver // the WithObserver hooks; zero: none
 	maxBody    int64       // cap of a success body the library decodes
 
-	site   *siteCache
-	poller *poller
+	site         *siteCache
+	poller       *poller
+	provisioning *provisioningJobs // started, for WaitProvisioned
 }
 
 // service is the shared backing struct of every service: each typed
@@ -171,19 +172,20 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	}
 
 	c := &Client{
-		customerID: customerID,
-		siteID:     cfg.siteID,
-		base:       base,
-		tokenURL:   tokenURL,
-		hc:         hc,
-		ts:         cfg.ts,
-		userAgent:  ua,
-		logger:     cfg.logger,
-		retry:      DefaultRetryPolicy(),
-		poll:       DefaultPollPolicy(),
-		site:       &siteCache{},
-		observer:   cfg.observer,
-		maxBody:    defaultMaxBody,
+		customerID:   customerID,
+		siteID:       cfg.siteID,
+		base:         base,
+		tokenURL:     tokenURL,
+		hc:           hc,
+		ts:           cfg.ts,
+		userAgent:    ua,
+		logger:       cfg.logger,
+		retry:        DefaultRetryPolicy(),
+		poll:         DefaultPollPolicy(),
+		site:         &siteCache{},
+		provisioning: &provisioningJobs{},
+		observer:     cfg.observer,
+		maxBody:      defaultMaxBody,
 	}
 	if cfg.retry != nil {
 		c.retry = *cfg.retry

@@ -138,6 +138,9 @@ func (c *Client) await(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobIn
 		}
 		return nil, err
 	}
+	// The caller sees the job's end here: a later WaitProvisioned does
+	// not report it again.
+	c.provisioning.forget([]string{jc.id})
 	return info, outcome(info, wc.warningsAsErrors)
 }
 
@@ -308,6 +311,7 @@ func startJob[T any](ctx context.Context, c *Client, r *request, read resultFunc
 		origin := *r.url
 		core.origin = &origin
 	}
+	c.provisioning.note(r.method, r.url, core.id, sent)
 	c.observeJobStart(ctx, r, core)
 	return &Job[T]{core: core, read: read}, nil
 }

@@ -3,6 +3,7 @@ package daas
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -39,25 +40,29 @@ func jobDepth(j *JobInfo) int {
 	return d
 }
 
-// decodeTime is the fastest of a few decodes of data (the fastest, so that
-// a busy machine does not make the figure noisy).
-func decodeTime(t *testing.T, data []byte) time.Duration {
+// decodeCost is what decoding data into a JobInfo allocates, averaged over
+// a few runs: allocations and bytes. Unlike time, neither depends on how
+// busy the machine is, and a decoder that reads the input again at each
+// level (or twice per level) allocates in proportion.
+func decodeCost(t *testing.T, data []byte) (allocs, bytes float64) {
 	t.Helper()
-	best := time.Duration(1<<63 - 1)
-	for range 3 {
+	const runs = 2
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // as testing.AllocsPerRun
+	var j JobInfo
+	require.NoError(t, json.Unmarshal(data, &j)) // warm up
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
 		var j JobInfo
-		start := time.Now()
-		require.NoError(t, json.Unmarshal(data, &j))
-		best = min(best, time.Since(start))
+		_ = json.Unmarshal(data, &j)
 	}
-	return best
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / runs, float64(after.TotalAlloc-before.TotalAlloc) / runs
 }
 
-// Defect 2: decoding nested job JSON takes time linear in the input, and
-// what nests deeper than the cap is dropped, not failed. Before, 20 levels
-// with one wrong-typed field each took 13.8 s (each level doubled it) and
-// 115 KB of well-typed nesting 3 s.
-func TestJobInfoDecodingIsLinear(t *testing.T) {
+// Defect 2: what nests deeper than the cap is dropped, not failed, and
+// every level above it is decoded.
+func TestJobInfoDecodingCapsDepth(t *testing.T) {
 	for _, tc := range []struct {
 		depth     int
 		wrongType bool
@@ -73,12 +78,35 @@ func TestJobInfoDecodingIsLinear(t *testing.T) {
 				sub = &sub.SubJobs[0]
 				assert.Equal(t, []NameValue{{"n", "v"}}, sub.Parameters)
 			}
-			// A generous bound, 2 µs a byte (a decode takes about 0.05 µs a
-			// byte here): the exponential decoder took 32 ms a byte.
-			d := decodeTime(t, data)
-			assert.Less(t, d, time.Duration(len(data))*2*time.Microsecond+20*time.Millisecond,
-				"%d bytes decoded in %v", len(data), d)
-			t.Logf("%d bytes: %v", len(data), d)
+		})
+	}
+}
+
+// Defect 2: decoding nested job JSON costs work linear in the input: 4×
+// the input costs about 4× the work, whatever the nesting. Before, 20
+// levels with one wrong-typed field each took 13.8 s (each level doubled
+// it) and 115 KB of well-typed nesting 3 s.
+//
+// The work is counted, not timed (a loaded machine or the race detector
+// stretched a fixed time bound 3×): what decoding allocates, bytes and
+// allocations, for a job and the same job 4× as deep, in this run. The
+// decoder gives ratios of 1.1 to 4.8; reading the input again at every
+// level (quadratic) gives 16, decoding sub-jobs twice per level (the old
+// exponential decoder) 2^15 for 5 and 20 levels. The bound, 8, is halfway
+// (geometrically) between linear and quadratic.
+func TestJobInfoDecodingIsLinear(t *testing.T) {
+	for _, tc := range []struct {
+		depth     int
+		wrongType bool
+	}{{5, true}, {5, false}, {250, true}, {250, false}} {
+		t.Run(fmt.Sprintf("depth %d and %d, wrong types %v", tc.depth, 4*tc.depth, tc.wrongType), func(t *testing.T) {
+			small, large := nestedJob(tc.depth, tc.wrongType), nestedJob(4*tc.depth, tc.wrongType)
+			require.InDelta(t, 4, float64(len(large))/float64(len(small)), 0.5, "the large input is about 4× the small one")
+			sa, sb := decodeCost(t, small)
+			la, lb := decodeCost(t, large)
+			t.Logf("%d bytes: %.0f allocations, %.0f bytes; %d bytes: %.0f allocations, %.0f bytes", len(small), sa, sb, len(large), la, lb)
+			assert.Less(t, lb/sb, 8.0, "bytes allocated grow faster than the input: %.0f for %d bytes, %.0f for %d", sb, len(small), lb, len(large))
+			assert.Less(t, la/sa, 8.0, "allocations grow faster than the input: %.0f for %d bytes, %.0f for %d", sa, len(small), la, len(large))
 		})
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -50,6 +53,13 @@ func (e *ProvisioningError) Unwrap() []error {
 // read again, and any new jobs are waited on. A catalog running with no job
 // listed is read again on the poll schedule.
 //
+// The jobs this client started on the catalog (AddMachineAsync,
+// UpdateProvisioningSchemeAsync, RollbackProvisioningSchemeAsync, or the
+// same calls through StartJob) are waited for too, even those that ended
+// before WaitProvisioned first read the catalog, which lists only jobs in
+// progress; once a WaitProvisioned (or a wait on the job itself) has
+// returned them, later ones do not.
+//
 // Jobs that failed or were canceled give a [*ProvisioningError] listing
 // them, returned with the catalog as it is afterwards.
 func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog string, opts ...WaitOption) (*MachineCatalog, error) {
@@ -72,6 +82,7 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 		}
 	}
 	waited := map[string]bool{}
+	var started []string // jobs this client started on the catalog, waited for
 	var failed []*JobError
 	idle := newIdleSchedule(wc.pol)
 	var lastErr error // the last catalog read's error, when it failed
@@ -93,6 +104,9 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 			}
 			continue
 		}
+		// The catalog lists only jobs in progress: a job this client
+		// started on it that has ended already is waited for (read once)
+		// too, so that it is counted and its failure reported.
 		var fresh []string
 		for _, ref := range cat.JobsInProgress {
 			if ref.ID != "" && !waited[strings.ToLower(ref.ID)] {
@@ -100,8 +114,16 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 				waited[strings.ToLower(ref.ID)] = true
 			}
 		}
+		for _, id := range s.client.provisioning.started(catalogKeys(catalog, cat)) {
+			if !waited[strings.ToLower(id)] {
+				fresh = append(fresh, id)
+				waited[strings.ToLower(id)] = true
+			}
+			started = append(started, id)
+		}
 		if len(fresh) == 0 {
 			if !cat.ProvisioningProgress.IsRunning && len(cat.JobsInProgress) == 0 {
+				s.client.provisioning.forget(started)
 				if len(failed) > 0 {
 					return cat, &ProvisioningError{Catalog: catalog, Jobs: failed}
 				}
@@ -178,4 +200,101 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// provisioningJobs are the provisioning jobs a client started on each
+// catalog (adding a machine, changing or rolling back its image) that no
+// WaitProvisioned has accounted for yet. A catalog lists only the jobs in
+// progress; with this, WaitProvisioned also counts, and reports the
+// failure of, one that ended before it first read the catalog.
+type provisioningJobs struct {
+	mu   sync.Mutex
+	jobs map[string][]startedJob // by catalog, lowercase, as the request named it
+}
+
+// startedJob is a provisioning job and when it was started.
+type startedJob struct {
+	id string
+	at time.Time
+}
+
+// jobRetention is how long the service keeps a job that has ended.
+const jobRetention = 48 * time.Hour
+
+// provisioningOps are the last path segments of the calls that start a
+// catalog's provisioning jobs, lowercase: POST
+// /MachineCatalogs/{nameOrId}/<segment>.
+var provisioningOps = map[string]bool{"machines": true, "$updateprovisioningscheme": true, "$rollbackprovisioningscheme": true}
+
+// note records the job of a started call, if it is one that provisions a
+// catalog, whichever way it was made (its method or StartJob). Jobs older
+// than the service keeps are dropped.
+func (p *provisioningJobs) note(method string, u *url.URL, id string, now time.Time) {
+	segs := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	n := len(segs)
+	if method != http.MethodPost || n < 3 || !strings.EqualFold(segs[n-3], "MachineCatalogs") || !provisioningOps[strings.ToLower(segs[n-1])] {
+		return
+	}
+	catalog, err := url.PathUnescape(segs[n-2])
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.jobs == nil {
+		p.jobs = map[string][]startedJob{}
+	}
+	for k, jobs := range p.jobs {
+		jobs = slices.DeleteFunc(jobs, func(j startedJob) bool { return now.Sub(j.at) > jobRetention })
+		if len(jobs) == 0 {
+			delete(p.jobs, k)
+		} else {
+			p.jobs[k] = jobs
+		}
+	}
+	k := strings.ToLower(catalog)
+	p.jobs[k] = append(p.jobs[k], startedJob{id: id, at: now})
+}
+
+// started returns the ids of the jobs started on the catalog known by any
+// of keys.
+func (p *provisioningJobs) started(keys []string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ids []string
+	for _, k := range keys {
+		for _, j := range p.jobs[k] {
+			ids = append(ids, j.id)
+		}
+	}
+	return ids
+}
+
+// forget drops the jobs whose end a wait has returned.
+func (p *provisioningJobs) forget(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, jobs := range p.jobs {
+		jobs = slices.DeleteFunc(jobs, func(j startedJob) bool { return slices.Contains(ids, j.id) })
+		if len(jobs) == 0 {
+			delete(p.jobs, k)
+		} else {
+			p.jobs[k] = jobs
+		}
+	}
+}
+
+// catalogKeys are the names a request may have named cat by: as the
+// caller named it, its id, its name and its full name, lowercase.
+func catalogKeys(named string, cat *MachineCatalog) []string {
+	keys := []string{strings.ToLower(named)}
+	for _, k := range []string{cat.ID, cat.Name, cat.FullName} {
+		if k = strings.ToLower(k); k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

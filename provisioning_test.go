@@ -87,3 +87,48 @@ func TestWaitProvisionedAppliesEveryWaitOption(t *testing.T) {
 		assert.Equal(t, 1, ends, "WaitEnd for the job's wait")
 	})
 }
+
+// A provisioning job that ended before WaitProvisioned first read the
+// catalog is no longer among its JobsInProgress: WaitProvisioned still
+// counts it (OnProgress reports it ended) and reports its failure, for
+// every way of starting one. A second WaitProvisioned does not report it
+// again.
+func TestWaitProvisionedCountsJobsThatEndedBeforeIt(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv, c := newFake(t, machineWorld(daastest.WithJobDurationFor("AddMachineCatalogMachine", time.Minute))...)
+		srv.FailProvisioning("Pool", 1, "no capacity on the host")
+		ctx := t.Context()
+		var ids []string
+		for range 2 {
+			job, err := c.MachineCatalogs.AddMachineAsync(ctx, "pool", daas.AddMachineRequest{})
+			require.NoError(t, err)
+			ids = append(ids, job.ID())
+		}
+		raw, err := daas.StartJob[json.RawMessage](ctx, c, http.MethodPost, "MachineCatalogs/Pool/Machines", daas.AddMachineRequest{})
+		require.NoError(t, err)
+		ids = append(ids, raw.ID())
+		srv.Advance(time.Hour) // every job ends before WaitProvisioned looks
+		var mu sync.Mutex
+		ended := map[string]daas.JobStatus{}
+		cat, err := c.MachineCatalogs.WaitProvisioned(ctx, "Pool", daas.OnProgress(func(j daas.JobInfo) {
+			mu.Lock()
+			defer mu.Unlock()
+			if j.Status.Terminal() {
+				ended[j.ID] = j.Status
+			}
+		}))
+		require.NotNil(t, cat)
+		var pe *daas.ProvisioningError
+		require.ErrorAs(t, err, &pe, "the failed job is reported")
+		require.Len(t, pe.Jobs, 1)
+		assert.Equal(t, ids[0], pe.Jobs[0].JobID)
+		assert.ErrorIs(t, err, daas.ErrJobFailed)
+		assert.Equal(t, map[string]daas.JobStatus{ids[0]: daas.JobFailed, ids[1]: daas.JobComplete, ids[2]: daas.JobComplete}, ended,
+			"every job is counted")
+
+		cat, err = c.MachineCatalogs.WaitProvisioned(ctx, "Pool")
+		require.NoError(t, err, "jobs accounted for are not reported again")
+		assert.False(t, cat.ProvisioningProgress.IsRunning)
+	})
+}

@@ -27,9 +27,10 @@ import (
 // gets, create-update-delete chains) concurrently on one client while the
 // fake Citrix DaaS injects 20% 5xx on job reads, ~5% connection resets on
 // every route (before and after the server acts), 429 bursts with a
-// retryDelay, and expires its tokens every couple of seconds of the client's
-// clock while the client believes them good for 10 (40 over TCP) times
-// longer, so every expiry is a 401 and a replay. It checks that every job
+// retryDelay, and expires its tokens before the client expects it, so every
+// expiry is a 401 and a replay: in the bubble every couple of seconds of
+// the client's clock while the client believes them good for 10 times
+// longer; over TCP once, at the end of the first burst, with every task in flight. It checks that every job
 // resolves with the right result, that a write whose connection dropped is
 // reconciled (it took effect once, or not at all), that no write was sent
 // again after the server may have acted on it, and that no goroutine is left
@@ -54,6 +55,15 @@ type soakConfig struct {
 	// client's clock: it believes them good for scale times longer), jobs
 	// 1 s to maxJob, so that many outlive a token.
 	tokenLife, maxJob time.Duration
+	// expireAtBurst: tokens live longer than the run and the end of the
+	// first 429 burst ends the life of every token issued so far instead. Over TCP a
+	// call takes real time, seconds of it under -race on a loaded machine,
+	// longer than a token that expires every couple of seconds lives: the
+	// replay's token (fetched by another call while this one's attempt ran)
+	// could be dead before the replay reached the server, whatever the
+	// client did. One expiry, with every task in flight, gives every call a
+	// 401 at most once.
+	expireAtBurst bool
 }
 
 func TestSoak(t *testing.T) {
@@ -61,7 +71,7 @@ func TestSoak(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
 	mem := soakConfig{jobs: 300, inMemory: true, scale: 10, inFlight: 120, seed: 8, tokenLife: 20 * time.Second, maxJob: time.Minute}
-	tcp := soakConfig{jobs: 90, scale: 40, inFlight: 60, seed: 9, tokenLife: time.Minute, maxJob: 90 * time.Second}
+	tcp := soakConfig{jobs: 90, scale: 40, inFlight: 60, seed: 9, tokenLife: 24 * time.Hour, expireAtBurst: true, maxJob: 90 * time.Second}
 	if *soakLong {
 		mem.jobs, mem.inFlight = 3000, 400
 		tcp.jobs, tcp.inFlight = 300, 120
@@ -184,7 +194,7 @@ func runSoak(t *testing.T, cfg soakConfig) {
 	// The whole run is bounded; in the bubble this is fake time.
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Minute)
 	defer cancel()
-	stopBursts := startBursts(ctx, r, unit)
+	stopBursts := startBursts(ctx, r, unit, cfg.expireAtBurst)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, cfg.inFlight)
 	for _, task := range tasks {
@@ -243,8 +253,10 @@ func injectSoakFaults(s *daastest.Server) {
 
 // startBursts injects a burst of 429s (with retryDelay) on every route,
 // token endpoint included, every 30 units of client time while the run is
-// busy: the next 25 requests, or as many as come in the next 5 units.
-func startBursts(ctx context.Context, r *soakRun, unit time.Duration) (stop func()) {
+// busy: the next 25 requests, or as many as come in the next 5 units. With
+// expire, the end of the first burst also ends the life of every token
+// issued so far, when the requests it held back come in.
+func startBursts(ctx context.Context, r *soakRun, unit time.Duration, expire bool) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -258,7 +270,7 @@ func startBursts(ctx context.Context, r *soakRun, unit time.Duration) (stop func
 				continue
 			}
 			r.s.InjectFault(daastest.Fault{Status: http.StatusTooManyRequests, RetryDelay: 1, Count: 25})
-			r.bursts.Add(1)
+			first := r.bursts.Add(1) == 1
 			select {
 			case <-ctx.Done():
 			case <-time.After(5 * unit):
@@ -268,6 +280,9 @@ func startBursts(ctx context.Context, r *soakRun, unit time.Duration) (stop func
 			r.s.ClearFaults()
 			if ctx.Err() == nil {
 				injectSoakFaults(r.s)
+			}
+			if first && expire {
+				r.s.ExpireTokens()
 			}
 		}
 	})

@@ -77,6 +77,21 @@ func (s *Server) IssueToken() string {
 	return s.mintLocked(s.ClientID, s.advanceLocked())
 }
 
+// ExpireTokens ends the life of every token issued so far, as their expiry
+// would: requests that carry one are answered 401 from now on, while
+// tokens issued later live their full lifetime.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.advanceLocked()
+	for tok, info := range s.tokens {
+		if info.expires.After(now) {
+			info.expires = now
+			s.tokens[tok] = info
+		}
+	}
+}
+
 // mintLocked creates a token for clientID. Callers hold s.mu.
 func (s *Server) mintLocked(clientID string, now time.Time) string {
 	if len(s.tokens) >= 1024 { // a long-running simulator: drop dead tokens
