@@ -130,8 +130,9 @@ var ErrAccepted = errors.New("daas: call answered 202 Accepted")
 type AcceptedError struct {
 	Method string // HTTP method of the request
 	URL    string // request URL without query string or credentials
-	// Location is the 202's Location header (at most 200 bytes), the job's
-	// URL; "" when the answer had none.
+	// Location is the 202's Location header, the job's URL, as errors show
+	// a URL: scheme, host and path (at most 200 bytes), no query; "" when
+	// the answer had none.
 	Location string
 	// JobID is the id of the job Location names, "" when Location names
 	// none on the API's origin.
