@@ -179,8 +179,9 @@ func inputErr(op, format string, args ...any) error {
 }
 
 // ErrBadJobID is returned, before anything is sent, for a job id that is
-// not one plain path segment: empty or blank, "." or "..", or holding a
-// slash, a backslash or a control character.
+// not one plain path segment: empty or blank, "." or ".." (escaped or
+// not, as %2e%2e or %252E%252E), or holding a slash, a backslash or a
+// control character.
 var ErrBadJobID = errors.New("daas: malformed job id")
 
 // transient reports whether a failed status read may pass if tried again

@@ -231,9 +231,11 @@ func resumedCore(c *Client, id string) *jobCore {
 	}
 }
 
-// checkJobID refuses an id that is not one plain path segment.
+// checkJobID refuses an id that is not one plain path segment: blank, or
+// holding a slash, a backslash or a control character, or a dot segment
+// once unescaped ([pathTrick]).
 func checkJobID(id string) error {
-	if strings.TrimSpace(id) == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
+	if strings.TrimSpace(id) == "" || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) || pathTrick(id, true) != "" {
 		return &InputError{Op: "job id", Reason: fmt.Sprintf("malformed: %q", truncate(id, 200)), kind: ErrBadJobID}
 	}
 	return nil

@@ -194,3 +194,22 @@ func TestLocationEchoWithoutQuery(t *testing.T) {
 		assert.NotContains(t, err.Error(), secret, l)
 	}
 }
+
+// TestJobIDTricksRefused checks that a job id that is a dot segment once
+// unescaped is a malformed job id, as ".." is, on every entry that takes
+// one, and that nothing is sent.
+func TestJobIDTricksRefused(t *testing.T) {
+	t.Parallel()
+	c, hits, seen := pathServer(t)
+	ctx := t.Context()
+	for _, id := range []string{"..", "%2e%2e", "%2E", "%252e%252e", "a%2F..", "%2e%2e%5cx"} {
+		_, err := c.Jobs.Get(ctx, id)
+		assert.ErrorIs(t, err, daas.ErrBadJobID, "Jobs.Get %q", id)
+		_, err = c.Jobs.Cancel(ctx, id)
+		assert.ErrorIs(t, err, daas.ErrBadJobID, "Jobs.Cancel %q", id)
+		j := daas.ResumeJob[struct{}](c, id)
+		_, err = j.Poll(ctx)
+		assert.ErrorIs(t, err, daas.ErrBadJobID, "ResumeJob %q", id)
+	}
+	assert.Zero(t, hits.Load(), "requests sent for refused ids: %q", *seen)
+}
