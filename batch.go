@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -186,7 +185,7 @@ func (c *Client) batchItem(i int, it BatchItem) (batchItemWire, *request, error)
 		if it.Body != nil && (method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete) {
 			return batchItemWire{}, nil, badBatch("item %s: a %s item takes no body", ref, method)
 		}
-		if err := c.checkItemPath(it.Path); err != nil {
+		if err := checkItemPath(it.Path); err != nil {
 			return batchItemWire{}, nil, badBatch("item %s: %s", ref, strings.TrimPrefix(err.Error(), "daas: "))
 		}
 		var err error
@@ -210,25 +209,15 @@ func (c *Client) batchItem(i int, it BatchItem) (batchItemWire, *request, error)
 	return w, r, nil
 }
 
-// checkItemPath refuses an item path that could leave the API root: an
-// absolute URL, a scheme or host, a backslash, or a dot segment, escaped
-// or not.
-func (c *Client) checkItemPath(p string) error {
-	path, _, _ := strings.Cut(p, "?")
-	switch {
+// checkItemPath refuses an item path that is not relative to the API
+// root: empty, or an absolute URL, a scheme or a host. The rest of the
+// path policy is [Client.resolve]'s, as for every path a caller gives.
+func checkItemPath(p string) error {
+	switch path, _, _ := strings.Cut(p, "?"); {
 	case strings.TrimSpace(path) == "":
 		return errors.New("empty path")
-	case strings.Contains(p, "://") || strings.HasPrefix(p, "//") || strings.Contains(path, `\`):
-		return fmt.Errorf("path %q leaves the API root", truncate(p, 200))
-	}
-	for _, seg := range strings.Split(path, "/") {
-		u, err := url.PathUnescape(seg)
-		if err != nil {
-			return fmt.Errorf("path %q is not escaped properly", truncate(p, 200))
-		}
-		if u == "." || u == ".." {
-			return fmt.Errorf("path %q leaves the API root (dot segment)", truncate(p, 200))
-		}
+	case strings.Contains(p, "://") || strings.HasPrefix(p, "//"):
+		return fmt.Errorf("path %q is not relative to the API root", echoRef(p))
 	}
 	return nil
 }

@@ -104,29 +104,83 @@ func effectivePort(u *url.URL) string {
 }
 
 // resolve turns a path relative to the API root ("MachineCatalogs/x", already
-// escaped) or an absolute URL on the API origin into a URL. An absolute URL on
-// another origin is refused with ErrUntrustedLocation.
+// escaped, perhaps with a query) or an absolute URL on the API origin into a
+// URL. A path that [pathTrick] refuses is an [*InputError]; an absolute URL
+// on another origin is refused with ErrUntrustedLocation.
 func (c *Client) resolve(ref string) (*url.URL, error) {
 	if strings.Contains(ref, "://") || strings.HasPrefix(ref, "//") {
 		u, err := url.Parse(ref)
 		if err != nil || u.Host == "" {
-			return nil, inputErr("path", "malformed URL %q", truncate(ref, 200))
+			return nil, inputErr("path", "malformed URL %q", echoRef(ref))
 		}
 		if !c.sameOrigin(u) {
 			return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, u.Host)
 		}
+		if why := pathTrick(u.EscapedPath(), false); why != "" {
+			return nil, inputErr("path", "%q %s", echoRef(ref), why)
+		}
 		return u, nil
 	}
-	for _, seg := range strings.Split(ref, "/") {
-		if seg == ".." || seg == "." {
-			return nil, inputErr("path", "%q has a dot segment", truncate(ref, 200))
-		}
+	path, _, _ := strings.Cut(ref, "?")
+	if why := pathTrick(path, false); why != "" {
+		return nil, inputErr("path", "%q %s", echoRef(ref), why)
 	}
 	u, err := url.Parse(c.base.String() + "/" + strings.TrimLeft(ref, "/"))
 	if err != nil {
-		return nil, inputErr("path", "malformed %q", truncate(ref, 200))
+		return nil, inputErr("path", "malformed %q", echoRef(ref))
 	}
 	return u, nil
+}
+
+// pathTrick is the one check of a path that could name something other
+// than it seems once a server unescapes it, as often as a server may: p is
+// a path relative to the API root as a caller gives it (segments escaped,
+// no query), or, with segment set, one path argument of a typed method as
+// the caller gave it, before escaping. It returns why p is refused, or ""
+// for a plain path:
+//   - a dot segment ("." or ".."), with "/" or "\" as the separator, as it
+//     is or escaped once or more (%2e%2e, %252E%252E), in any case;
+//   - in a path, a backslash as it is, which is no URL text.
+//
+// An escaped backslash that makes no dot segment is a name, not a
+// separator (the spec's Admin/Administrators/{name} takes
+// "domain\username"), and a "." inside a name ("v1.2", "a..b") is plain.
+func pathTrick(p string, segment bool) string {
+	if !segment && strings.Contains(p, `\`) {
+		return "has a backslash; escape it (%5C) if it is part of a name"
+	}
+	for {
+		for _, piece := range strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '\\' }) {
+			if piece == "." || piece == ".." {
+				return "has a dot segment (once unescaped); it could leave the API root"
+			}
+		}
+		u, err := url.PathUnescape(p)
+		if err != nil || u == p {
+			return ""
+		}
+		p = u
+	}
+}
+
+// echoRef is a URL or path that a caller or the service gave, as an error
+// may show it: its scheme, host and path (see [echoURL]), never its user
+// information, query or fragment, at most 200 bytes. It works on text that
+// does not parse, too.
+func echoRef(s string) string {
+	s, _, _ = strings.Cut(s, "?")
+	s, _, _ = strings.Cut(s, "#")
+	if i := strings.Index(s, "//"); i >= 0 && !strings.Contains(s[:i], "/") {
+		authority, path, slash := strings.Cut(s[i+2:], "/")
+		if at := strings.LastIndex(authority, "@"); at >= 0 {
+			authority = authority[at+1:]
+		}
+		s = s[:i+2] + authority
+		if slash {
+			s += "/" + path
+		}
+	}
+	return truncate(s, 200)
 }
 
 // checkLocation is the one check of a Location the service sends: the 202
@@ -143,7 +197,7 @@ func (c *Client) checkLocation(from *url.URL, loc string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: no Location header", ErrBadLocation)
 	}
 	if strings.ContainsFunc(loc, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return nil, fmt.Errorf("%w: %q", ErrBadLocation, truncate(loc, 200))
+		return nil, fmt.Errorf("%w: %q", ErrBadLocation, echoRef(loc))
 	}
 	u, err := url.Parse(loc)
 	if err == nil && from != nil {
@@ -151,20 +205,18 @@ func (c *Client) checkLocation(from *url.URL, loc string) (*url.URL, error) {
 	}
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("%w: malformed %q", ErrBadLocation, truncate(loc, 200))
+		return nil, fmt.Errorf("%w: malformed %q", ErrBadLocation, echoRef(loc))
 	case !u.IsAbs() || u.Host == "":
-		return nil, fmt.Errorf("%w: %q is not an absolute URL", ErrBadLocation, truncate(loc, 200))
+		return nil, fmt.Errorf("%w: %q is not an absolute URL", ErrBadLocation, echoRef(loc))
 	case !strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http"):
-		return nil, fmt.Errorf("%w: unsupported scheme in %q", ErrBadLocation, truncate(loc, 200))
+		return nil, fmt.Errorf("%w: unsupported scheme in %q", ErrBadLocation, echoRef(loc))
 	case u.User != nil:
 		return nil, fmt.Errorf("%w: credentials in the Location", ErrBadLocation)
 	case !c.sameOrigin(u):
 		return nil, fmt.Errorf("%w: %s://%s", ErrUntrustedLocation, u.Scheme, truncate(u.Host, 200))
 	}
-	for _, seg := range strings.Split(u.Path, "/") {
-		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("%w: dot segment in %q", ErrBadLocation, truncate(loc, 200))
-		}
+	if why := pathTrick(u.EscapedPath(), false); why != "" {
+		return nil, fmt.Errorf("%w: %q %s", ErrBadLocation, echoRef(loc), why)
 	}
 	return u, nil
 }
@@ -182,11 +234,11 @@ func (c *Client) jobLocation(loc string) (string, error) {
 	path := strings.TrimSuffix(u.EscapedPath(), "/")
 	prefix := c.base.EscapedPath() + "/Jobs/"
 	if len(path) <= len(prefix) || !strings.EqualFold(path[:len(prefix)], prefix) || strings.Contains(path[len(prefix):], "/") {
-		return "", fmt.Errorf("%w: %q is not a job of the API (%s/Jobs/{id})", ErrBadLocation, truncate(loc, 200), apiRootPath)
+		return "", fmt.Errorf("%w: %q is not a job of the API (%s/Jobs/{id})", ErrBadLocation, echoRef(loc), apiRootPath)
 	}
 	id, err := url.PathUnescape(path[len(prefix):])
 	if err != nil || checkJobID(id) != nil {
-		return "", fmt.Errorf("%w: malformed job id in %q", ErrBadLocation, truncate(loc, 200))
+		return "", fmt.Errorf("%w: malformed job id in %q", ErrBadLocation, echoRef(loc))
 	}
 	return id, nil
 }

@@ -130,8 +130,9 @@ var ErrAccepted = errors.New("daas: call answered 202 Accepted")
 type AcceptedError struct {
 	Method string // HTTP method of the request
 	URL    string // request URL without query string or credentials
-	// Location is the 202's Location header (at most 200 bytes), the job's
-	// URL; "" when the answer had none.
+	// Location is the 202's Location header, the job's URL, as errors show
+	// a URL: scheme, host and path (at most 200 bytes), no query; "" when
+	// the answer had none.
 	Location string
 	// JobID is the id of the job Location names, "" when Location names
 	// none on the API's origin.
@@ -178,8 +179,9 @@ func inputErr(op, format string, args ...any) error {
 }
 
 // ErrBadJobID is returned, before anything is sent, for a job id that is
-// not one plain path segment: empty or blank, "." or "..", or holding a
-// slash, a backslash or a control character.
+// not one plain path segment: empty or blank, "." or ".." (escaped or
+// not, as %2e%2e or %252E%252E), or holding a slash, a backslash or a
+// control character.
 var ErrBadJobID = errors.New("daas: malformed job id")
 
 // transient reports whether a failed status read may pass if tried again

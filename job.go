@@ -234,9 +234,11 @@ func resumedCore(c *Client, id string) *jobCore {
 	}
 }
 
-// checkJobID refuses an id that is not one plain path segment.
+// checkJobID refuses an id that is not one plain path segment: blank, or
+// holding a slash, a backslash or a control character, or a dot segment
+// once unescaped ([pathTrick]).
 func checkJobID(id string) error {
-	if strings.TrimSpace(id) == "" || id == "." || id == ".." || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) {
+	if strings.TrimSpace(id) == "" || strings.ContainsAny(id, `/\`) || strings.ContainsFunc(id, unicode.IsControl) || pathTrick(id, true) != "" {
 		return &InputError{Op: "job id", Reason: fmt.Sprintf("malformed: %q", truncate(id, 200)), kind: ErrBadJobID}
 	}
 	return nil
@@ -245,7 +247,7 @@ func checkJobID(id string) error {
 // StartJob starts any async operation of the API that has no typed method
 // yet and returns its job. path is relative to the API root (such as
 // "MachineCatalogs/Pool%7CWin11/$test"), with its segments escaped; it may
-// carry a query. StartJob adds async=true, sends body as JSON (nil for none)
+// carry a query; [Client.Do]'s path policy applies. StartJob adds async=true, sends body as JSON (nil for none)
 // and expects 202 Accepted.
 //
 // T says how the job's result is read once it ends:
@@ -268,7 +270,7 @@ func StartJob[T any](ctx context.Context, c *Client, method, path string, body a
 		return nil, inputErr("StartJob", "unsupported method %q", method)
 	}
 	if path == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, inputErr("StartJob", "path %q must be relative to the API root", truncate(path, 200))
+		return nil, inputErr("StartJob", "path %q must be relative to the API root", echoRef(path))
 	}
 	ref, rawQuery, _ := strings.Cut(path, "?")
 	q, err := url.ParseQuery(rawQuery)

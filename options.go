@@ -87,8 +87,8 @@ func WithTokenSource(ts TokenSource) Option {
 // site of the customer.
 func WithSiteID(id string) Option {
 	return func(c *config) error {
-		site := strings.TrimSpace(id) // a local, as in WithBearerToken
-		if site == "" || strings.ContainsAny(site, "\r\n") {
+		site, err := checkSiteID(id) // a local, as in WithBearerToken
+		if err != nil {
 			return errors.New("daas: WithSiteID: empty or malformed site id")
 		}
 		c.siteID = site

@@ -8,11 +8,12 @@ import (
 // pathSegment is the one check and escape of a path argument: param names
 // it in the operation's path template ("catalog", "machine", "group", "id",
 // or any other), value is what the caller gave. The value is escaped as one
-// path segment of the API: "/" and "|" stay inside it, and "." and ".."
-// are escaped too, so that no URL resolution drops them. A machine's "\"
+// path segment of the API: "/" and "|" stay inside it. A machine's "\"
 // (a SAM name, DOMAIN\NAME) is written "|", as the service wants it in
-// every machine path. An empty or blank value, or one with a control
-// character, is an [*InputError].
+// every machine path. An empty or blank value, one with a control
+// character, or one that [pathTrick] refuses (such as "..", "a/..",
+// "a%2F.." or "..\x": a dot segment once a server splits or unescapes it)
+// is an [*InputError].
 func pathSegment(param, value string) (string, error) {
 	what := param
 	switch param {
@@ -27,11 +28,10 @@ func pathSegment(param, value string) (string, error) {
 	if err := checkID(what, value); err != nil {
 		return "", err
 	}
-	seg := url.PathEscape(value)
-	if seg == "." || seg == ".." {
-		seg = strings.ReplaceAll(seg, ".", "%2E")
+	if why := pathTrick(value, true); why != "" {
+		return "", inputErr(what, "%q %s", truncate(value, 200), why)
 	}
-	return seg, nil
+	return url.PathEscape(value), nil
 }
 
 // checkID refuses an empty or blank id, or one with control characters.

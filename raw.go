@@ -14,7 +14,10 @@ import (
 //
 // path is relative to the API root (such as "Zones" or
 // "MachineCatalogs/Pool%7CWin11/Machines?limit=10"), with its segments
-// escaped; it may carry a query. body, when non-nil, is sent as JSON. out
+// escaped; it may carry a query. A path that could leave the API root once
+// a server unescapes it (a dot segment, escaped once or more, with "/" or
+// "\" as the separator, or a backslash as it is) is an [*InputError] and
+// nothing is sent. body, when non-nil, is sent as JSON. out
 // is nil (the answer's body is discarded) or a pointer that a JSON answer
 // is decoded into; an empty answer (204) leaves it as it is. A 303 answer
 // is followed on the API's origin.
@@ -36,7 +39,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	switch resp.StatusCode {
 	case http.StatusAccepted:
 		loc := strings.TrimSpace(resp.Header.Get("Location"))
-		ae := &AcceptedError{Method: r.method, URL: r.redacted(), Location: truncate(loc, 200)}
+		ae := &AcceptedError{Method: r.method, URL: r.redacted(), Location: echoRef(loc)}
 		ae.JobID, _ = c.jobLocation(loc)
 		return ae
 	case http.StatusSeeOther:
@@ -54,7 +57,7 @@ func (c *Client) rawRequest(method, path string, body, out any) (*request, error
 		return nil, inputErr("Do", "unsupported method %q", truncate(method, 20))
 	}
 	if strings.TrimSpace(path) == "" || strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
-		return nil, inputErr("Do", "path %q must be relative to the API root", truncate(path, 200))
+		return nil, inputErr("Do", "path %q must be relative to the API root", echoRef(path))
 	}
 	if out != nil {
 		if v := reflect.ValueOf(out); v.Kind() != reflect.Pointer || v.IsNil() {
@@ -64,10 +67,10 @@ func (c *Client) rawRequest(method, path string, body, out any) (*request, error
 	ref, rawQuery, _ := strings.Cut(path, "?")
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return nil, inputErr("Do", "malformed query in %q", truncate(path, 200))
+		return nil, inputErr("Do", "malformed query in %q", echoRef(path))
 	}
 	if strings.EqualFold(q.Get("async"), "true") {
-		return nil, inputErr("Do", "%s %s: async=true starts a job; use StartJob for asynchronous operations", m, truncate(ref, 200))
+		return nil, inputErr("Do", "%s %q: async=true starts a job; use StartJob for asynchronous operations", m, echoRef(ref))
 	}
 	if len(q) == 0 {
 		q = nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -295,12 +296,18 @@ func (c *Client) transportError(ctx context.Context, r *request, txid string, er
 
 // redactURLError drops the URL a *url.Error carries (its query string could
 // hold anything); callers name the method and the redacted URL themselves.
+// net/http parses a redirect's Location before asking CheckRedirect, and
+// its error for one that does not parse repeats the Location whole: that
+// is ErrBadLocation, without the text.
 func redactURLError(err error) error {
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
+	if !errors.As(err, &ue) {
+		return err
 	}
-	return err
+	if ue.Err != nil && strings.HasPrefix(ue.Err.Error(), "failed to parse Location header") {
+		return fmt.Errorf("%w: a redirect's Location does not parse", ErrBadLocation)
+	}
+	return ue.Err
 }
 
 func (c *Client) debug(ctx context.Context, msg string, args ...any) {

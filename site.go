@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/daaskit/daas/internal/flight"
 )
@@ -84,19 +85,43 @@ func (c *Client) discoverSite(ctx context.Context) (string, error) {
 	}
 	switch len(sites) {
 	case 1:
-		if sites[0].ID == "" {
-			return "", errors.New("daas: discovering the site id: GET /me listed a site without an id")
+		id, err := checkSiteID(sites[0].ID)
+		if err != nil {
+			return "", fmt.Errorf("daas: discovering the site id: GET /me listed %w", err)
 		}
-		return sites[0].ID, nil
+		return id, nil
 	case 0:
 		return "", fmt.Errorf("daas: discovering the site id: GET /me lists no site for customer %s; set one with WithSiteID", c.customerID)
 	}
-	names := make([]string, len(sites))
+	const shown = 20
+	var names []string
 	for i, s := range sites {
-		names[i] = s.ID
-		if s.Name != "" {
-			names[i] += " (" + s.Name + ")"
+		if i == shown {
+			names = append(names, fmt.Sprintf("and %d more", len(sites)-shown))
+			break
 		}
+		name := oneLine(truncate(s.ID, 80))
+		if s.Name != "" {
+			name += " (" + oneLine(truncate(s.Name, 80)) + ")"
+		}
+		names = append(names, name)
 	}
 	return "", fmt.Errorf("daas: customer %s has %d sites: %s; choose one with WithSiteID", c.customerID, len(sites), strings.Join(names, ", "))
+}
+
+// checkSiteID is the one check of a site id, given to [WithSiteID] or
+// discovered through GET /me: it goes into the Citrix-InstanceId header
+// of every site-scoped call, so it must be one line of text. It returns
+// the id without surrounding white space; an empty one, or one holding a
+// control character or a line or paragraph separator, is an error that
+// shows it escaped.
+func checkSiteID(id string) (string, error) {
+	site := strings.TrimSpace(id)
+	if site == "" {
+		return "", errors.New("a site without an id")
+	}
+	if strings.ContainsFunc(site, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
+		return "", fmt.Errorf("a malformed site id %q", truncate(id, 80))
+	}
+	return site, nil
 }
