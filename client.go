@@ -48,15 +48,10 @@ func (r Region) hosts() (api, token string, ok bool) {
 // whole program: it caches the token, the site id and the poller that waits
 // for jobs.
 type Client struct {
-	// MachineCatalogs manages machine catalogs.
-	MachineCatalogs *MachineCatalogsService
-	// Jobs reads and manages the service's asynchronous jobs directly.
-	Jobs *JobsService
-	// Machines manages the site's machines: power, sessions, maintenance
-	// mode, removal.
-	Machines *MachinesService
-	// DeliveryGroups manages delivery groups and their machines.
-	DeliveryGroups *DeliveryGroupsService
+	// services are the fields that reach the API, one per tag of the
+	// spec: MachineCatalogs, Machines, DeliveryGroups, Jobs, Hypervisors,
+	// ImageDefinitions, Sessions, Zones, … (zz_services.go).
+	services
 
 	common service // one struct behind every service
 
@@ -210,9 +205,6 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	c.rc = c.newRetryClient(&stack)
 	c.poller = newPoller(c)
 	c.common.client = c
-	c.MachineCatalogs = (*MachineCatalogsService)(&c.common)
-	c.Jobs = (*JobsService)(&c.common)
-	c.Machines = (*MachinesService)(&c.common)
-	c.DeliveryGroups = (*DeliveryGroupsService)(&c.common)
+	c.initServices()
 	return c, nil
 }

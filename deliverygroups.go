@@ -56,24 +56,6 @@ func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string) (*Deli
 	return one[DeliveryGroupDetail](ctx, s.client, op{method: http.MethodGet, path: groupPath, args: []string{nameOrID}})
 }
 
-// GetAsync reads one delivery group as a job (GET
-// /DeliveryGroups/{nameOrId}?async=true). Of the list options only [Fields]
-// applies. The spec (v1.0.31) does not declare async on this operation; a
-// service that answers it synchronously makes GetAsync fail with an
-// "expected 202" error, and [DeliveryGroupsService.Get] is the way then.
-func (s *DeliveryGroupsService) GetAsync(ctx context.Context, nameOrID string, opts ...ListOption) (*Job[*DeliveryGroupDetail], error) {
-	o := op{method: http.MethodGet, path: groupPath, args: []string{nameOrID}}
-	if err := o.check(); err != nil {
-		return nil, err
-	}
-	cfg, err := listOptions("DeliveryGroups.GetAsync", opts, "Fields")
-	if err != nil {
-		return nil, err
-	}
-	o.query = cfg.query()
-	return job(ctx, s.client, o, oneResult[DeliveryGroupDetail])
-}
-
 // Create creates a delivery group and returns it (POST /DeliveryGroups),
 // with the machines req.MachineCatalogs takes. A name already in use gives
 // an error matching [ErrConflict].

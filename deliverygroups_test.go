@@ -107,11 +107,6 @@ func TestDeliveryGroupsAsyncLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "DeleteDeliveryGroup", dj.Info().Type)
 	assert.Len(t, srv.DeliveryGroups(), 1)
-
-	// The spec declares no async form of GET one group: the service answers
-	// 200, and GetAsync says so instead of inventing a job.
-	_, err = c.DeliveryGroups.GetAsync(ctx, `Europe|Desk`)
-	assert.ErrorContains(t, err, "expected 202")
 }
 
 func TestDeliveryGroupsMachineJobs(t *testing.T) {
@@ -211,8 +206,8 @@ func TestDeliveryGroupsBadInputNoRequest(t *testing.T) {
 	assert.ErrorContains(t, err, "negative RebootDurationMinutes")
 	err = c.DeliveryGroups.Delete(ctx, "Desk", daas.DeleteVMs(true))
 	assert.ErrorContains(t, err, "applies to catalogs")
-	_, err = c.DeliveryGroups.GetAsync(ctx, "Desk", daas.PageSize(3))
-	assert.ErrorContains(t, err, "does not apply")
+	_, err = c.DeliveryGroups.Get(ctx, "")
+	assert.Error(t, err)
 	for _, err := range c.DeliveryGroups.Machines(ctx, "Desk", daas.Fields("Name")) {
 		assert.ErrorContains(t, err, "does not apply")
 	}

@@ -1,6 +1,7 @@
 package daas
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -11,10 +12,11 @@ import (
 // [UpdateMachineCatalogRequest]: daas.Ptr("Pooled desktops"), daas.Ptr(4).
 func Ptr[T any](v T) *T { return &v }
 
-// A ListOption narrows or pages a catalog list: [PageSize], [InFolder],
-// [Fields] and [ContinuationToken]. An invalid one makes the call return an
-// error before any request.
-type ListOption func(*listConfig)
+// A ListOption narrows or pages a list: [PageSize], [InFolder], [Fields]
+// and [ContinuationToken]. It is a [CallOption], so a generated method takes
+// it where its operation has the parameter. An invalid one makes the call
+// return an error before any request.
+type ListOption = CallOption
 
 type listConfig struct {
 	limit  int
@@ -22,7 +24,16 @@ type listConfig struct {
 	fields string
 	token  string
 	used   []string // names of the options given, for calls that accept only some
+	wire   []string // the parameter each of used sets, as on the wire
+	params url.Values
+	header http.Header
 	err    error
+}
+
+// set records option name, which sets the wire parameter param.
+func (c *listConfig) set(name, param string) {
+	c.used = append(c.used, name)
+	c.wire = append(c.wire, param)
 }
 
 func (c *listConfig) fail(op, format string, args ...any) {
@@ -38,7 +49,7 @@ const maxPageSize = 1000
 // Without it the service picks the size, 250 by default.
 func PageSize(n int) ListOption {
 	return func(c *listConfig) {
-		c.used = append(c.used, "PageSize")
+		c.set("PageSize", "limit")
 		if n < 1 || n > maxPageSize {
 			c.fail("PageSize("+strconv.Itoa(n)+")", "want 1 to %d", maxPageSize)
 			return
@@ -51,7 +62,7 @@ func PageSize(n int) ListOption {
 // (the adminFolder parameter).
 func InFolder(path string) ListOption {
 	return func(c *listConfig) {
-		c.used = append(c.used, "InFolder")
+		c.set("InFolder", "adminFolder")
 		if strings.TrimSpace(path) == "" {
 			c.fail("InFolder", "empty folder")
 			return
@@ -65,7 +76,7 @@ func InFolder(path string) ListOption {
 // the others are left zero.
 func Fields(names ...string) ListOption {
 	return func(c *listConfig) {
-		c.used = append(c.used, "Fields")
+		c.set("Fields", "fields")
 		if len(names) == 0 {
 			c.fail("Fields", "no field names")
 			return
@@ -85,7 +96,7 @@ func Fields(names ...string) ListOption {
 // parameter). An empty token starts at the first page.
 func ContinuationToken(token string) ListOption {
 	return func(c *listConfig) {
-		c.used = append(c.used, "ContinuationToken")
+		c.set("ContinuationToken", "continuationToken")
 		c.token = token
 	}
 }
@@ -117,6 +128,9 @@ func newListConfig(opts []ListOption) (*listConfig, error) {
 
 func (c *listConfig) query() url.Values {
 	q := url.Values{}
+	for k, v := range c.params {
+		q[k] = v
+	}
 	if c.limit > 0 {
 		q.Set("limit", strconv.Itoa(c.limit))
 	}

@@ -62,8 +62,9 @@ var (
 	actionDisconnect = powerAction{"DisconnectSessions", "$disconnect", nil}
 )
 
-// op checks the options and returns the action's operation.
-func (a powerAction) op(nameOrID string, opts []PowerOption) (op, error) {
+// op checks the options and returns the action's operation; method is the
+// method called (Start, StartAsync), for errors.
+func (a powerAction) op(method, nameOrID string, opts []PowerOption) (op, error) {
 	o := op{method: http.MethodPost, path: machinePath + "/" + a.segment, args: []string{nameOrID}, idempotent: true}
 	if err := o.check(); err != nil {
 		return op{}, err
@@ -79,7 +80,7 @@ func (a powerAction) op(nameOrID string, opts []PowerOption) (op, error) {
 	}
 	for _, name := range cfg.used {
 		if !slices.Contains(a.allowed, name) {
-			return op{}, inputErr("Machines."+a.name, "option %s does not apply", name)
+			return op{}, inputErr("Machines."+method, "option %s does not apply", name)
 		}
 	}
 	o.query = url.Values{}
@@ -93,7 +94,7 @@ func (a powerAction) op(nameOrID string, opts []PowerOption) (op, error) {
 }
 
 func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Machine, error) {
-	o, err := a.op(nameOrID, opts)
+	o, err := a.op(a.name, nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID strin
 }
 
 func (s *MachinesService) actAsync(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Job[struct{}], error) {
-	o, err := a.op(nameOrID, opts)
+	o, err := a.op(a.name+"Async", nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}

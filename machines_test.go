@@ -67,6 +67,14 @@ func TestMachinesBadInputNoRequest(t *testing.T) {
 	assert.ErrorContains(t, err, "nothing to update")
 	_, err = c.Machines.StartAsync(t.Context(), `CORP\Pool-001`, daas.Force())
 	assert.ErrorContains(t, err, "option Force does not apply")
+	var ie *daas.InputError
+	if assert.ErrorAs(t, err, &ie) {
+		assert.Equal(t, "Machines.StartAsync", ie.Op, "the method called")
+	}
+	_, err = c.Machines.Start(t.Context(), `CORP\Pool-001`, daas.Force())
+	if assert.ErrorAs(t, err, &ie) {
+		assert.Equal(t, "Machines.Start", ie.Op)
+	}
 	_, err = c.Machines.RebootAsync(t.Context(), `CORP\Pool-001`, daas.Delay(time.Second))
 	assert.ErrorContains(t, err, "option Delay does not apply")
 	_, err = c.Machines.ShutdownAsync(t.Context(), `CORP\Pool-001`, daas.Delay(1500*time.Millisecond))

@@ -1331,7 +1331,7 @@ type BackupStorageInfo struct {
 	Initialized       bool                     `json:"Initialized,omitempty"`
 }
 
-// BatchRequest is the API's BatchRequestModel: the body of Batch.Do.
+// BatchRequest is the API's BatchRequestModel: the body of BatchRequests.Do.
 type BatchRequest struct {
 	Items []BatchItem `json:"Items"`
 }

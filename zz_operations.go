@@ -2945,7 +2945,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Batch_DoBatchRequest", Service: "Batch", Method: "Do",
+		ID: "Batch_DoBatchRequest", Service: "BatchRequests", Method: "Do",
 		HTTPMethod: "POST", Path: "/$batch",
 		Async:     true,
 		JobTypes:  []string{"Batch"},

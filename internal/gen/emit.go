@@ -38,6 +38,13 @@ func generate(doc *document, decls map[string]string) (output, error) {
 		"zz_enums.go":      func() []byte { return emitEnums(models) },
 		"zz_operations.go": func() []byte { return emitOps(ops) },
 	}
+	svcs, err := emitServices(ops, models, decls)
+	if err != nil {
+		return nil, err
+	}
+	for name, src := range svcs {
+		files[name] = func() []byte { return src }
+	}
 	for name, f := range files {
 		src, err := format.Source(f())
 		if err != nil {

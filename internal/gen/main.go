@@ -44,6 +44,17 @@ func run(root, spec string) error {
 	if err != nil {
 		return err
 	}
+	stale, err := filepath.Glob(filepath.Join(root, "zz_*.go"))
+	if err != nil {
+		return err
+	}
+	for _, path := range stale { // a service the spec no longer has
+		if _, ok := out[filepath.Base(path)]; !ok {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
 	for _, name := range sortedKeys(out) {
 		path := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

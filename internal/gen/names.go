@@ -152,5 +152,8 @@ func plural(w string) string {
 // serviceName is the Go service of a spec tag: the tag without " APIs", as
 // a Go name ("MachineCatalogs APIs" is MachineCatalogs).
 func serviceName(tag string) string {
+	if name, ok := serviceOverrides[tag]; ok {
+		return name
+	}
 	return goName(strings.TrimSuffix(tag, " APIs"))
 }

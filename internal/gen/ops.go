@@ -29,6 +29,7 @@ type op struct {
 	RespSchema string // spec schema of the success body (of its items for an array)
 	Page       bool   // the success body is a page of Response (Items, ContinuationToken)
 	Statuses   []int
+	index      int // its index in the table, for the generated methods
 }
 
 // param is one path, query or header parameter.

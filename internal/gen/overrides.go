@@ -36,6 +36,85 @@ var initialisms = map[string]string{
 	"Xml":   "XML",
 }
 
+// serviceOverrides names the service (the Client field) of a spec tag where
+// the rule's name is taken.
+var serviceOverrides = map[string]string{
+	// Client.Batch is the method that sends a batch (batch.go).
+	"Batch APIs": "BatchRequests",
+}
+
+// handWrittenMethods are the methods of generated services that a
+// hand-written root file declares because they are more than one call, or
+// keep a contract signature the generated form would not have: the
+// generator emits nothing for them. Key: "Service.Method".
+var handWrittenMethods = map[string]string{
+	// The contract's delivery-group methods: requests checked before sending, a
+	// read-back after a PATCH that answers nothing, the machines of a group
+	// by catalog and count, and the DeleteOption options.
+	"DeliveryGroups.AddMachinesAsync":      "DeliveryGroups",
+	"DeliveryGroups.All":                   "DeliveryGroups",
+	"DeliveryGroups.Create":                "DeliveryGroups",
+	"DeliveryGroups.CreateAsync":           "DeliveryGroups",
+	"DeliveryGroups.Delete":                "DeliveryGroups",
+	"DeliveryGroups.DeleteAsync":           "DeliveryGroups",
+	"DeliveryGroups.Get":                   "DeliveryGroups",
+	"DeliveryGroups.List":                  "DeliveryGroups",
+	"DeliveryGroups.ListAsync":             "DeliveryGroups",
+	"DeliveryGroups.Machines":              "DeliveryGroups",
+	"DeliveryGroups.RemoveMachineAsync":    "DeliveryGroups",
+	"DeliveryGroups.StartRebootCycleAsync": "DeliveryGroups",
+	"DeliveryGroups.Update":                "DeliveryGroups",
+	"DeliveryGroups.UpdateAsync":           "DeliveryGroups",
+	// Jobs reads JobInfo with its own leniency, a list the service may answer
+	// in two shapes, and the poller's reads.
+	"Jobs.Cancel":  "Jobs",
+	"Jobs.Delete":  "Jobs",
+	"Jobs.Get":     "Jobs",
+	"Jobs.List":    "Jobs",
+	"Jobs.Results": "Jobs",
+	// The contract's catalog methods: requests checked before sending, a
+	// read-back after a PATCH that answers nothing, AddMachineOption and
+	// DeleteOption options, the Machines range of the contract.
+	"MachineCatalogs.AddMachineAsync":                 "MachineCatalogs",
+	"MachineCatalogs.All":                             "MachineCatalogs",
+	"MachineCatalogs.Create":                          "MachineCatalogs",
+	"MachineCatalogs.CreateAsync":                     "MachineCatalogs",
+	"MachineCatalogs.Delete":                          "MachineCatalogs",
+	"MachineCatalogs.DeleteAsync":                     "MachineCatalogs",
+	"MachineCatalogs.Get":                             "MachineCatalogs",
+	"MachineCatalogs.GetAsync":                        "MachineCatalogs",
+	"MachineCatalogs.List":                            "MachineCatalogs",
+	"MachineCatalogs.ListAsync":                       "MachineCatalogs",
+	"MachineCatalogs.Machines":                        "MachineCatalogs",
+	"MachineCatalogs.RemoveMachine":                   "MachineCatalogs",
+	"MachineCatalogs.RollbackProvisioningSchemeAsync": "MachineCatalogs",
+	"MachineCatalogs.Update":                          "MachineCatalogs",
+	"MachineCatalogs.UpdateAsync":                     "MachineCatalogs",
+	"MachineCatalogs.UpdateProvisioningSchemeAsync":   "MachineCatalogs",
+	// The contract's machine methods: the power actions with PowerOption
+	// (Force, Delay), an update checked before sending, DeleteOption.
+	"Machines.All":                     "Machines",
+	"Machines.Delete":                  "Machines",
+	"Machines.DeleteAsync":             "Machines",
+	"Machines.DisconnectSessions":      "Machines",
+	"Machines.DisconnectSessionsAsync": "Machines",
+	"Machines.Get":                     "Machines",
+	"Machines.List":                    "Machines",
+	"Machines.ListAsync":               "Machines",
+	"Machines.Reboot":                  "Machines",
+	"Machines.RebootAsync":             "Machines",
+	"Machines.Resume":                  "Machines",
+	"Machines.ResumeAsync":             "Machines",
+	"Machines.Shutdown":                "Machines",
+	"Machines.ShutdownAsync":           "Machines",
+	"Machines.Start":                   "Machines",
+	"Machines.StartAsync":              "Machines",
+	"Machines.Suspend":                 "Machines",
+	"Machines.SuspendAsync":            "Machines",
+	"Machines.Update":                  "Machines",
+	"Machines.UpdateAsync":             "Machines",
+}
+
 // verbSynonyms maps the leading verb of an operation id to the verb of its Go
 // method, so that one action reads one way on every service: a PATCH is an
 // Update whether the spec says Patch, Edit or Modify; Read is Get.

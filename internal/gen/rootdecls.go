@@ -48,6 +48,8 @@ func rootDecls(dir string) (map[string]string, error) {
 			case *ast.FuncDecl:
 				if d.Recv == nil {
 					out[d.Name.Name] = base
+				} else if recv := recvName(d.Recv); recv != "" {
+					out[recv+"."+d.Name.Name] = base // a method: "Type.Method"
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
@@ -74,4 +76,20 @@ func isGenerated(src []byte) bool {
 		return false
 	}
 	return generatedRE.Match(src[:i])
+}
+
+// recvName is the type name of a method's receiver, "" when it is not a
+// plain (pointer to a) named type.
+func recvName(fl *ast.FieldList) string {
+	if len(fl.List) != 1 {
+		return ""
+	}
+	t := fl.List[0].Type
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }

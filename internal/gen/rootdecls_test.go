@@ -22,7 +22,7 @@ func TestRootDecls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"Machine": "a.go", "NewClient": "a.go", "JobComplete": "a.go", "ErrX": "a.go", "ErrY": "a.go"}
+	want := map[string]string{"Machine": "a.go", "NewClient": "a.go", "JobComplete": "a.go", "ErrX": "a.go", "ErrY": "a.go", "Machine.Method": "a.go"}
 	if len(got) != len(want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
