@@ -35,6 +35,10 @@ type Schedule struct {
 	looked   bool
 	reads    int           // reads made so far (calls of next)
 	pastCur  time.Duration // the interval past hi
+
+	// grid is the unjittered time of the last read of the first-seen
+	// schedule (see firstSeen); zero before the first.
+	grid time.Time
 }
 
 // NewSchedule returns the schedule of a wait under pol for a job started
@@ -50,6 +54,7 @@ func (s *Schedule) init(pol Policy, started time.Time, stats *Stats) {
 	*s = Schedule{pol: pol, cur: pol.MinInterval, stats: stats, jobStart: started}
 	if !started.IsZero() {
 		s.originAt, s.hasOrigin = started, true
+		s.grid = started.Add(pol.MinInterval)
 	}
 }
 
@@ -60,7 +65,7 @@ func (s *Schedule) First() time.Duration {
 	if s.jobStart.IsZero() {
 		return 0
 	}
-	return s.jitter(s.pol.MinInterval)
+	return s.early(s.pol.MinInterval, s.pol.MinInterval)
 }
 
 // Next is the wait before the next read, given what the last read showed
@@ -72,6 +77,20 @@ func (s *Schedule) First() time.Duration {
 // wins, except that once the progress step is known the ladder starts at
 // the earliest finish the progress allows.
 func (s *Schedule) Next(now time.Time, st *Status) time.Duration {
+	d := s.next(now, st)
+	if s.jobStart.IsZero() {
+		return d
+	}
+	// Whatever aimed it, the k-th read never comes before the reference
+	// schedule's (k−learntCap)-th: at most learntCap reads more than
+	// Citrix's SDK by any time, however long the wait. The floor advances
+	// by at most MaxInterval a read, so it keeps d within MaxInterval.
+	floor := s.refRead(s.reads+1-learntCap) - now.Sub(s.jobStart)
+	return max(d, floor)
+}
+
+// next is Next before the reference floor.
+func (s *Schedule) next(now time.Time, st *Status) time.Duration {
 	s.reads++
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
 	if st != nil && !s.looked && st.Type != "" && s.stats != nil {
@@ -97,7 +116,34 @@ func (s *Schedule) Next(now time.Time, st *Status) time.Duration {
 	if okp {
 		return dp
 	}
-	return s.jitter(s.cur)
+	return s.firstSeen(now)
+}
+
+// firstSeen returns the interval to the next read of the first-seen
+// schedule: the policy's exponential one, each read anchored to its
+// unjittered time (the grid) and jittered only earlier, by up to Jitter/2
+// of the interval. A jitter that spread each interval around the last
+// read would, clamped at MaxInterval, shorten the settled interval on
+// average (±5% clamped at 30 s is 29.6 s) and drift a long wait ever more
+// reads over the reference schedule; anchored to the grid, the reads of
+// any wait stay within one read of it. A read that came after its grid
+// time (a late answer, a Retry-After) moves the grid to it.
+func (s *Schedule) firstSeen(now time.Time) time.Duration {
+	base := s.grid
+	if base.IsZero() || now.After(base) {
+		base = now
+	}
+	s.grid = base.Add(s.cur)
+	return s.early(s.grid.Sub(now), s.cur)
+}
+
+// early returns d shortened by a random part of Jitter/2 of the interval
+// cur, clamped to [MinInterval, MaxInterval].
+func (s *Schedule) early(d, cur time.Duration) time.Duration {
+	if s.pol.Jitter > 0 {
+		d -= time.Duration(s.pol.Jitter / 2 * mrand.Float64() * float64(cur))
+	}
+	return min(max(d, s.pol.MinInterval), s.pol.MaxInterval)
 }
 
 // The read budget of a wait with history (see floorAt).
@@ -317,13 +363,4 @@ func gcd(a, b int) int {
 		a, b = b, a%b
 	}
 	return a
-}
-
-// jitter spreads d by ±Jitter/2 and clamps it to [MinInterval, MaxInterval].
-func (s *Schedule) jitter(d time.Duration) time.Duration {
-	if s.pol.Jitter > 0 {
-		f := 1 + s.pol.Jitter*(mrand.Float64()-0.5)
-		d = time.Duration(float64(d) * f)
-	}
-	return min(max(d, s.pol.MinInterval), s.pol.MaxInterval)
 }
