@@ -5,7 +5,7 @@
 // net/http code. It drives the daastest fake in process, with a time scale,
 // and writes the results to BENCHMARKS.md at the repository root.
 //
-//	go run ./internal/bench                 # every workload, about 6 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json, README.md's figures
+//	go run ./internal/bench                 # every workload, about 6 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json
 //	go run ./internal/bench -workload single -jobs 200 -scale 20
 //	go run ./internal/bench -out -          # print only
 package main
@@ -39,14 +39,14 @@ func run() error {
 		manyScale     = flag.Float64("many-scale", 10, "time scale of the many-jobs workload")
 		jobs          = flag.Int("jobs", 100, "jobs of the single-job workload (each waited for by every policy under each progress curve)")
 		many          = flag.Int("many", 1000, "concurrent waits of the many-jobs workload")
-		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of single, many, overhead, repeat, retained, frontier (README.md's figures are written only by a run of all)")
+		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, single, many, overhead, repeat, retained, frontier")
 		seed          = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
 		count         = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
 		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (issue 16)")
 		types         = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
 		jsonOut       = flag.String("json", "docs/frontier.json", "with the frontier (workload all or frontier): file to write its points to, relative to the repository root; empty for none")
-		readme        = flag.String("readme", "README.md", "README whose region between the figure markers is rewritten with this run's figures, relative to the repository root; empty for none")
 		retainedScale = flag.Float64("retained-scale", 2, "time scale of the retained-jobs workload (a list read's own latency is real time, which the scale magnifies)")
+		exactJobs     = flag.Int("exact-jobs", 4000, "jobs per band of the exact simulation of the schedules")
 		out           = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
 	)
 	flag.Parse()
@@ -60,10 +60,10 @@ func run() error {
 			for _, x := range allWorkloads() {
 				want[x] = true
 			}
-		case "single", "many", "overhead", "repeat", "retained", "frontier":
+		case "exact", "single", "many", "overhead", "repeat", "retained", "frontier":
 			want[w] = true // the frontier adds single and repeat below
 		default:
-			return fmt.Errorf("unknown workload %q (want all, single, many, overhead, repeat, retained or frontier)", w)
+			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained or frontier)", w)
 		}
 	}
 	if *scale <= 0 || *manyScale <= 0 || *retainedScale <= 0 || *jobs <= 0 || *many <= 0 || *types <= 0 {
@@ -86,6 +86,10 @@ func run() error {
 	// the picture.
 	if want["frontier"] {
 		want["single"], want["repeat"] = true, true
+	}
+	if want["exact"] {
+		fmt.Fprintf(os.Stderr, "exact schedules: %d jobs per band...\n", *exactJobs)
+		rep.Exact = harness.RunExact(harness.ExactConfig{Jobs: *exactJobs, Seed: *seed})
 	}
 	if want["single"] {
 		pols := harness.Policies()
@@ -151,8 +155,7 @@ func run() error {
 	if *out == "-" {
 		return nil
 	}
-	// Every file is computed before any is written: a README without its
-	// markers leaves all three as they were.
+	// Every file is computed before any is written.
 	files := map[string][]byte{*out: []byte(md)}
 	if rep.Frontier != nil && *jsonOut != "" {
 		b, err := harness.FrontierJSON(&harness.Frontier{Command: rep.Command, Date: rep.Date.UTC().Format("2006-01-02 15:04 MST"), Points: rep.Frontier})
@@ -160,26 +163,6 @@ func run() error {
 			return err
 		}
 		files[*jsonOut] = b
-	}
-	switch {
-	case *readme == "":
-	case len(want) < len(allWorkloads()):
-		// A partial run would drop the rows of the workloads it skipped.
-		fmt.Fprintf(os.Stderr, "not writing %s: its figures come from a run of every workload\n", *readme)
-	default:
-		path, err := rootPath(*readme)
-		if err != nil {
-			return err
-		}
-		old, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		upd, err := harness.SpliceFigures(string(old), rep.READMEFigures())
-		if err != nil {
-			return err
-		}
-		files[*readme] = []byte(upd)
 	}
 	for name, b := range files {
 		path, err := rootPath(name)
@@ -197,7 +180,7 @@ func run() error {
 
 // allWorkloads are the workloads of a plain run (-workload all).
 func allWorkloads() []string {
-	return []string{"single", "many", "overhead", "repeat", "retained", "frontier"}
+	return []string{"exact", "single", "many", "overhead", "repeat", "retained", "frontier"}
 }
 
 // rootPath resolves p against the repository root unless it is absolute.

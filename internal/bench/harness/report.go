@@ -73,6 +73,8 @@ type Report struct {
 	RepeatScale float64
 	Retained    *RetainedResult
 	Frontier    []FrontierPoint
+
+	Exact *ExactResult // the exact simulation of the schedules
 }
 
 // Markdown renders the report as BENCHMARKS.md.
@@ -105,6 +107,9 @@ func (r *Report) Markdown() string {
 	}
 	p("| Wall time | %s |\n\n", r.Wall.Round(100*time.Millisecond))
 
+	if r.Exact != nil {
+		b.WriteString(r.Exact.Markdown())
+	}
 	r.targets(&b)
 	r.analysis(&b)
 	r.targets16(&b)

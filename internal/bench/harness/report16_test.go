@@ -69,33 +69,6 @@ func TestReportRendersIssue16Sections(t *testing.T) {
 	if strings.Contains(md, "**Repeat jobs, none progress") {
 		t.Error("explains a target that was met")
 	}
-	fig := synthetic16().READMEFigures()
-	for _, s := range []string{"| Repeat jobs (20 earlier jobs of the type seen, σ = 0.3), no progress", "4.50% / 19.00%; 13.0, +3", "Missed targets"} {
-		if !strings.Contains(fig, s) {
-			t.Errorf("README figures lack %q:\n%s", s, fig)
-		}
-	}
-}
-
-func TestSpliceFigures(t *testing.T) {
-	doc := "# T\n\nbefore\n" + FiguresStart + "\nold\n" + FiguresEnd + "\nafter\n"
-	got, err := SpliceFigures(doc, "new\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "# T\n\nbefore\n" + FiguresStart + "\nnew\n" + FiguresEnd + "\nafter\n"; got != want {
-		t.Fatalf("got %q, want %q", got, want)
-	}
-	for _, bad := range []string{
-		"no markers",
-		FiguresStart + " only",
-		FiguresEnd + "\n" + FiguresStart,
-		FiguresStart + FiguresStart + FiguresEnd,
-	} {
-		if _, err := SpliceFigures(bad, "x"); err == nil {
-			t.Errorf("%q: no error", bad)
-		}
-	}
 }
 
 // A Fresh policy waits like the others, a client per job: one result per
