@@ -77,8 +77,8 @@ type ExactResult struct {
 }
 
 // RunExact runs the exact simulation: for each band (log-normal durations
-// around each of ExactMedians) the learnt schedule (a history of 32 jobs
-// of the band, drawn afresh for each job) against the limit at Citrix + 3;
+// around each of ExactMedians) the learnt schedule (one of exactHistories
+// histories of 32 jobs of the band) against the limit at Citrix + 3;
 // and over the single-job workload's mix (log-uniform 2 s – 30 min) the
 // first-seen schedule against Citrix's.
 func RunExact(cfg ExactConfig) *ExactResult {
@@ -93,13 +93,17 @@ func RunExact(cfg ExactConfig) *ExactResult {
 		lm := limit.Quantile(dist, budget, 0.5, limit.Options{})
 		lp := limit.Quantile(dist, budget, 0.95, limit.Options{})
 		durs := make([]time.Duration, cfg.Jobs)
-		hists := make([][]time.Duration, cfg.Jobs)
 		for i := range durs {
 			durs[i] = logNormal(r, m, cfg.Sigma)
-			hists[i] = make([]time.Duration, 32)
-			for j := range hists[i] {
-				hists[i][j] = logNormal(r, m, cfg.Sigma)
+		}
+		hists := make([]*poll.Stats, exactHistories)
+		for i := range hists {
+			h := make([]time.Duration, 32)
+			for j := range h {
+				h[j] = logNormal(r, m, cfg.Sigma)
 			}
+			hists[i] = poll.NewStats()
+			hists[i].Load([]poll.TypeDurations{{Type: "T", Durations: h}})
 		}
 		for _, c := range exactCurves {
 			row := simulate(pol, durs, hists, c, ExactLearnt)
@@ -165,9 +169,14 @@ func exactProgress(c daastest.ProgressCurve, at, d time.Duration) int {
 	return -1
 }
 
-// simulate waits for each job of durs (with the history hists[i], nil for
-// none) under policy and returns the row.
-func simulate(pol poll.Policy, durs []time.Duration, hists [][]time.Duration, c daastest.ProgressCurve, policy string) ExactRow {
+// exactHistories is how many histories of 32 jobs each band draws; job i
+// waits with the (i mod exactHistories)-th.
+const exactHistories = 64
+
+// simulate waits for each job of durs (with the history
+// hists[i%len(hists)], none when hists is nil) under policy and returns
+// the row.
+func simulate(pol poll.Policy, durs []time.Duration, hists []*poll.Stats, c daastest.ProgressCurve, policy string) ExactRow {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	delays := make([]float64, len(durs))
 	reads, over := 0, math.MinInt
@@ -181,8 +190,7 @@ func simulate(pol poll.Policy, durs []time.Duration, hists [][]time.Duration, c 
 		} else {
 			var st *poll.Stats
 			if hists != nil {
-				st = poll.NewStats()
-				st.Load([]poll.TypeDurations{{Type: "T", Durations: hists[i]}})
+				st = hists[i%len(hists)]
 			}
 			s := poll.NewSchedule(pol, t0, st)
 			at = s.First()
