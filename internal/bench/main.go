@@ -42,7 +42,7 @@ func run() error {
 		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, single, many, overhead, repeat, retained, frontier")
 		seed          = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
 		count         = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
-		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (issue 16)")
+		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (learnt durations)")
 		types         = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
 		jsonOut       = flag.String("json", "docs/frontier.json", "with the frontier (workload all or frontier): file to write its points to, relative to the repository root; empty for none")
 		retainedScale = flag.Float64("retained-scale", 2, "time scale of the retained-jobs workload (a list read's own latency is real time, which the scale magnifies)")

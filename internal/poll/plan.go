@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/daaskit/daas/internal/readplan"
 )
 
 // A learnt plan: the read times, from a job's start, that see the most
@@ -62,21 +64,10 @@ func planReads(ds []time.Duration, floor func(k int) time.Duration, done int) []
 		}
 		layer[i] = k
 	}
-	p := &planProgram{u: u, cdf: cdf, layer: layer, step: step, done: done}
-	xlo, xhi := 0.0, math.Exp(hi-lo)
-	for range 40 {
-		mid := (xlo + xhi) / 2
-		if p.coverage(mid, nil) >= planQuantile {
-			xhi = mid
-		} else {
-			xlo = mid
-		}
-		if xhi-xlo <= 5e-3*xhi {
-			break
-		}
-	}
+	g := &readplan.Grid{U: u, CDF: cdf, Layer: layer, Done: done}
+	xhi := g.Least(planQuantile, 5e-3)
 	var reads []int
-	p.coverage(xhi, &reads)
+	g.Coverage(xhi, planQuantile, &reads)
 	out := make([]time.Duration, 0, len(reads)+1)
 	for _, j := range reads {
 		out = append(out, time.Duration(math.Exp(u[j])*float64(time.Second)))
@@ -100,102 +91,4 @@ func kernelCDF(logs []float64, h, u float64) float64 {
 		s += 0.5 * math.Erfc(-(u-l)/h/math.Sqrt2)
 	}
 	return s / float64(len(logs))
-}
-
-type planProgram struct {
-	u, cdf []float64
-	layer  []int
-	step   float64
-	done   int
-	logs   []float64
-	h      float64
-}
-
-// coverage returns the largest share of the distribution that reads
-// within the budget see within relative delay x; with reads non-nil it
-// also sets *reads to the grid indices of the reads that see the most
-// with every read the budget allows.
-//
-// prev[i] is the best share seen by the reads so far, the last at grid
-// index i (index 0 also stands for "no read on the grid yet"). A read at
-// j after one at i sees the share in (i, j] above t_j/(1+x).
-func (p *planProgram) coverage(x float64, reads *[]int) float64 {
-	n := len(p.u)
-	w := math.Log1p(x)
-	back := int(math.Ceil(w / p.step))
-	inf := math.Inf(-1)
-	prev, cur := make([]float64, n), make([]float64, n)
-	for i := range prev {
-		prev[i] = inf
-	}
-	prev[0] = 0
-	// The distribution at t_j/(1+x), interpolated on the grid.
-	below := make([]float64, n)
-	for j := range below {
-		f := float64(j) - w/p.step
-		if i := int(math.Floor(f)); i >= 0 {
-			below[j] = p.cdf[i] + (f-float64(i))*(p.cdf[min(i+1, n-1)]-p.cdf[i])
-		}
-	}
-	var from [][]int32 // from[layer][j]: the read before the one at j
-	best, bestJ, bestK := 0.0, 0, 0
-	deque := make([]int, 0, n)
-	for k := p.done + 1; k <= p.layer[n-1]; k++ {
-		var back1 []int32
-		if reads != nil {
-			back1 = make([]int32, n)
-		}
-		prefix, prefixAt := inf, -1
-		deque, head := deque[:0], 0
-		for j := range n {
-			if i := j - back; i >= 0 && prev[i] > prefix {
-				prefix, prefixAt = prev[i], i
-			}
-			if i := j - 1; i >= 0 && i > j-back {
-				v := prev[i] - p.cdf[i]
-				for len(deque) > head && prev[deque[len(deque)-1]]-p.cdf[deque[len(deque)-1]] <= v {
-					deque = deque[:len(deque)-1]
-				}
-				deque = append(deque, i)
-			}
-			for len(deque) > head && deque[head] <= j-back {
-				head++
-			}
-			cur[j] = inf
-			if j == 0 || p.layer[j] < k {
-				continue
-			}
-			v, at := prefix+p.cdf[j]-below[j], prefixAt
-			if len(deque) > head {
-				i := deque[head]
-				if c := prev[i] - p.cdf[i] + p.cdf[j]; c > v {
-					v, at = c, i
-				}
-			}
-			cur[j] = v
-			if back1 != nil {
-				back1[j] = int32(at)
-			}
-			if v > best {
-				best, bestJ, bestK = v, j, k
-			}
-		}
-		if reads != nil {
-			from = append(from, back1)
-		}
-		if best >= planQuantile && reads == nil {
-			break
-		}
-		prev, cur = cur, prev
-	}
-	if reads != nil && best > 0 {
-		var rs []int
-		for j, k := bestJ, bestK; k > p.done && j > 0; k-- {
-			rs = append(rs, j)
-			j = int(from[k-p.done-1][j])
-		}
-		slices.Reverse(rs)
-		*reads = rs
-	}
-	return best
 }

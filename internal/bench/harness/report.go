@@ -67,7 +67,7 @@ type Report struct {
 	OverheadCount int
 	PageBytes     int // size of the catalog page of the overhead workload
 
-	// Issue 16: the repeat-jobs workload (and its scale), the
+	// The learnt durations: the repeat-jobs workload (and its scale), the
 	// retained-jobs workload and the frontier points of this run.
 	Repeat      []RepeatRow
 	RepeatScale float64
@@ -112,8 +112,8 @@ func (r *Report) Markdown() string {
 	}
 	r.targets(&b)
 	r.analysis(&b)
-	r.targets16(&b)
-	r.analysis16(&b)
+	r.learntTargets(&b)
+	r.learntAnalysis(&b)
 	if r.Single != nil {
 		r.single(&b)
 	}
@@ -136,7 +136,7 @@ func (r *Report) Markdown() string {
 }
 
 func (r *Report) targets(b *strings.Builder) {
-	fmt.Fprintf(b, "## Targets (issue 7)\n\n")
+	fmt.Fprintf(b, "## Targets (detection and cost)\n\n")
 	targetTable(b, Targets(r.Single, r.Many, r.Overhead))
 }
 
