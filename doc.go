@@ -134,16 +134,16 @@ runs no goroutine of its own.
 A client learns how long its jobs take: per job type (the Type of JobInfo)
 it keeps the durations of the last 32 jobs it saw end Complete or
 CompleteWithWarning, for at most 64 types. A wait whose job's type has 8
-durations or more places its reads between the shortest and the longest of
-them on a geometric ladder, every read the same ratio after the one before,
-so that a job ending just after a read is found the same small fraction of
-its length late wherever it ends; before the shortest it reads as it would
-without history (a job that fails fast is not left unread), and past the
-longest its intervals grow again. That costs reads within a stated budget,
-which progress-aimed reads spend too: for a job of any duration, at most 2
-reads more than without history and, with the default policy, at most 3
-more than Citrix's own SDK schedule (at once, then every 10 s, every 30 s
-after 30 s). [Client.PollStats] exports what a client has learnt as plain
+durations or more places its reads where those durations are: after the
+read that shows its type, on a plan that a dynamic program over the
+smoothed durations finds, the reads that see the most jobs within the least
+delay relative to their length (dense where durations crowd, none where
+none end; inside the plan an interval may exceed MaxInterval), and past the
+plan its intervals grow again up to MaxInterval. That costs reads within a
+stated budget, which progress-aimed reads spend too: for a job of any
+duration, at most 2 reads more than without history and, with the default
+policy, at most 3 more than Citrix's own SDK schedule (at once, then every
+10 s, every 30 s after 30 s), by any time of a wait of any length. [Client.PollStats] exports what a client has learnt as plain
 JSON and [WithPollStats] loads it, so that a restarted process or a fleet
 of them starts warm.
 
