@@ -13,14 +13,6 @@ import (
 	"github.com/daaskit/daas/internal/poll"
 )
 
-func seconds(xs ...float64) []time.Duration {
-	out := make([]time.Duration, len(xs))
-	for i, x := range xs {
-		out[i] = time.Duration(x * float64(time.Second))
-	}
-	return out
-}
-
 func tenToHundred() PollStats {
 	return PollStats{Types: []PollTypeStats{{Type: "TestJob", DurationsSeconds: []float64{10, 20, 30, 40, 50, 60, 70, 80, 90, 100}}}}
 }

@@ -10,16 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// assertTimes compares read times to the microsecond: the ladder is
-// computed in float64, so its nanoseconds depend on the rounding order.
-func assertTimes(t *testing.T, want, got []time.Duration) {
-	t.Helper()
-	require.Len(t, got, len(want), "got %v", got)
-	for i := range want {
-		assert.InDelta(t, want[i], got[i], float64(time.Microsecond), "read %d: want %v, got %v", i+1, want[i], got[i])
-	}
-}
-
 // learntReads runs a schedule with the given history against a job of
 // duration d without progress, every read exactly on time, and returns the
 // read times from the job's start.
@@ -194,9 +184,6 @@ func statsOf(typ string, durations ...float64) *Stats {
 	st.Load([]TypeDurations{{Type: typ, Durations: seconds(durations...)}})
 	return st
 }
-
-// tenToHundred is a history of 10, 20, …, 100 s for the fake's jobs.
-func tenToHundred() *Stats { return statsOf("TestJob", 10, 20, 30, 40, 50, 60, 70, 80, 90, 100) }
 
 // Without history of the job's type (none, too little, another type's),
 // the wait reads on the first-seen schedule.
