@@ -13,7 +13,8 @@ import (
 // finish in seconds); for a handle of a job started elsewhere
 // ([ResumeJob]), which may have ended long ago, it comes at once. Each later interval is the previous one times
 // Multiplier, capped at MaxInterval, spread by Jitter so that many jobs
-// started together do not poll in step. A Retry-After header or retryDelay
+// started together do not poll in step (each read a little early of its
+// unjittered time, so that the reads of a long wait do not drift). A Retry-After header or retryDelay
 // parameter from the service is a floor for the next interval. When the job
 // reports progress, the next read is aimed at the finish estimated from the
 // progress rate, within [MinInterval, MaxInterval]; set DisableProgressAim to
@@ -31,7 +32,7 @@ import (
 // is, for a minute.
 type PollPolicy struct {
 	MinInterval time.Duration // first interval, and the floor of every interval
-	MaxInterval time.Duration // cap of every interval
+	MaxInterval time.Duration // cap of every interval but those inside a learnt plan
 	Multiplier  float64       // growth per poll, at least 1
 	Jitter      float64       // spread of each interval: ±Jitter/2 of it, Jitter in [0, 1)
 

@@ -39,13 +39,14 @@ func run() error {
 		manyScale     = flag.Float64("many-scale", 10, "time scale of the many-jobs workload")
 		jobs          = flag.Int("jobs", 100, "jobs of the single-job workload (each waited for by every policy under each progress curve)")
 		many          = flag.Int("many", 1000, "concurrent waits of the many-jobs workload")
-		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of single, many, overhead, repeat, retained, frontier")
+		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, single, many, overhead, repeat, retained, frontier")
 		seed          = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
 		count         = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
-		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (issue 16)")
+		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (learnt durations)")
 		types         = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
 		jsonOut       = flag.String("json", "docs/frontier.json", "with the frontier (workload all or frontier): file to write its points to, relative to the repository root; empty for none")
 		retainedScale = flag.Float64("retained-scale", 2, "time scale of the retained-jobs workload (a list read's own latency is real time, which the scale magnifies)")
+		exactJobs     = flag.Int("exact-jobs", 4000, "jobs per band of the exact simulation of the schedules")
 		out           = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
 	)
 	flag.Parse()
@@ -59,10 +60,10 @@ func run() error {
 			for _, x := range allWorkloads() {
 				want[x] = true
 			}
-		case "single", "many", "overhead", "repeat", "retained", "frontier":
+		case "exact", "single", "many", "overhead", "repeat", "retained", "frontier":
 			want[w] = true // the frontier adds single and repeat below
 		default:
-			return fmt.Errorf("unknown workload %q (want all, single, many, overhead, repeat, retained or frontier)", w)
+			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained or frontier)", w)
 		}
 	}
 	if *scale <= 0 || *manyScale <= 0 || *retainedScale <= 0 || *jobs <= 0 || *many <= 0 || *types <= 0 {
@@ -85,6 +86,10 @@ func run() error {
 	// the picture.
 	if want["frontier"] {
 		want["single"], want["repeat"] = true, true
+	}
+	if want["exact"] {
+		fmt.Fprintf(os.Stderr, "exact schedules: %d jobs per band...\n", *exactJobs)
+		rep.Exact = harness.RunExact(harness.ExactConfig{Jobs: *exactJobs, Seed: *seed})
 	}
 	if want["single"] {
 		pols := harness.Policies()
@@ -175,7 +180,7 @@ func run() error {
 
 // allWorkloads are the workloads of a plain run (-workload all).
 func allWorkloads() []string {
-	return []string{"single", "many", "overhead", "repeat", "retained", "frontier"}
+	return []string{"exact", "single", "many", "overhead", "repeat", "retained", "frontier"}
 }
 
 // rootPath resolves p against the repository root unless it is absolute.

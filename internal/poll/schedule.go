@@ -1,8 +1,8 @@
 package poll
 
 import (
-	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -26,15 +26,19 @@ type Schedule struct {
 	// values seen (counted from the origin).
 	step, lastDone, distinct int
 
-	// Learnt durations: the bounds of the job's type's durations, from
-	// its start (the 202), looked up once the first read shows the type.
+	// Learnt durations: the plan of reads of the job's type, from its
+	// start (the 202), looked up once the first read shows the type.
 	stats    *Stats
 	jobStart time.Time
-	lo, hi   time.Duration
+	plan     []time.Duration
 	learnt   bool
 	looked   bool
 	reads    int           // reads made so far (calls of next)
-	pastCur  time.Duration // the interval past hi
+	pastCur  time.Duration // the interval past the plan
+
+	// grid is the unjittered time of the last read of the first-seen
+	// schedule (see firstSeen); zero before the first.
+	grid time.Time
 }
 
 // NewSchedule returns the schedule of a wait under pol for a job started
@@ -50,6 +54,7 @@ func (s *Schedule) init(pol Policy, started time.Time, stats *Stats) {
 	*s = Schedule{pol: pol, cur: pol.MinInterval, stats: stats, jobStart: started}
 	if !started.IsZero() {
 		s.originAt, s.hasOrigin = started, true
+		s.grid = started.Add(pol.MinInterval)
 	}
 }
 
@@ -60,22 +65,36 @@ func (s *Schedule) First() time.Duration {
 	if s.jobStart.IsZero() {
 		return 0
 	}
-	return s.jitter(s.pol.MinInterval)
+	return s.early(s.pol.MinInterval, s.pol.MinInterval)
 }
 
 // Next is the wait before the next read, given what the last read showed
 // (nil when it failed).
 //
-// With enough history of the job's type, the read is placed on a
-// geometric ladder between the type's shortest and longest durations
-// (see learntNext); when progress also gives an aim, the sooner of the two
-// wins, except that once the progress step is known the ladder starts at
-// the earliest finish the progress allows.
+// With enough history of the job's type, the read is placed on the
+// type's plan (see learntNext); when progress also gives an aim, the
+// sooner of the two wins, except that once the progress step is known the
+// plan's reads before the earliest finish the progress allows are skipped.
 func (s *Schedule) Next(now time.Time, st *Status) time.Duration {
+	d := s.next(now, st)
+	if s.jobStart.IsZero() {
+		return d
+	}
+	// Whatever aimed it, the k-th read never comes before the reference
+	// schedule's (k−learntCap)-th: at most learntCap reads more than
+	// Citrix's SDK by any time, however long the wait. The floor advances
+	// by at most MaxInterval a read, so it keeps d within MaxInterval.
+	floor := s.refRead(s.reads+1-learntCap) - now.Sub(s.jobStart)
+	return max(d, floor)
+}
+
+// next is Next before the reference floor.
+func (s *Schedule) next(now time.Time, st *Status) time.Duration {
 	s.reads++
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
 	if st != nil && !s.looked && st.Type != "" && s.stats != nil {
-		s.lo, s.hi, s.learnt = s.stats.bounds(st.Type)
+		key := planKey{min: s.pol.MinInterval, max: s.pol.MaxInterval, mult: s.pol.Multiplier, done: s.reads}
+		s.plan, s.learnt = s.stats.plan(st.Type, key, s.floorAt)
 		s.looked = true
 	}
 	dp, okp := time.Duration(0), false
@@ -97,7 +116,34 @@ func (s *Schedule) Next(now time.Time, st *Status) time.Duration {
 	if okp {
 		return dp
 	}
-	return s.jitter(s.cur)
+	return s.firstSeen(now)
+}
+
+// firstSeen returns the interval to the next read of the first-seen
+// schedule: the policy's exponential one, each read anchored to its
+// unjittered time (the grid) and jittered only earlier, by up to Jitter/2
+// of the interval. A jitter that spread each interval around the last
+// read would, clamped at MaxInterval, shorten the settled interval on
+// average (±5% clamped at 30 s is 29.6 s) and drift a long wait ever more
+// reads over the reference schedule; anchored to the grid, the reads of
+// any wait stay within one read of it. A read that came after its grid
+// time (a late answer, a Retry-After) moves the grid to it.
+func (s *Schedule) firstSeen(now time.Time) time.Duration {
+	base := s.grid
+	if base.IsZero() || now.After(base) {
+		base = now
+	}
+	s.grid = base.Add(s.cur)
+	return s.early(s.grid.Sub(now), s.cur)
+}
+
+// early returns d shortened by a random part of Jitter/2 of the interval
+// cur, clamped to [MinInterval, MaxInterval].
+func (s *Schedule) early(d, cur time.Duration) time.Duration {
+	if s.pol.Jitter > 0 {
+		d -= time.Duration(s.pol.Jitter / 2 * mrand.Float64() * float64(cur))
+	}
+	return min(max(d, s.pol.MinInterval), s.pol.MaxInterval)
 }
 
 // The read budget of a wait with history (see floorAt).
@@ -115,44 +161,33 @@ const (
 // learntNext returns the interval to the next read of a wait whose job's
 // type has history; false without history, without the job's start, or
 // when notBefore (the earliest finish the progress allows) is past the
-// longest duration seen.
+// plan.
 //
-// The reads between the shortest (lo) and the longest (hi) duration seen
-// are placed geometrically: from the time the job has run (or notBefore,
-// if later; lo, if earlier) e, the next read is at e·r with
-// r = (hi/e)^(1/n), n the reads the budget has left up to hi. Equal ratios
-// between successive reads equalise the worst delay relative to the job:
-// a job that ends just after a read is found (r−1)·100% of its duration
-// late, whichever read it is. n is lowered so that the first step,
-// e·(r−1), is at least MinInterval. The budget: the wait's k-th read never
-// comes before the (k−learntSlack)-th read of the first-seen schedule (see
-// floorAt), so that a job of any duration costs at most learntSlack reads
-// more than it would without history. Past hi the intervals grow by
-// Multiplier from the last step of the ladder, within the same floor.
-// Below lo the wait reads no later than the first-seen schedule would: a
-// job shorter than every one seen (one that fails fast) is not left
-// unread until lo. A
-// target more than MaxInterval ahead is reached in equal steps (none
-// before the floor); every interval is clamped to [MinInterval,
-// MaxInterval].
+// The read is the plan's next one after the time the job has run (and
+// not before notBefore): the plan (see planReads) puts reads where the
+// type's durations are, within the budget. Below the plan's first read
+// the wait does not read: the read that showed the job's type is its
+// guard against a job that fails at once. Inside the plan an interval may
+// exceed MaxInterval: reading every MaxInterval through a stretch where
+// no job of the type ends would spend the reads the plan puts where they
+// end. Past the plan the intervals grow by Multiplier from its last step,
+// up to MaxInterval. The budget: the wait's k-th read never comes before
+// floorAt(k), so that a job of any duration costs at most learntSlack
+// reads more than it would without history.
 func (s *Schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
 	if !s.learnt || s.jobStart.IsZero() {
 		return 0, false
 	}
 	e := now.Sub(s.jobStart)
-	after := max(e, notBefore.Sub(s.jobStart))
+	after := max(e, notBefore.Sub(s.jobStart)-1)
 	floor := s.floorAt(s.reads + 1)
 	var at time.Duration
+	i, _ := slices.BinarySearch(s.plan, after+1)
 	switch {
-	case after < s.hi:
-		from := max(after, s.lo)
-		at = s.geometric(from)
-		s.pastCur = at - from
-		if after < s.lo {
-			// Shorter than every duration seen so far (a job that fails
-			// fast, a small one of a type that is usually large): no
-			// later than the first-seen schedule would read it.
-			at = min(at, e+s.cur)
+	case i < len(s.plan):
+		at = s.plan[i]
+		if i > 0 {
+			s.pastCur = s.plan[i] - s.plan[i-1]
 		}
 	case notBefore.After(now):
 		return 0, false
@@ -160,28 +195,7 @@ func (s *Schedule) learntNext(now, notBefore time.Time) (time.Duration, bool) {
 		s.pastCur = min(s.pol.MaxInterval, max(s.pol.MinInterval, time.Duration(float64(s.pastCur)*s.pol.Multiplier)))
 		at = e + s.pastCur
 	}
-	at = max(at, floor)
-	gap := at - e
-	// A target further than MaxInterval takes several reads anyway: equal
-	// intervals make the last of them land on it.
-	if n := (gap + s.pol.MaxInterval - 1) / s.pol.MaxInterval; n > 1 {
-		gap = max(gap/n, floor-e)
-	}
-	return min(max(gap, s.pol.MinInterval), s.pol.MaxInterval), true
-}
-
-// geometric returns the next read after e (lo <= e < hi) on the geometric
-// ladder from e to hi with the reads the budget leaves (see learntNext).
-func (s *Schedule) geometric(e time.Duration) time.Duration {
-	n := s.allowedBy(s.hi) - s.reads
-	ratio := float64(s.hi) / float64(max(e, 1))
-	if m := math.Ceil(math.Log(ratio) / math.Log1p(float64(s.pol.MinInterval)/float64(max(e, 1)))); float64(n) > m {
-		n = int(m)
-	}
-	if n <= 1 {
-		return s.hi
-	}
-	return time.Duration(float64(e) * math.Pow(ratio, 1/float64(n)))
+	return max(at, floor, e+s.pol.MinInterval) - e, true
 }
 
 // floorAt returns the earliest time, from the job's start, of the k-th
@@ -317,13 +331,4 @@ func gcd(a, b int) int {
 		a, b = b, a%b
 	}
 	return a
-}
-
-// jitter spreads d by ±Jitter/2 and clamps it to [MinInterval, MaxInterval].
-func (s *Schedule) jitter(d time.Duration) time.Duration {
-	if s.pol.Jitter > 0 {
-		f := 1 + s.pol.Jitter*(mrand.Float64()-0.5)
-		d = time.Duration(float64(d) * f)
-	}
-	return min(max(d, s.pol.MinInterval), s.pol.MaxInterval)
 }

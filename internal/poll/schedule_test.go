@@ -2,7 +2,6 @@ package poll
 
 import (
 	"fmt"
-	"math"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -10,27 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// geometricLadder is lo·(hi/lo)^(k/n) for k = 1..n: the reads a learnt
-// wait places between the shortest and the longest durations seen when
-// each read comes on time.
-func geometricLadder(lo, hi float64, n int) []time.Duration {
-	out := make([]time.Duration, n)
-	for k := range n {
-		out[k] = time.Duration(lo * math.Pow(hi/lo, float64(k+1)/float64(n)) * float64(time.Second))
-	}
-	return out
-}
-
-// assertTimes compares read times to the microsecond: the ladder is
-// computed in float64, so its nanoseconds depend on the rounding order.
-func assertTimes(t *testing.T, want, got []time.Duration) {
-	t.Helper()
-	require.Len(t, got, len(want), "got %v", got)
-	for i := range want {
-		assert.InDelta(t, want[i], got[i], float64(time.Microsecond), "read %d: want %v, got %v", i+1, want[i], got[i])
-	}
-}
 
 // learntReads runs a schedule with the given history against a job of
 // duration d without progress, every read exactly on time, and returns the
@@ -47,6 +25,11 @@ func learntReadsWith(pol Policy, hist []float64, d time.Duration, progress func(
 	for _, x := range hist {
 		st.add("T", time.Duration(x*float64(time.Second)))
 	}
+	return readsWith(pol, st, d, progress)
+}
+
+// readsWith is learntReadsWith with the history in st (type "T").
+func readsWith(pol Policy, st *Stats, d time.Duration, progress func(at time.Duration) int) []time.Duration {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewSchedule(pol, t0, st)
 	at := s.First()
@@ -84,54 +67,6 @@ func TestExpScheduleReads(t *testing.T) {
 	assert.Equal(t, 15*time.Second, s.expRead(3))
 	assert.Equal(t, 2, s.expCount(14*time.Second))
 	assert.Equal(t, 3, s.expCount(15*time.Second))
-}
-
-// History 10, 20, …, 100 s: the budget up to 100 s is the first-seen
-// schedule's 7 reads + learntSlack = 9. Below the shortest duration seen
-// the wait reads as the first-seen schedule does (1, 3, 7 s), so 6 reads
-// are left for the ladder 10·10^(k/6): every step is the same 46.8% of the
-// time run. Its last rung (100 s) is more than MaxInterval after the one
-// before, so it is reached in equal steps, the first not before the
-// first-seen schedule's read two back (91 s); past 100 s the step stays at
-// MaxInterval (121, 151 s).
-func TestLearntScheduleGeometric(t *testing.T) {
-	hist := []float64{10, 20, 30, 40, 50, 60, 70, 80, 90, 100}
-	want := append(seconds(1, 3, 7), geometricLadder(10, 100, 6)[:5]...)
-	want = append(want, seconds(91, 121, 151)...)
-	got := learntReads(noJitter(), hist, 150*time.Second)
-	assertTimes(t, want, got)
-	for k := 3; k+1 < 8; k++ {
-		assert.InDelta(t, math.Pow(10, 1.0/6), got[k+1].Seconds()/got[k].Seconds(), 1e-6, "ratio of read %d to read %d", k+2, k+1)
-	}
-}
-
-// A job shorter than every duration seen (one that fails fast, a small
-// one of a type that is usually large) is read no later than the
-// first-seen schedule would read it: with 60–180 s seen, a 3 s job is seen
-// at 3 s and a 10 s one at 15 s, not at the ladder's first rung.
-func TestLearntScheduleBelowShortest(t *testing.T) {
-	hist := []float64{60, 75, 90, 105, 120, 135, 150, 180}
-	assert.Equal(t, seconds(1, 3), learntReads(noJitter(), hist, 3*time.Second))
-	assert.Equal(t, seconds(1, 3, 7, 15), learntReads(noJitter(), hist, 10*time.Second))
-}
-
-// A short type (1.5 to 3 s): MinInterval bounds the ladder. After the
-// first read the budget would allow 3 reads up to 3 s, but steps of at
-// least 1 s from 1.5 s fit 2 (1.5·√2, then 3 s, pushed to 1 s after the
-// read before); past 3 s the step doubles from the last ladder step.
-func TestLearntScheduleMinInterval(t *testing.T) {
-	hist := []float64{1.5, 2, 2, 2.5, 2.5, 2.5, 3, 3}
-	r2 := 1.5 * math.Sqrt2
-	want := seconds(1, r2, r2+1, r2+1+2*(3-r2))
-	assertTimes(t, want, learntReads(noJitter(), hist, 4*time.Second))
-}
-
-// All durations equal: the first-seen schedule's reads below the
-// duration, then one read at the duration (instead of the first-seen
-// schedule's 61 s).
-func TestLearntScheduleOneDuration(t *testing.T) {
-	hist := []float64{40, 40, 40, 40, 40, 40, 40, 40}
-	assert.Equal(t, seconds(1, 3, 7, 15, 31, 40), learntReads(noJitter(), hist, 40*time.Second))
 }
 
 // citrixReads is how many reads Citrix's SDK schedule (at once, then
@@ -214,52 +149,20 @@ func TestLearntScheduleBudget(t *testing.T) {
 		{200, 250, 300, 350, 400, 450, 500, 700},
 		{1000, 1100, 1200, 1300, 1400, 1500, 1600, 2400},
 	} {
+		st := NewStats() // one per history: its plan is computed once
+		for _, x := range hist {
+			st.add("T", time.Duration(x*float64(time.Second)))
+		}
 		for d := 500 * time.Millisecond; d < 3000*time.Second; d = d * 21 / 20 {
 			first := len(learntReads(pol, nil, d))
 			steps := func(at time.Duration) int { return 25 * int(4*at/d) }
 			for name, progress := range map[string]func(time.Duration) int{"none": nil, "steps": steps} {
-				learnt := len(learntReadsWith(pol, hist, d, progress))
+				learnt := len(readsWith(pol, st, d, progress))
 				require.LessOrEqual(t, learnt, first+learntSlack, "%s progress, history %v, job %v", name, hist, d)
 				require.LessOrEqual(t, learnt, citrixReads(d)+learntCap, "%s progress, history %v, job %v", name, hist, d)
 			}
 		}
 	}
-}
-
-// When the progress step shows the job cannot end before the longest
-// duration seen, the learnt ladder gives way to the progress aim.
-func TestLearntScheduleGivesWayToProgress(t *testing.T) {
-	st := NewStats()
-	for _, d := range seconds(10, 20, 30, 40, 50, 60, 70, 80) {
-		st.add("T", d)
-	}
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := NewSchedule(noJitter(), t0, st)
-	s.reads = 3
-	s.learnt, s.looked, s.lo, s.hi = true, true, 10*time.Second, 80*time.Second
-	_, ok := s.learntNext(t0.Add(20*time.Second), t0.Add(90*time.Second))
-	assert.False(t, ok, "notBefore past the longest duration")
-	d, ok := s.learntNext(t0.Add(20*time.Second), t0.Add(50*time.Second))
-	require.True(t, ok)
-	// From 50 s to 80 s with allowedBy(80 s) − 3 = 6 + 2 − 3 = 5 reads: the
-	// first rung, 34.9 s ahead, is reached in two equal steps.
-	assert.InDelta(t, (50*math.Pow(80.0/50, 1.0/5)-20)/2, d.Seconds(), 1e-6)
-}
-
-// The learnt state of a wait is a few numbers whatever the history, and a
-// type's bounds come from its last statsSamples durations only.
-func TestLearntBoundsFromLastSamples(t *testing.T) {
-	st := NewStats()
-	st.add("T", time.Hour) // pushed out by the 32 below
-	for i := range statsSamples {
-		st.add("T", time.Duration(10+i)*time.Second)
-	}
-	lo, hi, ok := st.bounds("T")
-	require.True(t, ok)
-	assert.Equal(t, 10*time.Second, lo)
-	assert.Equal(t, time.Duration(10+statsSamples-1)*time.Second, hi)
-	_, _, ok = st.bounds("other")
-	assert.False(t, ok)
 }
 
 func TestScheduleLearnsProgressStep(t *testing.T) {
@@ -280,23 +183,6 @@ func statsOf(typ string, durations ...float64) *Stats {
 	st := NewStats()
 	st.Load([]TypeDurations{{Type: typ, Durations: seconds(durations...)}})
 	return st
-}
-
-// tenToHundred is a history of 10, 20, …, 100 s for the fake's jobs.
-func tenToHundred() *Stats { return statsOf("TestJob", 10, 20, 30, 40, 50, 60, 70, 80, 90, 100) }
-
-// End to end, in a bubble: a 45 s job of a type with history 10..100 s is
-// read at 1, 3 and 7 s, then on the ladder, and found at its fourth rung,
-// 46.42 s.
-func TestWaitLearntLadderEndToEnd(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := newFake(t)
-		s.add(&fakeJob{id: "j1", dur: 45 * time.Second})
-		c := New[*fakeStatus](s, tenToHundred(), nil)
-		_, err := waitOne(t.Context(), c, s, "j1", noJitter())
-		require.NoError(t, err)
-		assertTimes(t, append(seconds(1, 3, 7), geometricLadder(10, 100, 6)[:4]...), s.pollTimes("j1"))
-	})
 }
 
 // Without history of the job's type (none, too little, another type's),
@@ -324,9 +210,8 @@ func TestWaitWithoutLearntHistory(t *testing.T) {
 }
 
 // A coordinator learns from its own waits: after statsMin jobs of 40 s,
-// the next is read as the first-seen schedule reads until 40 s (a job
-// shorter than every one seen is not left unread), then exactly when it
-// ends, instead of at 61 s.
+// the next is read once to learn its type, then just before 40 s and
+// MinInterval later: 3 reads instead of the first-seen schedule's 6.
 func TestWaitLearnsFromFinishedJobs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newFake(t)
@@ -340,7 +225,11 @@ func TestWaitLearnsFromFinishedJobs(t *testing.T) {
 				assert.Equal(t, seconds(1, 3, 7, 15, 31, 61), s.pollTimes(id), "job %d: not enough history yet", i)
 			}
 		}
-		assert.Equal(t, seconds(1, 3, 7, 15, 31, 40), s.pollTimes(fmt.Sprintf("j%d", statsMin)))
+		got := s.pollTimes(fmt.Sprintf("j%d", statsMin))
+		require.Len(t, got, 3, "%v", got)
+		assert.Equal(t, time.Second, got[0])
+		assert.True(t, got[1] > 39*time.Second && got[1] < 40*time.Second, "%v", got)
+		assert.Equal(t, time.Second, got[2]-got[1])
 		snap := c.Stats().Snapshot()
 		require.Len(t, snap, 1)
 		assert.Equal(t, "TestJob", snap[0].Type)

@@ -42,6 +42,9 @@ type typeStats struct {
 	n    int    // samples held, up to statsSamples
 	next int    // where the next sample goes
 	used uint64 // Stats.clock at the last feed
+
+	plan    []time.Duration // the plan of the durations held, nil when stale
+	planFor planKey
 }
 
 // TypeDurations is the learnt durations of one job type, oldest first.
@@ -93,6 +96,7 @@ func (st *Stats) add(typ string, d time.Duration) {
 	t.next = (t.next + 1) % statsSamples
 	t.n = min(t.n+1, statsSamples)
 	t.used = st.clock
+	t.plan = nil
 }
 
 // evict drops the type fed least recently. st.mu is held.
@@ -117,20 +121,40 @@ func (t *typeStats) ordered() []time.Duration {
 	return out
 }
 
-// bounds returns the shortest and the longest of a type's durations; false
-// when the type has too little history.
-func (st *Stats) bounds(typ string) (lo, hi time.Duration, ok bool) {
+// planKey is what a plan depends on besides the durations: the budget
+// (the policy's first-seen schedule) and the reads made before it.
+type planKey struct {
+	min, max time.Duration
+	mult     float64
+	done     int
+}
+
+// plan returns the learnt plan of a type's reads (see planReads), computed
+// once per change of its durations; false when the type has too little
+// history. floor is the budget under key.
+func (st *Stats) plan(typ string, key planKey, floor func(k int) time.Duration) ([]time.Duration, bool) {
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	t := st.types[typ]
 	if t == nil || t.n < statsMin {
-		return 0, 0, false
+		st.mu.Unlock()
+		return nil, false
 	}
-	lo, hi = t.ring[0], t.ring[0]
-	for _, d := range t.ring[1:t.n] {
-		lo, hi = min(lo, d), max(hi, d)
+	if t.plan != nil && t.planFor == key {
+		p := t.plan
+		st.mu.Unlock()
+		return p, true
 	}
-	return lo, hi, true
+	ds := t.ordered()
+	st.mu.Unlock()
+	p := planReads(ds, floor, key.done)
+	st.mu.Lock()
+	// The durations may have changed meanwhile: the plan is kept only for
+	// the ones it was computed from.
+	if t2 := st.types[typ]; t2 == t && slices.Equal(t.ordered(), ds) {
+		t.plan, t.planFor = p, key
+	}
+	st.mu.Unlock()
+	return p, true
 }
 
 // Snapshot returns every type's durations, the type fed least recently

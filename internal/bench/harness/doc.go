@@ -5,7 +5,7 @@
 // loop (RunSingle); how waits scale to many jobs on one client (RunMany);
 // and the overhead of a synchronous call against hand-written net/http code
 // (RunOverhead, and the Benchmark functions of its tests). Report renders
-// the results, and where they stand against the targets of issue 7, as
+// the results, and where they stand against the targets of the detection and cost, as
 // BENCHMARKS.md.
 //
 // Time scale: the fake's service time runs Scale times faster than the

@@ -9,7 +9,7 @@ import (
 	"github.com/daaskit/daas"
 )
 
-// FrontierPolicies are the policies of the frontier picture (issue 16):
+// FrontierPolicies are the policies of the frontier picture (learnt durations):
 // those of the single-job workload and four settings of the library's
 // policy, one knob moved at a time, so that the picture shows what
 // Multiplier and MaxInterval trade.

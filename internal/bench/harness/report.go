@@ -67,12 +67,14 @@ type Report struct {
 	OverheadCount int
 	PageBytes     int // size of the catalog page of the overhead workload
 
-	// Issue 16: the repeat-jobs workload (and its scale), the
+	// The learnt durations: the repeat-jobs workload (and its scale), the
 	// retained-jobs workload and the frontier points of this run.
 	Repeat      []RepeatRow
 	RepeatScale float64
 	Retained    *RetainedResult
 	Frontier    []FrontierPoint
+
+	Exact *ExactResult // the exact simulation of the schedules
 }
 
 // Markdown renders the report as BENCHMARKS.md.
@@ -105,10 +107,13 @@ func (r *Report) Markdown() string {
 	}
 	p("| Wall time | %s |\n\n", r.Wall.Round(100*time.Millisecond))
 
+	if r.Exact != nil {
+		b.WriteString(r.Exact.Markdown())
+	}
 	r.targets(&b)
 	r.analysis(&b)
-	r.targets16(&b)
-	r.analysis16(&b)
+	r.learntTargets(&b)
+	r.learntAnalysis(&b)
 	if r.Single != nil {
 		r.single(&b)
 	}
@@ -131,7 +136,7 @@ func (r *Report) Markdown() string {
 }
 
 func (r *Report) targets(b *strings.Builder) {
-	fmt.Fprintf(b, "## Targets (issue 7)\n\n")
+	fmt.Fprintf(b, "## Targets (detection and cost)\n\n")
 	targetTable(b, Targets(r.Single, r.Many, r.Overhead))
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/daaskit/daas"
 )
 
-// RetainedConfig configures the retained-jobs workload (issue 16): the
+// RetainedConfig configures the retained-jobs workload (learnt durations): the
 // many-jobs workload on a client that has run Retained jobs before, all
 // finished and still in the service's retention window, so that every
 // GET /Jobs carries them.

@@ -7,7 +7,7 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-// A Target is one goal of issue 7 and where the run stands against it.
+// A Target is one goal of the detection and cost and where the run stands against it.
 type Target struct {
 	Goal     string // the target, as the issue states it
 	Measured string // the measured figure
@@ -44,7 +44,7 @@ func trimFloat(x float64) string {
 	return fmt.Sprintf("%.2f", x)
 }
 
-// Targets evaluates every target of issue 7 against what was run (nil for a
+// Targets evaluates every target of the detection and cost against what was run (nil for a
 // workload that was not), for the daas default policy.
 func Targets(single *SingleResult, many []*ManyResult, over []OverheadRow) []Target {
 	ts := singleTargets(single, DaasDefault().Name)

@@ -10,14 +10,9 @@
 //
 // # Method
 //
-// A read at time t sees, within a relative delay x, every job that ended in
-// [t/(1+x), t] since the previous read. For a given x, a dynamic program
-// over read times on a fine logarithmic grid finds the largest probability
-// mass of durations that k reads can see within x, for every k the budget
-// allows by each time; x is then found by bisection as the least value whose
-// best coverage reaches the quantile. Each layer of the program is linear in
-// the grid (a prefix maximum and a sliding-window maximum), so a limit costs
-// O(bisection steps × reads × grid points). Reads are placed on grid points,
+// The dynamic program of internal/readplan (which the library's learnt
+// plans also use) on a fine logarithmic grid over the distribution: a
+// limit costs O(bisection steps × reads × grid points). Reads are placed on grid points,
 // so the schedule found is a real one and the figure is achievable; the true
 // continuous limit is below it by at most about one grid step.
 package limit
@@ -25,6 +20,8 @@ package limit
 import (
 	"math"
 	"time"
+
+	"github.com/daaskit/daas/internal/readplan"
 )
 
 // Distribution is a distribution of job durations.
@@ -94,127 +91,30 @@ type Options struct {
 // detection delay over jobs of dist that any read schedule within budget
 // achieves: 0.05 means a read within 5% of the job's duration after its end.
 func Quantile(dist Distribution, budget Budget, q float64, opt Options) float64 {
-	p := newProgram(dist, budget, opt)
-	lo, hi := 0.0, math.Exp(p.u[len(p.u)-1]-p.u[0]) // one read at the top sees all
-	for range 60 {
-		mid := (lo + hi) / 2
-		if p.coverage(mid, q) >= q {
-			hi = mid
-		} else {
-			lo = mid
-		}
-		if hi-lo <= 1e-4*hi {
-			break
-		}
-	}
-	return hi
+	return newGrid(dist, budget, opt).Least(q, 1e-4)
 }
 
-// program is the grid and budget of one limit.
-type program struct {
-	dist   Distribution
-	u      []float64 // log of grid times in seconds, ascending, evenly spaced
-	step   float64
-	cdf    []float64 // CDF at each grid time
-	layers []int     // layers[j]: how many reads the budget allows by grid time j
-	first  []int     // first[k]: the first grid index where k reads are allowed
-}
-
-func newProgram(dist Distribution, budget Budget, opt Options) *program {
-	g := opt.Grid
-	if g <= 0 {
-		g = 20000
+// newGrid returns the program of one limit: the distribution and the
+// budget on Grid points over the distribution's span.
+func newGrid(dist Distribution, budget Budget, opt Options) *readplan.Grid {
+	n := opt.Grid
+	if n <= 0 {
+		n = 20000
 	}
 	lo, hi := dist.Span()
 	a, b := math.Log(lo.Seconds()), math.Log(hi.Seconds())
-	p := &program{dist: dist, step: (b - a) / float64(g)}
-	p.u = make([]float64, g+1)
-	p.cdf = make([]float64, g+1)
-	p.layers = make([]int, g+1)
+	g := &readplan.Grid{U: make([]float64, n+1), CDF: make([]float64, n+1), Layer: make([]int, n+1)}
 	k := 0
-	for i := range p.u {
-		p.u[i] = a + float64(i)*p.step
-		t := seconds(math.Exp(p.u[i]))
-		p.cdf[i] = dist.CDF(t)
+	for i := range g.U {
+		g.U[i] = a + float64(i)*(b-a)/float64(n)
+		t := seconds(math.Exp(g.U[i]))
+		g.CDF[i] = dist.CDF(t)
 		for budget(k+1) <= t {
 			k++
 		}
-		p.layers[i] = k
-		for len(p.first) <= k {
-			p.first = append(p.first, i)
-		}
+		g.Layer[i] = k
 	}
-	return p
+	return g
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// coverage returns the largest probability mass of durations that a
-// schedule within the budget sees within relative delay x; it stops early
-// once enough reaches want.
-//
-// prev[i] is the best mass seen by k−1 reads, the last at grid time i;
-// index 0 stands for "no read yet" (grid time 0 has no mass below it). A
-// k-th read at j after a read at i sees the mass in (i, j] above
-// t_j/(1+x): cdf[j] − cdf at t_j/(1+x) when i is at or below that, else
-// cdf[j] − cdf[i].
-func (p *program) coverage(x float64, want float64) float64 {
-	n := len(p.u)
-	w := math.Log1p(x)
-	back := int(math.Ceil(w / p.step)) // i <= j−back lies at or below t_j/(1+x)
-	inf := math.Inf(-1)
-	prev, cur := make([]float64, n), make([]float64, n)
-	for i := range prev {
-		prev[i] = inf
-	}
-	prev[0] = 0
-	below := make([]float64, n) // cdf at t_j/(1+x)
-	for j := range below {
-		below[j] = p.dist.CDF(seconds(math.Exp(p.u[j] - w)))
-	}
-	best := 0.0
-	deque := make([]int, 0, n) // window indices, prev[i]−cdf[i] decreasing
-	for k := 1; k <= p.layers[n-1]; k++ {
-		prefix := inf // max prev[i] for i <= j−back
-		deque = deque[:0]
-		head := 0
-		// prev is −inf below the first index of layer k−1: start there.
-		from := p.first[k-1]
-		for j := range from {
-			cur[j] = inf
-		}
-		for j := from; j < n; j++ {
-			// Indices that left the window (i <= j−back) join the prefix.
-			if i := j - back; i >= from {
-				prefix = max(prefix, prev[i])
-			}
-			// Index j−1 joins the window (j−back < i < j).
-			if i := j - 1; i >= from && i > j-back {
-				v := prev[i] - p.cdf[i]
-				for len(deque) > head && prev[deque[len(deque)-1]]-p.cdf[deque[len(deque)-1]] <= v {
-					deque = deque[:len(deque)-1]
-				}
-				deque = append(deque, i)
-			}
-			for len(deque) > head && deque[head] <= j-back {
-				head++
-			}
-			cur[j] = inf
-			if j == 0 || p.layers[j] < k {
-				continue
-			}
-			v := prefix + p.cdf[j] - below[j]
-			if len(deque) > head {
-				i := deque[head]
-				v = max(v, prev[i]-p.cdf[i]+p.cdf[j])
-			}
-			cur[j] = v
-			best = max(best, v)
-		}
-		if best >= want {
-			return best
-		}
-		prev, cur = cur, prev
-	}
-	return best
-}

@@ -36,18 +36,30 @@ func TestTwoReadsMatchExhaustiveSearch(t *testing.T) {
 	d := LogNormal{Median: 30 * time.Second, Sigma: 0.4}
 	const grid = 150
 	for _, q := range []float64{0.5, 0.8, 0.95} {
-		p := newProgram(d, reads(2), Options{Grid: grid})
+		p := newGrid(d, reads(2), Options{Grid: grid})
+		step := p.U[1] - p.U[0]
+		cdfAt := func(u float64) float64 { // the grid's distribution, linear between points
+			f := (u - p.U[0]) / step
+			if f < 0 {
+				return 0
+			}
+			i := int(f)
+			return p.CDF[i] + (f-float64(i))*(p.CDF[min(i+1, grid)]-p.CDF[i])
+		}
 		covered := func(x float64) float64 {
 			w := math.Log1p(x)
 			see := func(from float64, j int) float64 { // mass read j sees after a read at log time from
-				low := math.Max(from, p.u[j]-w)
-				return math.Max(0, p.cdf[j]-d.CDF(seconds(math.Exp(low))))
+				low := math.Max(from, p.U[j]-w)
+				return math.Max(0, p.CDF[j]-cdfAt(low))
 			}
 			best := 0.0
-			for j := range p.u {
+			for j := range p.U {
+				if j == 0 {
+					continue // index 0 stands for no read
+				}
 				best = math.Max(best, see(math.Inf(-1), j))
-				for i := range j {
-					best = math.Max(best, see(math.Inf(-1), i)+see(p.u[i], j))
+				for i := 1; i < j; i++ {
+					best = math.Max(best, see(math.Inf(-1), i)+see(p.U[i], j))
 				}
 			}
 			return best

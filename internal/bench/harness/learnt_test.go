@@ -8,9 +8,9 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-// synthetic16 is a report with hand-made issue-16 rows: repeat no progress
+// syntheticLearnt is a report with hand-made learnt-durations rows: repeat no progress
 // within its targets, steps over them, retained bytes over 2×.
-func synthetic16() *Report {
+func syntheticLearnt() *Report {
 	band := func(med, p95 float64) []RepeatBand {
 		return []RepeatBand{{Lo: 0, Hi: 10 * time.Second, Jobs: 5, MedianPct: med * 3, P95Pct: p95 * 2}, {Lo: time.Minute, Hi: 10 * time.Minute, Jobs: 5, MedianPct: med / 2, P95Pct: p95 / 2}}
 	}
@@ -29,10 +29,10 @@ func synthetic16() *Report {
 			{Workload: "single", Curve: "none", Policy: "Citrix SDK", Jobs: 10, PollsPerJob: 12, MedianPct: 13}}}
 }
 
-func TestTargets16PassAndMiss(t *testing.T) {
-	r := synthetic16()
+func TestLearntTargetsPassAndMiss(t *testing.T) {
+	r := syntheticLearnt()
 	got := map[string]Target{}
-	for _, x := range Targets16(r.Single, r.Repeat, r.Retained) {
+	for _, x := range LearntTargets(r.Single, r.Repeat, r.Retained) {
 		got[x.Goal] = x
 	}
 	for goal, pass := range map[string]bool{
@@ -59,8 +59,8 @@ func TestTargets16PassAndMiss(t *testing.T) {
 }
 
 func TestReportRendersIssue16Sections(t *testing.T) {
-	md := synthetic16().Markdown()
-	for _, s := range []string{"## Targets (issue 16)", "### What stands in the way (issue 16)", "## 4. Repeat jobs", "## 5. Batch reads with retained jobs", "## 6. The frontier", "docs/frontier.svg",
+	md := syntheticLearnt().Markdown()
+	for _, s := range []string{"## Targets (learnt durations)", "### What stands in the way (learnt durations)", "## 4. Repeat jobs", "## 5. Batch reads with retained jobs", "## 6. The frontier", "docs/frontier.svg",
 		"**Repeat jobs, steps progress: median 3.50%", "**Retained jobs: 5.00× the bytes.**", "**No retained jobs: 100× fewer requests.**"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report lacks %q", s)
@@ -92,7 +92,7 @@ func TestRunSingleFreshPolicy(t *testing.T) {
 	if r, ok := findRow(res.Rows(), daastest.ProgressNone, DaasFirstSeen().Name, AllBuckets); !ok || r.N != 3 {
 		t.Fatalf("first-seen row %+v, %v", r, ok)
 	}
-	for _, x := range Targets16(res, nil, nil) {
+	for _, x := range LearntTargets(res, nil, nil) {
 		if strings.HasPrefix(x.Goal, "first-seen jobs, none") && !x.Run {
 			t.Errorf("%q not evaluated", x.Goal)
 		}

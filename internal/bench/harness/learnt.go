@@ -7,22 +7,22 @@ import (
 	"github.com/daaskit/daas/daastest"
 )
 
-// The issue-16 part of the report: its targets, what stands in the way of
+// The learnt-durations part of the report: its targets, what stands in the way of
 // the missed ones, and the sections of the repeat-jobs, retained-jobs and
 // frontier workloads.
 
-// Baseline16 is the single-job figure of the daas default policy in the run
-// of 2026-11-28 (before the learnt schedule of issue 16): the baseline of
+// FirstSeenBaseline is the single-job figure of the daas default policy in the run
+// of 2026-11-28 (before the learnt schedule): the baseline of
 // the target "first-seen jobs no worse than today's figures on any curve".
-type Baseline16 struct {
+type FirstSeenBaseline struct {
 	Curve             daastest.ProgressCurve
 	MedianPct, P95Pct float64
 }
 
-// Baselines16 are the figures of that run (BENCHMARKS.md of 2026-11-28,
+// FirstSeenBaselines are the figures of that run (BENCHMARKS.md of 2026-11-28,
 // section 1, all durations).
-func Baselines16() []Baseline16 {
-	return []Baseline16{
+func FirstSeenBaselines() []FirstSeenBaseline {
+	return []FirstSeenBaseline{
 		{daastest.ProgressLinear, 0.68, 6.18},
 		{daastest.ProgressSteps, 7.04, 74.37},
 		{daastest.ProgressNone, 11.32, 91.29},
@@ -46,9 +46,9 @@ const repeatHistory = "daas with history"
 // as (PollPolicy.BatchRequestBytes 0: 64 KiB).
 const defaultRequestBytes = 64 << 10
 
-// Targets16 evaluates the targets of issue 16 against what was run (nil or
+// LearntTargets evaluates the targets of the learnt durations against what was run (nil or
 // empty for a workload that was not).
-func Targets16(single *SingleResult, repeat []RepeatRow, retained *RetainedResult) []Target {
+func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedResult) []Target {
 	var ts []Target
 	add := func(goal string, run bool, measured string, pass bool, margin string) {
 		ts = append(ts, Target{Goal: goal, Run: run, Measured: measured, Pass: pass, Margin: margin})
@@ -96,7 +96,7 @@ func Targets16(single *SingleResult, repeat []RepeatRow, retained *RetainedResul
 	if single != nil {
 		rows = single.Rows()
 	}
-	for _, b := range Baselines16() {
+	for _, b := range FirstSeenBaselines() {
 		goal := fmt.Sprintf("first-seen jobs, %s progress: median and p95 no worse than on 2026-11-28 (%.2f%% / %.2f%%)", b.Curve, b.MedianPct, b.P95Pct)
 		r, ok := findRow(rows, b.Curve, DaasFirstSeen().Name, AllBuckets)
 		if !ok || r.N == 0 {
@@ -152,20 +152,20 @@ func citrixPolls(repeat []RepeatRow, curve daastest.ProgressCurve) string {
 	return "Citrix's (not run)"
 }
 
-// targets16 writes the issue-16 targets table.
-func (r *Report) targets16(b *strings.Builder) {
+// learntTargets writes the learnt-durations targets table.
+func (r *Report) learntTargets(b *strings.Builder) {
 	if r.Repeat == nil && r.Retained == nil && r.Single == nil {
 		return
 	}
-	fmt.Fprintf(b, "## Targets (issue 16)\n\n")
-	targetTable(b, Targets16(r.Single, r.Repeat, r.Retained))
+	fmt.Fprintf(b, "## Targets (learnt durations)\n\n")
+	targetTable(b, LearntTargets(r.Single, r.Repeat, r.Retained))
 }
 
-// analysis16 writes what stands in the way of each missed issue-16 target,
+// learntAnalysis writes what stands in the way of each missed learnt-durations target,
 // from the figures of the run.
-func (r *Report) analysis16(b *strings.Builder) {
+func (r *Report) learntAnalysis(b *strings.Builder) {
 	var missed []Target
-	for _, t := range Targets16(r.Single, r.Repeat, r.Retained) {
+	for _, t := range LearntTargets(r.Single, r.Repeat, r.Retained) {
 		if t.Run && !t.Pass {
 			missed = append(missed, t)
 		}
@@ -174,7 +174,7 @@ func (r *Report) analysis16(b *strings.Builder) {
 		return
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("### What stands in the way (issue 16)\n\n")
+	p("### What stands in the way (learnt durations)\n\n")
 	has := func(s string) bool {
 		for _, t := range missed {
 			if strings.Contains(t.Goal, s) {
@@ -209,8 +209,8 @@ func (r *Report) analysis16(b *strings.Builder) {
 			continue
 		}
 		d, f := r.defaultAndFirstSeen(c)
-		var base Baseline16
-		for _, x := range Baselines16() {
+		var base FirstSeenBaseline
+		for _, x := range FirstSeenBaselines() {
 			if x.Curve == c {
 				base = x
 			}

@@ -1,0 +1,94 @@
+package poll
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/daaskit/daas/internal/readplan"
+)
+
+// A learnt plan: the read times, from a job's start, that see the most
+// jobs of a type soon after they end, within the read budget.
+//
+// The durations kept of the type are smoothed into a distribution (a
+// Gaussian kernel over their logarithms), and a dynamic program over read
+// times on a logarithmic grid finds, for the least relative delay x, the
+// reads within the budget that see planQuantile of that distribution
+// within x of the end: a read at t sees the jobs that ended in
+// [t/(1+x), t] since the read before. Reads go where the durations are:
+// dense where they crowd, sparse in the tails, none where none end. It is
+// the method of the bench's theoretical limit, run on what the client
+// learnt; the bench measures the distance between the two.
+const (
+	// planQuantile is the share of jobs the plan sees within its delay:
+	// it balances the median delay (best with reads crowded at the centre)
+	// against the p95 (best with reads spread over the tails).
+	planQuantile = 0.95
+	// planGrid is the number of grid points of the program.
+	planGrid = 1200
+)
+
+// planReads returns the plan's read times, ascending, for the durations
+// ds; the budget's floor(k) is the earliest time of the k-th read, of
+// which the first done are made before the plan begins (at or below the
+// grid's start). The last read is at or past the longest duration the
+// distribution holds.
+func planReads(ds []time.Duration, floor func(k int) time.Duration, done int) []time.Duration {
+	logs := make([]float64, len(ds))
+	mean := 0.0
+	for i, d := range ds {
+		logs[i] = math.Log(d.Seconds())
+		mean += logs[i]
+	}
+	mean /= float64(len(ds))
+	vr := 0.0
+	for _, l := range logs {
+		vr += (l - mean) * (l - mean)
+	}
+	sd := math.Sqrt(vr / float64(len(ds)))
+	h := max(1.06*sd*math.Pow(float64(len(ds)), -0.2), 0.01)
+	lo, hi := slices.Min(logs)-3*h, slices.Max(logs)+3*h
+	step := (hi - lo) / planGrid
+	n := planGrid + 1
+	u := make([]float64, n)
+	cdf := make([]float64, n)
+	layer := make([]int, n) // reads the budget allows by each grid time
+	k := done
+	for i := range u {
+		u[i] = lo + float64(i)*step
+		cdf[i] = kernelCDF(logs, h, u[i])
+		t := time.Duration(math.Exp(u[i]) * float64(time.Second))
+		for floor(k+1) <= t {
+			k++
+		}
+		layer[i] = k
+	}
+	g := &readplan.Grid{U: u, CDF: cdf, Layer: layer, Done: done}
+	xhi := g.Least(planQuantile, 5e-3)
+	var reads []int
+	g.Coverage(xhi, planQuantile, &reads)
+	out := make([]time.Duration, 0, len(reads)+1)
+	for _, j := range reads {
+		out = append(out, time.Duration(math.Exp(u[j])*float64(time.Second)))
+	}
+	// Up to the top of the distribution, reads (1+x) apart.
+	top := time.Duration(math.Exp(hi) * float64(time.Second))
+	if len(out) == 0 {
+		out = append(out, time.Duration(math.Exp(lo)*float64(time.Second)))
+	}
+	for float64(out[len(out)-1])*(1+xhi) < float64(top) {
+		out = append(out, time.Duration(float64(out[len(out)-1])*(1+xhi))+time.Millisecond)
+	}
+	return out
+}
+
+// kernelCDF is the smoothed distribution of the logarithms logs (kernel
+// width h) at u.
+func kernelCDF(logs []float64, h, u float64) float64 {
+	s := 0.0
+	for _, l := range logs {
+		s += 0.5 * math.Erfc(-(u-l)/h/math.Sqrt2)
+	}
+	return s / float64(len(logs))
+}

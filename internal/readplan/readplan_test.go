@@ -1,0 +1,47 @@
+package readplan
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// uniformGrid is durations log-uniform over [1 s, e s] with reads reads
+// allowed from the grid's start.
+func uniformGrid(reads int) *Grid {
+	const n = 2000
+	g := &Grid{U: make([]float64, n+1), CDF: make([]float64, n+1), Layer: make([]int, n+1)}
+	for i := range g.U {
+		g.U[i] = float64(i) / n
+		g.CDF[i] = g.U[i]
+		g.Layer[i] = reads
+	}
+	return g
+}
+
+// k reads over a log-uniform distribution see a share q within x when
+// their windows, log(1+x) wide each, tile k·log(1+x) = q of the width.
+func TestLeastTilesTheWindows(t *testing.T) {
+	for _, k := range []int{1, 2, 5} {
+		for _, q := range []float64{0.5, 0.9} {
+			want := math.Exp(q/float64(k)) - 1
+			assert.InEpsilon(t, want, uniformGrid(k).Least(q, 1e-5), 2e-3, "k=%d q=%v", k, q)
+		}
+	}
+}
+
+// The reads returned are the ones that see the most: k reads whose
+// windows, log(1+x) wide, do not overlap.
+func TestCoverageReturnsTheReads(t *testing.T) {
+	g := uniformGrid(4)
+	x := g.Least(0.8, 1e-5)
+	var reads []int
+	share := g.Coverage(x, 0.8, &reads)
+	assert.GreaterOrEqual(t, share, 0.8)
+	require.Len(t, reads, 4)
+	for i := 1; i < len(reads); i++ {
+		assert.GreaterOrEqual(t, g.U[reads[i]]-g.U[reads[i-1]], math.Log1p(x)-1e-3, "read %d", i)
+	}
+}
