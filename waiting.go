@@ -89,16 +89,22 @@ func (j *waitJob) report(info *JobInfo) {
 // jobService is the service as the engine sees it.
 type jobService struct{ r jobReader }
 
-func (s jobService) ReadList(ctx context.Context) ([]*JobInfo, time.Duration, error) {
-	all, floor, err := s.r.readJobs(ctx)
+// ReadList keeps the jobs of want, copied out of their page, and only
+// counts the others.
+func (s jobService) ReadList(ctx context.Context, want func(id string) bool) (poll.List[*JobInfo], time.Duration, error) {
+	var l poll.List[*JobInfo]
+	floor, err := s.r.readJobs(ctx, func(j *JobInfo) {
+		l.Count++
+		l.Bytes += approxJSONSize(j)
+		if want(j.ID) {
+			cp := *j
+			l.Items = append(l.Items, &cp)
+		}
+	})
 	if err != nil {
-		return nil, 0, err
+		return poll.List[*JobInfo]{}, 0, err
 	}
-	out := make([]*JobInfo, len(all))
-	for i := range all {
-		out[i] = &all[i]
-	}
-	return out, floor, nil
+	return l, floor, nil
 }
 
 func (jobService) Status(info *JobInfo) poll.Status {

@@ -58,6 +58,7 @@ type waiter[T any] struct {
 	pol    Policy
 	sched  Schedule
 	notify chan struct{} // a list read delivered a status; capacity 1, full only while one is held
+	seq    uint64        // the wait's place in the order of registration
 
 	// Guarded by Coordinator.mu.
 	delivered T             // what the last list read showed, not yet taken
