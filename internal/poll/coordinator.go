@@ -133,7 +133,7 @@ func (l *listState) at(now time.Time) listMode {
 }
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
-	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), pol: p.Policy, notify: make(chan struct{}, 1)}
+	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), timer: time.NewTimer(time.Hour)}
 	w.sched.init(p.Policy, p.Started, c.stats)
 	c.mu.Lock()
 	c.registered++
@@ -157,16 +157,16 @@ func (c *Coordinator[T]) unregister(w *waiter[T]) {
 // jobs are waited on, the list can be read, the last one showed w's job,
 // and the list costs no more than the single reads due.
 func (c *Coordinator[T]) batching(w *waiter[T]) bool {
-	if w.pol.DisableBatch {
+	if w.pol().DisableBatch {
 		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	if len(c.waiters) <= w.pol.threshold() || w.unlisted || c.list.at(now) == listBroken {
+	if len(c.waiters) <= w.pol().threshold() || w.unlisted || c.list.at(now) == listBroken {
 		return false
 	}
-	return c.costChoice(w.pol, now)
+	return c.costChoice(w.pol(), now)
 }
 
 // costChoice decides, for a waiter due now, between the list and its own
@@ -249,7 +249,7 @@ func (c *Coordinator[T]) refresh(ctx context.Context, w *waiter[T]) (time.Durati
 			return 0, err
 		}
 		if kind, retryAfter := c.svc.Classify(err); kind == Busy {
-			floor = min(retryAfter, w.pol.MaxInterval)
+			floor = min(retryAfter, w.pol().MaxInterval)
 			c.list = listState{mode: listHeld, until: time.Now().Add(floor), err: err}
 			return floor, err
 		}
@@ -278,12 +278,9 @@ func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.T
 			continue
 		}
 		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = list.Items[it.i], true, floor, false, sent
+		w.timer.Reset(0) // wake it now
 		mine++
 		mineBytes += it.size
-		select {
-		case w.notify <- struct{}{}:
-		default:
-		}
 	}
 	c.costs.observeList(list.Count, list.Bytes, mine, mineBytes)
 }
