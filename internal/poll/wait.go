@@ -156,6 +156,11 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 			c.debug(ctx, "job list read failed; reading the job itself", "job", w.id, "error", err.Error())
 		}
 	}
+	// A list read may have delivered w's job since w looked, and the
+	// waits it ended left too few to batch: take it rather than read.
+	if v, floor, ok := c.take(w); ok {
+		return job.Accept(v), floor, nil
+	}
 	start := time.Now()
 	v, floor, err := job.Read(ctx)
 	if err == nil {
