@@ -242,18 +242,20 @@ func (w *pageWire[T]) decodeItems(dec *json.Decoder) error {
 	if tok != json.Delim('[') {
 		return pageError(nil, "Items is not an array")
 	}
+	var zero T
 	for dec.More() {
-		var it T
-		var v any = &it
+		// Straight into the slice returned: no item is copied after its
+		// decode (growing the slice moves them, amortized).
+		w.Items = append(w.Items, zero)
+		var v any = &w.Items[len(w.Items)-1]
 		if m, ok := v.(interface{ plain() any }); ok {
 			v = m.plain()
 		}
 		if err := dec.Decode(v); err != nil {
 			if te := (*json.UnmarshalTypeError)(nil); !errors.As(err, &te) || te.Field == "" {
-				return fmt.Errorf("item %d: %w", len(w.Items), err)
+				return fmt.Errorf("item %d: %w", len(w.Items)-1, err)
 			}
 		}
-		w.Items = append(w.Items, it)
 	}
 	_, err = dec.Token()
 	return err

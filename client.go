@@ -66,6 +66,7 @@ type Client struct {
 	logger     *slog.Logger
 	retry      RetryPolicy
 	poll       PollPolicy
+	wait       waitConfig  // the wait configuration of a wait given no WaitOption, shared by them
 	stats      *pollStats  // learnt job durations (learnt.go)
 	observer   JobObserver // the WithObserver hooks; zero: none
 	maxBody    int64       // cap of a success body the library decodes
@@ -188,6 +189,7 @@ func NewClient(customerID string, opts ...Option) (*Client, error) {
 	if cfg.poll != nil {
 		c.poll = *cfg.poll
 	}
+	c.wait = waitConfig{pol: c.poll}
 	c.stats = newPollStats()
 	if cfg.pollStats != nil {
 		loadPollStats(c.stats, *cfg.pollStats)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,9 @@ func FuzzJobInfoUnmarshal(f *testing.F) {
 		`{"SubJobs":[{"SubJobs":[{"SubJobs":[{}]}]}]}`,
 		`{"FormattedCreationTime":"garbage","CreationTime":"2022-02-09 07:22:04Z"}`,
 		`{}`, `null`, `[]`, `"x"`, `1`, ``, `{`,
+		`{"Parameters":[null,{"Name":"a","Value":"b"}],"ErrorParameters":[{}],"SubJobs":[null]}`,
+		`{"Id":"a","StartTime":"2022-02-09T07:22:04.254","EndTime":"2022-02-09T07:22:04\u002e1Z","FormattedStartTime":""}`,
+		`{"Id":"a","OverallProgressPercent":007,"Parameters":[{"Name":1,"Value":true}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -144,13 +148,21 @@ func FuzzJobInfoUnmarshal(f *testing.F) {
 		if err == nil {
 			fzCheckJobInfo(t, &ji)
 		}
+		// The typed pass gives what the lenient decoder gives, or defers
+		// to it.
+		var lenient JobInfo
+		if lerr := lenient.decode(data, 0); (lerr == nil) != (decodeJob(&ji, data) == nil) {
+			t.Fatalf("typed and lenient decoders disagree on %q: %v", data, lerr)
+		} else if lerr == nil && !reflect.DeepEqual(ji, lenient) {
+			t.Fatalf("typed and lenient decoders disagree on %q:\n%+v\n%+v", data, ji, lenient)
+		}
 		// The same object inside a job list: a bad item never fails the list.
 		var items []json.RawMessage
 		if json.Valid(data) {
 			items = append(items, json.RawMessage(trimmed))
 		}
-		var l jobList
-		if err := json.Unmarshal(mustJSON(t, map[string]any{"Items": append(items, json.RawMessage(`{"Id":"ok"}`))}), &l); err != nil {
+		l := jobPage{budget: maxJobListBytes}
+		if err := l.decodeFrom(bytes.NewReader(mustJSON(t, map[string]any{"Items": append(items, json.RawMessage(`{"Id":"ok"}`))})), 1<<30); err != nil {
 			t.Fatalf("job list with item %q: %v", data, err)
 		}
 		if len(l.Items) == 0 || l.Items[len(l.Items)-1].ID != "ok" {

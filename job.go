@@ -126,11 +126,11 @@ func (j *Job[T]) Wait(ctx context.Context, opts ...WaitOption) (T, error) {
 // polls jc on the client's shared poller until the job ends and returns
 // its info with the job's outcome (a [*JobError] for a job that did not
 // complete); when ctx ends first, the poller's [*WaitError], after a
-// best-effort $cancel with [CancelOnContextDone]. wc is the wait's own.
+// best-effort $cancel with [CancelOnContextDone]. wc is read only: the
+// waits given no option share one.
 func (c *Client) await(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInfo, error) {
 	trace, wctx := c.startTrace(ctx, jc, wc.pol)
-	wc.trace = trace
-	info, err := c.poller.wait(wctx, jc, wc)
+	info, err := c.poller.wait(wctx, jc, wc, trace)
 	trace.end(wctx, info, err)
 	if err != nil {
 		if ctx.Err() != nil && wc.cancelOnDone {

@@ -114,13 +114,14 @@ type jobFields struct {
 	FormattedEndTime       json.RawMessage `json:"FormattedEndTime"`
 }
 
-// UnmarshalJSON decodes a JobResponseModel leniently: each field is decoded
-// on its own and one of the wrong type is skipped, so that a surprise in one
+// UnmarshalJSON decodes a JobResponseModel leniently: one typed pass
+// (jobWire) when the job is as the service documents it, else each field
+// decoded on its own and one of the wrong type skipped, so that a surprise in one
 // field never fails a wait. Only a body that is not a JSON object is an
 // error. Decoding takes time linear in the input: each level is read once,
 // and sub-jobs nested deeper than a few levels are dropped.
 func (j *JobInfo) UnmarshalJSON(data []byte) error {
-	return j.decode(data, 0)
+	return decodeJob(j, data)
 }
 
 func (j *JobInfo) decode(data []byte, depth int) error {
@@ -214,19 +215,28 @@ var jobTimeLayouts = [...]string{
 // time.
 func parseJobTime(vals ...string) time.Time {
 	for _, s := range vals {
-		if s == "" {
-			continue
-		}
-		for _, layout := range jobTimeLayouts {
-			t, err := time.Parse(layout, s)
-			if err != nil {
-				continue
-			}
-			if t.Year() <= 1 {
-				return time.Time{}
-			}
+		if t, ok := parseOneJobTime(s); ok {
 			return t
 		}
 	}
 	return time.Time{}
+}
+
+// parseOneJobTime parses s in the first of the service's layouts that
+// fits, and reports whether one did. The zero date gives the zero time.
+func parseOneJobTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range jobTimeLayouts {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		if t.Year() <= 1 {
+			return time.Time{}, true
+		}
+		return t, true
+	}
+	return time.Time{}, false
 }

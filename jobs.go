@@ -14,12 +14,13 @@ import (
 type JobsService service
 
 // jobReader is what the poller needs from the service: one job's status,
-// or the list of the caller's jobs. Each also returns the Retry-After of a
-// successful answer, the floor of the next read. *JobsService is the one
+// or the list of the caller's jobs, handed to visit job by job as each
+// page is decoded. Each also returns the Retry-After of a successful
+// answer, the floor of the next read. *JobsService is the one
 // implementation outside tests.
 type jobReader interface {
 	readJob(ctx context.Context, id string) (*JobInfo, time.Duration, error)
-	readJobs(ctx context.Context) ([]JobInfo, time.Duration, error)
+	readJobs(ctx context.Context, visit func(*JobInfo)) (time.Duration, error)
 }
 
 // Get reads one job (GET /Jobs/{id}).
@@ -44,50 +45,39 @@ func (s *JobsService) readJob(ctx context.Context, id string) (*JobInfo, time.Du
 	return info, retryAfter(resp.Header, nil), nil
 }
 
-// jobList is the JobResponseModelCollection.
-type jobList struct {
-	Items             []JobInfo `json:"Items"`
-	ContinuationToken *string   `json:"ContinuationToken"`
-}
-
-// UnmarshalJSON skips items that are not job objects, so that one broken
-// item never fails the read of every job in the list.
-func (l *jobList) UnmarshalJSON(data []byte) error {
-	var raw struct {
-		Items             []json.RawMessage `json:"Items"`
-		ContinuationToken *string           `json:"ContinuationToken"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
-	}
-	*l = jobList{ContinuationToken: raw.ContinuationToken, Items: make([]JobInfo, 0, len(raw.Items))}
-	for _, it := range raw.Items {
-		var ji JobInfo
-		if ji.UnmarshalJSON(it) == nil {
-			l.Items = append(l.Items, ji)
-		}
-	}
-	return nil
-}
-
 // maxPages caps the pages one paged read follows: the job list, and the
 // items of a job's result.
 const maxPages = 10000
 
+// maxJobListBytes caps the bytes one read of the job list takes in, its
+// pages together: 64 MiB, some 40,000 jobs of the service. A list longer
+// than that is an error ([JobsService.List]); waits then read their jobs
+// one by one.
+const maxJobListBytes = 64 << 20
+
+// errJobListCap is the error of a job list over maxJobListBytes.
+var errJobListCap = fmt.Errorf("the job list holds more than %d MiB across its pages, the cap of one read", maxJobListBytes>>20)
+
 // List reads the caller's active and recently finished jobs (GET /Jobs),
-// every page of them. A continuation token the service repeats (a cycle)
-// or more than maxPages pages is an error, and an error never comes with
-// part of the list.
+// every page of them. A continuation token the service repeats (a cycle),
+// more than maxPages pages or more than 64 MiB of pages in all is an error,
+// and an error never comes with part of the list.
 func (s *JobsService) List(ctx context.Context) ([]JobInfo, error) {
-	all, _, err := s.readJobs(ctx)
-	return all, err
+	var all []JobInfo
+	if _, err := s.readJobs(ctx, func(j *JobInfo) { all = append(all, *j) }); err != nil {
+		return nil, err
+	}
+	return all, nil
 }
 
-func (s *JobsService) readJobs(ctx context.Context) ([]JobInfo, time.Duration, error) {
-	var all []JobInfo
+// readJobs reads the job list page by page and hands each job to visit as
+// its page is decoded; a page is dropped once visited, so what the list
+// keeps in memory is what visit keeps.
+func (s *JobsService) readJobs(ctx context.Context, visit func(*JobInfo)) (time.Duration, error) {
 	var floor time.Duration
 	seen := map[string]bool{}
 	var token string
+	budget := int64(maxJobListBytes)
 	for page := 1; ; page++ {
 		var q url.Values
 		if token != "" {
@@ -95,21 +85,24 @@ func (s *JobsService) readJobs(ctx context.Context) ([]JobInfo, time.Duration, e
 		}
 		r, err := s.client.newRequest(http.MethodGet, "Jobs", q, nil)
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
-		var l jobList
+		l := jobPage{budget: budget}
 		resp, err := s.client.call(ctx, r, &l, http.StatusOK)
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
+		budget -= l.size
 		floor = max(floor, retryAfter(resp.Header, nil))
-		all = append(all, l.Items...)
+		for i := range l.Items {
+			visit(&l.Items[i])
+		}
 		if l.ContinuationToken == nil || *l.ContinuationToken == "" {
-			return all, floor, nil
+			return floor, nil
 		}
 		token = *l.ContinuationToken
 		if err := nextToken(seen, token, page, "the job list"); err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 	}
 }

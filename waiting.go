@@ -31,8 +31,8 @@ func newPoller(c *Client) *poller {
 
 // wait polls jc until it reaches a terminal status and returns it. When
 // ctx ends first, the error is a *WaitError.
-func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInfo, error) {
-	j := &waitJob{jc: jc, wc: wc}
+func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig, trace *waitTrace) (*JobInfo, error) {
+	j := &waitJob{jc: jc, wc: wc, trace: trace}
 	if ctx.Err() == nil {
 		if info := jc.snapshot(); info != nil && info.Status.Terminal() {
 			j.report(info)
@@ -52,10 +52,11 @@ func (p *poller) wait(ctx context.Context, jc *jobCore, wc *waitConfig) (*JobInf
 
 // waitJob is one wait's job as the engine sees it.
 type waitJob struct {
-	jc   *jobCore
-	wc   *waitConfig
-	rec  *txRecord // the requests of the read step under way (observer)
-	last *JobInfo  // the last status reported to OnProgress
+	jc    *jobCore
+	wc    *waitConfig // read only
+	trace *waitTrace  // telemetry of the wait; nil without an observer
+	rec   *txRecord   // the requests of the read step under way (observer)
+	last  *JobInfo    // the last status reported to OnProgress
 }
 
 func (j *waitJob) Read(ctx context.Context) (*JobInfo, time.Duration, error) { return j.jc.poll(ctx) }
@@ -67,12 +68,12 @@ func (j *waitJob) Accept(info *JobInfo) *JobInfo {
 }
 
 func (j *waitJob) Begin(ctx context.Context) context.Context {
-	ctx, j.rec = j.wc.trace.readContext(ctx)
+	ctx, j.rec = j.trace.readContext(ctx)
 	return ctx
 }
 
 func (j *waitJob) Done(ctx context.Context, info *JobInfo, floor time.Duration, err error) {
-	j.wc.trace.read(ctx, j.rec, info, floor, err)
+	j.trace.read(ctx, j.rec, info, floor, err)
 	if err == nil {
 		j.report(info)
 	}
@@ -89,16 +90,22 @@ func (j *waitJob) report(info *JobInfo) {
 // jobService is the service as the engine sees it.
 type jobService struct{ r jobReader }
 
-func (s jobService) ReadList(ctx context.Context) ([]*JobInfo, time.Duration, error) {
-	all, floor, err := s.r.readJobs(ctx)
+// ReadList keeps the jobs of want, copied out of their page, and only
+// counts the others.
+func (s jobService) ReadList(ctx context.Context, want func(id string) bool) (poll.List[*JobInfo], time.Duration, error) {
+	var l poll.List[*JobInfo]
+	floor, err := s.r.readJobs(ctx, func(j *JobInfo) {
+		l.Count++
+		l.Bytes += approxJSONSize(j)
+		if want(j.ID) {
+			cp := *j
+			l.Items = append(l.Items, &cp)
+		}
+	})
 	if err != nil {
-		return nil, 0, err
+		return poll.List[*JobInfo]{}, 0, err
 	}
-	out := make([]*JobInfo, len(all))
-	for i := range all {
-		out[i] = &all[i]
-	}
-	return out, floor, nil
+	return l, floor, nil
 }
 
 func (jobService) Status(info *JobInfo) poll.Status {

@@ -2,6 +2,7 @@ package daas
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -14,7 +15,6 @@ type waitConfig struct {
 	warningsAsErrors bool
 	cancelOnDone     bool
 	err              error
-	trace            *waitTrace // telemetry of the wait; nil without an observer
 }
 
 // OnProgress calls f with the job each time its status or progress percent
@@ -52,6 +52,9 @@ func CancelOnContextDone() WaitOption {
 }
 
 func (c *Client) waitConfig(opts []WaitOption) (*waitConfig, error) {
+	if !slices.ContainsFunc(opts, func(o WaitOption) bool { return o != nil }) {
+		return &c.wait, nil // read only: shared by every such wait
+	}
 	wc := &waitConfig{pol: c.poll}
 	for _, o := range opts {
 		if o != nil {

@@ -62,6 +62,8 @@ func run() error {
 			}
 		case "exact", "single", "many", "overhead", "repeat", "retained", "frontier":
 			want[w] = true // the frontier adds single and repeat below
+		case "concurrency":
+			return runConcurrency(context.Background())
 		default:
 			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained or frontier)", w)
 		}
@@ -176,6 +178,16 @@ func run() error {
 	}
 	fmt.Fprintf(os.Stderr, "done in %s\n", rep.Wall.Round(time.Second))
 	return nil
+}
+
+// runConcurrency runs the concurrency workload alone and prints its table.
+func runConcurrency(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	var cfg harness.ConcurrencyConfig
+	rs, err := harness.RunConcurrency(ctx, cfg)
+	harness.WriteConcurrency(os.Stdout, cfg, rs)
+	return err
 }
 
 // allWorkloads are the workloads of a plain run (-workload all).

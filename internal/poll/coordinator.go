@@ -14,13 +14,22 @@ import (
 // jobs, what a status read says, and what a failed read means.
 type Service[T any] interface {
 	// ReadList reads every job of the caller (GET /Jobs), with the
-	// Retry-After of a successful answer: the floor of the next read.
-	ReadList(ctx context.Context) ([]T, time.Duration, error)
+	// Retry-After of a successful answer: the floor of the next read. It
+	// keeps only the jobs whose id want accepts; of the others it counts
+	// the number and the size, so that a long list never stays in memory.
+	ReadList(ctx context.Context, want func(id string) bool) (List[T], time.Duration, error)
 	// Status describes one status read.
 	Status(v T) Status
 	// Classify says whether a failed read may pass if tried again, and
 	// the wait the service asked for, if any.
 	Classify(err error) (Kind, time.Duration)
+}
+
+// List is what one read of the job list showed.
+type List[T any] struct {
+	Items []T // the jobs ReadList's want accepted
+	Count int // the jobs of the list, kept or not
+	Bytes int // their estimated size on the wire (Status.Size)
 }
 
 // Kind is what a failed read means to a wait.
@@ -51,9 +60,13 @@ type Coordinator[T any] struct {
 
 	mu      sync.Mutex
 	waiters map[*waiter[T]]struct{}
-	lists   flight.Group[time.Duration] // one list read at a time, shared by the waiters
-	list    listState
-	costs   readCosts // what list and single reads cost (cost.go)
+	ids     idCount // the jobs of the waiters
+	// registered counts the waits registered so far: a list read marks
+	// unlisted only the waits registered before it started.
+	registered uint64
+	lists      flight.Group[time.Duration] // one list read at a time, shared by the waiters
+	list       listState
+	costs      readCosts // what list and single reads cost (cost.go)
 }
 
 // New returns a coordinator reading svc, learning durations into stats
@@ -66,7 +79,7 @@ func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, ms
 	if debug == nil {
 		debug = func(context.Context, string, ...any) {}
 	}
-	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{})}
+	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{}), ids: make(idCount)}
 }
 
 // Stats returns the learnt durations the coordinator feeds.
@@ -120,10 +133,13 @@ func (l *listState) at(now time.Time) listMode {
 }
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
-	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), pol: p.Policy, notify: make(chan struct{}, 1)}
+	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), timer: time.NewTimer(time.Hour)}
 	w.sched.init(p.Policy, p.Started, c.stats)
 	c.mu.Lock()
+	c.registered++
+	w.seq = c.registered
 	c.waiters[w] = struct{}{}
+	c.ids[w.key]++
 	c.mu.Unlock()
 	return w
 }
@@ -131,6 +147,9 @@ func (c *Coordinator[T]) register(p Params) *waiter[T] {
 func (c *Coordinator[T]) unregister(w *waiter[T]) {
 	c.mu.Lock()
 	delete(c.waiters, w)
+	if c.ids[w.key]--; c.ids[w.key] <= 0 {
+		delete(c.ids, w.key)
+	}
 	c.mu.Unlock()
 }
 
@@ -138,16 +157,16 @@ func (c *Coordinator[T]) unregister(w *waiter[T]) {
 // jobs are waited on, the list can be read, the last one showed w's job,
 // and the list costs no more than the single reads due.
 func (c *Coordinator[T]) batching(w *waiter[T]) bool {
-	if w.pol.DisableBatch {
+	if w.pol().DisableBatch {
 		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	if len(c.waiters) <= w.pol.threshold() || w.unlisted || c.list.at(now) == listBroken {
+	if len(c.waiters) <= w.pol().threshold() || w.unlisted || c.list.at(now) == listBroken {
 		return false
 	}
-	return c.costChoice(w.pol, now)
+	return c.costChoice(w.pol(), now)
 }
 
 // costChoice decides, for a waiter due now, between the list and its own
@@ -216,20 +235,21 @@ func (c *Coordinator[T]) refresh(ctx context.Context, w *waiter[T]) (time.Durati
 		start := time.Now()
 		c.mu.Lock()
 		c.list = listState{mode: listReading, sent: start}
+		before := c.registered
 		c.mu.Unlock()
-		items, floor, err := c.svc.ReadList(ctx)
+		list, floor, err := c.svc.ReadList(ctx, c.waitedOn)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.list = listState{mode: listReady}
 		if err == nil {
-			c.deliver(items, floor, start)
+			c.deliver(&list, floor, start, before)
 			return floor, nil
 		}
 		if ctx.Err() != nil {
 			return 0, err
 		}
 		if kind, retryAfter := c.svc.Classify(err); kind == Busy {
-			floor = min(retryAfter, w.pol.MaxInterval)
+			floor = min(retryAfter, w.pol().MaxInterval)
 			c.list = listState{mode: listHeld, until: time.Now().Add(floor), err: err}
 			return floor, err
 		}
@@ -239,31 +259,62 @@ func (c *Coordinator[T]) refresh(ctx context.Context, w *waiter[T]) (time.Durati
 }
 
 // deliver hands each waiter its job from a list read sent at sent, marks
-// the waiters whose job the list does not show, and records what the read
-// cost. c.mu is held.
-func (c *Coordinator[T]) deliver(items []T, floor time.Duration, sent time.Time) {
+// the waiters registered before it (seq up to before) whose job the list
+// does not show, and records what the read cost. c.mu is held.
+func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.Time, before uint64) {
 	type item struct{ i, size int }
-	byID := make(map[string]item, len(items))
-	var listBytes int
-	for i := range items {
-		st := c.svc.Status(items[i])
+	byID := make(map[string]item, len(list.Items))
+	for i := range list.Items {
+		st := c.svc.Status(list.Items[i])
 		byID[strings.ToLower(st.ID)] = item{i, st.Size}
-		listBytes += st.Size
 	}
 	var mine, mineBytes int
 	for w := range c.waiters {
 		it, ok := byID[w.key]
 		if !ok {
-			w.unlisted = true
+			if w.seq <= before {
+				w.unlisted = true
+			}
 			continue
 		}
-		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = items[it.i], true, floor, false, sent
+		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = list.Items[it.i], true, floor, false, sent
+		w.timer.Reset(0) // wake it now
 		mine++
 		mineBytes += it.size
-		select {
-		case w.notify <- struct{}{}:
-		default:
-		}
 	}
-	c.costs.observeList(len(items), listBytes, mine, mineBytes)
+	c.costs.observeList(list.Count, list.Bytes, mine, mineBytes)
+}
+
+// waitedOn reports whether a waiter waits on the job id (in any case):
+// the jobs a list read keeps.
+func (c *Coordinator[T]) waitedOn(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ids.has(id)
+}
+
+// idCount counts the waiters of each job id, folded to lower case.
+type idCount map[string]int
+
+// has reports whether id, in any case, is in s; it allocates nothing for
+// an id of up to 64 bytes.
+func (s idCount) has(id string) bool {
+	if _, ok := s[id]; ok {
+		return true
+	}
+	var buf [64]byte
+	if len(id) > len(buf) {
+		_, ok := s[strings.ToLower(id)]
+		return ok
+	}
+	b := buf[:len(id)]
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	_, ok := s[string(b)]
+	return ok
 }

@@ -109,24 +109,28 @@ func (j *fakeJob) status(now time.Time) *fakeStatus {
 	return st
 }
 
-func (s *fakeService) ReadList(context.Context) ([]*fakeStatus, time.Duration, error) {
+func (s *fakeService) ReadList(_ context.Context, want func(id string) bool) (List[*fakeStatus], time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	s.lists = append(s.lists, now)
 	if s.listFail != nil {
 		if err := s.listFail(); err != nil {
-			return nil, 0, err
+			return List[*fakeStatus]{}, 0, err
 		}
 	}
-	var out []*fakeStatus
+	var out List[*fakeStatus]
 	if !s.hideLists {
 		for _, j := range s.jobs {
 			st := j.status(now)
 			if s.listID != nil {
 				st.ID = s.listID(j.id)
 			}
-			out = append(out, st)
+			out.Count++
+			out.Bytes += s.Status(st).Size
+			if want(st.ID) {
+				out.Items = append(out.Items, st)
+			}
 		}
 	}
 	return out, 0, nil

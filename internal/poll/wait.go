@@ -53,11 +53,14 @@ func (e *Stopped) Unwrap() []error {
 // waiter is the state of one wait: its schedule, and what the coordinator
 // knows of it.
 type waiter[T any] struct {
-	id     string
-	key    string // the id folded to lower case: ids are GUIDs, spelt in either case
-	pol    Policy
-	sched  Schedule
-	notify chan struct{} // a list read delivered a status; capacity 1, full only while one is held
+	id    string
+	key   string   // the id folded to lower case: ids are GUIDs, spelt in either case
+	sched Schedule // its policy is the wait's (pol)
+	// timer wakes the wait: when its next read is due, or at once when a
+	// list read delivered its status. Reset only with Coordinator.mu held,
+	// so that a delivery is never overwritten by a later due time.
+	timer *time.Timer
+	seq   uint64 // the wait's place in the order of registration
 
 	// Guarded by Coordinator.mu.
 	delivered T             // what the last list read showed, not yet taken
@@ -83,19 +86,16 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 	}
 	w := c.register(p)
 	defer c.unregister(w)
+	defer w.timer.Stop()
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
-	first := max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval))
-	c.setDue(w, time.Now().Add(first))
-	timer := time.NewTimer(first)
-	defer timer.Stop()
+	c.setDue(w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
 	var lastErr error
 	for {
 		select {
 		case <-ctx.Done():
 			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
-		case <-w.notify:
-		case <-timer.C:
+		case <-w.timer.C:
 		}
 		v, floor, err := c.step(job.Begin(ctx), w, job)
 		floor = min(floor, p.Policy.MaxInterval)
@@ -121,8 +121,7 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 			}
 			next = max(c.nextRead(w, &st), floor)
 		}
-		c.setDue(w, time.Now().Add(next))
-		timer.Reset(next)
+		c.setDue(w, next)
 	}
 }
 
@@ -136,6 +135,12 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 	if c.batching(w) {
 		c.setListing(w, true)
 		floor, err := c.refresh(ctx, w)
+		if err == nil && !c.judged(w) {
+			// w joined a read that started before it registered, whose
+			// pages may have gone by before w asked for its job: the
+			// next read does not miss it.
+			floor, err = c.refresh(ctx, w)
+		}
 		c.setListing(w, false)
 		switch {
 		case err == nil:
@@ -150,6 +155,11 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 		default:
 			c.debug(ctx, "job list read failed; reading the job itself", "job", w.id, "error", err.Error())
 		}
+	}
+	// A list read may have delivered w's job since w looked, and the
+	// waits it ended left too few to batch: take it rather than read.
+	if v, floor, ok := c.take(w); ok {
+		return job.Accept(v), floor, nil
 	}
 	start := time.Now()
 	v, floor, err := job.Read(ctx)
@@ -180,10 +190,6 @@ func (c *Coordinator[T]) take(w *waiter[T]) (v T, floor time.Duration, ok bool) 
 	}
 	var zero T
 	w.delivered, w.has, w.floor = zero, false, 0
-	select {
-	case <-w.notify:
-	default:
-	}
 	return v, floor, ok
 }
 
@@ -200,10 +206,18 @@ func (c *Coordinator[T]) nextRead(w *waiter[T], st *Status) time.Duration {
 	at := w.seenAt
 	c.mu.Unlock()
 	now := time.Now()
-	if at.IsZero() || now.Sub(at) <= w.pol.MinInterval/2 {
+	if at.IsZero() || now.Sub(at) <= w.pol().MinInterval/2 {
 		return w.sched.Next(now, st)
 	}
 	return max(w.sched.Next(at, st)-now.Sub(at), 0)
+}
+
+// judged reports whether a list read has answered for w: delivered its
+// job, or shown that the list does not hold it.
+func (c *Coordinator[T]) judged(w *waiter[T]) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return w.has || w.unlisted
 }
 
 // setListing records whether w is in a list read.
@@ -213,9 +227,17 @@ func (c *Coordinator[T]) setListing(w *waiter[T], on bool) {
 	c.mu.Unlock()
 }
 
-// setDue records when w reads next.
-func (c *Coordinator[T]) setDue(w *waiter[T], t time.Time) {
+// setDue sets w's next read in d, or at once when a list read has
+// delivered its status meanwhile.
+func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) {
 	c.mu.Lock()
-	w.due = t
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	w.due = time.Now().Add(d)
+	if w.has {
+		d = 0
+	}
+	w.timer.Reset(d)
 }
+
+// pol is the wait's policy.
+func (w *waiter[T]) pol() Policy { return w.sched.pol }

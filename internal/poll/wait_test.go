@@ -363,7 +363,8 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 	w := c.register(Params{ID: "J1", Policy: pol})
 	others := []*waiter[*fakeStatus]{c.register(Params{ID: "j2", Policy: pol}), c.register(Params{ID: "j3", Policy: pol})}
 	c.mu.Lock()
-	c.deliver([]*fakeStatus{{ID: "j1", Status: "Complete"}, {ID: "j2", Status: "Complete"}, {ID: "j3", Status: "Complete"}}, 0, time.Now())
+	list := List[*fakeStatus]{Items: []*fakeStatus{{ID: "j1", Status: "Complete"}, {ID: "j2", Status: "Complete"}, {ID: "j3", Status: "Complete"}}, Count: 3}
+	c.deliver(&list, 0, time.Now(), c.registered)
 	c.mu.Unlock()
 	for _, o := range others { // their jobs ended: they stop waiting
 		c.unregister(o)
