@@ -20,7 +20,7 @@ type JobInfo struct {
 	Progress        int
 	IsCancellable   bool
 	Parameters      []NameValue
-	SubJobs         []JobInfo // nested at most maxJobDepth levels; deeper ones are dropped
+	SubJobs         []JobInfo // nested at most 4 levels; deeper ones are dropped
 	ResultLocation  string
 	ErrorString     string
 	ErrorCode       string // "Unknown" ([JobErrorUnknown]) on jobs without an error

@@ -60,7 +60,7 @@ var errJobListCap = fmt.Errorf("the job list holds more than %d MiB across its p
 
 // List reads the caller's active and recently finished jobs (GET /Jobs),
 // every page of them. A continuation token the service repeats (a cycle),
-// more than maxPages pages or more than 64 MiB of pages in all is an error,
+// more than 10,000 pages or more than 64 MiB of pages in all is an error,
 // and an error never comes with part of the list.
 func (s *JobsService) List(ctx context.Context) ([]JobInfo, error) {
 	var all []JobInfo

@@ -45,8 +45,9 @@ func (c *listConfig) fail(op, format string, args ...any) {
 // maxPageSize is the largest page the service is documented to accept.
 const maxPageSize = 1000
 
-// PageSize asks for pages of n catalogs, 1 to 1000 (the limit parameter).
-// Without it the service picks the size, 250 by default.
+// PageSize asks for pages of n items, 1 to 1000 (the limit parameter), on
+// any list that pages. Without it the service picks the size, 250 by
+// default for most lists.
 func PageSize(n int) ListOption {
 	return func(c *listConfig) {
 		c.set("PageSize", "limit")
@@ -58,8 +59,9 @@ func PageSize(n int) ListOption {
 	}
 }
 
-// InFolder lists only the catalogs of one admin folder, given by path or id
-// (the adminFolder parameter).
+// InFolder lists only the items of one admin folder, given by path or id
+// (the adminFolder parameter), on the lists that take one: machine
+// catalogs, delivery groups and application groups.
 func InFolder(path string) ListOption {
 	return func(c *listConfig) {
 		c.set("InFolder", "adminFolder")
@@ -72,8 +74,8 @@ func InFolder(path string) ListOption {
 }
 
 // Fields asks the service to return only the named properties of each
-// catalog, such as "Id", "Name", "TotalCount" (the fields parameter);
-// the others are left zero.
+// item, such as "Id", "Name", "TotalCount" of a catalog (the fields
+// parameter), on the operations that take it; the others are left zero.
 func Fields(names ...string) ListOption {
 	return func(c *listConfig) {
 		c.set("Fields", "fields")
@@ -92,8 +94,8 @@ func Fields(names ...string) ListOption {
 }
 
 // ContinuationToken starts a list at the page a previous page's
-// [MachineCatalogPage.ContinuationToken] points to (the continuationToken
-// parameter). An empty token starts at the first page.
+// [Page.ContinuationToken] points to (the continuationToken parameter), on
+// any list that pages. An empty token starts at the first page.
 func ContinuationToken(token string) ListOption {
 	return func(c *listConfig) {
 		c.set("ContinuationToken", "continuationToken")
