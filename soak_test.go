@@ -109,6 +109,7 @@ type soakRun struct {
 	intents  []*soakIntent
 	jobs     atomic.Int64 // async jobs started by the client (202 received)
 	startErr atomic.Int64 // async starts that failed
+	skipped  atomic.Int64 // chain steps not started because an earlier one failed
 	active   atomic.Int64 // tasks running
 	bursts   atomic.Int64 // 429 bursts injected
 }
@@ -184,7 +185,12 @@ func runSoak(t *testing.T, cfg soakConfig) {
 		case 5: // a chain: three jobs in a row on one new catalog
 			name := fmt.Sprintf("soak-chain-%05d", i)
 			tasks = append(tasks, func(ctx context.Context) {
-				if r.create(ctx, name, true) && r.update(ctx, name, "chained "+name, true) {
+				switch {
+				case !r.create(ctx, name, true):
+					r.skipped.Add(2)
+				case !r.update(ctx, name, "chained "+name, true):
+					r.skipped.Add(1)
+				default:
 					r.delete(ctx, name, true)
 				}
 			})
@@ -228,7 +234,13 @@ func runSoak(t *testing.T, cfg soakConfig) {
 	assert.Positive(t, st.Faults)
 	assert.Positive(t, st.ByStatus[http.StatusTooManyRequests], "429 bursts hit")
 	assert.Positive(t, st.ByStatus[http.StatusUnauthorized], "tokens expired during the run and were replaced")
-	assert.GreaterOrEqual(t, r.jobs.Load(), int64(cfg.jobs*9/10), "most starts went through")
+	// Every planned start (8 a cycle) started, failed on a dropped
+	// connection, or was not tried because an earlier step of its chain
+	// failed: none is lost unaccounted. Drops are injected at 5% a write;
+	// 20% of the starts would mean far more than the faults explain.
+	planned := int64(8 * per)
+	assert.Equal(t, planned, r.jobs.Load()+r.startErr.Load()+r.skipped.Load(), "every planned start accounted for")
+	assert.LessOrEqual(t, r.startErr.Load(), planned/5, "starts lost to dropped connections")
 }
 
 // injectSoakFaults sets up the steady faults: 20% 5xx on job reads (four
