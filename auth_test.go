@@ -92,7 +92,7 @@ func (f *fakeCloud) start(t *testing.T, opts ...Option) *Client {
 
 func (f *fakeCloud) client(t *testing.T, base string, opts ...Option) *Client {
 	t.Helper()
-	return newTestClient(t, append([]Option{
+	return newTestClient(t, nil, append([]Option{
 		WithBaseURL(base + "/cvad/manage"), WithTokenURL(base + tokenPath),
 		WithClientCredentials(testClientID, testSecret), WithSiteID(testSite), WithRetryPolicy(fastRetry(3)),
 	}, opts...)...)
@@ -135,8 +135,10 @@ func TestTokenRequest(t *testing.T) {
 	const oddSecret = "a+b&c=d/é %"
 	f := &fakeCloud{}
 	srv := newServer(t, f.ServeHTTP)
-	c := newTestClient(t, WithBaseURL(srv.URL+"/cvad/manage"), WithTokenURL(srv.URL+tokenPath),
-		WithClientCredentials(testClientID, oddSecret), WithSiteID(testSite))
+	c := newTestClient(t, nil,
+		WithRetryPolicy(DefaultRetryPolicy()), WithBaseURL(srv.URL+"/cvad/manage"),
+		WithTokenURL(srv.URL+tokenPath), WithClientCredentials(testClientID, oddSecret),
+		WithSiteID(testSite))
 	_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
 	require.NoError(t, err)
 
@@ -162,7 +164,9 @@ func TestTokenRequestMethodAndPath(t *testing.T) {
 		got.Store(r.Method + " " + r.URL.RequestURI())
 		writeJSON(w, 200, tokenJSON("tok-x", 60))
 	})
-	c := newTestClient(t, WithClientCredentials(testClientID, testSecret), WithTokenURL(srv.URL+tokenPath))
+	c := newTestClient(t, nil,
+		withoutSite(), WithRetryPolicy(DefaultRetryPolicy()),
+		WithClientCredentials(testClientID, testSecret), WithTokenURL(srv.URL+tokenPath))
 	tok, err := c.ts.Token(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, "tok-x", tok.Value)
@@ -515,7 +519,9 @@ func TestNoReplayWithoutRefreshableToken(t *testing.T) {
 				assert.Equal(t, "CWSAuth bearer="+testToken, r.Header.Get("Authorization"))
 				writeJSON(w, 401, `{}`)
 			})
-			c := newTestClient(t, tt.opt, WithBaseURL(srv.URL+"/cvad/manage"), WithSiteID(testSite))
+			c := newTestClient(t, nil,
+				WithRetryPolicy(DefaultRetryPolicy()), tt.opt, WithBaseURL(srv.URL+"/cvad/manage"),
+				WithSiteID(testSite))
 			_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
 			assert.ErrorIs(t, err, ErrUnauthorized)
 			assert.Equal(t, int32(1), attempts.Load())
@@ -528,7 +534,8 @@ func TestTokenSourceErrorReturned(t *testing.T) {
 	errTS := errors.New("vault sealed")
 	var attempts atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { attempts.Add(1) })
-	c := newTestClient(t, WithBaseURL(srv.URL+"/cvad/manage"), WithSiteID(testSite),
+	c := newTestClient(t, nil,
+		WithRetryPolicy(DefaultRetryPolicy()), WithBaseURL(srv.URL+"/cvad/manage"), WithSiteID(testSite),
 		WithTokenSource(tokenSourceFunc(func(context.Context) (Token, error) { return Token{}, errTS })))
 	_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
 	assert.ErrorIs(t, err, errTS)
@@ -726,8 +733,10 @@ func TestSecretRedactedInEveryForm(t *testing.T) {
 				writeJSON(w, 400, string(body))
 			}}
 			srv := newServer(t, f.ServeHTTP)
-			c := newTestClient(t, WithBaseURL(srv.URL+"/cvad/manage"), WithTokenURL(srv.URL+tokenPath),
-				WithClientCredentials(testClientID, secret), WithSiteID(testSite), WithRetryPolicy(fastRetry(1)))
+			c := newTestClient(t, nil,
+				WithBaseURL(srv.URL+"/cvad/manage"), WithTokenURL(srv.URL+tokenPath),
+				WithClientCredentials(testClientID, secret), WithSiteID(testSite),
+				WithRetryPolicy(fastRetry(1)))
 			_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
 			var ae *AuthError
 			require.ErrorAs(t, err, &ae)
@@ -754,8 +763,7 @@ func TestTokenRedactedInEveryForm(t *testing.T) {
 			body, _ := json.Marshal(map[string]string{"detail": "refused " + echo(r.Header.Get("Authorization"))})
 			writeJSON(w, 403, string(body))
 		}
-		c := newTestClient(t, WithBaseURL(memBase), WithBearerToken(tok), WithSiteID(testSite),
-			WithHTTPClient(&http.Client{Transport: memTransport(h)}))
+		c := newTestClient(t, h, WithRetryPolicy(DefaultRetryPolicy()), WithBearerToken(tok))
 		_, err := call(t.Context(), c, http.MethodGet, "Jobs", nil, nil, nil)
 		var ae *APIError
 		require.ErrorAs(t, err, &ae)

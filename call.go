@@ -63,6 +63,24 @@ func (o op) check() error {
 	return err
 }
 
+// checkFor checks o's path arguments for the method named what
+// ("MachineCatalogs.UpdateAsync"): an argument it refuses is an
+// [*InputError] of that method, its reason naming the argument.
+func (o op) checkFor(what string) error {
+	return forMethod(what, o.check())
+}
+
+// forMethod is err, an argument's [*InputError], as an error of the method
+// named what, its reason naming the argument; any other err is returned as
+// it is.
+func forMethod(what string, err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) && ie.Op != what {
+		return &InputError{Op: what, Reason: ie.Op + ": " + ie.Reason, kind: ie.kind}
+	}
+	return err
+}
+
 // expandPath replaces each {param} of tmpl by the next of args, as one
 // path segment (see pathSegment).
 func expandPath(tmpl string, args []string) (string, error) {

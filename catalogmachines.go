@@ -3,7 +3,6 @@ package daas
 import (
 	"context"
 	"encoding/base64"
-	"iter"
 	"net/http"
 	"strings"
 )
@@ -11,14 +10,6 @@ import (
 // This file holds the catalog methods about machines: listing, adding and
 // removing them, and changing the image of an MCS catalog. Waiting for
 // provisioning is in provisioning.go.
-
-// Machines returns every machine of a catalog, fetching the pages of GET
-// /MachineCatalogs/{nameOrId}/Machines as the loop reaches them. [PageSize],
-// [Fields] and [ContinuationToken] apply.
-func (s *MachineCatalogsService) Machines(ctx context.Context, catalog string, opts ...ListOption) iter.Seq2[Machine, error] {
-	cfg, err := machineList("MachineCatalogs.Machines", opts)
-	return all[Machine](ctx, s.client, op{method: http.MethodGet, path: catalogPath + "/Machines", args: []string{catalog}}, cfg, err)
-}
 
 // AddMachineRequest is the body of adding one machine to a catalog, the
 // API's AddMachineToMachineCatalogDetailRequestModel. For an MCS catalog
@@ -37,27 +28,23 @@ type AddMachineRequest struct {
 }
 
 // An AddMachineOption changes how a machine is added: [AdminCredential].
-type AddMachineOption func(*addMachineConfig)
-
-type addMachineConfig struct {
-	credential string // the X-AdminCredential header value
-	secrets    []string
-	err        error
-}
+// It is a [CallOption].
+type AddMachineOption = CallOption
 
 // AdminCredential makes the service act with these domain credentials (the
-// X-AdminCredential header), for example to create the machine's Active
-// Directory account. They are sent on this call only and never appear in
-// errors or logs.
-func AdminCredential(username, password string) AddMachineOption {
-	return func(c *addMachineConfig) {
+// X-AdminCredential header), for example to create or delete a machine's
+// Active Directory account, on any method whose operation takes the header.
+// They are sent on this call only and never appear in errors or logs.
+func AdminCredential(username, password string) CallOption {
+	return func(c *listConfig) {
 		if strings.TrimSpace(username) == "" || strings.Contains(username, ":") || password == "" {
-			c.err = inputErr("AdminCredential", "want a username without ':' and a password")
+			c.set("AdminCredential", "X-AdminCredential")
+			c.fail("AdminCredential", "want a username without ':' and a password")
 			return
 		}
 		enc := base64.StdEncoding.EncodeToString([]byte(username + ":" + password))
-		c.credential = "Basic " + enc
-		c.secrets = []string{password, enc}
+		headerParam("AdminCredential", "X-AdminCredential", "Basic "+enc)(c)
+		c.secrets = append(c.secrets, password, enc)
 	}
 }
 
@@ -66,9 +53,9 @@ func AdminCredential(username, password string) AddMachineOption {
 // AddMachineCatalogMachine); the job's result is the catalog. For an MCS
 // catalog the job creates the machine: see also
 // [MachineCatalogsService.WaitProvisioned].
-func (s *MachineCatalogsService) AddMachineAsync(ctx context.Context, catalog string, req AddMachineRequest, opts ...AddMachineOption) (*Job[*MachineCatalog], error) {
-	o := op{method: http.MethodPost, path: catalogPath + "/Machines", args: []string{catalog}, body: req}
-	if err := o.check(); err != nil {
+func (s *MachineCatalogsService) AddMachineAsync(ctx context.Context, nameOrID string, req AddMachineRequest, opts ...AddMachineOption) (*Job[*MachineCatalog], error) {
+	o, _, err := operation("MachineCatalogs", "AddMachine").call("MachineCatalogs.AddMachineAsync", []string{nameOrID}, nil, req, opts)
+	if err != nil {
 		return nil, err
 	}
 	if req.MachineName != "" {
@@ -76,27 +63,7 @@ func (s *MachineCatalogsService) AddMachineAsync(ctx context.Context, catalog st
 			return nil, err
 		}
 	}
-	cfg := &addMachineConfig{}
-	for _, o := range opts {
-		if o != nil {
-			o(cfg)
-		}
-	}
-	if cfg.err != nil {
-		return nil, cfg.err
-	}
-	if cfg.credential != "" {
-		o.header = http.Header{"X-Admincredential": {cfg.credential}}
-		o.secrets = cfg.secrets
-	}
 	return job(ctx, s.client, o, oneResult[MachineCatalog])
-}
-
-// RemoveMachine removes a machine from a catalog, and so from the site
-// (DELETE /MachineCatalogs/{nameOrId}/Machines/{machine}); its VM is left
-// alone. The service refuses a machine that is in a delivery group.
-func (s *MachineCatalogsService) RemoveMachine(ctx context.Context, catalog, machine string) error {
-	return none(ctx, s.client, op{method: http.MethodDelete, path: catalogPath + "/Machines/{machine}", args: []string{catalog, machine}})
 }
 
 // RebootOptions is how the machines of a catalog restart onto a new image,
@@ -111,12 +78,16 @@ type RebootOptions struct {
 
 // UpdateProvisioningSchemeRequest is an image update of an MCS catalog, the
 // commonly used fields of the API's
-// UpdateMachineCatalogProvisioningSchemeRequestModel. MasterImagePath is
-// required.
+// UpdateMachineCatalogProvisioningSchemeRequestModel. The new image is
+// MasterImagePath or an image version (AssignImageVersionToProvisioningScheme):
+// one of them is required.
 type UpdateProvisioningSchemeRequest struct {
 	// MasterImagePath is the new image, such as
-	// "XDHyp:\HostingUnits\Unit1\image.folder\win11.snapshot". Required.
-	MasterImagePath string `json:"MasterImagePath"`
+	// "XDHyp:\HostingUnits\Unit1\image.folder\win11.snapshot".
+	MasterImagePath string `json:"MasterImagePath,omitempty"`
+	// AssignImageVersionToProvisioningScheme names an image version of an
+	// image definition (see [ImageDefinitionsService]) as the new image.
+	AssignImageVersionToProvisioningScheme *AssignImageVersionToProvisioningSchemeRequest `json:"AssignImageVersionToProvisioningScheme,omitempty"`
 	// StoreOldImage keeps the current image so that
 	// [MachineCatalogsService.RollbackProvisioningSchemeAsync] can return to it.
 	StoreOldImage          bool            `json:"StoreOldImage,omitempty"`
@@ -131,13 +102,13 @@ type UpdateProvisioningSchemeRequest struct {
 // UpdateMachineCatalogProvisioningScheme). The job can end while the
 // machines are still being moved to the image: wait for that with
 // [MachineCatalogsService.WaitProvisioned].
-func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Context, catalog string, req UpdateProvisioningSchemeRequest) (*Job[*MachineCatalog], error) {
-	o := op{method: http.MethodPost, path: catalogPath + "/$UpdateProvisioningScheme", args: []string{catalog}, body: req}
-	if err := o.check(); err != nil {
+func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Context, nameOrID string, req UpdateProvisioningSchemeRequest) (*Job[*MachineCatalog], error) {
+	o := op{method: http.MethodPost, path: catalogPath + "/$UpdateProvisioningScheme", args: []string{nameOrID}, body: req}
+	if err := o.checkFor("MachineCatalogs.UpdateProvisioningSchemeAsync"); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(req.MasterImagePath) == "" {
-		return nil, inputErr("UpdateProvisioningSchemeRequest", "MasterImagePath is required")
+	if strings.TrimSpace(req.MasterImagePath) == "" && req.AssignImageVersionToProvisioningScheme == nil {
+		return nil, inputErr("UpdateProvisioningSchemeRequest", "MasterImagePath or AssignImageVersionToProvisioningScheme is required")
 	}
 	return job(ctx, s.client, o, oneResult[MachineCatalog])
 }
@@ -150,9 +121,13 @@ func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Conte
 // second rollback returns to the one before. With no image kept
 // (CanRollbackVMImage false) the service refuses with an [*APIError]; a
 // rollback whose image another rollback took first ends in a [*JobError].
-func (s *MachineCatalogsService) RollbackProvisioningSchemeAsync(ctx context.Context, catalog string, reboot *RebootOptions) (*Job[*MachineCatalog], error) {
+func (s *MachineCatalogsService) RollbackProvisioningSchemeAsync(ctx context.Context, nameOrID string, reboot *RebootOptions) (*Job[*MachineCatalog], error) {
 	if reboot == nil {
 		reboot = &RebootOptions{}
 	}
-	return job(ctx, s.client, op{method: http.MethodPost, path: catalogPath + "/$RollbackProvisioningScheme", args: []string{catalog}, body: reboot}, oneResult[MachineCatalog])
+	o := op{method: http.MethodPost, path: catalogPath + "/$RollbackProvisioningScheme", args: []string{nameOrID}, body: reboot}
+	if err := o.checkFor("MachineCatalogs.RollbackProvisioningSchemeAsync"); err != nil {
+		return nil, err
+	}
+	return job(ctx, s.client, o, oneResult[MachineCatalog])
 }

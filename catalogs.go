@@ -2,7 +2,6 @@ package daas
 
 import (
 	"context"
-	"iter"
 	"net/http"
 	"strings"
 )
@@ -24,66 +23,6 @@ type MachineCatalogsService service
 // escaped as a single segment, so that "|" and "/" in foldered names stay
 // inside it.
 const catalogPath = "MachineCatalogs/{catalog}"
-
-// List returns one page of machine catalogs (GET /MachineCatalogs). Pass
-// the page's ContinuationToken back with [ContinuationToken] for the next
-// one, or use [MachineCatalogsService.All] to range over every catalog.
-func (s *MachineCatalogsService) List(ctx context.Context, opts ...ListOption) (*MachineCatalogPage, error) {
-	cfg, err := newListConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	return page[MachineCatalog](ctx, s.client, op{method: http.MethodGet, path: "MachineCatalogs"}, cfg)
-}
-
-// All returns every machine catalog, fetching the pages of GET
-// /MachineCatalogs one at a time as the loop reaches them:
-//
-//	for cat, err := range client.MachineCatalogs.All(ctx, daas.PageSize(500)) {
-//		if err != nil {
-//			return err
-//		}
-//		fmt.Println(cat.Name)
-//	}
-//
-// A failed page ends the sequence with its error, yielded once. Breaking out
-// of the loop stops the fetching. Each range over the sequence starts again
-// from the first page (or from the [ContinuationToken] option).
-func (s *MachineCatalogsService) All(ctx context.Context, opts ...ListOption) iter.Seq2[MachineCatalog, error] {
-	cfg, err := newListConfig(opts)
-	return all[MachineCatalog](ctx, s.client, op{method: http.MethodGet, path: "MachineCatalogs"}, cfg, err)
-}
-
-// ListAsync lists every machine catalog as a job of the service (GET
-// /MachineCatalogs?async=true): the job's result holds all pages, fetched
-// when [Job.Wait] or [Job.Result] returns it. Options narrow the list as for
-// [MachineCatalogsService.List]; [PageSize] sets the size of the pages
-// fetched.
-func (s *MachineCatalogsService) ListAsync(ctx context.Context, opts ...ListOption) (*Job[[]MachineCatalog], error) {
-	cfg, err := newListConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	return listJob[MachineCatalog](ctx, s.client, op{method: http.MethodGet, path: "MachineCatalogs"}, cfg)
-}
-
-// Get returns one machine catalog, by id, name or "Folder|Name" path (GET
-// /MachineCatalogs/{nameOrId}). A catalog that does not exist gives an error
-// matching [ErrNotFound].
-func (s *MachineCatalogsService) Get(ctx context.Context, nameOrID string) (*MachineCatalog, error) {
-	return one[MachineCatalog](ctx, s.client, op{method: http.MethodGet, path: catalogPath, args: []string{nameOrID}})
-}
-
-// GetAsync reads one machine catalog as a job of the service (GET
-// /MachineCatalogs/{nameOrId}?async=true). Of the list options only
-// [Fields] applies; any other is an error.
-func (s *MachineCatalogsService) GetAsync(ctx context.Context, nameOrID string, opts ...ListOption) (*Job[*MachineCatalog], error) {
-	cfg, err := listOptions("MachineCatalogs.GetAsync", opts, "Fields")
-	if err != nil {
-		return nil, err
-	}
-	return job(ctx, s.client, op{method: http.MethodGet, path: catalogPath, args: []string{nameOrID}, query: cfg.query()}, oneResult[MachineCatalog])
-}
 
 // Create creates a machine catalog and returns it (POST /MachineCatalogs).
 // Name, ProvisioningType and SessionSupport are checked before anything is
@@ -133,7 +72,7 @@ func (s *MachineCatalogsService) CreateAsync(ctx context.Context, req CreateMach
 // by id, since its new path is not known otherwise.
 func (s *MachineCatalogsService) Update(ctx context.Context, nameOrID string, req UpdateMachineCatalogRequest) (*MachineCatalog, error) {
 	o := op{method: http.MethodPatch, path: catalogPath, args: []string{nameOrID}, body: req}
-	if err := o.check(); err != nil {
+	if err := o.checkFor("MachineCatalogs.Update"); err != nil {
 		return nil, err
 	}
 	if err := req.validate(); err != nil {
@@ -156,39 +95,13 @@ func (s *MachineCatalogsService) Update(ctx context.Context, nameOrID string, re
 // catalog. An empty request is an error, returned before any request.
 func (s *MachineCatalogsService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateMachineCatalogRequest) (*Job[*MachineCatalog], error) {
 	o := op{method: http.MethodPatch, path: catalogPath, args: []string{nameOrID}, body: req}
-	if err := o.check(); err != nil {
+	if err := o.checkFor("MachineCatalogs.UpdateAsync"); err != nil {
 		return nil, err
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
 	return job(ctx, s.client, o, oneResult[MachineCatalog])
-}
-
-// Delete deletes a machine catalog (DELETE /MachineCatalogs/{nameOrId}).
-// Options choose what becomes of its machines and their accounts
-// ([DeleteVMs], [MachineAccounts], [PurgeDBOnly]): without DeleteVMs(false)
-// the service deletes the virtual machines of an MCS catalog too. A catalog
-// that does not exist gives an error matching [ErrNotFound].
-func (s *MachineCatalogsService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
-	q, err := newDeleteConfig(opts)
-	if err != nil {
-		return err
-	}
-	return none(ctx, s.client, op{method: http.MethodDelete, path: catalogPath, args: []string{nameOrID}, query: q})
-}
-
-// DeleteAsync starts the deletion of a machine catalog as a job of the
-// service (DELETE /MachineCatalogs/{nameOrId}?async=true, job type
-// DeleteMachineCatalog) and returns the job, which has no result. Options
-// are those of [MachineCatalogsService.Delete]: without DeleteVMs(false)
-// the service deletes the virtual machines of an MCS catalog too.
-func (s *MachineCatalogsService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
-	q, err := newDeleteConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	return job(ctx, s.client, op{method: http.MethodDelete, path: catalogPath, args: []string{nameOrID}, query: q}, noResult)
 }
 
 // nameAfterUpdate returns the name or id that addresses the catalog

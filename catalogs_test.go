@@ -575,7 +575,7 @@ func TestCatalogsAsyncTakeEffectWhenJobCompletes(t *testing.T) {
 	res, err := del.Wait(ctx, fastPoll)
 	require.NoError(t, err)
 	assert.Equal(t, struct{}{}, res)
-	assert.Equal(t, daas.JobComplete, del.Info().Status)
+	assert.Equal(t, daas.JobStatusComplete, del.Info().Status)
 	assert.Equal(t, 3, srv.Stats().JobsCreated)
 }
 
@@ -599,7 +599,7 @@ func TestCatalogsCreateAsyncFailedJob(t *testing.T) {
 	require.ErrorAs(t, err, &jobErr)
 	assert.Equal(t, job.ID(), jobErr.JobID)
 	assert.Equal(t, "CreateMachineCatalog", jobErr.Type)
-	assert.Equal(t, daas.JobFailed, jobErr.Status)
+	assert.Equal(t, daas.JobStatusFailed, jobErr.Status)
 	assert.Equal(t, "ProvisioningSchemeNameAlreadyExists", jobErr.Code)
 	assert.Equal(t, "A provisioning scheme named 'Win11' already exists.", jobErr.Message)
 	assert.Empty(t, srv.Catalogs(), "a failed job has no effect")

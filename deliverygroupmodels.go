@@ -388,9 +388,3 @@ func (r *RebootCycleRequest) validate() error {
 	}
 	return nil
 }
-
-// ForceDelete deletes a delivery group even when machines in it are assigned to
-// users (the force parameter). It applies to delivery groups only.
-func ForceDelete() DeleteOption {
-	return func(c *deleteConfig) { c.q.Set("force", "true") }
-}

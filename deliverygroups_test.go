@@ -64,7 +64,7 @@ func TestDeliveryGroupsSyncLifecycle(t *testing.T) {
 	assert.Equal(t, []string{`CORP\Pool-003`, `CORP\Pool-004`, `CORP\Pool-005`}, members)
 	assert.Equal(t, 2, srv.Count("GET /DeliveryGroups/{nameOrId}/Machines"), "two pages of two")
 
-	require.NoError(t, c.DeliveryGroups.Delete(ctx, "Help Desk", daas.ForceDelete()))
+	require.NoError(t, c.DeliveryGroups.Delete(ctx, "Help Desk", daas.Force()))
 	assert.Equal(t, "true", lastRequest(t, srv, "DELETE /DeliveryGroups/{nameOrId}").Query.Get("force"))
 	require.Len(t, srv.DeliveryGroups(), 1)
 	for _, m := range srv.Machines()[2:5] {
@@ -205,7 +205,7 @@ func TestDeliveryGroupsBadInputNoRequest(t *testing.T) {
 	_, err = c.DeliveryGroups.StartRebootCycleAsync(ctx, "Desk", daas.RebootCycleRequest{RebootDurationMinutes: daas.Ptr(-1)})
 	assert.ErrorContains(t, err, "negative RebootDurationMinutes")
 	err = c.DeliveryGroups.Delete(ctx, "Desk", daas.DeleteVMs(true))
-	assert.ErrorContains(t, err, "applies to catalogs")
+	assert.ErrorContains(t, err, "option DeleteVMs does not apply")
 	_, err = c.DeliveryGroups.Get(ctx, "")
 	assert.Error(t, err)
 	for _, err := range c.DeliveryGroups.Machines(ctx, "Desk", daas.Fields("Name")) {

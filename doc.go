@@ -105,6 +105,15 @@ it cancels the job first, best effort. [BatchResult.Wait] and
 running. Job error codes the library reasons about are constants, such as
 [JobErrorDuplicateObject], whose [*JobError] matches [ErrConflict].
 
+# Batches
+
+[Client.Batch] sends many calls as one POST /$batch request, itself a job of
+the service. [Client.BatchItemOf] makes an item of any typed call without
+sending it (the Async form runs the item as a job of its own), and
+[NewBatchItem] one from a method and a path. The batch's result gives each
+item's outcome, and [BatchResult.Wait] waits for the items' jobs together on
+the shared poller.
+
 # Progress and the poll schedule
 
 [OnProgress] reports each change of status or percent, in order, on the

@@ -1,8 +1,11 @@
-//go:build unix && !race
+//go:build unix && !race && doccommands
 
-// Not built with -race: the commands build and run whole programs, where the
-// race detector checks nothing the plain run does not, at several times the
-// cost; the race-built tests of the library cover its concurrency.
+// Built only with -tags doccommands (.ci/run runs it so): the commands build
+// and run whole programs, a minute or more of the test run, which would
+// otherwise be spent by every `go test ./...` of the library's own code. Not
+// built with -race: the race detector checks nothing in whole programs that
+// the plain run does not, at several times the cost; the race-built tests of
+// the library cover its concurrency.
 
 package daas_test
 
@@ -145,7 +148,9 @@ func repoFarm(t *testing.T) (farm, scratch string) {
 // TestDocCommands runs every fenced shell command of the user docs, in
 // order, as written, from the folder each document is written for. The
 // commands that run every test of the repository are run by .ci/run
-// instead (ciCommands).
+// instead (ciCommands). Run it with
+//
+//	go test -tags doccommands -run TestDocCommands .
 func TestDocCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the docs' commands, which build and run programs")

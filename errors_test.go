@@ -199,7 +199,7 @@ func TestAPIErrorEndToEnd(t *testing.T) {
 		sentTx.Store(r.Header.Get("Citrix-TransactionId"))
 		writeJSON(w, 404, `{"type":"https://errors-api.cloud.com/common/notFound","detail":"Machine catalog not found","parameters":[{"name":"id","value":"A|B"}]}`)
 	})
-	c := staticClient(t, srv.URL+"/cvad/manage")
+	c := newTestClient(t, nil, WithBaseURL(srv.URL+"/cvad/manage"))
 	_, err := call(t.Context(), c, http.MethodGet, "MachineCatalogs/"+url.PathEscape("A|B"),
 		url.Values{"fields": {"Name"}, "continuationToken": {"q-secret-77"}}, nil, nil)
 	var ae *APIError
@@ -239,7 +239,7 @@ func TestAPIErrorLargeBody(t *testing.T) {
 					}
 				}
 			})
-			c := staticClient(t, srv.URL+"/cvad/manage", WithRetryPolicy(fastRetry(1)))
+			c := newTestClient(t, nil, WithBaseURL(srv.URL+"/cvad/manage"), WithRetryPolicy(fastRetry(1)))
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -314,10 +314,10 @@ func TestJobError(t *testing.T) {
 		wantFailed   bool
 		wantCanceled bool
 	}{
-		{JobError{JobID: "j1", Type: "CreateMachineCatalog", Status: JobFailed, Code: "DuplicateObject", Message: "Name\nin use"},
+		{JobError{JobID: "j1", Type: "CreateMachineCatalog", Status: JobStatusFailed, Code: "DuplicateObject", Message: "Name\nin use"},
 			"daas: job j1 (CreateMachineCatalog) ended Failed: DuplicateObject: Name in use", true, false},
-		{JobError{JobID: "j2", Status: JobCanceled, Code: "Unknown"}, "daas: job j2 ended Canceled", false, true},
-		{JobError{JobID: "j3", Status: JobCompleteWithWarning, Message: "disk slow"},
+		{JobError{JobID: "j2", Status: JobStatusCanceled, Code: "Unknown"}, "daas: job j2 ended Canceled", false, true},
+		{JobError{JobID: "j3", Status: JobStatusCompleteWithWarning, Message: "disk slow"},
 			"daas: job j3 ended CompleteWithWarning: disk slow", true, false},
 	}
 	for _, tt := range tests {

@@ -171,3 +171,46 @@ func ExampleClient_Batch() {
 	// 2 503 true
 	// 3 202 false
 }
+
+// Any typed call can be an item of a batch: here every session of a
+// delivery group is logged off in one request, each as a job of its own.
+func ExampleClient_BatchItemOf() {
+	srv := daastest.NewServer(
+		daastest.WithJobDuration(30*time.Millisecond),
+		daastest.WithCatalog(daastest.Catalog{Name: "Pool", ProvisioningType: "MCS"}),
+		daastest.WithMachines("Pool", 4),
+		daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "Desk", Catalog: "Pool", Machines: 3}),
+		daastest.WithSessions(3),
+	)
+	defer srv.Close()
+	client := srv.Client(daas.WithPollPolicy(daas.PollPolicy{MinInterval: 5 * time.Millisecond, MaxInterval: 10 * time.Millisecond, Multiplier: 2}))
+	ctx := context.Background()
+
+	var items []daas.BatchItem
+	for s, err := range client.Sessions.All(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		item, err := client.BatchItemOf(func(ctx context.Context) error {
+			_, err := client.Sessions.LogOffAsync(ctx, s.ID)
+			return err
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		items = append(items, item)
+	}
+	job, err := client.Batch(ctx, items)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := job.Wait(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := res.Wait(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(res.Items), "sessions logged off")
+	// Output: 3 sessions logged off
+}

@@ -259,7 +259,7 @@ func FuzzAPIError(f *testing.F) {
 		}
 		_, _ = e.Param("retryDelay")
 		// The same fields as a job's error.
-		je := &JobError{JobID: "j1", Type: e.Type, Status: JobFailed, Code: e.Detail, Message: string(body), Parameters: e.Parameters}
+		je := &JobError{JobID: "j1", Type: e.Type, Status: JobStatusFailed, Code: e.Detail, Message: string(body), Parameters: e.Parameters}
 		fzCheckLine(t, "JobError.Error", je.Error(), 3*maxMessage+256) // capped type, code, message
 	})
 }

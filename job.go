@@ -16,14 +16,14 @@ type JobStatus string
 
 // The job statuses of the service.
 const (
-	JobUnknown             JobStatus = "Unknown"
-	JobNotStarted          JobStatus = "NotStarted"
-	JobInProgress          JobStatus = "InProgress"
-	JobComplete            JobStatus = "Complete"
-	JobCompleteWithWarning JobStatus = "CompleteWithWarning"
-	JobFailed              JobStatus = "Failed"
-	JobCanceled            JobStatus = "Canceled"
-	JobNonTerminatingError JobStatus = "NonTerminatingError"
+	JobStatusUnknown             JobStatus = "Unknown"
+	JobStatusNotStarted          JobStatus = "NotStarted"
+	JobStatusInProgress          JobStatus = "InProgress"
+	JobStatusComplete            JobStatus = "Complete"
+	JobStatusCompleteWithWarning JobStatus = "CompleteWithWarning"
+	JobStatusFailed              JobStatus = "Failed"
+	JobStatusCanceled            JobStatus = "Canceled"
+	JobStatusNonTerminatingError JobStatus = "NonTerminatingError"
 )
 
 // Terminal reports whether the job has ended: Complete, CompleteWithWarning,
@@ -31,7 +31,7 @@ const (
 // does not know are not terminal: the job may still go on.
 func (s JobStatus) Terminal() bool {
 	switch s {
-	case JobComplete, JobCompleteWithWarning, JobFailed, JobCanceled:
+	case JobStatusComplete, JobStatusCompleteWithWarning, JobStatusFailed, JobStatusCanceled:
 		return true
 	}
 	return false
@@ -192,9 +192,9 @@ func (j *Job[T]) Result(ctx context.Context) (T, error) {
 // outcome maps a terminal job to its error, if any.
 func outcome(info *JobInfo, warningsAsErrors bool) error {
 	switch info.Status {
-	case JobComplete:
+	case JobStatusComplete:
 		return nil
-	case JobCompleteWithWarning:
+	case JobStatusCompleteWithWarning:
 		if !warningsAsErrors {
 			return nil
 		}

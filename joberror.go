@@ -79,11 +79,11 @@ func writeCodeMessage(b *strings.Builder, code, msg string) {
 func (e *JobError) Is(target error) bool {
 	switch target {
 	case ErrJobFailed:
-		return e.Status != JobCanceled
+		return e.Status != JobStatusCanceled
 	case ErrJobCanceled:
-		return e.Status == JobCanceled
+		return e.Status == JobStatusCanceled
 	case ErrConflict:
-		return e.Status == JobFailed && strings.EqualFold(e.Code, JobErrorDuplicateObject)
+		return e.Status == JobStatusFailed && strings.EqualFold(e.Code, JobErrorDuplicateObject)
 	}
 	return false
 }

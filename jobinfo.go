@@ -71,7 +71,7 @@ func (j *JobInfo) failedSubJobs() (failed []JobInfo, total int) {
 	for i := range j.SubJobs {
 		sj := &j.SubJobs[i]
 		total++
-		if sj.Status == JobFailed || sj.Status == JobCanceled {
+		if sj.Status == JobStatusFailed || sj.Status == JobStatusCanceled {
 			cp := sj.clone()
 			cp.SubJobs = nil
 			failed = append(failed, *cp)

@@ -137,8 +137,9 @@ func TestJobInfoCopiesAreDeep(t *testing.T) {
 func TestJobHandsOutDeepCopies(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
-		s.add(&fakeJob{id: "j1", dur: 3 * time.Second, final: JobFailed})
-		c := jobClient(t, s, exact(PollPolicy{MinInterval: time.Second, MaxInterval: time.Second, Multiplier: 1}))
+		s.add(&fakeJob{id: "j1", dur: 3 * time.Second, final: JobStatusFailed})
+		c := newTestClient(t, s.ServeHTTP, withoutRetries(),
+			exact(PollPolicy{MinInterval: time.Second, MaxInterval: time.Second, Multiplier: 1}))
 		j := newTestJob[struct{}](c, "j1")
 		spoil := func(info *JobInfo) {
 			info.Parameters[0].Value = "spoilt"

@@ -16,8 +16,8 @@ type jobPage struct {
 }
 
 // decodeFrom is how Client.call decodes a page of jobs (see bodyDecoder):
-// in one typed pass (jobWire); a page that does not decode that way is
-// decoded again leniently, item by item, so that one broken job never
+// by the scanner (scanJobPage), else in one typed pass (jobWire); a page
+// that does not decode that way is decoded again leniently, item by item, so that one broken job never
 // fails the read of the others. A page past the list's budget is an
 // error.
 func (l *jobPage) decodeFrom(body io.Reader, limit int64) error {
@@ -28,6 +28,10 @@ func (l *jobPage) decodeFrom(body io.Reader, limit int64) error {
 	l.size = int64(len(data))
 	if l.size > l.budget {
 		return errJobListCap
+	}
+	if items, token, ok := scanJobPage(data); ok {
+		l.Items, l.ContinuationToken = items, token
+		return nil
 	}
 	var w struct {
 		Items             []jobWire

@@ -68,6 +68,15 @@ func decodeTyped(tb testing.TB, data []byte) []JobInfo {
 	return l.Items
 }
 
+// decodeTypedOnly is the typed pass without the scanner before it.
+func decodeTypedOnly(tb testing.TB, data []byte) []JobInfo {
+	l, err := decodeWithoutScan(data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l.Items
+}
+
 func decodeLenient(tb testing.TB, data []byte) []JobInfo {
 	var l lenientPage
 	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&l); err != nil {
@@ -76,12 +85,12 @@ func decodeLenient(tb testing.TB, data []byte) []JobInfo {
 	return l.Items
 }
 
-// The typed pass gives what the lenient decoder gives.
+// The scanner and the typed pass give what the lenient decoder gives.
 func TestJobListDecodersAgree(t *testing.T) {
 	data := benchJobList(50)
-	typed, lenient := decodeTyped(t, data), decodeLenient(t, data)
-	if len(typed) != 50 || !reflect.DeepEqual(typed, lenient) {
-		t.Fatalf("the decoders disagree:\n%+v\n%+v", typed[:1], lenient[:1])
+	scan, typed, lenient := decodeTyped(t, data), decodeTypedOnly(t, data), decodeLenient(t, data)
+	if len(typed) != 50 || !reflect.DeepEqual(typed, lenient) || !reflect.DeepEqual(scan, lenient) {
+		t.Fatalf("the decoders disagree:\n%+v\n%+v\n%+v", scan[:1], typed[:1], lenient[:1])
 	}
 }
 
@@ -90,7 +99,7 @@ func BenchmarkJobListDecode(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
 		decode func(testing.TB, []byte) []JobInfo
-	}{{"lenient", decodeLenient}, {"typed", decodeTyped}} {
+	}{{"lenient", decodeLenient}, {"typed", decodeTypedOnly}, {"scan", decodeTyped}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()

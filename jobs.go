@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"time"
@@ -25,6 +26,9 @@ type jobReader interface {
 
 // Get reads one job (GET /Jobs/{id}).
 func (s *JobsService) Get(ctx context.Context, id string) (*JobInfo, error) {
+	if err := checkJobID(id); err != nil {
+		return nil, forMethod("Jobs.Get", err)
+	}
 	info, _, err := s.readJob(ctx, id)
 	return info, err
 }
@@ -51,51 +55,113 @@ const maxPages = 10000
 
 // maxJobListBytes caps the bytes one read of the job list takes in, its
 // pages together: 64 MiB, some 40,000 jobs of the service. A list longer
-// than that is an error ([JobsService.List]); waits then read their jobs
+// than that is an error ([JobsService.All]); waits then read their jobs
 // one by one.
 const maxJobListBytes = 64 << 20
 
 // errJobListCap is the error of a job list over maxJobListBytes.
 var errJobListCap = fmt.Errorf("the job list holds more than %d MiB across its pages, the cap of one read", maxJobListBytes>>20)
 
-// List reads the caller's active and recently finished jobs (GET /Jobs),
-// every page of them. A continuation token the service repeats (a cycle),
-// more than 10,000 pages or more than 64 MiB of pages in all is an error,
-// and an error never comes with part of the list.
-func (s *JobsService) List(ctx context.Context) ([]JobInfo, error) {
-	var all []JobInfo
-	if _, err := s.readJobs(ctx, func(j *JobInfo) { all = append(all, *j) }); err != nil {
+// List reads one page of the caller's active and recently finished jobs
+// (GET /Jobs). Pass the page's ContinuationToken back with
+// [ContinuationToken] for the next one, or use [JobsService.All] to range
+// over every job.
+func (s *JobsService) List(ctx context.Context, opts ...CallOption) (*Page[JobInfo], error) {
+	_, cfg, err := operation("Jobs", "List").call("Jobs.List", nil, nil, nil, opts)
+	if err != nil {
 		return nil, err
 	}
-	return all, nil
+	l, _, err := s.jobsPage(ctx, cfg, cfg.token, maxJobListBytes)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page[JobInfo]{Items: l.Items}
+	if p.Items == nil {
+		p.Items = []JobInfo{}
+	}
+	if l.ContinuationToken != nil {
+		p.ContinuationToken = *l.ContinuationToken
+	}
+	return p, nil
+}
+
+// All ranges over the caller's active and recently finished jobs, reading
+// the pages of GET /Jobs as the loop reaches them. A failed page, a
+// continuation token the service repeats (a cycle), more than 10,000 pages
+// or more than 64 MiB of pages in all ends the sequence with its error,
+// yielded once. Breaking out of the loop stops the reading.
+func (s *JobsService) All(ctx context.Context, opts ...CallOption) iter.Seq2[JobInfo, error] {
+	_, cfg, err := operation("Jobs", "List").call("Jobs.All", nil, nil, nil, opts)
+	return func(yield func(JobInfo, error) bool) {
+		if err != nil {
+			yield(JobInfo{}, err)
+			return
+		}
+		stopped := false
+		_, err := s.readJobsFrom(ctx, cfg, func(j *JobInfo) bool {
+			stopped = !yield(*j, nil)
+			return !stopped
+		})
+		if err != nil && !stopped {
+			yield(JobInfo{}, err)
+		}
+	}
+}
+
+// jobsPage reads the page of the job list that token names (the first for
+// ""), with the query parameters and headers of cfg (nil for none), holding
+// at most budget bytes, and the Retry-After of its answer.
+func (s *JobsService) jobsPage(ctx context.Context, cfg *listConfig, token string, budget int64) (*jobPage, time.Duration, error) {
+	q := url.Values{}
+	var h http.Header
+	if cfg != nil {
+		q, h = cfg.query(), cfg.header
+	}
+	q.Del("continuationToken")
+	if token != "" {
+		q.Set("continuationToken", token)
+	}
+	r, err := s.client.newRequest(http.MethodGet, "Jobs", q, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	r.header = h
+	l := &jobPage{budget: budget}
+	resp, err := s.client.call(ctx, r, l, http.StatusOK)
+	if err != nil {
+		return nil, 0, err
+	}
+	return l, retryAfter(resp.Header, nil), nil
 }
 
 // readJobs reads the job list page by page and hands each job to visit as
 // its page is decoded; a page is dropped once visited, so what the list
 // keeps in memory is what visit keeps.
 func (s *JobsService) readJobs(ctx context.Context, visit func(*JobInfo)) (time.Duration, error) {
+	return s.readJobsFrom(ctx, nil, func(j *JobInfo) bool { visit(j); return true })
+}
+
+// readJobsFrom is readJobs with the options of cfg (nil for none), from its
+// token; it stops, without an error, when visit returns false.
+func (s *JobsService) readJobsFrom(ctx context.Context, cfg *listConfig, visit func(*JobInfo) bool) (time.Duration, error) {
+	var token string
+	if cfg != nil {
+		token = cfg.token
+	}
 	var floor time.Duration
 	seen := map[string]bool{}
-	var token string
 	budget := int64(maxJobListBytes)
 	for page := 1; ; page++ {
-		var q url.Values
-		if token != "" {
-			q = url.Values{"continuationToken": {token}}
-		}
-		r, err := s.client.newRequest(http.MethodGet, "Jobs", q, nil)
-		if err != nil {
-			return 0, err
-		}
-		l := jobPage{budget: budget}
-		resp, err := s.client.call(ctx, r, &l, http.StatusOK)
+		l, ra, err := s.jobsPage(ctx, cfg, token, budget)
 		if err != nil {
 			return 0, err
 		}
 		budget -= l.size
-		floor = max(floor, retryAfter(resp.Header, nil))
+		floor = max(floor, ra)
 		for i := range l.Items {
-			visit(&l.Items[i])
+			if !visit(&l.Items[i]) {
+				return floor, nil
+			}
 		}
 		if l.ContinuationToken == nil || *l.ContinuationToken == "" {
 			return floor, nil
@@ -124,7 +190,7 @@ func nextToken(seen map[string]bool, token string, pagesRead int, what string) e
 // returns the job as it is afterwards.
 func (s *JobsService) Cancel(ctx context.Context, id string) (*JobInfo, error) {
 	if err := checkJobID(id); err != nil {
-		return nil, err
+		return nil, forMethod("Jobs.Cancel", err)
 	}
 	r, err := s.client.newRequest(http.MethodPost, "Jobs/"+url.PathEscape(id)+"/$cancel", nil, nil)
 	if err != nil {
@@ -142,7 +208,7 @@ func (s *JobsService) Cancel(ctx context.Context, id string) (*JobInfo, error) {
 // delete a running job with 409 ([ErrConflict]).
 func (s *JobsService) Delete(ctx context.Context, id string) error {
 	if err := checkJobID(id); err != nil {
-		return err
+		return forMethod("Jobs.Delete", err)
 	}
 	r, err := s.client.newRequest(http.MethodDelete, "Jobs/"+url.PathEscape(id), nil, nil)
 	if err != nil {
@@ -159,7 +225,7 @@ func (s *JobsService) Delete(ctx context.Context, id string) error {
 // {"Items": [...]} envelope of every item.
 func (s *JobsService) Results(ctx context.Context, id string) (json.RawMessage, error) {
 	if err := checkJobID(id); err != nil {
-		return nil, err
+		return nil, forMethod("Jobs.Results", err)
 	}
 	return rawResult(ctx, &jobCore{c: s.client, r: s, id: id})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,19 +20,6 @@ import (
 // These tests drive jobs against a small scripted server, served in memory
 // so that they can run inside testing/synctest bubbles, where time is fake
 // and every wait is exact.
-
-const testOrigin = "http://127.0.0.1:8443"
-
-// handlerTransport serves requests by calling a handler directly.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
-}
 
 // fakeJob is one scripted job: it runs for dur after it is created and ends
 // in final. With progress, OverallProgressPercent rises linearly.
@@ -80,7 +66,7 @@ func (s *jobServer) add(j *fakeJob) *fakeJob {
 	defer s.mu.Unlock()
 	j.created = time.Now()
 	if j.final == "" {
-		j.final = JobComplete
+		j.final = JobStatusComplete
 	}
 	s.jobs[j.id] = j
 	return j
@@ -100,7 +86,7 @@ func (s *jobServer) pollTimes(id string) []time.Duration {
 
 func (j *fakeJob) model(now time.Time) map[string]any {
 	elapsed := now.Sub(j.created)
-	status := JobInProgress
+	status := JobStatusInProgress
 	pct := any(nil)
 	end := "0001-01-01T00:00:00+00:00"
 	if j.statusAt != nil {
@@ -129,7 +115,7 @@ func (j *fakeJob) model(now time.Time) map[string]any {
 		"CreationTime": j.created.Format("2006-01-02T15:04:05.000-07:00"),
 		"EndTime":      end, "FormattedEndTime": end,
 	}
-	if status == JobFailed {
+	if status == JobStatusFailed {
 		m["ErrorCode"] = "DuplicateObject"
 		m["ErrorString"] = "A catalog named x already exists."
 		m["ErrorParameters"] = []map[string]any{{"Name": "ErrorDetails", "Value": "ErrorMessage : duplicate"}}
@@ -149,7 +135,7 @@ func (s *jobServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		key += "/{id}/" + parts[2]
 	}
 	s.requests[key]++
-	if got := r.Header.Get("Authorization"); got != "CWSAuth bearer=tok" {
+	if got := r.Header.Get("Authorization"); got != "CWSAuth bearer="+testToken {
 		s.t.Errorf("%s: Authorization %q", key, got)
 	}
 	if s.fail != nil {
@@ -213,26 +199,13 @@ func (s *jobServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case key == "POST Jobs/{id}/$cancel":
 		s.cancels++
 		j := s.jobs[parts[1]]
-		j.final, j.dur = JobCanceled, now.Sub(j.created)
+		j.final, j.dur = JobStatusCanceled, now.Sub(j.created)
 		writeJSON(j.model(now))
 	case key == "GET MachineCatalogs/{id}":
 		writeJSON(map[string]any{"Id": parts[1], "Name": "cat"})
 	default:
 		w.WriteHeader(http.StatusNotImplemented)
 	}
-}
-
-// jobClient returns a client served in memory by s.
-func jobClient(t testing.TB, s http.Handler, opts ...Option) *Client {
-	t.Helper()
-	base := []Option{
-		WithBearerToken("tok"), WithSiteID("site"), WithBaseURL(testOrigin + "/cvad/manage"),
-		WithHTTPClient(&http.Client{Transport: handlerTransport{s}}),
-		WithRetryPolicy(RetryPolicy{MaxRetries: 0, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}),
-	}
-	c, err := NewClient("cust", append(base, opts...)...)
-	require.NoError(t, err)
-	return c
 }
 
 // exact is a poll policy without jitter, for schedules asserted exactly.
@@ -255,17 +228,17 @@ func TestWaitOutcomes(t *testing.T) {
 		wantErr  error
 		wantCode string
 	}{
-		{name: "complete", final: JobComplete},
-		{name: "warning", final: JobCompleteWithWarning},
-		{name: "warning as error", final: JobCompleteWithWarning, opts: []WaitOption{WarningsAsErrors()}, wantErr: ErrJobFailed},
-		{name: "failed", final: JobFailed, wantErr: ErrJobFailed, wantCode: "DuplicateObject"},
-		{name: "canceled", final: JobCanceled, wantErr: ErrJobCanceled},
+		{name: "complete", final: JobStatusComplete},
+		{name: "warning", final: JobStatusCompleteWithWarning},
+		{name: "warning as error", final: JobStatusCompleteWithWarning, opts: []WaitOption{WarningsAsErrors()}, wantErr: ErrJobFailed},
+		{name: "failed", final: JobStatusFailed, wantErr: ErrJobFailed, wantCode: "DuplicateObject"},
+		{name: "canceled", final: JobStatusCanceled, wantErr: ErrJobCanceled},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := newJobServer(t)
 				s.add(&fakeJob{id: "j1", dur: 5 * time.Second, final: tc.final, result: `{"Name":"r"}`})
-				c := jobClient(t, s)
+				c := newTestClient(t, s.ServeHTTP, withoutRetries())
 				job := newTestJob[map[string]string](c, "j1")
 				got, err := job.Wait(t.Context(), append(tc.opts, PollInterval(time.Second, time.Second))...)
 				require.True(t, job.Done())
@@ -301,20 +274,20 @@ func TestWaitKeepsGoingOnOddStatuses(t *testing.T) {
 		s.add(&fakeJob{id: "j1", dur: 10 * time.Second, result: `{}`, statusAt: func(e time.Duration) JobStatus {
 			switch {
 			case e < 3*time.Second:
-				return JobNotStarted
+				return JobStatusNotStarted
 			case e < 5*time.Second:
-				return JobNonTerminatingError
+				return JobStatusNonTerminatingError
 			case e < 7*time.Second:
 				return "Dequeued" // a status the library does not know
 			}
-			return JobUnknown
+			return JobStatusUnknown
 		}})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		var seen []JobStatus
 		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context(), PollInterval(time.Second, time.Second),
 			OnProgress(func(j JobInfo) { seen = append(seen, j.Status) }))
 		require.NoError(t, err)
-		assert.Equal(t, []JobStatus{JobNotStarted, JobNonTerminatingError, "Dequeued", JobUnknown, JobComplete}, seen,
+		assert.Equal(t, []JobStatus{JobStatusNotStarted, JobStatusNonTerminatingError, "Dequeued", JobStatusUnknown, JobStatusComplete}, seen,
 			"progress reported once per change, in order")
 	})
 }
@@ -323,7 +296,7 @@ func TestWaitOnProgressPercent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: 10 * time.Second, progress: true, result: `{}`})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		var pcts []int
 		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context(), PollInterval(500*time.Millisecond, 500*time.Millisecond),
 			OnProgress(func(j JobInfo) { pcts = append(pcts, j.Progress) }))
@@ -341,7 +314,7 @@ func TestWaitContextCanceledPromptly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Hour, result: `{}`})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		ctx, cancel := context.WithCancel(t.Context())
 		var err error
 		done := make(chan struct{})
@@ -365,14 +338,14 @@ func TestWaitCancelOnContextDone(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Hour, result: `{}`})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 		defer cancel()
 		job := newTestJob[json.RawMessage](c, "j1")
 		_, err := job.Wait(ctx, CancelOnContextDone())
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, 1, s.cancels)
-		assert.Equal(t, JobCanceled, job.Info().Status)
+		assert.Equal(t, JobStatusCanceled, job.Info().Status)
 	})
 }
 
@@ -380,7 +353,7 @@ func TestWaitJobVanishes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Hour, result: `{}`})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		go func() {
 			time.Sleep(5 * time.Second)
 			s.mu.Lock()
@@ -410,7 +383,7 @@ func TestWaitSurvivesFailedPolls(t *testing.T) {
 			}
 			return 0
 		}
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		got, err := newTestJob[map[string]string](c, "j1").Wait(t.Context(), PollInterval(time.Second, 2*time.Second))
 		require.NoError(t, err)
 		assert.Equal(t, "b", got["a"])
@@ -422,7 +395,7 @@ func TestPollFailureKeepsCachedInfo(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Hour, progress: true})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		job := newTestJob[json.RawMessage](c, "j1")
 		assert.Nil(t, job.Info())
 		time.Sleep(time.Minute)
@@ -442,7 +415,7 @@ func TestResultEnvelopeAndPages(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Second, result: `{"Items":[{"Name":"a"},{"Name":"b"}],"ContinuationToken":"0"}`})
 		s.pages = []string{`{"Items":[{"Name":"c"}],"ContinuationToken":"1"}`, `{"Items":[{"Name":"d"}],"ContinuationToken":null}`}
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		got, err := newTestJob[[]struct{ Name string }](c, "j1").Wait(t.Context())
 		require.NoError(t, err)
 		var names []string
@@ -461,7 +434,7 @@ func TestResult303(t *testing.T) {
 		s.add(&fakeJob{id: "rel", dur: time.Second, resultAt: "/cvad/manage/MachineCatalogs/c2"})
 		s.add(&fakeJob{id: "port", dur: time.Second, resultAt: "http://127.0.0.1:9999/cvad/manage/MachineCatalogs/c1"})
 		s.add(&fakeJob{id: "host", dur: time.Second, resultAt: "https://evil.example/cvad/manage/MachineCatalogs/c1"})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		type cat struct{ Id, Name string }
 		got, err := newTestJob[*cat](c, "same").Wait(t.Context())
 		require.NoError(t, err)
@@ -487,7 +460,7 @@ func TestResultOfUnfinishedJob(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Hour})
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		_, err := newTestJob[json.RawMessage](c, "j1").Result(t.Context())
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "has not finished")
@@ -495,7 +468,7 @@ func TestResultOfUnfinishedJob(t *testing.T) {
 }
 
 func TestParseJobLocation(t *testing.T) {
-	c := jobClient(t, http.NotFoundHandler())
+	c := newTestClient(t, http.NotFound, withoutRetries())
 	for _, tc := range []struct {
 		loc    string
 		id     string
@@ -538,7 +511,7 @@ func TestStartJobRefusesForeignLocation(t *testing.T) {
 		w.Header().Set("Location", "https://evil.example/cvad/manage/Jobs/j1")
 		w.WriteHeader(http.StatusAccepted)
 	})
-	c := jobClient(t, h)
+	c := newTestClient(t, h.ServeHTTP, withoutRetries())
 	_, err := StartJob[struct{}](t.Context(), c, "post", "MachineCatalogs/a%7Cb/$test?x=1", map[string]int{"a": 1})
 	require.ErrorIs(t, err, ErrUntrustedLocation)
 	assert.Equal(t, 1, calls)
@@ -555,7 +528,7 @@ func TestStartJobExpects202(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{}`))
 	})
-	c := jobClient(t, h)
+	c := newTestClient(t, h.ServeHTTP, withoutRetries())
 	_, err := StartJob[struct{}](t.Context(), c, "GET", "MachineCatalogs", nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "expected 202")
@@ -572,12 +545,12 @@ func TestJobInfoDecoding(t *testing.T) {
 		"CreationTime":"2022-02-09T07:22:04.254+00:00","FormattedCreationTime":"2022-02-09T07:22:04.254Z",
 		"StartTime":"0001-01-01T00:00:00+00:00","FormattedStartTime":null,"EndTime":null}`), &j))
 	assert.Equal(t, "81c05d9f", j.ID)
-	assert.Equal(t, JobInProgress, j.Status)
+	assert.Equal(t, JobStatusInProgress, j.Status)
 	assert.Equal(t, 42, j.Progress)
 	assert.True(t, j.IsCancellable)
 	assert.Equal(t, []NameValue{{"NameOrId", "cat"}, {"request", ""}}, j.Parameters)
 	require.Len(t, j.SubJobs, 1)
-	assert.Equal(t, JobComplete, j.SubJobs[0].Status)
+	assert.Equal(t, JobStatusComplete, j.SubJobs[0].Status)
 	assert.Equal(t, "Unknown", j.ErrorCode)
 	assert.True(t, j.CreatedAt.Equal(time.Date(2022, 2, 9, 7, 22, 4, 254e6, time.UTC)))
 	assert.True(t, j.StartedAt.IsZero())
@@ -590,7 +563,7 @@ func TestJobInfoDecoding(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"Id":"x","Status":"Complete","OverallProgressPercent":"lots",
 		"IsCancellable":"yes","Parameters":{"a":1},"SubJobs":[1,{"Id":"ok"}],"CreationTime":12}`), &j))
 	assert.Equal(t, "x", j.ID)
-	assert.Equal(t, JobComplete, j.Status)
+	assert.Equal(t, JobStatusComplete, j.Status)
 	assert.Equal(t, -1, j.Progress)
 	assert.Nil(t, j.Parameters)
 	require.Len(t, j.SubJobs, 1)
@@ -601,15 +574,15 @@ func TestJobInfoDecoding(t *testing.T) {
 }
 
 func TestJobStatusTerminal(t *testing.T) {
-	terminal := map[JobStatus]bool{JobComplete: true, JobCompleteWithWarning: true, JobFailed: true, JobCanceled: true}
-	for _, s := range []JobStatus{JobUnknown, JobNotStarted, JobInProgress, JobComplete, JobCompleteWithWarning, JobFailed, JobCanceled, JobNonTerminatingError, "Dequeued", ""} {
+	terminal := map[JobStatus]bool{JobStatusComplete: true, JobStatusCompleteWithWarning: true, JobStatusFailed: true, JobStatusCanceled: true}
+	for _, s := range []JobStatus{JobStatusUnknown, JobStatusNotStarted, JobStatusInProgress, JobStatusComplete, JobStatusCompleteWithWarning, JobStatusFailed, JobStatusCanceled, JobStatusNonTerminatingError, "Dequeued", ""} {
 		assert.Equal(t, terminal[s], s.Terminal(), s)
 	}
 }
 
 func TestJobErrorIs(t *testing.T) {
-	failed := &JobError{JobID: "j", Status: JobFailed}
-	canceled := &JobError{JobID: "j", Status: JobCanceled}
+	failed := &JobError{JobID: "j", Status: JobStatusFailed}
+	canceled := &JobError{JobID: "j", Status: JobStatusCanceled}
 	assert.ErrorIs(t, failed, ErrJobFailed)
 	assert.NotErrorIs(t, failed, ErrJobCanceled)
 	assert.ErrorIs(t, canceled, ErrJobCanceled)
@@ -622,7 +595,7 @@ func TestJobErrorIs(t *testing.T) {
 // the root of the jobs, a job's results or another resource of the origin
 // name no job.
 func TestJobLocationNamesAJob(t *testing.T) {
-	c := jobClient(t, http.NotFoundHandler())
+	c := newTestClient(t, http.NotFound, withoutRetries())
 	for _, loc := range []string{
 		testOrigin + "/cvad/manage/Jobs/",
 		testOrigin + "/cvad/manage/Jobs",

@@ -19,7 +19,7 @@ func tenToHundred() PollStats {
 
 // A snapshot survives JSON and loads into another client unchanged.
 func TestPollStatsRoundTrip(t *testing.T) {
-	c1 := jobClient(t, newJobServer(t))
+	c1 := newTestClient(t, newJobServer(t).ServeHTTP, withoutRetries())
 	for i := range 40 {
 		c1.poller.engine.Stats().Load([]poll.TypeDurations{
 			{Type: "A", Durations: []time.Duration{time.Duration(i+1) * 250 * time.Millisecond}},
@@ -30,7 +30,7 @@ func TestPollStatsRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	var back PollStats
 	require.NoError(t, json.Unmarshal(b, &back))
-	c := jobClient(t, newJobServer(t), WithPollStats(back))
+	c := newTestClient(t, newJobServer(t).ServeHTTP, withoutRetries(), WithPollStats(back))
 	assert.Equal(t, c1.PollStats(), c.PollStats())
 	assert.Contains(t, string(b), `"type":"A","durationsSeconds":[2.25,2.5,`)
 }
@@ -64,7 +64,7 @@ func TestWaitLearntPlanEndToEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: 45 * time.Second, result: `{}`})
-		c := jobClient(t, s, exact(DefaultPollPolicy()), WithPollStats(tenToHundred()))
+		c := newTestClient(t, s.ServeHTTP, withoutRetries(), exact(DefaultPollPolicy()), WithPollStats(tenToHundred()))
 		_, err := newTestJob[json.RawMessage](c, "j1").Wait(t.Context())
 		require.NoError(t, err)
 		got := s.pollTimes("j1")

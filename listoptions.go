@@ -3,7 +3,6 @@ package daas
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -27,7 +26,10 @@ type listConfig struct {
 	wire   []string // the parameter each of used sets, as on the wire
 	params url.Values
 	header http.Header
-	err    error
+	// secrets are values of the options that must never reach an error
+	// (see AdminCredential), beside the secret headers' own values.
+	secrets []string
+	err     error
 }
 
 // set records option name, which sets the wire parameter param.
@@ -103,21 +105,6 @@ func ContinuationToken(token string) ListOption {
 	}
 }
 
-// listOptions applies opts for the call named what, which accepts only the
-// options named in allowed: any other is an [*InputError].
-func listOptions(what string, opts []ListOption, allowed ...string) (*listConfig, error) {
-	cfg, err := newListConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range cfg.used {
-		if !slices.Contains(allowed, name) {
-			return nil, inputErr(what, "option %s does not apply", name)
-		}
-	}
-	return cfg, nil
-}
-
 func newListConfig(opts []ListOption) (*listConfig, error) {
 	c := &listConfig{}
 	for _, o := range opts {
@@ -150,23 +137,20 @@ func (c *listConfig) query() url.Values {
 
 // A DeleteOption changes what deleting a catalog or a machine does
 // ([MachineCatalogsService.Delete], [MachinesService.Delete]): [DeleteVMs],
-// [MachineAccounts] and [PurgeDBOnly]; deleting a delivery group takes only
-// [ForceDelete]. Without options the service's defaults apply, and they
-// destroy: deleting an MCS catalog or machine deletes its virtual machines
-// unless DeleteVMs(false) is given.
-type DeleteOption func(*deleteConfig)
-
-type deleteConfig struct {
-	q   url.Values
-	err error
-}
+// [MachineAccounts], [PurgeDBOnly] and [AdminCredential]; deleting a
+// delivery group takes [Force]. It is a [CallOption]: any method whose
+// operation has the parameter takes it, and any other refuses it before
+// sending. Without options the service's defaults apply, and they destroy:
+// deleting an MCS catalog or machine deletes its virtual machines unless
+// DeleteVMs(false) is given.
+type DeleteOption = CallOption
 
 // DeleteVMs says whether the virtual machines of an MCS catalog or machine
 // are deleted with it (the deleteVm parameter): without DeleteVMs(false)
 // they are deleted, as the service's default is true. Other provisioning
 // types ignore it.
 func DeleteVMs(del bool) DeleteOption {
-	return func(c *deleteConfig) { c.q.Set("deleteVm", strconv.FormatBool(del)) }
+	return queryParam("DeleteVMs", "deleteVm", []string{strconv.FormatBool(del)})
 }
 
 // MachineAccounts says what becomes of the Active Directory accounts of the
@@ -175,14 +159,13 @@ func DeleteVMs(del bool) DeleteOption {
 // [AccountActionLeave] when deleting a machine, where it matters only when
 // the VM is deleted too (deleteVm true, the default).
 func MachineAccounts(action AccountAction) DeleteOption {
-	return func(c *deleteConfig) {
+	return func(c *listConfig) {
 		if strings.TrimSpace(string(action)) == "" {
-			if c.err == nil {
-				c.err = inputErr("MachineAccounts", "empty account action")
-			}
+			c.set("MachineAccounts", "deleteAccount")
+			c.fail("MachineAccounts", "empty account action")
 			return
 		}
-		c.q.Set("deleteAccount", string(action))
+		queryParam("MachineAccounts", "deleteAccount", []string{string(action)})(c)
 	}
 }
 
@@ -191,20 +174,5 @@ func MachineAccounts(action AccountAction) DeleteOption {
 // purgeDBOnly parameter; the service's default is false). The service
 // recommends it only when the hypervisor cannot be reached.
 func PurgeDBOnly() DeleteOption {
-	return func(c *deleteConfig) { c.q.Set("purgeDBOnly", "true") }
-}
-
-func newDeleteConfig(opts []DeleteOption) (url.Values, error) {
-	c := &deleteConfig{q: url.Values{}}
-	for _, o := range opts {
-		if o != nil {
-			o(c)
-		}
-	}
-	return c.q, c.err
-}
-
-// machineList is a list of machines: [InFolder] does not apply.
-func machineList(what string, opts []ListOption) (*listConfig, error) {
-	return listOptions(what, opts, "PageSize", "Fields", "ContinuationToken")
+	return queryParam("PurgeDBOnly", "purgeDBOnly", []string{"true"})
 }

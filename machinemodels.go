@@ -97,13 +97,13 @@ type SupportedPowerAction string
 
 // The power actions of the API.
 const (
-	PowerActionUnknown       SupportedPowerAction = "Unknown"
-	PowerActionPowerOn       SupportedPowerAction = "PowerOn"
-	PowerActionPowerOff      SupportedPowerAction = "PowerOff"
-	PowerActionSuspendResume SupportedPowerAction = "SuspendResume"
-	PowerActionRestart       SupportedPowerAction = "Restart"
-	PowerActionReset         SupportedPowerAction = "Reset"
-	PowerActionShutdown      SupportedPowerAction = "Shutdown"
+	SupportedPowerActionUnknown       SupportedPowerAction = "Unknown"
+	SupportedPowerActionPowerOn       SupportedPowerAction = "PowerOn"
+	SupportedPowerActionPowerOff      SupportedPowerAction = "PowerOff"
+	SupportedPowerActionSuspendResume SupportedPowerAction = "SuspendResume"
+	SupportedPowerActionRestart       SupportedPowerAction = "Restart"
+	SupportedPowerActionReset         SupportedPowerAction = "Reset"
+	SupportedPowerActionShutdown      SupportedPowerAction = "Shutdown"
 )
 
 // DeliveryKind is what a machine delivers: desktops, applications or both

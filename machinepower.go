@@ -2,99 +2,61 @@ package daas
 
 import (
 	"context"
-	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"time"
 )
 
 // A PowerOption changes a power action: [Force] and [Delay], where the
-// service accepts them. An option the action does not take is an error,
-// returned before any request.
-type PowerOption func(*powerConfig)
-
-type powerConfig struct {
-	force bool
-	delay time.Duration
-	used  []string
-	err   error
-}
+// service accepts them. It is a [CallOption]: an option the action's
+// operation does not take is an [*InputError], returned before any request.
+type PowerOption = CallOption
 
 // Force makes a shutdown or reboot go ahead without waiting for users to
-// end their work (the force parameter): unsaved work may be lost.
-func Force() PowerOption {
-	return func(c *powerConfig) {
-		c.force = true
-		c.used = append(c.used, "Force")
-	}
+// end their work, or a delivery group's deletion go ahead though machines in
+// it are assigned to users (the force parameter): unsaved work may be lost.
+// Any method whose operation has the parameter takes it.
+func Force() CallOption {
+	return queryParam("Force", "force", []string{"true"})
 }
 
 // Delay makes a shutdown or suspend happen after d, in whole seconds (the
 // delay parameter). d must be at least one second.
-func Delay(d time.Duration) PowerOption {
-	return func(c *powerConfig) {
-		c.used = append(c.used, "Delay")
+func Delay(d time.Duration) CallOption {
+	return func(c *listConfig) {
 		if d < time.Second || d%time.Second != 0 || d > time.Duration(1<<31-1)*time.Second {
-			if c.err == nil {
-				c.err = inputErr("Delay("+d.String()+")", "want a whole number of seconds, at least 1s")
-			}
+			c.set("Delay", "delay")
+			c.fail("Delay("+d.String()+")", "want a whole number of seconds, at least 1s")
 			return
 		}
-		c.delay = d
+		queryParam("Delay", "delay", []string{strconv.FormatInt(int64(d/time.Second), 10)})(c)
 	}
 }
 
-// powerAction is one of the machine actions under /Machines/{nameOrId}/$x.
-type powerAction struct {
-	name    string   // Start, for messages
-	segment string   // $start
-	allowed []string // the options it takes
-}
+// powerAction is one of the machine actions under /Machines/{nameOrId}/$x,
+// named as its method (Start).
+type powerAction string
 
-var (
-	actionStart      = powerAction{"Start", "$start", nil}
-	actionShutdown   = powerAction{"Shutdown", "$shutdown", []string{"Force", "Delay"}}
-	actionReboot     = powerAction{"Reboot", "$reboot", []string{"Force"}}
-	actionSuspend    = powerAction{"Suspend", "$suspend", []string{"Delay"}}
-	actionResume     = powerAction{"Resume", "$resume", nil}
-	actionLogOff     = powerAction{"LogOffSessions", "$logoff", nil}
-	actionDisconnect = powerAction{"DisconnectSessions", "$disconnect", nil}
+const (
+	actionStart      powerAction = "Start"
+	actionShutdown   powerAction = "Shutdown"
+	actionReboot     powerAction = "Reboot"
+	actionSuspend    powerAction = "Suspend"
+	actionResume     powerAction = "Resume"
+	actionLogOff     powerAction = "LogOffSessions"
+	actionDisconnect powerAction = "DisconnectSessions"
 )
 
-// op checks the options and returns the action's operation; method is the
-// method called (Start, StartAsync), for errors.
+// op checks the options against the action's row of the operation table
+// and returns its operation; method is the method called (Start,
+// StartAsync), for errors.
 func (a powerAction) op(method, nameOrID string, opts []PowerOption) (op, error) {
-	o := op{method: http.MethodPost, path: machinePath + "/" + a.segment, args: []string{nameOrID}, idempotent: true}
-	if err := o.check(); err != nil {
-		return op{}, err
-	}
-	cfg := &powerConfig{}
-	for _, o := range opts {
-		if o != nil {
-			o(cfg)
-		}
-	}
-	if cfg.err != nil {
-		return op{}, cfg.err
-	}
-	for _, name := range cfg.used {
-		if !slices.Contains(a.allowed, name) {
-			return op{}, inputErr("Machines."+method, "option %s does not apply", name)
-		}
-	}
-	o.query = url.Values{}
-	if cfg.force {
-		o.query.Set("force", "true")
-	}
-	if cfg.delay > 0 {
-		o.query.Set("delay", strconv.FormatInt(int64(cfg.delay/time.Second), 10))
-	}
-	return o, nil
+	o, _, err := operation("Machines", string(a)).call("Machines."+method, []string{nameOrID}, nil, nil, opts)
+	o.idempotent = true
+	return o, err
 }
 
 func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Machine, error) {
-	o, err := a.op(a.name, nameOrID, opts)
+	o, err := a.op(string(a), nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +65,7 @@ func (s *MachinesService) act(ctx context.Context, a powerAction, nameOrID strin
 }
 
 func (s *MachinesService) actAsync(ctx context.Context, a powerAction, nameOrID string, opts []PowerOption) (*Job[struct{}], error) {
-	o, err := a.op(a.name+"Async", nameOrID, opts)
+	o, err := a.op(string(a)+"Async", nameOrID, opts)
 	if err != nil {
 		return nil, err
 	}

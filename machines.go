@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"net/http"
 )
 
@@ -20,43 +19,6 @@ type MachinesService service
 // machinePath is the path template of one machine. The "\" of a SAM name
 // goes on the wire as "|" (see pathSegment).
 const machinePath = "Machines/{machine}"
-
-// List returns one page of the site's machines (GET /Machines). Pass the
-// page's ContinuationToken back with [ContinuationToken] for the next one,
-// or use [MachinesService.All]. [InFolder] does not apply to machines.
-func (s *MachinesService) List(ctx context.Context, opts ...ListOption) (*MachinePage, error) {
-	cfg, err := machineList("Machines.List", opts)
-	if err != nil {
-		return nil, err
-	}
-	return page[Machine](ctx, s.client, op{method: http.MethodGet, path: "Machines"}, cfg)
-}
-
-// All returns every machine of the site, fetching the pages of GET
-// /Machines one at a time as the loop reaches them. A failed page ends the
-// sequence with its error, yielded once.
-func (s *MachinesService) All(ctx context.Context, opts ...ListOption) iter.Seq2[Machine, error] {
-	cfg, err := machineList("Machines.All", opts)
-	return all[Machine](ctx, s.client, op{method: http.MethodGet, path: "Machines"}, cfg, err)
-}
-
-// ListAsync lists every machine of the site as a job of the service (GET
-// /Machines?async=true, job type GetMachines); the job's result holds all
-// pages.
-func (s *MachinesService) ListAsync(ctx context.Context, opts ...ListOption) (*Job[[]Machine], error) {
-	cfg, err := machineList("Machines.ListAsync", opts)
-	if err != nil {
-		return nil, err
-	}
-	return listJob[Machine](ctx, s.client, op{method: http.MethodGet, path: "Machines"}, cfg)
-}
-
-// Get returns one machine, by id, SAM name (DOMAIN\NAME) or DNS name (GET
-// /Machines/{nameOrId}). A machine that does not exist gives an error
-// matching [ErrNotFound].
-func (s *MachinesService) Get(ctx context.Context, nameOrID string) (*Machine, error) {
-	return one[Machine](ctx, s.client, op{method: http.MethodGet, path: machinePath, args: []string{nameOrID}})
-}
 
 // UpdateMachineRequest is the body of a machine update, the API's
 // UpdateMachineRequestModel: only the fields set are changed. Put a machine
@@ -91,7 +53,7 @@ func (r *UpdateMachineRequest) validate() error {
 // back with a GET since the service answers 204 No Content. An empty
 // request is an error, returned before any request.
 func (s *MachinesService) Update(ctx context.Context, nameOrID string, req UpdateMachineRequest) (*Machine, error) {
-	o, err := machineWrite(http.MethodPatch, nameOrID, &req)
+	o, err := machineWrite("Machines.Update", nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -103,47 +65,20 @@ func (s *MachinesService) Update(ctx context.Context, nameOrID string, req Updat
 // /Machines/{nameOrId}?async=true, job type UpdateMachineCatalogMachine);
 // its result is the machine as it is afterwards.
 func (s *MachinesService) UpdateAsync(ctx context.Context, nameOrID string, req UpdateMachineRequest) (*Job[*Machine], error) {
-	o, err := machineWrite(http.MethodPatch, nameOrID, &req)
+	o, err := machineWrite("Machines.UpdateAsync", nameOrID, &req)
 	if err != nil {
 		return nil, err
 	}
 	return job(ctx, s.client, o, oneResult[Machine])
 }
 
-// machineWrite is the checked update of one machine.
-func machineWrite(method, nameOrID string, req *UpdateMachineRequest) (op, error) {
-	o := op{method: method, path: machinePath, args: []string{nameOrID}, body: req}
-	if err := o.check(); err != nil {
+// machineWrite is the checked update of one machine, for the method what.
+func machineWrite(what, nameOrID string, req *UpdateMachineRequest) (op, error) {
+	o := op{method: http.MethodPatch, path: machinePath, args: []string{nameOrID}, body: req}
+	if err := o.checkFor(what); err != nil {
 		return op{}, err
 	}
 	return o, req.validate()
-}
-
-// Delete removes a machine from the site (DELETE /Machines/{nameOrId}).
-// Options choose what becomes of its VM and its account ([DeleteVMs],
-// [MachineAccounts], [PurgeDBOnly]): without DeleteVMs(false) the service
-// deletes the virtual machine of an MCS machine too. The service refuses to
-// remove a machine that is not in maintenance mode; put it there first with
-// [MachinesService.Update].
-func (s *MachinesService) Delete(ctx context.Context, nameOrID string, opts ...DeleteOption) error {
-	q, err := newDeleteConfig(opts)
-	if err != nil {
-		return err
-	}
-	return none(ctx, s.client, op{method: http.MethodDelete, path: machinePath, args: []string{nameOrID}, query: q})
-}
-
-// DeleteAsync starts the removal of a machine as a job of the service
-// (DELETE /Machines/{nameOrId}?async=true, job type DeleteMachine), which has
-// no result. Options are those of [MachinesService.Delete]: without
-// DeleteVMs(false) the service deletes the virtual machine of an MCS
-// machine too.
-func (s *MachinesService) DeleteAsync(ctx context.Context, nameOrID string, opts ...DeleteOption) (*Job[struct{}], error) {
-	q, err := newDeleteConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	return job(ctx, s.client, op{method: http.MethodDelete, path: machinePath, args: []string{nameOrID}, query: q}, noResult)
 }
 
 func hasMachineID(m *Machine) bool { return m.ID != "" }

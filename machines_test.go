@@ -82,7 +82,7 @@ func TestMachinesBadInputNoRequest(t *testing.T) {
 	_, err = c.Machines.List(t.Context(), daas.InFolder("x"))
 	assert.ErrorContains(t, err, "InFolder does not apply")
 	_, err = c.MachineCatalogs.UpdateProvisioningSchemeAsync(t.Context(), "Pool", daas.UpdateProvisioningSchemeRequest{})
-	assert.ErrorContains(t, err, "MasterImagePath is required")
+	assert.ErrorContains(t, err, "MasterImagePath or AssignImageVersionToProvisioningScheme is required")
 	_, err = c.MachineCatalogs.AddMachineAsync(t.Context(), "Pool", daas.AddMachineRequest{}, daas.AdminCredential("", "pw"))
 	assert.Error(t, err)
 	assert.Equal(t, before, srv.Stats().Requests, "bad input must not reach the service")
@@ -269,7 +269,7 @@ func TestWaitProvisionedHourLong(t *testing.T) {
 		assert.Equal(t, 4, done.TotalCount)
 		require.NotEmpty(t, seen)
 		assert.Equal(t, cat.JobsInProgress[0].ID, seen[0].ID)
-		assert.Equal(t, daas.JobComplete, seen[len(seen)-1].Status)
+		assert.Equal(t, daas.JobStatusComplete, seen[len(seen)-1].Status)
 		assert.Less(t, srv.Count("GET /Jobs/{id}"), 200, "an hour of waiting stays on the poll schedule")
 		var names []string
 		for m, err := range c.MachineCatalogs.Machines(ctx, "Scale") {
@@ -302,7 +302,7 @@ func TestWaitProvisionedPartialFailure(t *testing.T) {
 		assert.Equal(t, "AddMachines", je.Type)
 		assert.Contains(t, je.Message, "1 of 2 machines were added")
 		require.Len(t, je.SubJobs, 1)
-		assert.Equal(t, daas.JobFailed, je.SubJobs[0].Status)
+		assert.Equal(t, daas.JobStatusFailed, je.SubJobs[0].Status)
 		assert.Equal(t, "UnknownError", je.SubJobs[0].ErrorCode)
 		assert.Contains(t, je.SubJobs[0].ErrorString, "no capacity in the zone")
 		assert.Contains(t, err.Error(), "1 of 2 sub-jobs failed")
@@ -460,7 +460,7 @@ func TestWaitProvisionedBatches(t *testing.T) {
 		assert.Len(t, reported, n, "every job reported")
 		for id, st := range reported {
 			assert.True(t, ids[id], "reported job %s is one of the catalog's", id)
-			assert.Equal(t, daas.JobComplete, st)
+			assert.Equal(t, daas.JobStatusComplete, st)
 		}
 		lists := srv.Count("GET /Jobs")
 		t.Logf("GET /Jobs %d, GET /Jobs/{id} %d while waiting", lists, srv.Count("GET /Jobs/{id}")-before)

@@ -282,8 +282,8 @@ func (t *waitTrace) end(ctx context.Context, info *JobInfo, err error) {
 	default:
 		we.Status = info.Status
 		we.Outcome = map[JobStatus]string{
-			JobComplete: OutcomeComplete, JobCompleteWithWarning: OutcomeWarning,
-			JobFailed: OutcomeFailed, JobCanceled: OutcomeCanceled,
+			JobStatusComplete: OutcomeComplete, JobStatusCompleteWithWarning: OutcomeWarning,
+			JobStatusFailed: OutcomeFailed, JobStatusCanceled: OutcomeCanceled,
 		}[info.Status]
 		if !t.seenEnd.IsZero() && !info.EndedAt.IsZero() {
 			we.DetectionDelay, we.HasDetection = t.seenEnd.Sub(info.EndedAt), true

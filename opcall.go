@@ -92,6 +92,9 @@ func (s *opSpec) call(what string, args []string, query url.Values, body any, op
 		return op{}, nil, err
 	}
 	for i, name := range cfg.wire {
+		if name == "continuationToken" && s.Page {
+			continue // a page's token goes back to its operation, as All does
+		}
 		p := s.param(name)
 		if p == nil || p.Required || clientParam(name) {
 			return op{}, nil, inputErr(what, "option %s does not apply", cfg.used[i])
@@ -108,10 +111,11 @@ func (s *opSpec) call(what string, args []string, query url.Values, body any, op
 	}
 	machineArgs(s.Path, args)
 	o := op{method: s.HTTPMethod, path: s.Path[1:], args: args, body: body, header: cfg.header}
+	o.secrets = append(o.secrets, cfg.secrets...)
 	for _, name := range secretHeaders() {
 		o.secrets = append(o.secrets, cfg.header.Values(name)...)
 	}
-	if err := o.check(); err != nil {
+	if err := o.checkFor(what); err != nil {
 		return op{}, nil, err
 	}
 	o.query = cfg.query()
@@ -141,6 +145,19 @@ func machineArgs(path string, args []string) {
 func prevSegment(path, seg string) string {
 	before, _, _ := strings.Cut(path, "/"+seg)
 	return before[strings.LastIndexByte(before, '/')+1:]
+}
+
+// operation is the row of the operation table of the method
+// service.method ("Machines", "Start"): the hand-written methods read their
+// operation from the table as the generated ones do. It panics on a method
+// the table lacks, which TestHandWrittenOperations rules out.
+func operation(service, method string) *opSpec {
+	for i := range operations {
+		if operations[i].Service == service && operations[i].Method == method {
+			return &operations[i]
+		}
+	}
+	panic("daas: no operation " + service + "." + method)
 }
 
 // param is s's parameter of that wire name, nil when it has none.

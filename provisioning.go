@@ -62,8 +62,8 @@ func (e *ProvisioningError) Unwrap() []error {
 //
 // Jobs that failed or were canceled give a [*ProvisioningError] listing
 // them, returned with the catalog as it is afterwards.
-func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog string, opts ...WaitOption) (*MachineCatalog, error) {
-	if err := (op{path: catalogPath, args: []string{catalog}}).check(); err != nil {
+func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, nameOrID string, opts ...WaitOption) (*MachineCatalog, error) {
+	if err := (op{path: catalogPath, args: []string{nameOrID}}).checkFor("MachineCatalogs.WaitProvisioned"); err != nil {
 		return nil, err
 	}
 	wc, err := s.client.waitConfig(opts)
@@ -87,12 +87,12 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 	idle := newIdleSchedule(wc.pol)
 	var lastErr error // the last catalog read's error, when it failed
 	for {
-		cat, err := s.Get(ctx, catalog)
+		cat, err := s.Get(ctx, nameOrID)
 		switch {
 		case err == nil:
 			lastErr = nil
 		case ctx.Err() != nil:
-			return nil, provisioningEnded(ctx, catalog, err)
+			return nil, provisioningEnded(ctx, nameOrID, err)
 		case !transient(err):
 			return nil, err
 		default:
@@ -100,7 +100,7 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 			// job's status read does.
 			lastErr = err
 			if !sleepCtx(ctx, idle.next(time.Now(), nil)) {
-				return nil, provisioningEnded(ctx, catalog, lastErr)
+				return nil, provisioningEnded(ctx, nameOrID, lastErr)
 			}
 			continue
 		}
@@ -114,7 +114,7 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 				waited[strings.ToLower(ref.ID)] = true
 			}
 		}
-		for _, id := range s.client.provisioning.started(catalogKeys(catalog, cat)) {
+		for _, id := range s.client.provisioning.started(catalogKeys(nameOrID, cat)) {
 			if !waited[strings.ToLower(id)] {
 				fresh = append(fresh, id)
 				waited[strings.ToLower(id)] = true
@@ -125,14 +125,14 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 			if !cat.ProvisioningProgress.IsRunning && len(cat.JobsInProgress) == 0 {
 				s.client.provisioning.forget(started)
 				if len(failed) > 0 {
-					return cat, &ProvisioningError{Catalog: catalog, Jobs: failed}
+					return cat, &ProvisioningError{Catalog: nameOrID, Jobs: failed}
 				}
 				return cat, nil
 			}
 			// Running with no job to wait for (or only jobs already
 			// waited for, not yet gone from the list): read again later.
 			if !sleepCtx(ctx, idle.next(time.Now(), nil)) {
-				return nil, provisioningEnded(ctx, catalog, lastErr)
+				return nil, provisioningEnded(ctx, nameOrID, lastErr)
 			}
 			continue
 		}
@@ -153,7 +153,7 @@ func (s *MachineCatalogsService) WaitProvisioned(ctx context.Context, catalog st
 					running = append(running, we)
 				}
 			}
-			return nil, provisioningEnded(ctx, catalog, running...)
+			return nil, provisioningEnded(ctx, nameOrID, running...)
 		}
 		for _, err := range errs {
 			var je *JobError

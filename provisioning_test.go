@@ -124,7 +124,7 @@ func TestWaitProvisionedCountsJobsThatEndedBeforeIt(t *testing.T) {
 		require.Len(t, pe.Jobs, 1)
 		assert.Equal(t, ids[0], pe.Jobs[0].JobID)
 		assert.ErrorIs(t, err, daas.ErrJobFailed)
-		assert.Equal(t, map[string]daas.JobStatus{ids[0]: daas.JobFailed, ids[1]: daas.JobComplete, ids[2]: daas.JobComplete}, ended,
+		assert.Equal(t, map[string]daas.JobStatus{ids[0]: daas.JobStatusFailed, ids[1]: daas.JobStatusComplete, ids[2]: daas.JobStatusComplete}, ended,
 			"every job is counted")
 
 		cat, err = c.MachineCatalogs.WaitProvisioned(ctx, "Pool")

@@ -66,6 +66,7 @@ func writeBlock(t *testing.T, file, src string) string {
 
 // TestREADMEQuickStart builds the quick start program of README.md.
 func TestREADMEQuickStart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a program with the go command")
 	}
@@ -107,6 +108,7 @@ func TestREADMEQuickStart(t *testing.T) {
 
 // TestREADMETesting runs the daastest example tests of README.md.
 func TestREADMETesting(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs tests with the go command")
 	}

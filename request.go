@@ -114,6 +114,9 @@ func (c *Client) call(ctx context.Context, r *request, v any, want ...int) (*htt
 	if len(want) == 0 {
 		want = []int{http.StatusOK, http.StatusCreated, http.StatusNoContent}
 	}
+	if capture(ctx, r) {
+		return nil, errCaptured
+	}
 	resp, txid, used, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 // service its row names, and its …Async form, returning a *Job, exactly
 // where the operation takes async.
 func TestEveryOperationHasItsMethod(t *testing.T) {
-	c := staticClient(t, "https://api.example.com/cvad/manage")
+	c := newTestClient(t, nil, WithBaseURL("https://api.example.com/cvad/manage"))
 	cv := reflect.ValueOf(c).Elem()
 	found, async, asyncFound := 0, 0, 0
 	for _, o := range operations {

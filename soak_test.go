@@ -71,7 +71,7 @@ func TestSoak(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
 	mem := soakConfig{jobs: 300, inMemory: true, scale: 10, inFlight: 120, seed: 8, tokenLife: 20 * time.Second, maxJob: time.Minute}
-	tcp := soakConfig{jobs: 90, scale: 40, inFlight: 60, seed: 9, tokenLife: 24 * time.Hour, expireAtBurst: true, maxJob: 90 * time.Second}
+	tcp := soakConfig{jobs: 90, scale: 100, inFlight: 60, seed: 9, tokenLife: 24 * time.Hour, expireAtBurst: true, maxJob: 90 * time.Second}
 	if *soakLong {
 		mem.jobs, mem.inFlight = 3000, 400
 		tcp.jobs, tcp.inFlight = 300, 120

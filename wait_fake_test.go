@@ -110,7 +110,7 @@ func TestJobsServiceAgainstFake(t *testing.T) {
 		jobs, err := c.Jobs.List(ctx)
 		require.NoError(t, err)
 		ids := map[string]string{}
-		for _, j := range jobs {
+		for _, j := range jobs.Items {
 			ids[j.ID] = j.Type
 		}
 		assert.Equal(t, map[string]string{list.ID(): "GetMachineCatalogs", create.ID(): "CreateMachineCatalog"}, ids)
@@ -126,7 +126,7 @@ func TestJobsServiceAgainstFake(t *testing.T) {
 
 		canceled, err := c.Jobs.Cancel(ctx, create.ID())
 		require.NoError(t, err)
-		assert.Equal(t, daas.JobCanceled, canceled.Status)
+		assert.Equal(t, daas.JobStatusCanceled, canceled.Status)
 		_, err = create.Wait(ctx)
 		require.ErrorIs(t, err, daas.ErrJobCanceled)
 		assert.Len(t, srv.Catalogs(), 2, "a canceled create creates nothing")

@@ -61,8 +61,15 @@ type waitJob struct {
 
 func (j *waitJob) Read(ctx context.Context) (*JobInfo, time.Duration, error) { return j.jc.poll(ctx) }
 
-func (j *waitJob) Accept(info *JobInfo) *JobInfo {
-	info = info.clone()
+// Accept keeps a list status as the job's; a status other waits of the
+// job got too is copied first.
+func (j *waitJob) Accept(info *JobInfo, shared bool) *JobInfo {
+	if shared {
+		info = info.clone()
+	}
+	if info.ID == j.jc.id {
+		info.ID = j.jc.id // one copy of the id, the handle's
+	}
 	j.jc.accept(info)
 	return info
 }
@@ -116,7 +123,7 @@ func (jobService) Status(info *JobInfo) poll.Status {
 	return poll.Status{
 		ID: info.ID, Type: info.Type, Progress: info.Progress,
 		Terminal:  info.Status.Terminal(),
-		Completed: info.Status == JobComplete || info.Status == JobCompleteWithWarning,
+		Completed: info.Status == JobStatusComplete || info.Status == JobStatusCompleteWithWarning,
 		Started:   started, Ended: info.EndedAt,
 		Size: approxJSONSize(info),
 	}

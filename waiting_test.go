@@ -49,7 +49,9 @@ func TestWaitRetryAfterIsFloor(t *testing.T) {
 					}
 					s.ServeHTTP(w, r)
 				})
-				c := jobClient(t, h, exact(PollPolicy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}))
+				c := newTestClient(t, h.ServeHTTP,
+					withoutRetries(),
+					exact(PollPolicy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}))
 				ctx, cancel := context.WithTimeout(t.Context(), 40*time.Second)
 				defer cancel()
 				_, err := newTestJob[json.RawMessage](c, "j1").Wait(ctx)
@@ -65,7 +67,7 @@ func TestWaitRetryAfterIsFloor(t *testing.T) {
 }
 
 func TestWaitRejectsBadPollInterval(t *testing.T) {
-	c := jobClient(t, http.NotFoundHandler())
+	c := newTestClient(t, http.NotFound, withoutRetries())
 	_, err := ResumeJob[struct{}](c, "j").Wait(t.Context(), PollInterval(0, time.Second))
 	require.Error(t, err)
 	_, err = ResumeJob[struct{}](c, "j").Wait(t.Context(), PollInterval(2*time.Second, time.Second))
@@ -76,7 +78,7 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 	t.Run("malformed ids", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			s := newJobServer(t)
-			c := jobClient(t, s)
+			c := newTestClient(t, s.ServeHTTP, withoutRetries())
 			for _, id := range []string{"", " ", ".", "..", "a/b", `a\b`, "a\x00b", "a\nb"} {
 				j := ResumeJob[struct{}](c, id)
 				_, err := j.Wait(hourCtx(t))
@@ -100,11 +102,9 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = fmt.Fprint(w, `{"Customers":[{"Id":"cust","Sites":[{"Id":"s1"},{"Id":"s2"}]}]}`)
 			})
-			c, err := NewClient("cust", WithBearerToken("tok"), WithBaseURL(testOrigin+"/cvad/manage"),
-				WithHTTPClient(&http.Client{Transport: handlerTransport{h}}))
-			require.NoError(t, err)
+			c := newTestClient(t, h, withoutSite(), withoutRetries())
 			start := time.Now()
-			_, err = ResumeJob[struct{}](c, "j1").Wait(hourCtx(t))
+			_, err := ResumeJob[struct{}](c, "j1").Wait(hourCtx(t))
 			require.ErrorContains(t, err, "2 sites")
 			assert.Less(t, time.Since(start), 2*time.Second, "the first failed read ends the wait")
 			assert.Equal(t, 1, me)
@@ -116,11 +116,9 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 			s.add(&fakeJob{id: "j1", dur: time.Hour})
 			calls := 0
 			ts := tokenFunc(func(context.Context) (Token, error) { calls++; return Token{}, errors.New("vault sealed") })
-			c, err := NewClient("cust", WithTokenSource(ts), WithSiteID("site"), WithBaseURL(testOrigin+"/cvad/manage"),
-				WithHTTPClient(&http.Client{Transport: handlerTransport{s}}))
-			require.NoError(t, err)
+			c := newTestClient(t, s.ServeHTTP, WithTokenSource(ts), withoutRetries())
 			start := time.Now()
-			_, err = newTestJob[struct{}](c, "j1").Wait(hourCtx(t))
+			_, err := newTestJob[struct{}](c, "j1").Wait(hourCtx(t))
 			require.ErrorContains(t, err, "vault sealed")
 			assert.Less(t, time.Since(start), 2*time.Second)
 			assert.Equal(t, 1, calls)
@@ -131,7 +129,7 @@ func TestWaitEndsAtOnceOnPermanentErrors(t *testing.T) {
 			s := newJobServer(t)
 			s.add(&fakeJob{id: "j1", dur: time.Hour})
 			s.fail = func(*http.Request) int { return http.StatusBadRequest }
-			c := jobClient(t, s)
+			c := newTestClient(t, s.ServeHTTP, withoutRetries())
 			_, err := newTestJob[struct{}](c, "j1").Wait(hourCtx(t))
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
@@ -192,7 +190,7 @@ func TestWaitErrorKeepsTheCause(t *testing.T) {
 			}
 			return 0
 		}
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 		defer cancel()
 		_, err := newTestJob[struct{}](c, "j1").Wait(ctx)
@@ -200,7 +198,7 @@ func TestWaitErrorKeepsTheCause(t *testing.T) {
 		var we *WaitError
 		require.ErrorAs(t, err, &we)
 		assert.Equal(t, "j1", we.JobID)
-		assert.Equal(t, JobInProgress, we.LastStatus)
+		assert.Equal(t, JobStatusInProgress, we.LastStatus)
 		var ae *APIError
 		require.ErrorAs(t, err, &ae, "the last poll error is wrapped")
 		assert.Equal(t, http.StatusServiceUnavailable, ae.StatusCode)
@@ -223,7 +221,7 @@ func canceledCtx(t *testing.T) context.Context {
 func sampleJob(id string) JobInfo {
 	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
 	return JobInfo{
-		ID: id, Type: "UpdateMachineCatalog", Status: JobInProgress,
+		ID: id, Type: "UpdateMachineCatalog", Status: JobStatusInProgress,
 		CreatedAt: at, StartedAt: at,
 		Parameters: []NameValue{{Name: "Name", Value: "Pool"}},
 	}
@@ -245,21 +243,21 @@ func TestApproxJSONSizeGrows(t *testing.T) {
 // Failed and canceled jobs, and jobs without times, teach nothing; a
 // job's duration runs from StartedAt, else from CreatedAt, to EndedAt.
 func TestPollStatsObserveOnlyCompleted(t *testing.T) {
-	c := jobClient(t, newJobServer(t))
+	c := newTestClient(t, newJobServer(t).ServeHTTP, withoutRetries())
 	observe := func(info JobInfo) { c.poller.engine.Stats().Observe(jobService{}.Status(&info)) }
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, info := range []JobInfo{
-		{Type: "T", Status: JobFailed, StartedAt: t0, EndedAt: t0.Add(time.Second)},
-		{Type: "T", Status: JobCanceled, StartedAt: t0, EndedAt: t0.Add(time.Second)},
-		{Type: "T", Status: JobComplete},
-		{Type: "T", Status: JobComplete, StartedAt: t0, EndedAt: t0},
-		{Type: "", Status: JobComplete, StartedAt: t0, EndedAt: t0.Add(time.Second)},
+		{Type: "T", Status: JobStatusFailed, StartedAt: t0, EndedAt: t0.Add(time.Second)},
+		{Type: "T", Status: JobStatusCanceled, StartedAt: t0, EndedAt: t0.Add(time.Second)},
+		{Type: "T", Status: JobStatusComplete},
+		{Type: "T", Status: JobStatusComplete, StartedAt: t0, EndedAt: t0},
+		{Type: "", Status: JobStatusComplete, StartedAt: t0, EndedAt: t0.Add(time.Second)},
 	} {
 		observe(info)
 	}
 	assert.Empty(t, c.PollStats().Types)
-	observe(JobInfo{Type: "T", Status: JobCompleteWithWarning, CreatedAt: t0, StartedAt: t0.Add(time.Second), EndedAt: t0.Add(3 * time.Second)})
-	observe(JobInfo{Type: "T", Status: JobComplete, CreatedAt: t0, EndedAt: t0.Add(5 * time.Second)})
+	observe(JobInfo{Type: "T", Status: JobStatusCompleteWithWarning, CreatedAt: t0, StartedAt: t0.Add(time.Second), EndedAt: t0.Add(3 * time.Second)})
+	observe(JobInfo{Type: "T", Status: JobStatusComplete, CreatedAt: t0, EndedAt: t0.Add(5 * time.Second)})
 	assert.Equal(t, PollStats{Types: []PollTypeStats{{Type: "T", DurationsSeconds: []float64{2, 5}}}}, c.PollStats(), "StartedAt to EndedAt, else CreatedAt to EndedAt")
 }
 
@@ -295,7 +293,7 @@ func TestResumedWaitReadsAtOnce(t *testing.T) {
 		s := newJobServer(t)
 		s.add(&fakeJob{id: "j1", dur: time.Second, result: `{"ok":true}`})
 		time.Sleep(time.Hour)
-		c := jobClient(t, s)
+		c := newTestClient(t, s.ServeHTTP, withoutRetries())
 		start := time.Now()
 		got, err := ResumeJob[map[string]bool](c, "j1").Wait(t.Context())
 		require.NoError(t, err)

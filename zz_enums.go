@@ -2274,17 +2274,17 @@ const (
 	ScopedObjectTypeServiceAccount       ScopedObjectType = "ServiceAccount"
 )
 
-// SdkGpoPolicySetType is a value of the API's SdkGpoPolicySetType enumeration.
+// SdkGPOPolicySetType is a value of the API's SdkGpoPolicySetType enumeration.
 // A value the service sends that is not among the constants passes through as
 // it is.
-type SdkGpoPolicySetType string
+type SdkGPOPolicySetType string
 
-// The values of SdkGpoPolicySetType the spec lists.
+// The values of SdkGPOPolicySetType the spec lists.
 const (
-	SdkGpoPolicySetTypeSitePolicies          SdkGpoPolicySetType = "SitePolicies"
-	SdkGpoPolicySetTypeDeliveryGroupPolicies SdkGpoPolicySetType = "DeliveryGroupPolicies"
-	SdkGpoPolicySetTypeSiteTemplates         SdkGpoPolicySetType = "SiteTemplates"
-	SdkGpoPolicySetTypeCustomTemplates       SdkGpoPolicySetType = "CustomTemplates"
+	SdkGPOPolicySetTypeSitePolicies          SdkGPOPolicySetType = "SitePolicies"
+	SdkGPOPolicySetTypeDeliveryGroupPolicies SdkGPOPolicySetType = "DeliveryGroupPolicies"
+	SdkGPOPolicySetTypeSiteTemplates         SdkGPOPolicySetType = "SiteTemplates"
+	SdkGPOPolicySetTypeCustomTemplates       SdkGPOPolicySetType = "CustomTemplates"
 )
 
 // SearchDateOption is a value of the API's SearchDateOption enumeration. A

@@ -845,7 +845,7 @@ type ApplicationSearchRequest struct {
 // AppliedPolicy is the API's AppliedPolicy.
 type AppliedPolicy struct {
 	PolicyName string                    `json:"PolicyName"`
-	GpoName    string                    `json:"GpoName"`
+	GPOName    string                    `json:"GpoName"`
 	Reasons    map[string][]ReasonDetail `json:"Reasons"`
 }
 
@@ -854,7 +854,7 @@ type AppliedSetting struct {
 	SettingName  string `json:"SettingName"`
 	SettingValue string `json:"SettingValue"`
 	PolicyName   string `json:"PolicyName"`
-	GpoName      string `json:"GpoName"`
+	GPOName      string `json:"GpoName"`
 }
 
 // AppvServerPackageApplicationIconRequest is the API's
@@ -1439,7 +1439,7 @@ type CheckObjectNameExistsRequest struct {
 }
 
 // CollectionEnvelopeOfFilterDefinition is the API's
-// CollectionEnvelopeOfFilterDefinition: the answer of Gpo.FilterDefinitions.
+// CollectionEnvelopeOfFilterDefinition: the answer of GPO.FilterDefinitions.
 type CollectionEnvelopeOfFilterDefinition struct {
 	Items             []FilterDefinition `json:"items"`
 	ContinuationToken string             `json:"continuationToken"`
@@ -1447,8 +1447,8 @@ type CollectionEnvelopeOfFilterDefinition struct {
 }
 
 // CollectionEnvelopeOfFilterResponse is the API's
-// CollectionEnvelopeOfFilterResponse: the answer of Gpo.Filters,
-// Gpo.SearchFilters.
+// CollectionEnvelopeOfFilterResponse: the answer of GPO.Filters,
+// GPO.SearchFilters.
 type CollectionEnvelopeOfFilterResponse struct {
 	Items             []FilterResponse `json:"items"`
 	ContinuationToken string           `json:"continuationToken"`
@@ -1456,8 +1456,8 @@ type CollectionEnvelopeOfFilterResponse struct {
 }
 
 // CollectionEnvelopeOfPolicyResponse is the API's
-// CollectionEnvelopeOfPolicyResponse: the answer of Gpo.Policies,
-// Gpo.SearchPolicies.
+// CollectionEnvelopeOfPolicyResponse: the answer of GPO.Policies,
+// GPO.SearchPolicies.
 type CollectionEnvelopeOfPolicyResponse struct {
 	Items             []PolicyResponse `json:"items"`
 	ContinuationToken string           `json:"continuationToken"`
@@ -1465,8 +1465,8 @@ type CollectionEnvelopeOfPolicyResponse struct {
 }
 
 // CollectionEnvelopeOfPolicySetResponse is the API's
-// CollectionEnvelopeOfPolicySetResponse: the answer of Gpo.PolicySets,
-// Gpo.SearchPolicySets.
+// CollectionEnvelopeOfPolicySetResponse: the answer of GPO.PolicySets,
+// GPO.SearchPolicySets.
 type CollectionEnvelopeOfPolicySetResponse struct {
 	Items             []PolicySetResponse `json:"items"`
 	ContinuationToken string              `json:"continuationToken"`
@@ -1474,8 +1474,8 @@ type CollectionEnvelopeOfPolicySetResponse struct {
 }
 
 // CollectionEnvelopeOfSettingResponse is the API's
-// CollectionEnvelopeOfSettingResponse: the answer of Gpo.Settings,
-// Gpo.SearchSettings.
+// CollectionEnvelopeOfSettingResponse: the answer of GPO.Settings,
+// GPO.SearchSettings.
 type CollectionEnvelopeOfSettingResponse struct {
 	Items             []SettingResponse `json:"items"`
 	ContinuationToken string            `json:"continuationToken"`
@@ -1483,7 +1483,7 @@ type CollectionEnvelopeOfSettingResponse struct {
 }
 
 // ComparisonResponseContract is the API's ComparisonResponseContract: the
-// answer of Gpo.ComparePolicies.
+// answer of GPO.ComparePolicies.
 type ComparisonResponseContract struct {
 	Targets      []string                `json:"Targets"`
 	Result       []ComparisonRowContract `json:"Result"`
@@ -1514,7 +1514,7 @@ type ContainerScope struct {
 }
 
 // CopyPoliciesRequest is the API's CopyPoliciesRequest: the body of
-// Gpo.CopyPolicies.
+// GPO.CopyPolicies.
 type CopyPoliciesRequest struct {
 	PolicyGUIDs  []string `json:"policyGuids,omitempty"`
 	ToPolicySets []string `json:"toPolicySets,omitempty"`
@@ -2339,8 +2339,8 @@ type FilterDefinition struct {
 	IsSingleton  bool       `json:"isSingleton"`
 }
 
-// FilterRequest is the API's FilterRequest: the body of Gpo.CreateFilter,
-// Gpo.UpdateFilter.
+// FilterRequest is the API's FilterRequest: the body of GPO.CreateFilter,
+// GPO.UpdateFilter.
 type FilterRequest struct {
 	FilterType *string `json:"filterType,omitempty"`
 	IsAllowed  *bool   `json:"isAllowed,omitempty"`
@@ -2348,8 +2348,8 @@ type FilterRequest struct {
 	FilterData *string `json:"filterData,omitempty"`
 }
 
-// FilterResponse is the API's FilterResponse: the answer of Gpo.CreateFilter,
-// Gpo.Filter.
+// FilterResponse is the API's FilterResponse: the answer of GPO.CreateFilter,
+// GPO.Filter.
 type FilterResponse struct {
 	PolicyGUID string `json:"policyGuid"`
 	FilterType string `json:"filterType"`
@@ -2359,7 +2359,7 @@ type FilterResponse struct {
 	FilterData string `json:"filterData"`
 }
 
-// FilterSearch is the API's FilterSearch: the body of Gpo.SearchFilters.
+// FilterSearch is the API's FilterSearch: the body of GPO.SearchFilters.
 type FilterSearch struct {
 	SearchFilters []SearchFilter4 `json:"SearchFilters,omitempty"`
 	SortCriteria  SortingMethod4  `json:"SortCriteria,omitzero"`
@@ -2387,25 +2387,25 @@ type FtaRequest struct {
 	OpenArguments string `json:"OpenArguments,omitempty"`
 }
 
-// GpoTestFilterData is the API's GpoTestFilterData.
-type GpoTestFilterData struct {
+// GPOTestFilterData is the API's GpoTestFilterData.
+type GPOTestFilterData struct {
 	ErrorCode    string `json:"errorCode"`
 	ErrorMessage string `json:"errorMessage"`
 	FilterType   string `json:"filterType"`
 	FilterValue  string `json:"filterValue"`
 }
 
-// GpoTestPolicyData is the API's GpoTestPolicyData: the answer of
-// Gpo.RunValidation.
-type GpoTestPolicyData struct {
+// GPOTestPolicyData is the API's GpoTestPolicyData: the answer of
+// GPO.RunValidation.
+type GPOTestPolicyData struct {
 	ErrorCode  string               `json:"errorCode"`
 	PolicyName string               `json:"policyName"`
-	Settings   []GpoTestSettingData `json:"settings"`
-	Filters    []GpoTestFilterData  `json:"filters"`
+	Settings   []GPOTestSettingData `json:"settings"`
+	Filters    []GPOTestFilterData  `json:"filters"`
 }
 
-// GpoTestSettingData is the API's GpoTestSettingData.
-type GpoTestSettingData struct {
+// GPOTestSettingData is the API's GpoTestSettingData.
+type GPOTestSettingData struct {
 	ErrorCode    string `json:"errorCode"`
 	ErrorMessage string `json:"errorMessage"`
 	SettingName  string `json:"settingName"`
@@ -3594,7 +3594,7 @@ type LogSiteRequest struct {
 // LosingPolicy is the API's LosingPolicy.
 type LosingPolicy struct {
 	PolicyName      string                    `json:"PolicyName"`
-	GpoName         string                    `json:"GpoName"`
+	GPOName         string                    `json:"GpoName"`
 	Reasons         map[string][]ReasonDetail `json:"Reasons"`
 	Priority        int                       `json:"Priority"`
 	WinningSettings []WonOverBy               `json:"WinningSettings"`
@@ -3604,7 +3604,7 @@ type LosingPolicy struct {
 type LosingSetting struct {
 	PolicyName  string `json:"PolicyName"`
 	SettingName string `json:"SettingName"`
-	GpoName     string `json:"GpoName"`
+	GPOName     string `json:"GpoName"`
 }
 
 // LowLevelOperation is the API's LowLevelOperationResponseModel: listed by
@@ -3776,7 +3776,7 @@ type MachineCatalogDeliveryGroupRef struct {
 
 // MachineCatalogDetail is the API's MachineCatalogDetailResponseModel: the
 // answer of DeliveryGroups.MachineCatalogDetails, MachineCatalogs.Create,
-// MachineCatalogs.Get and 2 more.
+// MachineCatalogs.Update and 1 more.
 type MachineCatalogDetail struct {
 	Name     string `json:"Name"`
 	FullName string `json:"FullName"`
@@ -3887,7 +3887,7 @@ type MachineCatalogWarning struct {
 }
 
 // MachineDetail is the API's MachineDetailResponseModel: the answer of
-// Machines.DisconnectSessions, Machines.Get, Machines.LogoffSessions and 6
+// Machines.DisconnectSessions, Machines.LogOffSessions, Machines.Reboot and 5
 // more.
 type MachineDetail struct {
 	ID             string `json:"Id"`
@@ -4236,14 +4236,14 @@ type PagingFileSetting struct {
 }
 
 // PolicyBodyRequest is the API's PolicyBodyRequest: the body of
-// Gpo.UpdatePolicy.
+// GPO.UpdatePolicy.
 type PolicyBodyRequest struct {
 	Name        *string `json:"name,omitempty"`
 	IsEnabled   *bool   `json:"isEnabled,omitempty"`
 	Description *string `json:"description,omitempty"`
 }
 
-// PolicyRequest is the API's PolicyRequest: the body of Gpo.CreatePolicy.
+// PolicyRequest is the API's PolicyRequest: the body of GPO.CreatePolicy.
 type PolicyRequest struct {
 	Name        string           `json:"name,omitempty"`
 	IsEnabled   bool             `json:"isEnabled,omitempty"`
@@ -4252,8 +4252,8 @@ type PolicyRequest struct {
 	Filters     []FilterRequest  `json:"filters,omitempty"`
 }
 
-// PolicyResponse is the API's PolicyResponse: the answer of Gpo.CreatePolicy,
-// Gpo.Policy.
+// PolicyResponse is the API's PolicyResponse: the answer of GPO.CreatePolicy,
+// GPO.Policy.
 type PolicyResponse struct {
 	PolicySetGUID string            `json:"policySetGuid"`
 	PolicyGUID    string            `json:"policyGuid"`
@@ -4265,14 +4265,14 @@ type PolicyResponse struct {
 	Filters       []FilterResponse  `json:"filters"`
 }
 
-// PolicySearch is the API's PolicySearch: the body of Gpo.SearchPolicies.
+// PolicySearch is the API's PolicySearch: the body of GPO.SearchPolicies.
 type PolicySearch struct {
 	SearchFilters []SearchFilter2 `json:"SearchFilters,omitempty"`
 	SortCriteria  SortingMethod2  `json:"SortCriteria,omitzero"`
 }
 
 // PolicySetRequest is the API's PolicySetRequest: the body of
-// Gpo.CreatePolicySet, Gpo.UpdatePolicySet.
+// GPO.CreatePolicySet, GPO.UpdatePolicySet.
 type PolicySetRequest struct {
 	PolicySetType *string  `json:"policySetType,omitempty"`
 	Name          *string  `json:"name,omitempty"`
@@ -4281,10 +4281,10 @@ type PolicySetRequest struct {
 }
 
 // PolicySetResponse is the API's PolicySetResponse: the answer of
-// Gpo.CopyPolicySet, Gpo.CreatePolicySet, Gpo.PolicySet.
+// GPO.CopyPolicySet, GPO.CreatePolicySet, GPO.PolicySet.
 type PolicySetResponse struct {
 	PolicySetGUID string              `json:"policySetGuid"`
-	PolicySetType SdkGpoPolicySetType `json:"policySetType"`
+	PolicySetType SdkGPOPolicySetType `json:"policySetType"`
 	Name          string              `json:"name"`
 	Description   string              `json:"description"`
 	PolicyCount   int                 `json:"policyCount"`
@@ -4295,7 +4295,7 @@ type PolicySetResponse struct {
 }
 
 // PolicySetSearch is the API's PolicySetSearch: the body of
-// Gpo.SearchPolicySets.
+// GPO.SearchPolicySets.
 type PolicySetSearch struct {
 	SearchFilters []SearchFilter `json:"SearchFilters,omitempty"`
 	SortCriteria  SortingMethod  `json:"SortCriteria,omitzero"`
@@ -5016,7 +5016,7 @@ type SetRecommendationsRequest struct {
 }
 
 // SettingDefinition is the API's SettingDefinition: the answer of
-// Gpo.SettingFullDetail.
+// GPO.SettingFullDetail.
 type SettingDefinition struct {
 	SettingName        string            `json:"settingName"`
 	EditorName         string            `json:"editorName"`
@@ -5052,14 +5052,14 @@ type SettingDefinition struct {
 }
 
 // SettingDefinitionEnvelope is the API's SettingDefinitionEnvelope: the answer
-// of Gpo.SettingDefinitions.
+// of GPO.SettingDefinitions.
 type SettingDefinitionEnvelope struct {
 	Items             []SettingDefinition `json:"items"`
 	ContinuationToken string              `json:"continuationToken"`
 }
 
-// SettingRequest is the API's SettingRequest: the body of Gpo.CreateSetting,
-// Gpo.UpdateSetting.
+// SettingRequest is the API's SettingRequest: the body of GPO.CreateSetting,
+// GPO.UpdateSetting.
 type SettingRequest struct {
 	SettingName  *string `json:"settingName,omitempty"`
 	UseDefault   *bool   `json:"useDefault,omitempty"`
@@ -5067,7 +5067,7 @@ type SettingRequest struct {
 }
 
 // SettingResponse is the API's SettingResponse: the answer of
-// Gpo.CreateSetting, Gpo.Setting.
+// GPO.CreateSetting, GPO.Setting.
 type SettingResponse struct {
 	PolicyGUID   string `json:"policyGuid"`
 	SettingGUID  string `json:"settingGuid"`
@@ -5076,7 +5076,7 @@ type SettingResponse struct {
 	SettingValue string `json:"settingValue"`
 }
 
-// SettingSearch is the API's SettingSearch: the body of Gpo.SearchSettings.
+// SettingSearch is the API's SettingSearch: the body of GPO.SearchSettings.
 type SettingSearch struct {
 	SearchFilters []SearchFilter3 `json:"SearchFilters,omitempty"`
 	SortCriteria  SortingMethod3  `json:"SortCriteria,omitzero"`
@@ -5116,7 +5116,7 @@ type SimplifiedAccessPolicyRequest struct {
 }
 
 // SimulationRequestContract is the API's SimulationRequestContract: the body of
-// Gpo.RunSimulation.
+// GPO.RunSimulation.
 type SimulationRequestContract struct {
 	ComputerName         string   `json:"ComputerName,omitempty"`
 	UserSID              string   `json:"UserSid,omitempty"`
@@ -5135,7 +5135,7 @@ type SimulationRequestContract struct {
 }
 
 // SimulationResponseContract is the API's SimulationResponseContract: the
-// answer of Gpo.RunSimulation.
+// answer of GPO.RunSimulation.
 type SimulationResponseContract struct {
 	IsUserRsop      bool              `json:"IsUserRsop"`
 	FilterEvidence  map[string]string `json:"FilterEvidence"`
@@ -5189,7 +5189,7 @@ type SiteDetail struct {
 	TotalUniqueLicenseUsers                     int                      `json:"TotalUniqueLicenseUsers"`
 	TrustRequestsSentToTheXMLServicePort        bool                     `json:"TrustRequestsSentToTheXmlServicePort"`
 	LicensesWithExpiredSwm                      string                   `json:"LicensesWithExpiredSwm"`
-	GpoDataNoError                              bool                     `json:"GpoDataNoError"`
+	GPODataNoError                              bool                     `json:"GpoDataNoError"`
 	LicensingAlerts                             []LicensingAlert         `json:"LicensingAlerts"`
 }
 
@@ -5343,7 +5343,7 @@ type Tag struct {
 	Description string `json:"Description"`
 	// Deprecated: the API marks this field deprecated.
 	UID                  int              `json:"Uid"`
-	IsUsedByGpo          bool             `json:"IsUsedByGpo"`
+	IsUsedByGPO          bool             `json:"IsUsedByGpo"`
 	NumMachines          int              `json:"NumMachines"`
 	NumApplications      int              `json:"NumApplications"`
 	NumApplicationGroups int              `json:"NumApplicationGroups"`
@@ -5361,7 +5361,7 @@ type TagDetail struct {
 	Description string `json:"Description"`
 	// Deprecated: the API marks this field deprecated.
 	UID                         int              `json:"Uid"`
-	IsUsedByGpo                 bool             `json:"IsUsedByGpo"`
+	IsUsedByGPO                 bool             `json:"IsUsedByGpo"`
 	NumMachines                 int              `json:"NumMachines"`
 	NumApplications             int              `json:"NumApplications"`
 	NumApplicationGroups        int              `json:"NumApplicationGroups"`
@@ -5717,7 +5717,7 @@ type VersionDetail struct {
 type WonOverBy struct {
 	SettingName string `json:"SettingName"`
 	PolicyName  string `json:"PolicyName"`
-	GpoName     string `json:"GpoName"`
+	GPOName     string `json:"GpoName"`
 }
 
 // Zone is the API's ZoneResponseModel: listed by Zones.List.

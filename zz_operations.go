@@ -4345,7 +4345,7 @@ var operations = [...]opSpec{
 		Statuses: []int{202, 204, 400, 401, 403, 404, 406, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ComparePolicies", Service: "Gpo", Method: "ComparePolicies",
+		ID: "Gpo_ComparePolicies", Service: "GPO", Method: "ComparePolicies",
 		HTTPMethod: "POST", Path: "/gpo/comparePolicies",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4362,7 +4362,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_CopyGpoPolicies", Service: "Gpo", Method: "CopyPolicies",
+		ID: "Gpo_CopyGpoPolicies", Service: "GPO", Method: "CopyPolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$copy",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4378,7 +4378,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_CopyGpoPolicySet", Service: "Gpo", Method: "CopyPolicySet",
+		ID: "Gpo_CopyGpoPolicySet", Service: "GPO", Method: "CopyPolicySet",
 		HTTPMethod: "POST", Path: "/gpo/policySets/{policySetGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4396,7 +4396,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_CreateGpoFilter", Service: "Gpo", Method: "CreateFilter",
+		ID: "Gpo_CreateGpoFilter", Service: "GPO", Method: "CreateFilter",
 		HTTPMethod: "POST", Path: "/gpo/filters",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4413,7 +4413,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_CreateGpoPolicy", Service: "Gpo", Method: "CreatePolicy",
+		ID: "Gpo_CreateGpoPolicy", Service: "GPO", Method: "CreatePolicy",
 		HTTPMethod: "POST", Path: "/gpo/policies",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4430,7 +4430,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_CreateGpoPolicySet", Service: "Gpo", Method: "CreatePolicySet",
+		ID: "Gpo_CreateGpoPolicySet", Service: "GPO", Method: "CreatePolicySet",
 		HTTPMethod: "POST", Path: "/gpo/policySets",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4446,7 +4446,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_CreateGpoSetting", Service: "Gpo", Method: "CreateSetting",
+		ID: "Gpo_CreateGpoSetting", Service: "GPO", Method: "CreateSetting",
 		HTTPMethod: "POST", Path: "/gpo/settings",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4463,7 +4463,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_DeleteGpoFilter", Service: "Gpo", Method: "DeleteFilter",
+		ID: "Gpo_DeleteGpoFilter", Service: "GPO", Method: "DeleteFilter",
 		HTTPMethod: "DELETE", Path: "/gpo/filters/{filterGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4478,7 +4478,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_DeleteGpoPolicy", Service: "Gpo", Method: "DeletePolicy",
+		ID: "Gpo_DeleteGpoPolicy", Service: "GPO", Method: "DeletePolicy",
 		HTTPMethod: "DELETE", Path: "/gpo/policies/{policyGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4493,7 +4493,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_DeleteGpoPolicySet", Service: "Gpo", Method: "DeletePolicySet",
+		ID: "Gpo_DeleteGpoPolicySet", Service: "GPO", Method: "DeletePolicySet",
 		HTTPMethod: "DELETE", Path: "/gpo/policySets/{policySetGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4508,7 +4508,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_DeleteGpoSetting", Service: "Gpo", Method: "DeleteSetting",
+		ID: "Gpo_DeleteGpoSetting", Service: "GPO", Method: "DeleteSetting",
 		HTTPMethod: "DELETE", Path: "/gpo/settings/{settingGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4523,7 +4523,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_DisableGpoPolicies", Service: "Gpo", Method: "DisablePolicies",
+		ID: "Gpo_DisableGpoPolicies", Service: "GPO", Method: "DisablePolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$disable",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4538,7 +4538,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_EnableGpoPolicies", Service: "Gpo", Method: "EnablePolicies",
+		ID: "Gpo_EnableGpoPolicies", Service: "GPO", Method: "EnablePolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$enable",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4553,7 +4553,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_GetFilterDefinitions", Service: "Gpo", Method: "FilterDefinitions",
+		ID: "Gpo_GetFilterDefinitions", Service: "GPO", Method: "FilterDefinitions",
 		HTTPMethod: "GET", Path: "/gpo/filterDefinitions",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4568,7 +4568,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_GetSettingDefinitions", Service: "Gpo", Method: "SettingDefinitions",
+		ID: "Gpo_GetSettingDefinitions", Service: "GPO", Method: "SettingDefinitions",
 		HTTPMethod: "GET", Path: "/gpo/settingDefinitions",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4589,7 +4589,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_GetSettingFullDetail", Service: "Gpo", Method: "SettingFullDetail",
+		ID: "Gpo_GetSettingFullDetail", Service: "GPO", Method: "SettingFullDetail",
 		HTTPMethod: "GET", Path: "/gpo/settingFullDetail",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4605,7 +4605,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_MoveGpoPolicies", Service: "Gpo", Method: "MovePolicies",
+		ID: "Gpo_MoveGpoPolicies", Service: "GPO", Method: "MovePolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$move",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4621,7 +4621,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_RankGpoPolicies", Service: "Gpo", Method: "RankPolicies",
+		ID: "Gpo_RankGpoPolicies", Service: "GPO", Method: "RankPolicies",
 		HTTPMethod: "POST", Path: "/gpo/policyPriorities",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4638,7 +4638,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoFilter", Service: "Gpo", Method: "Filter",
+		ID: "Gpo_ReadGpoFilter", Service: "GPO", Method: "Filter",
 		HTTPMethod: "GET", Path: "/gpo/filters/{filterGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4654,7 +4654,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 404, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoFilters", Service: "Gpo", Method: "Filters",
+		ID: "Gpo_ReadGpoFilters", Service: "GPO", Method: "Filters",
 		HTTPMethod: "GET", Path: "/gpo/filters",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4670,7 +4670,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoPolicies", Service: "Gpo", Method: "Policies",
+		ID: "Gpo_ReadGpoPolicies", Service: "GPO", Method: "Policies",
 		HTTPMethod: "GET", Path: "/gpo/policies",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4688,7 +4688,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoPolicy", Service: "Gpo", Method: "Policy",
+		ID: "Gpo_ReadGpoPolicy", Service: "GPO", Method: "Policy",
 		HTTPMethod: "GET", Path: "/gpo/policies/{policyGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4706,7 +4706,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 404, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoPolicySet", Service: "Gpo", Method: "PolicySet",
+		ID: "Gpo_ReadGpoPolicySet", Service: "GPO", Method: "PolicySet",
 		HTTPMethod: "GET", Path: "/gpo/policySets/{policySetGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4723,7 +4723,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 404, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoPolicySets", Service: "Gpo", Method: "PolicySets",
+		ID: "Gpo_ReadGpoPolicySets", Service: "GPO", Method: "PolicySets",
 		HTTPMethod: "GET", Path: "/gpo/policySets",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4738,7 +4738,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoSetting", Service: "Gpo", Method: "Setting",
+		ID: "Gpo_ReadGpoSetting", Service: "GPO", Method: "Setting",
 		HTTPMethod: "GET", Path: "/gpo/settings/{settingGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4754,7 +4754,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 404, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_ReadGpoSettings", Service: "Gpo", Method: "Settings",
+		ID: "Gpo_ReadGpoSettings", Service: "GPO", Method: "Settings",
 		HTTPMethod: "GET", Path: "/gpo/settings",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4770,7 +4770,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_RemoveGpoPolicies", Service: "Gpo", Method: "RemovePolicies",
+		ID: "Gpo_RemoveGpoPolicies", Service: "GPO", Method: "RemovePolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$remove",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4785,7 +4785,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_RunSimulation", Service: "Gpo", Method: "RunSimulation",
+		ID: "Gpo_RunSimulation", Service: "GPO", Method: "RunSimulation",
 		HTTPMethod: "POST", Path: "/gpo/simulation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4802,7 +4802,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_RunValidation", Service: "Gpo", Method: "RunValidation",
+		ID: "Gpo_RunValidation", Service: "GPO", Method: "RunValidation",
 		HTTPMethod: "GET", Path: "/gpo/validation",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4814,11 +4814,11 @@ var operations = [...]opSpec{
 			{"Citrix-Locale", inHeader, false, "string"},
 			{"all", inQuery, false, "bool"},
 		},
-		Response: "[]GpoTestPolicyData", ResponseSchema: "GpoTestPolicyData",
+		Response: "[]GPOTestPolicyData", ResponseSchema: "GpoTestPolicyData",
 		Statuses: []int{200, 400, 401, 403, 406, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_SearchFilters", Service: "Gpo", Method: "SearchFilters",
+		ID: "Gpo_SearchFilters", Service: "GPO", Method: "SearchFilters",
 		HTTPMethod: "POST", Path: "/gpo/filters/$search",
 		Async:     true,
 		JobResult: "CollectionEnvelopeOfFilterResponse",
@@ -4839,7 +4839,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 202, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_SearchPolicies", Service: "Gpo", Method: "SearchPolicies",
+		ID: "Gpo_SearchPolicies", Service: "GPO", Method: "SearchPolicies",
 		HTTPMethod: "POST", Path: "/gpo/policies/$search",
 		Async:     true,
 		JobResult: "CollectionEnvelopeOfPolicyResponse",
@@ -4860,7 +4860,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 202, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_SearchPolicySets", Service: "Gpo", Method: "SearchPolicySets",
+		ID: "Gpo_SearchPolicySets", Service: "GPO", Method: "SearchPolicySets",
 		HTTPMethod: "POST", Path: "/gpo/policySets/$search",
 		Async:     true,
 		JobResult: "CollectionEnvelopeOfPolicySetResponse",
@@ -4881,7 +4881,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 202, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_SearchSettings", Service: "Gpo", Method: "SearchSettings",
+		ID: "Gpo_SearchSettings", Service: "GPO", Method: "SearchSettings",
 		HTTPMethod: "POST", Path: "/gpo/settings/$search",
 		Async:     true,
 		JobResult: "CollectionEnvelopeOfSettingResponse",
@@ -4902,7 +4902,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 202, 400, 401, 403, 406, 409, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_UpdateGpoFilter", Service: "Gpo", Method: "UpdateFilter",
+		ID: "Gpo_UpdateGpoFilter", Service: "GPO", Method: "UpdateFilter",
 		HTTPMethod: "PATCH", Path: "/gpo/filters/{filterGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4918,7 +4918,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_UpdateGpoPolicy", Service: "Gpo", Method: "UpdatePolicy",
+		ID: "Gpo_UpdateGpoPolicy", Service: "GPO", Method: "UpdatePolicy",
 		HTTPMethod: "PATCH", Path: "/gpo/policies/{policyGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4934,7 +4934,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_UpdateGpoPolicySet", Service: "Gpo", Method: "UpdatePolicySet",
+		ID: "Gpo_UpdateGpoPolicySet", Service: "GPO", Method: "UpdatePolicySet",
 		HTTPMethod: "PATCH", Path: "/gpo/policySets/{policySetGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4950,7 +4950,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_UpdateGpoSetting", Service: "Gpo", Method: "UpdateSetting",
+		ID: "Gpo_UpdateGpoSetting", Service: "GPO", Method: "UpdateSetting",
 		HTTPMethod: "PATCH", Path: "/gpo/settings/{settingGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -4966,7 +4966,7 @@ var operations = [...]opSpec{
 		Statuses: []int{204, 400, 401, 403, 404, 406, 415, 429, 500, 503},
 	},
 	{
-		ID: "Gpo_UpdatePolicySetBlob", Service: "Gpo", Method: "UpdatePolicySetBlob",
+		ID: "Gpo_UpdatePolicySetBlob", Service: "GPO", Method: "UpdatePolicySetBlob",
 		HTTPMethod: "PUT", Path: "/gpo/policySets/{policySetGuid}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
@@ -7328,7 +7328,7 @@ var operations = [...]opSpec{
 		JobTypes:  []string{"DeleteMachineCatalog"},
 		Redirects: true,
 		Redirect:  "MachineCatalogs_GetMachineCatalogs",
-		JobResult: "[]MachineCatalog",
+		JobResult: "struct{}",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7408,7 +7408,7 @@ var operations = [...]opSpec{
 		ID: "MachineCatalogs_GetMachineCatalog", Service: "MachineCatalogs", Method: "Get",
 		HTTPMethod: "GET", Path: "/MachineCatalogs/{nameOrId}",
 		Async:     true,
-		JobResult: "MachineCatalogDetail",
+		JobResult: "MachineCatalog",
 		Params: []opParam{
 			{"Citrix-CustomerId", inHeader, true, "string"},
 			{"Citrix-InstanceId", inHeader, true, "string"},
@@ -7421,7 +7421,7 @@ var operations = [...]opSpec{
 			{"async", inQuery, false, "bool"},
 			{"fields", inQuery, false, "string"},
 		},
-		Response: "MachineCatalogDetail", ResponseSchema: "MachineCatalogDetailResponseModel",
+		Response: "MachineCatalog", ResponseSchema: "MachineCatalogDetailResponseModel",
 		Statuses: []int{200, 202, 400, 401, 403, 404, 406, 429, 500, 503},
 	},
 	{
@@ -8193,7 +8193,7 @@ var operations = [...]opSpec{
 			{"nameOrId", inPath, true, "string"},
 			{"fields", inQuery, false, "string"},
 		},
-		Response: "MachineDetail", ResponseSchema: "MachineDetailResponseModel",
+		Response: "Machine", ResponseSchema: "MachineDetailResponseModel",
 		Statuses: []int{200, 400, 401, 403, 404, 406, 429, 500, 503},
 	},
 	{
@@ -8525,7 +8525,7 @@ var operations = [...]opSpec{
 		Statuses: []int{200, 202, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Machines_LogoffMachineSessions", Service: "Machines", Method: "LogoffSessions",
+		ID: "Machines_LogoffMachineSessions", Service: "Machines", Method: "LogOffSessions",
 		HTTPMethod: "POST", Path: "/Machines/{nameOrId}/$logoff",
 		Async:     true,
 		Redirects: true,
@@ -9540,7 +9540,7 @@ var operations = [...]opSpec{
 		Statuses: []int{202, 204, 400, 401, 403, 404, 406, 409, 429, 500, 503},
 	},
 	{
-		ID: "Sessions_LogoffSession", Service: "Sessions", Method: "Logoff",
+		ID: "Sessions_LogoffSession", Service: "Sessions", Method: "LogOff",
 		HTTPMethod: "POST", Path: "/Sessions/{id}/$logoff",
 		Async:     true,
 		Redirects: true,

@@ -58,7 +58,7 @@ func ActionIDParam(v string) CallOption {
 }
 
 // AllParam sets the query parameter all, on the calls that take it:
-// Gpo.RunValidation.
+// GPO.RunValidation.
 func AllParam(v bool) CallOption { return queryParam("AllParam", "all", paramValues(v)) }
 
 // AllFilesParam sets the query parameter allFiles, on the calls that take it:
@@ -226,17 +226,17 @@ func IncludeUnavailableParam(v bool) CallOption {
 }
 
 // IsAscendingParam sets the query parameter isAscending, on the calls that take
-// it: Gpo.SettingDefinitions.
+// it: GPO.SettingDefinitions.
 func IsAscendingParam(v bool) CallOption {
 	return queryParam("IsAscendingParam", "isAscending", paramValues(v))
 }
 
 // IsLeanParam sets the query parameter isLean, on the calls that take it:
-// Gpo.SettingDefinitions.
+// GPO.SettingDefinitions.
 func IsLeanParam(v bool) CallOption { return queryParam("IsLeanParam", "isLean", paramValues(v)) }
 
 // IsUserSettingParam sets the query parameter isUserSetting, on the calls that
-// take it: Gpo.SettingDefinitions.
+// take it: GPO.SettingDefinitions.
 func IsUserSettingParam(v bool) CallOption {
 	return queryParam("IsUserSettingParam", "isUserSetting", paramValues(v))
 }
@@ -277,7 +277,7 @@ func MaxCountParam(v int) CallOption { return queryParam("MaxCountParam", "maxCo
 func NameParam(v string) CallOption { return queryParam("NameParam", "name", paramValues(v)) }
 
 // NamePatternParam sets the query parameter namePattern, on the calls that take
-// it: Gpo.SettingDefinitions.
+// it: GPO.SettingDefinitions.
 func NamePatternParam(v string) CallOption {
 	return queryParam("NamePatternParam", "namePattern", paramValues(v))
 }
@@ -510,19 +510,19 @@ func VersionIDParam(v string) CallOption {
 }
 
 // WithFiltersParam sets the query parameter withFilters, on the calls that take
-// it: Gpo.Policies, Gpo.Policy.
+// it: GPO.Policies, GPO.Policy.
 func WithFiltersParam(v bool) CallOption {
 	return queryParam("WithFiltersParam", "withFilters", paramValues(v))
 }
 
 // WithPoliciesParam sets the query parameter withPolicies, on the calls that
-// take it: Gpo.PolicySet.
+// take it: GPO.PolicySet.
 func WithPoliciesParam(v bool) CallOption {
 	return queryParam("WithPoliciesParam", "withPolicies", paramValues(v))
 }
 
 // WithSettingsParam sets the query parameter withSettings, on the calls that
-// take it: Gpo.Policies, Gpo.Policy.
+// take it: GPO.Policies, GPO.Policy.
 func WithSettingsParam(v bool) CallOption {
 	return queryParam("WithSettingsParam", "withSettings", paramValues(v))
 }

@@ -229,6 +229,29 @@ func (s *DeliveryGroupsService) DeleteAutoscalePluginTemplateAsync(ctx context.C
 	return job(ctx, s.client, o, noResult)
 }
 
+// Delete sends DELETE /DeliveryGroups/{nameOrId} and returns once the service
+// has done it. DeleteAsync does it as a job. Options: CitrixLocaleParam,
+// ForceParam. Operation DeliveryGroups_DeleteDeliveryGroup.
+func (s *DeliveryGroupsService) Delete(ctx context.Context, nameOrID string, opts ...CallOption) error {
+	o, _, err := operations[172].call("DeliveryGroups.Delete", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return err
+	}
+	return none(ctx, s.client, o)
+}
+
+// DeleteAsync starts DELETE /DeliveryGroups/{nameOrId} as a job of the service
+// (async=true) and returns it at once; the finished job yields nothing.
+// Options: CitrixLocaleParam, ForceParam. Operation
+// DeliveryGroups_DeleteDeliveryGroup.
+func (s *DeliveryGroupsService) DeleteAsync(ctx context.Context, nameOrID string, opts ...CallOption) (*Job[struct{}], error) {
+	o, _, err := operations[172].call("DeliveryGroups.DeleteAsync", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return job(ctx, s.client, o, noResult)
+}
+
 // DeleteAdvancedAccessPolicy sends DELETE
 // /DeliveryGroups/{nameOrId}/AdvancedAccessPolicies/{policyId} and returns once
 // the service has done it. DeleteAdvancedAccessPolicyAsync does it as a job.
@@ -449,6 +472,18 @@ func (s *DeliveryGroupsService) RemoveMachine(ctx context.Context, nameOrID stri
 	return none(ctx, s.client, o)
 }
 
+// RemoveMachineAsync starts DELETE
+// /DeliveryGroups/{nameOrId}/Machines/{machineNameOrId} as a job of the service
+// (async=true) and returns it at once; the finished job yields nothing.
+// Options: CitrixLocaleParam. Operation DeliveryGroups_DoRemoveMachines.
+func (s *DeliveryGroupsService) RemoveMachineAsync(ctx context.Context, nameOrID string, machineNameOrID string, opts ...CallOption) (*Job[struct{}], error) {
+	o, _, err := operations[182].call("DeliveryGroups.RemoveMachineAsync", []string{nameOrID, machineNameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return job(ctx, s.client, o, noResult)
+}
+
 // AutoscalePluginTemplate sends GET
 // /DeliveryGroups/AutoscalePlugin/{type}/Templates/{name} and returns its
 // answer, a AutoscalePluginTemplate. AutoscalePluginTemplateAsync does it as a
@@ -520,6 +555,17 @@ func (s *DeliveryGroupsService) ProjectedAutoscaleMachines(ctx context.Context, 
 		return nil, err
 	}
 	return one[ProjectedAutoscaleMachines](ctx, s.client, o)
+}
+
+// Get sends GET /DeliveryGroups/{nameOrId} and returns its answer, a
+// DeliveryGroupDetail. Options: CitrixLocaleParam, Fields. Operation
+// DeliveryGroups_GetDeliveryGroup.
+func (s *DeliveryGroupsService) Get(ctx context.Context, nameOrID string, opts ...CallOption) (*DeliveryGroupDetail, error) {
+	o, _, err := operations[186].call("DeliveryGroups.Get", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return one[DeliveryGroupDetail](ctx, s.client, o)
 }
 
 // AdvancedAccessPoliciesPage reads one page of AdvancedAccessPolicy (GET
@@ -674,6 +720,16 @@ func (s *DeliveryGroupsService) MachinesPage(ctx context.Context, nameOrID strin
 	return page[Machine](ctx, s.client, o, cfg)
 }
 
+// Machines ranges over every Machine of GET
+// /DeliveryGroups/{nameOrId}/Machines, reading a page at a time as the loop
+// reaches it; a failed page ends the sequence with its error. Options:
+// CitrixLocaleParam, PageSize, ContinuationToken. Operation
+// DeliveryGroups_GetDeliveryGroupMachines.
+func (s *DeliveryGroupsService) Machines(ctx context.Context, nameOrID string, opts ...CallOption) iter.Seq2[Machine, error] {
+	o, cfg, err := operations[192].call("DeliveryGroups.Machines", []string{nameOrID}, nil, nil, opts)
+	return all[Machine](ctx, s.client, o, cfg, err)
+}
+
 // PowerTimeScheme sends GET
 // /DeliveryGroups/{nameOrId}/PowerTimeSchemes/{schemeNameOrId} and returns its
 // answer, a PowerTimeScheme. Options: CitrixLocaleParam. Operation
@@ -821,6 +877,39 @@ func (s *DeliveryGroupsService) TestReport(ctx context.Context, nameOrID string,
 		return nil, err
 	}
 	return one[TestReport](ctx, s.client, o)
+}
+
+// List reads one page of DeliveryGroup (GET /DeliveryGroups). Pass the page's
+// ContinuationToken back with the ContinuationToken option for the next one.
+// Options: CitrixLocaleParam, InFolder, PageSize, ContinuationToken, Fields.
+// Operation DeliveryGroups_GetDeliveryGroups.
+func (s *DeliveryGroupsService) List(ctx context.Context, opts ...CallOption) (*Page[DeliveryGroup], error) {
+	o, cfg, err := operations[200].call("DeliveryGroups.List", nil, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page[DeliveryGroup](ctx, s.client, o, cfg)
+}
+
+// All ranges over every DeliveryGroup of GET /DeliveryGroups, reading a page at
+// a time as the loop reaches it; a failed page ends the sequence with its
+// error. Options: CitrixLocaleParam, InFolder, PageSize, ContinuationToken,
+// Fields. Operation DeliveryGroups_GetDeliveryGroups.
+func (s *DeliveryGroupsService) All(ctx context.Context, opts ...CallOption) iter.Seq2[DeliveryGroup, error] {
+	o, cfg, err := operations[200].call("DeliveryGroups.All", nil, nil, nil, opts)
+	return all[DeliveryGroup](ctx, s.client, o, cfg, err)
+}
+
+// ListAsync lists every DeliveryGroup of GET /DeliveryGroups as a job of the
+// service (async=true): the job yields the items of every page. Options:
+// CitrixLocaleParam, InFolder, PageSize, ContinuationToken, Fields. Operation
+// DeliveryGroups_GetDeliveryGroups.
+func (s *DeliveryGroupsService) ListAsync(ctx context.Context, opts ...CallOption) (*Job[[]DeliveryGroup], error) {
+	o, cfg, err := operations[200].call("DeliveryGroups.ListAsync", nil, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return listJob[DeliveryGroup](ctx, s.client, o, cfg)
 }
 
 // AdministratorsPage reads one page of Administrator (GET

@@ -12,8 +12,8 @@ import (
 // ComparePolicies sends POST /gpo/comparePolicies and returns its answer, a
 // ComparisonResponseContract. Options: CitrixLocaleParam. Operation
 // Gpo_ComparePolicies.
-func (s *GpoService) ComparePolicies(ctx context.Context, withDefaults bool, req []string, opts ...CallOption) (*ComparisonResponseContract, error) {
-	o, _, err := operations[220].call("Gpo.ComparePolicies", nil, url.Values{"withDefaults": paramValues(withDefaults)}, req, opts)
+func (s *GPOService) ComparePolicies(ctx context.Context, withDefaults bool, req []string, opts ...CallOption) (*ComparisonResponseContract, error) {
+	o, _, err := operations[220].call("GPO.ComparePolicies", nil, url.Values{"withDefaults": paramValues(withDefaults)}, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -22,8 +22,8 @@ func (s *GpoService) ComparePolicies(ctx context.Context, withDefaults bool, req
 
 // CopyPolicies sends POST /gpo/policies/$copy and returns once the service has
 // done it. Options: CitrixLocaleParam. Operation Gpo_CopyGpoPolicies.
-func (s *GpoService) CopyPolicies(ctx context.Context, withFilters bool, req CopyPoliciesRequest, opts ...CallOption) error {
-	o, _, err := operations[221].call("Gpo.CopyPolicies", nil, url.Values{"withFilters": paramValues(withFilters)}, req, opts)
+func (s *GPOService) CopyPolicies(ctx context.Context, withFilters bool, req CopyPoliciesRequest, opts ...CallOption) error {
+	o, _, err := operations[221].call("GPO.CopyPolicies", nil, url.Values{"withFilters": paramValues(withFilters)}, req, opts)
 	if err != nil {
 		return err
 	}
@@ -33,8 +33,8 @@ func (s *GpoService) CopyPolicies(ctx context.Context, withFilters bool, req Cop
 // CopyPolicySet sends POST /gpo/policySets/{policySetGuid} and returns its
 // answer, a PolicySetResponse. Options: CitrixLocaleParam. Operation
 // Gpo_CopyGpoPolicySet.
-func (s *GpoService) CopyPolicySet(ctx context.Context, policySetGUID string, name string, withFilters bool, opts ...CallOption) (*PolicySetResponse, error) {
-	o, _, err := operations[222].call("Gpo.CopyPolicySet", []string{policySetGUID}, url.Values{"name": paramValues(name), "withFilters": paramValues(withFilters)}, nil, opts)
+func (s *GPOService) CopyPolicySet(ctx context.Context, policySetGUID string, name string, withFilters bool, opts ...CallOption) (*PolicySetResponse, error) {
+	o, _, err := operations[222].call("GPO.CopyPolicySet", []string{policySetGUID}, url.Values{"name": paramValues(name), "withFilters": paramValues(withFilters)}, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -43,8 +43,8 @@ func (s *GpoService) CopyPolicySet(ctx context.Context, policySetGUID string, na
 
 // CreateFilter sends POST /gpo/filters and returns its answer, a
 // FilterResponse. Options: CitrixLocaleParam. Operation Gpo_CreateGpoFilter.
-func (s *GpoService) CreateFilter(ctx context.Context, policyGUID string, req FilterRequest, opts ...CallOption) (*FilterResponse, error) {
-	o, _, err := operations[223].call("Gpo.CreateFilter", nil, url.Values{"policyGuid": paramValues(policyGUID)}, req, opts)
+func (s *GPOService) CreateFilter(ctx context.Context, policyGUID string, req FilterRequest, opts ...CallOption) (*FilterResponse, error) {
+	o, _, err := operations[223].call("GPO.CreateFilter", nil, url.Values{"policyGuid": paramValues(policyGUID)}, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +53,8 @@ func (s *GpoService) CreateFilter(ctx context.Context, policyGUID string, req Fi
 
 // CreatePolicy sends POST /gpo/policies and returns its answer, a
 // PolicyResponse. Options: CitrixLocaleParam. Operation Gpo_CreateGpoPolicy.
-func (s *GpoService) CreatePolicy(ctx context.Context, policySetGUID string, req PolicyRequest, opts ...CallOption) (*PolicyResponse, error) {
-	o, _, err := operations[224].call("Gpo.CreatePolicy", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, req, opts)
+func (s *GPOService) CreatePolicy(ctx context.Context, policySetGUID string, req PolicyRequest, opts ...CallOption) (*PolicyResponse, error) {
+	o, _, err := operations[224].call("GPO.CreatePolicy", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -64,8 +64,8 @@ func (s *GpoService) CreatePolicy(ctx context.Context, policySetGUID string, req
 // CreatePolicySet sends POST /gpo/policySets and returns its answer, a
 // PolicySetResponse. Options: CitrixLocaleParam. Operation
 // Gpo_CreateGpoPolicySet.
-func (s *GpoService) CreatePolicySet(ctx context.Context, req PolicySetRequest, opts ...CallOption) (*PolicySetResponse, error) {
-	o, _, err := operations[225].call("Gpo.CreatePolicySet", nil, nil, req, opts)
+func (s *GPOService) CreatePolicySet(ctx context.Context, req PolicySetRequest, opts ...CallOption) (*PolicySetResponse, error) {
+	o, _, err := operations[225].call("GPO.CreatePolicySet", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +74,8 @@ func (s *GpoService) CreatePolicySet(ctx context.Context, req PolicySetRequest, 
 
 // CreateSetting sends POST /gpo/settings and returns its answer, a
 // SettingResponse. Options: CitrixLocaleParam. Operation Gpo_CreateGpoSetting.
-func (s *GpoService) CreateSetting(ctx context.Context, policyGUID string, req SettingRequest, opts ...CallOption) (*SettingResponse, error) {
-	o, _, err := operations[226].call("Gpo.CreateSetting", nil, url.Values{"policyGuid": paramValues(policyGUID)}, req, opts)
+func (s *GPOService) CreateSetting(ctx context.Context, policyGUID string, req SettingRequest, opts ...CallOption) (*SettingResponse, error) {
+	o, _, err := operations[226].call("GPO.CreateSetting", nil, url.Values{"policyGuid": paramValues(policyGUID)}, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +85,8 @@ func (s *GpoService) CreateSetting(ctx context.Context, policyGUID string, req S
 // DeleteFilter sends DELETE /gpo/filters/{filterGuid} and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_DeleteGpoFilter.
-func (s *GpoService) DeleteFilter(ctx context.Context, filterGUID string, opts ...CallOption) error {
-	o, _, err := operations[227].call("Gpo.DeleteFilter", []string{filterGUID}, nil, nil, opts)
+func (s *GPOService) DeleteFilter(ctx context.Context, filterGUID string, opts ...CallOption) error {
+	o, _, err := operations[227].call("GPO.DeleteFilter", []string{filterGUID}, nil, nil, opts)
 	if err != nil {
 		return err
 	}
@@ -96,8 +96,8 @@ func (s *GpoService) DeleteFilter(ctx context.Context, filterGUID string, opts .
 // DeletePolicy sends DELETE /gpo/policies/{policyGuid} and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_DeleteGpoPolicy.
-func (s *GpoService) DeletePolicy(ctx context.Context, policyGUID string, opts ...CallOption) error {
-	o, _, err := operations[228].call("Gpo.DeletePolicy", []string{policyGUID}, nil, nil, opts)
+func (s *GPOService) DeletePolicy(ctx context.Context, policyGUID string, opts ...CallOption) error {
+	o, _, err := operations[228].call("GPO.DeletePolicy", []string{policyGUID}, nil, nil, opts)
 	if err != nil {
 		return err
 	}
@@ -107,8 +107,8 @@ func (s *GpoService) DeletePolicy(ctx context.Context, policyGUID string, opts .
 // DeletePolicySet sends DELETE /gpo/policySets/{policySetGuid} and returns once
 // the service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_DeleteGpoPolicySet.
-func (s *GpoService) DeletePolicySet(ctx context.Context, policySetGUID string, opts ...CallOption) error {
-	o, _, err := operations[229].call("Gpo.DeletePolicySet", []string{policySetGUID}, nil, nil, opts)
+func (s *GPOService) DeletePolicySet(ctx context.Context, policySetGUID string, opts ...CallOption) error {
+	o, _, err := operations[229].call("GPO.DeletePolicySet", []string{policySetGUID}, nil, nil, opts)
 	if err != nil {
 		return err
 	}
@@ -118,8 +118,8 @@ func (s *GpoService) DeletePolicySet(ctx context.Context, policySetGUID string, 
 // DeleteSetting sends DELETE /gpo/settings/{settingGuid} and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_DeleteGpoSetting.
-func (s *GpoService) DeleteSetting(ctx context.Context, settingGUID string, opts ...CallOption) error {
-	o, _, err := operations[230].call("Gpo.DeleteSetting", []string{settingGUID}, nil, nil, opts)
+func (s *GPOService) DeleteSetting(ctx context.Context, settingGUID string, opts ...CallOption) error {
+	o, _, err := operations[230].call("GPO.DeleteSetting", []string{settingGUID}, nil, nil, opts)
 	if err != nil {
 		return err
 	}
@@ -129,8 +129,8 @@ func (s *GpoService) DeleteSetting(ctx context.Context, settingGUID string, opts
 // DisablePolicies sends POST /gpo/policies/$disable and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_DisableGpoPolicies.
-func (s *GpoService) DisablePolicies(ctx context.Context, req []string, opts ...CallOption) error {
-	o, _, err := operations[231].call("Gpo.DisablePolicies", nil, nil, req, opts)
+func (s *GPOService) DisablePolicies(ctx context.Context, req []string, opts ...CallOption) error {
+	o, _, err := operations[231].call("GPO.DisablePolicies", nil, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -139,8 +139,8 @@ func (s *GpoService) DisablePolicies(ctx context.Context, req []string, opts ...
 
 // EnablePolicies sends POST /gpo/policies/$enable and returns once the service
 // has done it. Options: CitrixLocaleParam. Operation Gpo_EnableGpoPolicies.
-func (s *GpoService) EnablePolicies(ctx context.Context, req []string, opts ...CallOption) error {
-	o, _, err := operations[232].call("Gpo.EnablePolicies", nil, nil, req, opts)
+func (s *GPOService) EnablePolicies(ctx context.Context, req []string, opts ...CallOption) error {
+	o, _, err := operations[232].call("GPO.EnablePolicies", nil, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -150,8 +150,8 @@ func (s *GpoService) EnablePolicies(ctx context.Context, req []string, opts ...C
 // FilterDefinitions sends GET /gpo/filterDefinitions and returns its answer, a
 // CollectionEnvelopeOfFilterDefinition. Options: CitrixLocaleParam. Operation
 // Gpo_GetFilterDefinitions.
-func (s *GpoService) FilterDefinitions(ctx context.Context, opts ...CallOption) (*CollectionEnvelopeOfFilterDefinition, error) {
-	o, _, err := operations[233].call("Gpo.FilterDefinitions", nil, nil, nil, opts)
+func (s *GPOService) FilterDefinitions(ctx context.Context, opts ...CallOption) (*CollectionEnvelopeOfFilterDefinition, error) {
+	o, _, err := operations[233].call("GPO.FilterDefinitions", nil, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +162,8 @@ func (s *GpoService) FilterDefinitions(ctx context.Context, opts ...CallOption) 
 // a SettingDefinitionEnvelope. Options: CitrixLocaleParam, IsLeanParam,
 // PageSize, IsAscendingParam, NamePatternParam, IsUserSettingParam,
 // ContinuationToken. Operation Gpo_GetSettingDefinitions.
-func (s *GpoService) SettingDefinitions(ctx context.Context, opts ...CallOption) (*SettingDefinitionEnvelope, error) {
-	o, _, err := operations[234].call("Gpo.SettingDefinitions", nil, nil, nil, opts)
+func (s *GPOService) SettingDefinitions(ctx context.Context, opts ...CallOption) (*SettingDefinitionEnvelope, error) {
+	o, _, err := operations[234].call("GPO.SettingDefinitions", nil, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +173,8 @@ func (s *GpoService) SettingDefinitions(ctx context.Context, opts ...CallOption)
 // SettingFullDetail sends GET /gpo/settingFullDetail and returns its answer, a
 // SettingDefinition. Options: CitrixLocaleParam. Operation
 // Gpo_GetSettingFullDetail.
-func (s *GpoService) SettingFullDetail(ctx context.Context, settingName string, opts ...CallOption) (*SettingDefinition, error) {
-	o, _, err := operations[235].call("Gpo.SettingFullDetail", nil, url.Values{"settingName": paramValues(settingName)}, nil, opts)
+func (s *GPOService) SettingFullDetail(ctx context.Context, settingName string, opts ...CallOption) (*SettingDefinition, error) {
+	o, _, err := operations[235].call("GPO.SettingFullDetail", nil, url.Values{"settingName": paramValues(settingName)}, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -183,8 +183,8 @@ func (s *GpoService) SettingFullDetail(ctx context.Context, settingName string, 
 
 // MovePolicies sends POST /gpo/policies/$move and returns once the service has
 // done it. Options: CitrixLocaleParam. Operation Gpo_MoveGpoPolicies.
-func (s *GpoService) MovePolicies(ctx context.Context, toPolicySet string, req []string, opts ...CallOption) error {
-	o, _, err := operations[236].call("Gpo.MovePolicies", nil, url.Values{"toPolicySet": paramValues(toPolicySet)}, req, opts)
+func (s *GPOService) MovePolicies(ctx context.Context, toPolicySet string, req []string, opts ...CallOption) error {
+	o, _, err := operations[236].call("GPO.MovePolicies", nil, url.Values{"toPolicySet": paramValues(toPolicySet)}, req, opts)
 	if err != nil {
 		return err
 	}
@@ -193,8 +193,8 @@ func (s *GpoService) MovePolicies(ctx context.Context, toPolicySet string, req [
 
 // RankPolicies sends POST /gpo/policyPriorities and returns its answer, a bool.
 // Options: CitrixLocaleParam. Operation Gpo_RankGpoPolicies.
-func (s *GpoService) RankPolicies(ctx context.Context, policySetGUID string, req []string, opts ...CallOption) (bool, error) {
-	o, _, err := operations[237].call("Gpo.RankPolicies", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, req, opts)
+func (s *GPOService) RankPolicies(ctx context.Context, policySetGUID string, req []string, opts ...CallOption) (bool, error) {
+	o, _, err := operations[237].call("GPO.RankPolicies", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, req, opts)
 	if err != nil {
 		var zero bool
 		return zero, err
@@ -204,8 +204,8 @@ func (s *GpoService) RankPolicies(ctx context.Context, policySetGUID string, req
 
 // Filter sends GET /gpo/filters/{filterGuid} and returns its answer, a
 // FilterResponse. Options: CitrixLocaleParam. Operation Gpo_ReadGpoFilter.
-func (s *GpoService) Filter(ctx context.Context, filterGUID string, opts ...CallOption) (*FilterResponse, error) {
-	o, _, err := operations[238].call("Gpo.Filter", []string{filterGUID}, nil, nil, opts)
+func (s *GPOService) Filter(ctx context.Context, filterGUID string, opts ...CallOption) (*FilterResponse, error) {
+	o, _, err := operations[238].call("GPO.Filter", []string{filterGUID}, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +215,8 @@ func (s *GpoService) Filter(ctx context.Context, filterGUID string, opts ...Call
 // Filters sends GET /gpo/filters and returns its answer, a
 // CollectionEnvelopeOfFilterResponse. Options: CitrixLocaleParam. Operation
 // Gpo_ReadGpoFilters.
-func (s *GpoService) Filters(ctx context.Context, policyGUID string, opts ...CallOption) (*CollectionEnvelopeOfFilterResponse, error) {
-	o, _, err := operations[239].call("Gpo.Filters", nil, url.Values{"policyGuid": paramValues(policyGUID)}, nil, opts)
+func (s *GPOService) Filters(ctx context.Context, policyGUID string, opts ...CallOption) (*CollectionEnvelopeOfFilterResponse, error) {
+	o, _, err := operations[239].call("GPO.Filters", nil, url.Values{"policyGuid": paramValues(policyGUID)}, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +226,8 @@ func (s *GpoService) Filters(ctx context.Context, policyGUID string, opts ...Cal
 // Policies sends GET /gpo/policies and returns its answer, a
 // CollectionEnvelopeOfPolicyResponse. Options: CitrixLocaleParam,
 // WithSettingsParam, WithFiltersParam. Operation Gpo_ReadGpoPolicies.
-func (s *GpoService) Policies(ctx context.Context, policySetGUID string, opts ...CallOption) (*CollectionEnvelopeOfPolicyResponse, error) {
-	o, _, err := operations[240].call("Gpo.Policies", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, nil, opts)
+func (s *GPOService) Policies(ctx context.Context, policySetGUID string, opts ...CallOption) (*CollectionEnvelopeOfPolicyResponse, error) {
+	o, _, err := operations[240].call("GPO.Policies", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -237,8 +237,8 @@ func (s *GpoService) Policies(ctx context.Context, policySetGUID string, opts ..
 // Policy sends GET /gpo/policies/{policyGuid} and returns its answer, a
 // PolicyResponse. Options: CitrixLocaleParam, WithSettingsParam,
 // WithFiltersParam. Operation Gpo_ReadGpoPolicy.
-func (s *GpoService) Policy(ctx context.Context, policyGUID string, opts ...CallOption) (*PolicyResponse, error) {
-	o, _, err := operations[241].call("Gpo.Policy", []string{policyGUID}, nil, nil, opts)
+func (s *GPOService) Policy(ctx context.Context, policyGUID string, opts ...CallOption) (*PolicyResponse, error) {
+	o, _, err := operations[241].call("GPO.Policy", []string{policyGUID}, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -248,8 +248,8 @@ func (s *GpoService) Policy(ctx context.Context, policyGUID string, opts ...Call
 // PolicySet sends GET /gpo/policySets/{policySetGuid} and returns its answer, a
 // PolicySetResponse. Options: CitrixLocaleParam, WithPoliciesParam. Operation
 // Gpo_ReadGpoPolicySet.
-func (s *GpoService) PolicySet(ctx context.Context, policySetGUID string, opts ...CallOption) (*PolicySetResponse, error) {
-	o, _, err := operations[242].call("Gpo.PolicySet", []string{policySetGUID}, nil, nil, opts)
+func (s *GPOService) PolicySet(ctx context.Context, policySetGUID string, opts ...CallOption) (*PolicySetResponse, error) {
+	o, _, err := operations[242].call("GPO.PolicySet", []string{policySetGUID}, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -259,8 +259,8 @@ func (s *GpoService) PolicySet(ctx context.Context, policySetGUID string, opts .
 // PolicySets sends GET /gpo/policySets and returns its answer, a
 // CollectionEnvelopeOfPolicySetResponse. Options: CitrixLocaleParam. Operation
 // Gpo_ReadGpoPolicySets.
-func (s *GpoService) PolicySets(ctx context.Context, opts ...CallOption) (*CollectionEnvelopeOfPolicySetResponse, error) {
-	o, _, err := operations[243].call("Gpo.PolicySets", nil, nil, nil, opts)
+func (s *GPOService) PolicySets(ctx context.Context, opts ...CallOption) (*CollectionEnvelopeOfPolicySetResponse, error) {
+	o, _, err := operations[243].call("GPO.PolicySets", nil, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +269,8 @@ func (s *GpoService) PolicySets(ctx context.Context, opts ...CallOption) (*Colle
 
 // Setting sends GET /gpo/settings/{settingGuid} and returns its answer, a
 // SettingResponse. Options: CitrixLocaleParam. Operation Gpo_ReadGpoSetting.
-func (s *GpoService) Setting(ctx context.Context, settingGUID string, opts ...CallOption) (*SettingResponse, error) {
-	o, _, err := operations[244].call("Gpo.Setting", []string{settingGUID}, nil, nil, opts)
+func (s *GPOService) Setting(ctx context.Context, settingGUID string, opts ...CallOption) (*SettingResponse, error) {
+	o, _, err := operations[244].call("GPO.Setting", []string{settingGUID}, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -280,8 +280,8 @@ func (s *GpoService) Setting(ctx context.Context, settingGUID string, opts ...Ca
 // Settings sends GET /gpo/settings and returns its answer, a
 // CollectionEnvelopeOfSettingResponse. Options: CitrixLocaleParam. Operation
 // Gpo_ReadGpoSettings.
-func (s *GpoService) Settings(ctx context.Context, policyGUID string, opts ...CallOption) (*CollectionEnvelopeOfSettingResponse, error) {
-	o, _, err := operations[245].call("Gpo.Settings", nil, url.Values{"policyGuid": paramValues(policyGUID)}, nil, opts)
+func (s *GPOService) Settings(ctx context.Context, policyGUID string, opts ...CallOption) (*CollectionEnvelopeOfSettingResponse, error) {
+	o, _, err := operations[245].call("GPO.Settings", nil, url.Values{"policyGuid": paramValues(policyGUID)}, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -290,8 +290,8 @@ func (s *GpoService) Settings(ctx context.Context, policyGUID string, opts ...Ca
 
 // RemovePolicies sends POST /gpo/policies/$remove and returns once the service
 // has done it. Options: CitrixLocaleParam. Operation Gpo_RemoveGpoPolicies.
-func (s *GpoService) RemovePolicies(ctx context.Context, req []string, opts ...CallOption) error {
-	o, _, err := operations[246].call("Gpo.RemovePolicies", nil, nil, req, opts)
+func (s *GPOService) RemovePolicies(ctx context.Context, req []string, opts ...CallOption) error {
+	o, _, err := operations[246].call("GPO.RemovePolicies", nil, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -301,8 +301,8 @@ func (s *GpoService) RemovePolicies(ctx context.Context, req []string, opts ...C
 // RunSimulation sends POST /gpo/simulation and returns its answer, a
 // []SimulationResponseContract. Options: CitrixLocaleParam. Operation
 // Gpo_RunSimulation.
-func (s *GpoService) RunSimulation(ctx context.Context, policySetGUID string, req SimulationRequestContract, opts ...CallOption) ([]SimulationResponseContract, error) {
-	o, _, err := operations[247].call("Gpo.RunSimulation", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, req, opts)
+func (s *GPOService) RunSimulation(ctx context.Context, policySetGUID string, req SimulationRequestContract, opts ...CallOption) ([]SimulationResponseContract, error) {
+	o, _, err := operations[247].call("GPO.RunSimulation", nil, url.Values{"policySetGuid": paramValues(policySetGUID)}, req, opts)
 	if err != nil {
 		var zero []SimulationResponseContract
 		return zero, err
@@ -311,23 +311,23 @@ func (s *GpoService) RunSimulation(ctx context.Context, policySetGUID string, re
 }
 
 // RunValidation sends GET /gpo/validation and returns its answer, a
-// []GpoTestPolicyData. Options: CitrixLocaleParam, AllParam. Operation
+// []GPOTestPolicyData. Options: CitrixLocaleParam, AllParam. Operation
 // Gpo_RunValidation.
-func (s *GpoService) RunValidation(ctx context.Context, opts ...CallOption) ([]GpoTestPolicyData, error) {
-	o, _, err := operations[248].call("Gpo.RunValidation", nil, nil, nil, opts)
+func (s *GPOService) RunValidation(ctx context.Context, opts ...CallOption) ([]GPOTestPolicyData, error) {
+	o, _, err := operations[248].call("GPO.RunValidation", nil, nil, nil, opts)
 	if err != nil {
-		var zero []GpoTestPolicyData
+		var zero []GPOTestPolicyData
 		return zero, err
 	}
-	return value[[]GpoTestPolicyData](ctx, s.client, o)
+	return value[[]GPOTestPolicyData](ctx, s.client, o)
 }
 
 // SearchFilters sends POST /gpo/filters/$search and returns its answer, a
 // CollectionEnvelopeOfFilterResponse. SearchFiltersAsync does it as a job.
 // Options: CitrixLocaleParam, PageSize, ContinuationToken. Operation
 // Gpo_SearchFilters.
-func (s *GpoService) SearchFilters(ctx context.Context, req FilterSearch, opts ...CallOption) (*CollectionEnvelopeOfFilterResponse, error) {
-	o, _, err := operations[249].call("Gpo.SearchFilters", nil, nil, req, opts)
+func (s *GPOService) SearchFilters(ctx context.Context, req FilterSearch, opts ...CallOption) (*CollectionEnvelopeOfFilterResponse, error) {
+	o, _, err := operations[249].call("GPO.SearchFilters", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -338,8 +338,8 @@ func (s *GpoService) SearchFilters(ctx context.Context, req FilterSearch, opts .
 // (async=true) and returns it at once; the finished job yields a
 // *CollectionEnvelopeOfFilterResponse. Options: CitrixLocaleParam, PageSize,
 // ContinuationToken. Operation Gpo_SearchFilters.
-func (s *GpoService) SearchFiltersAsync(ctx context.Context, req FilterSearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfFilterResponse], error) {
-	o, _, err := operations[249].call("Gpo.SearchFiltersAsync", nil, nil, req, opts)
+func (s *GPOService) SearchFiltersAsync(ctx context.Context, req FilterSearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfFilterResponse], error) {
+	o, _, err := operations[249].call("GPO.SearchFiltersAsync", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -350,8 +350,8 @@ func (s *GpoService) SearchFiltersAsync(ctx context.Context, req FilterSearch, o
 // CollectionEnvelopeOfPolicyResponse. SearchPoliciesAsync does it as a job.
 // Options: CitrixLocaleParam, PageSize, ContinuationToken. Operation
 // Gpo_SearchPolicies.
-func (s *GpoService) SearchPolicies(ctx context.Context, req PolicySearch, opts ...CallOption) (*CollectionEnvelopeOfPolicyResponse, error) {
-	o, _, err := operations[250].call("Gpo.SearchPolicies", nil, nil, req, opts)
+func (s *GPOService) SearchPolicies(ctx context.Context, req PolicySearch, opts ...CallOption) (*CollectionEnvelopeOfPolicyResponse, error) {
+	o, _, err := operations[250].call("GPO.SearchPolicies", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -362,8 +362,8 @@ func (s *GpoService) SearchPolicies(ctx context.Context, req PolicySearch, opts 
 // (async=true) and returns it at once; the finished job yields a
 // *CollectionEnvelopeOfPolicyResponse. Options: CitrixLocaleParam, PageSize,
 // ContinuationToken. Operation Gpo_SearchPolicies.
-func (s *GpoService) SearchPoliciesAsync(ctx context.Context, req PolicySearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfPolicyResponse], error) {
-	o, _, err := operations[250].call("Gpo.SearchPoliciesAsync", nil, nil, req, opts)
+func (s *GPOService) SearchPoliciesAsync(ctx context.Context, req PolicySearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfPolicyResponse], error) {
+	o, _, err := operations[250].call("GPO.SearchPoliciesAsync", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -374,8 +374,8 @@ func (s *GpoService) SearchPoliciesAsync(ctx context.Context, req PolicySearch, 
 // CollectionEnvelopeOfPolicySetResponse. SearchPolicySetsAsync does it as a
 // job. Options: CitrixLocaleParam, PageSize, ContinuationToken. Operation
 // Gpo_SearchPolicySets.
-func (s *GpoService) SearchPolicySets(ctx context.Context, req PolicySetSearch, opts ...CallOption) (*CollectionEnvelopeOfPolicySetResponse, error) {
-	o, _, err := operations[251].call("Gpo.SearchPolicySets", nil, nil, req, opts)
+func (s *GPOService) SearchPolicySets(ctx context.Context, req PolicySetSearch, opts ...CallOption) (*CollectionEnvelopeOfPolicySetResponse, error) {
+	o, _, err := operations[251].call("GPO.SearchPolicySets", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -386,8 +386,8 @@ func (s *GpoService) SearchPolicySets(ctx context.Context, req PolicySetSearch, 
 // service (async=true) and returns it at once; the finished job yields a
 // *CollectionEnvelopeOfPolicySetResponse. Options: CitrixLocaleParam, PageSize,
 // ContinuationToken. Operation Gpo_SearchPolicySets.
-func (s *GpoService) SearchPolicySetsAsync(ctx context.Context, req PolicySetSearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfPolicySetResponse], error) {
-	o, _, err := operations[251].call("Gpo.SearchPolicySetsAsync", nil, nil, req, opts)
+func (s *GPOService) SearchPolicySetsAsync(ctx context.Context, req PolicySetSearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfPolicySetResponse], error) {
+	o, _, err := operations[251].call("GPO.SearchPolicySetsAsync", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -398,8 +398,8 @@ func (s *GpoService) SearchPolicySetsAsync(ctx context.Context, req PolicySetSea
 // CollectionEnvelopeOfSettingResponse. SearchSettingsAsync does it as a job.
 // Options: CitrixLocaleParam, PageSize, ContinuationToken. Operation
 // Gpo_SearchSettings.
-func (s *GpoService) SearchSettings(ctx context.Context, req SettingSearch, opts ...CallOption) (*CollectionEnvelopeOfSettingResponse, error) {
-	o, _, err := operations[252].call("Gpo.SearchSettings", nil, nil, req, opts)
+func (s *GPOService) SearchSettings(ctx context.Context, req SettingSearch, opts ...CallOption) (*CollectionEnvelopeOfSettingResponse, error) {
+	o, _, err := operations[252].call("GPO.SearchSettings", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -410,8 +410,8 @@ func (s *GpoService) SearchSettings(ctx context.Context, req SettingSearch, opts
 // (async=true) and returns it at once; the finished job yields a
 // *CollectionEnvelopeOfSettingResponse. Options: CitrixLocaleParam, PageSize,
 // ContinuationToken. Operation Gpo_SearchSettings.
-func (s *GpoService) SearchSettingsAsync(ctx context.Context, req SettingSearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfSettingResponse], error) {
-	o, _, err := operations[252].call("Gpo.SearchSettingsAsync", nil, nil, req, opts)
+func (s *GPOService) SearchSettingsAsync(ctx context.Context, req SettingSearch, opts ...CallOption) (*Job[*CollectionEnvelopeOfSettingResponse], error) {
+	o, _, err := operations[252].call("GPO.SearchSettingsAsync", nil, nil, req, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -421,8 +421,8 @@ func (s *GpoService) SearchSettingsAsync(ctx context.Context, req SettingSearch,
 // UpdateFilter sends PATCH /gpo/filters/{filterGuid} and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_UpdateGpoFilter.
-func (s *GpoService) UpdateFilter(ctx context.Context, filterGUID string, req FilterRequest, opts ...CallOption) error {
-	o, _, err := operations[253].call("Gpo.UpdateFilter", []string{filterGUID}, nil, req, opts)
+func (s *GPOService) UpdateFilter(ctx context.Context, filterGUID string, req FilterRequest, opts ...CallOption) error {
+	o, _, err := operations[253].call("GPO.UpdateFilter", []string{filterGUID}, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -432,8 +432,8 @@ func (s *GpoService) UpdateFilter(ctx context.Context, filterGUID string, req Fi
 // UpdatePolicy sends PATCH /gpo/policies/{policyGuid} and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_UpdateGpoPolicy.
-func (s *GpoService) UpdatePolicy(ctx context.Context, policyGUID string, req PolicyBodyRequest, opts ...CallOption) error {
-	o, _, err := operations[254].call("Gpo.UpdatePolicy", []string{policyGUID}, nil, req, opts)
+func (s *GPOService) UpdatePolicy(ctx context.Context, policyGUID string, req PolicyBodyRequest, opts ...CallOption) error {
+	o, _, err := operations[254].call("GPO.UpdatePolicy", []string{policyGUID}, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -443,8 +443,8 @@ func (s *GpoService) UpdatePolicy(ctx context.Context, policyGUID string, req Po
 // UpdatePolicySet sends PATCH /gpo/policySets/{policySetGuid} and returns once
 // the service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_UpdateGpoPolicySet.
-func (s *GpoService) UpdatePolicySet(ctx context.Context, policySetGUID string, req PolicySetRequest, opts ...CallOption) error {
-	o, _, err := operations[255].call("Gpo.UpdatePolicySet", []string{policySetGUID}, nil, req, opts)
+func (s *GPOService) UpdatePolicySet(ctx context.Context, policySetGUID string, req PolicySetRequest, opts ...CallOption) error {
+	o, _, err := operations[255].call("GPO.UpdatePolicySet", []string{policySetGUID}, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -454,8 +454,8 @@ func (s *GpoService) UpdatePolicySet(ctx context.Context, policySetGUID string, 
 // UpdateSetting sends PATCH /gpo/settings/{settingGuid} and returns once the
 // service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_UpdateGpoSetting.
-func (s *GpoService) UpdateSetting(ctx context.Context, settingGUID string, req SettingRequest, opts ...CallOption) error {
-	o, _, err := operations[256].call("Gpo.UpdateSetting", []string{settingGUID}, nil, req, opts)
+func (s *GPOService) UpdateSetting(ctx context.Context, settingGUID string, req SettingRequest, opts ...CallOption) error {
+	o, _, err := operations[256].call("GPO.UpdateSetting", []string{settingGUID}, nil, req, opts)
 	if err != nil {
 		return err
 	}
@@ -465,8 +465,8 @@ func (s *GpoService) UpdateSetting(ctx context.Context, settingGUID string, req 
 // UpdatePolicySetBlob sends PUT /gpo/policySets/{policySetGuid} and returns
 // once the service has done it. Options: CitrixLocaleParam. Operation
 // Gpo_UpdatePolicySetBlob.
-func (s *GpoService) UpdatePolicySetBlob(ctx context.Context, policySetGUID string, opts ...CallOption) error {
-	o, _, err := operations[257].call("Gpo.UpdatePolicySetBlob", []string{policySetGUID}, nil, nil, opts)
+func (s *GPOService) UpdatePolicySetBlob(ctx context.Context, policySetGUID string, opts ...CallOption) error {
+	o, _, err := operations[257].call("GPO.UpdatePolicySetBlob", []string{policySetGUID}, nil, nil, opts)
 	if err != nil {
 		return err
 	}

@@ -6,16 +6,7 @@ package daas
 
 import (
 	"context"
-	"iter"
 )
-
-// All ranges over every JobInfo of GET /Jobs, reading a page at a time as the
-// loop reaches it; a failed page ends the sequence with its error. Options:
-// CitrixLocaleParam. Operation Jobs_GetJobs.
-func (s *JobsService) All(ctx context.Context, opts ...CallOption) iter.Seq2[JobInfo, error] {
-	o, cfg, err := operations[364].call("Jobs.All", nil, nil, nil, opts)
-	return all[JobInfo](ctx, s.client, o, cfg, err)
-}
 
 // SkipRemainingSubtasks sends POST /Jobs/{id}/$SkipRemaining and returns its
 // answer, a JobInfo. Options: CitrixLocaleParam. Operation

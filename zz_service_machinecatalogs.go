@@ -115,6 +115,31 @@ func (s *MachineCatalogsService) CreateUpgradeScheduleAsync(ctx context.Context,
 	return job(ctx, s.client, o, noResult)
 }
 
+// Delete sends DELETE /MachineCatalogs/{nameOrId} and returns once the service
+// has done it. DeleteAsync does it as a job. Options: XAdminCredentialParam,
+// XAccessTokenParam, CitrixLocaleParam, DeleteVMParam, DeleteAccountParam,
+// PurgeDBOnlyParam. Operation MachineCatalogs_DeleteMachineCatalog.
+func (s *MachineCatalogsService) Delete(ctx context.Context, nameOrID string, opts ...CallOption) error {
+	o, _, err := operations[373].call("MachineCatalogs.Delete", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return err
+	}
+	return none(ctx, s.client, o)
+}
+
+// DeleteAsync starts DELETE /MachineCatalogs/{nameOrId} as a job of the service
+// (async=true, job type DeleteMachineCatalog) and returns it at once; the
+// finished job yields nothing. Options: XAdminCredentialParam,
+// XAccessTokenParam, CitrixLocaleParam, DeleteVMParam, DeleteAccountParam,
+// PurgeDBOnlyParam. Operation MachineCatalogs_DeleteMachineCatalog.
+func (s *MachineCatalogsService) DeleteAsync(ctx context.Context, nameOrID string, opts ...CallOption) (*Job[struct{}], error) {
+	o, _, err := operations[373].call("MachineCatalogs.DeleteAsync", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return job(ctx, s.client, o, noResult)
+}
+
 // SearchPage reads one page of CatalogSearch (POST /Machinecatalogs/$search).
 // Pass the page's ContinuationToken back with the ContinuationToken option for
 // the next one. Options: CitrixLocaleParam, PageSize, ContinuationToken,
@@ -169,6 +194,29 @@ func (s *MachineCatalogsService) ExportMachineProfile(ctx context.Context, nameO
 		return nil, err
 	}
 	return one[ExportMachineProfile](ctx, s.client, o)
+}
+
+// Get sends GET /MachineCatalogs/{nameOrId} and returns its answer, a
+// MachineCatalog. GetAsync does it as a job. Options: CitrixLocaleParam,
+// Fields. Operation MachineCatalogs_GetMachineCatalog.
+func (s *MachineCatalogsService) Get(ctx context.Context, nameOrID string, opts ...CallOption) (*MachineCatalog, error) {
+	o, _, err := operations[377].call("MachineCatalogs.Get", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return one[MachineCatalog](ctx, s.client, o)
+}
+
+// GetAsync starts GET /MachineCatalogs/{nameOrId} as a job of the service
+// (async=true) and returns it at once; the finished job yields a
+// *MachineCatalog. Options: CitrixLocaleParam, Fields. Operation
+// MachineCatalogs_GetMachineCatalog.
+func (s *MachineCatalogsService) GetAsync(ctx context.Context, nameOrID string, opts ...CallOption) (*Job[*MachineCatalog], error) {
+	o, _, err := operations[377].call("MachineCatalogs.GetAsync", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return job(ctx, s.client, o, oneResult[MachineCatalog])
 }
 
 // CostSummaryPage reads one page of ResourceCostItem (GET
@@ -370,6 +418,16 @@ func (s *MachineCatalogsService) MachinesPage(ctx context.Context, nameOrID stri
 	return page[Machine](ctx, s.client, o, cfg)
 }
 
+// Machines ranges over every Machine of GET
+// /MachineCatalogs/{nameOrId}/Machines, reading a page at a time as the loop
+// reaches it; a failed page ends the sequence with its error. Options:
+// CitrixLocaleParam, PageSize, ContinuationToken, Fields. Operation
+// MachineCatalogs_GetMachineCatalogMachines.
+func (s *MachineCatalogsService) Machines(ctx context.Context, nameOrID string, opts ...CallOption) iter.Seq2[Machine, error] {
+	o, cfg, err := operations[384].call("MachineCatalogs.Machines", []string{nameOrID}, nil, nil, opts)
+	return all[Machine](ctx, s.client, o, cfg, err)
+}
+
 // MachinesAsync lists every Machine of GET /MachineCatalogs/{nameOrId}/Machines
 // as a job of the service (async=true): the job yields the items of every page.
 // Options: CitrixLocaleParam, PageSize, ContinuationToken, Fields. Operation
@@ -498,6 +556,39 @@ func (s *MachineCatalogsService) VDAUpgradeVersions(ctx context.Context, nameOrI
 	return value[[]string](ctx, s.client, o)
 }
 
+// List reads one page of MachineCatalog (GET /MachineCatalogs). Pass the page's
+// ContinuationToken back with the ContinuationToken option for the next one.
+// Options: CitrixLocaleParam, InFolder, PageSize, ContinuationToken, Fields.
+// Operation MachineCatalogs_GetMachineCatalogs.
+func (s *MachineCatalogsService) List(ctx context.Context, opts ...CallOption) (*Page[MachineCatalog], error) {
+	o, cfg, err := operations[391].call("MachineCatalogs.List", nil, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page[MachineCatalog](ctx, s.client, o, cfg)
+}
+
+// All ranges over every MachineCatalog of GET /MachineCatalogs, reading a page
+// at a time as the loop reaches it; a failed page ends the sequence with its
+// error. Options: CitrixLocaleParam, InFolder, PageSize, ContinuationToken,
+// Fields. Operation MachineCatalogs_GetMachineCatalogs.
+func (s *MachineCatalogsService) All(ctx context.Context, opts ...CallOption) iter.Seq2[MachineCatalog, error] {
+	o, cfg, err := operations[391].call("MachineCatalogs.All", nil, nil, nil, opts)
+	return all[MachineCatalog](ctx, s.client, o, cfg, err)
+}
+
+// ListAsync lists every MachineCatalog of GET /MachineCatalogs as a job of the
+// service (async=true): the job yields the items of every page. Options:
+// CitrixLocaleParam, InFolder, PageSize, ContinuationToken, Fields. Operation
+// MachineCatalogs_GetMachineCatalogs.
+func (s *MachineCatalogsService) ListAsync(ctx context.Context, opts ...CallOption) (*Job[[]MachineCatalog], error) {
+	o, cfg, err := operations[391].call("MachineCatalogs.ListAsync", nil, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return listJob[MachineCatalog](ctx, s.client, o, cfg)
+}
+
 // AdministratorsPage reads one page of Administrator (GET
 // /MachineCatalogs/{nameOrId}/Administrators). Pass the page's
 // ContinuationToken back with the ContinuationToken option for the next one.
@@ -598,6 +689,17 @@ func (s *MachineCatalogsService) ImportProvisionedVirtualMachinesAsync(ctx conte
 // MachineCatalogs_RebootMachineCatalogMachines.
 func (s *MachineCatalogsService) RebootMachines(ctx context.Context, nameOrID string, req RebootOptions, opts ...CallOption) error {
 	o, _, err := operations[395].call("MachineCatalogs.RebootMachines", []string{nameOrID}, nil, req, opts)
+	if err != nil {
+		return err
+	}
+	return none(ctx, s.client, o)
+}
+
+// RemoveMachine sends DELETE /MachineCatalogs/{nameOrId}/Machines/{machine} and
+// returns once the service has done it. Options: CitrixLocaleParam. Operation
+// MachineCatalogs_RemoveMachineCatalogMachine.
+func (s *MachineCatalogsService) RemoveMachine(ctx context.Context, nameOrID string, machine string, opts ...CallOption) error {
+	o, _, err := operations[396].call("MachineCatalogs.RemoveMachine", []string{nameOrID, machine}, nil, nil, opts)
 	if err != nil {
 		return err
 	}

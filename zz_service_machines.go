@@ -108,6 +108,16 @@ func (s *MachinesService) SearchAsync(ctx context.Context, req MachineAndSession
 	return listJob[Machine](ctx, s.client, o, cfg)
 }
 
+// Get sends GET /Machines/{nameOrId} and returns its answer, a Machine.
+// Options: CitrixLocaleParam, Fields. Operation Machines_GetMachine.
+func (s *MachinesService) Get(ctx context.Context, nameOrID string, opts ...CallOption) (*Machine, error) {
+	o, _, err := operations[416].call("Machines.Get", []string{nameOrID}, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return one[Machine](ctx, s.client, o)
+}
+
 // ApplicationsPage reads one page of MachineApplication (GET
 // /Machines/{nameOrId}/Applications). Pass the page's ContinuationToken back
 // with the ContinuationToken option for the next one. Options:
@@ -281,6 +291,41 @@ func (s *MachinesService) UpgradeVersions(ctx context.Context, nameOrID string, 
 	return value[[]string](ctx, s.client, o)
 }
 
+// List reads one page of Machine (GET /Machines). Pass the page's
+// ContinuationToken back with the ContinuationToken option for the next one.
+// Options: XTimeZoneParam, CitrixLocaleParam, SessionSupportParam,
+// ConfiguredParam, PageSize, ContinuationToken, Fields. Operation
+// Machines_GetMachines.
+func (s *MachinesService) List(ctx context.Context, opts ...CallOption) (*Page[Machine], error) {
+	o, cfg, err := operations[427].call("Machines.List", nil, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return page[Machine](ctx, s.client, o, cfg)
+}
+
+// All ranges over every Machine of GET /Machines, reading a page at a time as
+// the loop reaches it; a failed page ends the sequence with its error. Options:
+// XTimeZoneParam, CitrixLocaleParam, SessionSupportParam, ConfiguredParam,
+// PageSize, ContinuationToken, Fields. Operation Machines_GetMachines.
+func (s *MachinesService) All(ctx context.Context, opts ...CallOption) iter.Seq2[Machine, error] {
+	o, cfg, err := operations[427].call("Machines.All", nil, nil, nil, opts)
+	return all[Machine](ctx, s.client, o, cfg, err)
+}
+
+// ListAsync lists every Machine of GET /Machines as a job of the service
+// (async=true, job type GetMachines): the job yields the items of every page.
+// Options: XTimeZoneParam, CitrixLocaleParam, SessionSupportParam,
+// ConfiguredParam, PageSize, ContinuationToken, Fields. Operation
+// Machines_GetMachines.
+func (s *MachinesService) ListAsync(ctx context.Context, opts ...CallOption) (*Job[[]Machine], error) {
+	o, cfg, err := operations[427].call("Machines.ListAsync", nil, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return listJob[Machine](ctx, s.client, o, cfg)
+}
+
 // AdministratorsPage reads one page of Administrator (GET
 // /Machines/{nameOrId}/Administrators). Pass the page's ContinuationToken back
 // with the ContinuationToken option for the next one. Options:
@@ -418,28 +463,29 @@ func (s *MachinesService) ImportFileTypesAsync(ctx context.Context, nameOrID str
 	return listJob[Fta](ctx, s.client, o, cfg)
 }
 
-// LogoffSessions sends POST /Machines/{nameOrId}/$logoff and returns its
-// answer, a MachineDetail. LogoffSessionsAsync does it as a job. Options:
-// CitrixLocaleParam, DetailResponseRequiredParam. Operation
-// Machines_LogoffMachineSessions.
-func (s *MachinesService) LogoffSessions(ctx context.Context, nameOrID string, opts ...CallOption) (*MachineDetail, error) {
-	o, _, err := operations[434].call("Machines.LogoffSessions", []string{nameOrID}, nil, nil, opts)
+// Delete sends DELETE /Machines/{nameOrId} and returns once the service has
+// done it. DeleteAsync does it as a job. Options: XAdminCredentialParam,
+// CitrixLocaleParam, DeleteVMParam, PurgeDBOnlyParam, DeleteAccountParam.
+// Operation Machines_RemoveMachine.
+func (s *MachinesService) Delete(ctx context.Context, nameOrID string, opts ...CallOption) error {
+	o, _, err := operations[436].call("Machines.Delete", []string{nameOrID}, nil, nil, opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return one[MachineDetail](ctx, s.client, o)
+	return none(ctx, s.client, o)
 }
 
-// LogoffSessionsAsync starts POST /Machines/{nameOrId}/$logoff as a job of the
-// service (async=true) and returns it at once; the finished job yields a
-// *MachineDetail. Options: CitrixLocaleParam, DetailResponseRequiredParam.
-// Operation Machines_LogoffMachineSessions.
-func (s *MachinesService) LogoffSessionsAsync(ctx context.Context, nameOrID string, opts ...CallOption) (*Job[*MachineDetail], error) {
-	o, _, err := operations[434].call("Machines.LogoffSessionsAsync", []string{nameOrID}, nil, nil, opts)
+// DeleteAsync starts DELETE /Machines/{nameOrId} as a job of the service
+// (async=true, job type DeleteMachine) and returns it at once; the finished job
+// yields nothing. Options: XAdminCredentialParam, CitrixLocaleParam,
+// DeleteVMParam, PurgeDBOnlyParam, DeleteAccountParam. Operation
+// Machines_RemoveMachine.
+func (s *MachinesService) DeleteAsync(ctx context.Context, nameOrID string, opts ...CallOption) (*Job[struct{}], error) {
+	o, _, err := operations[436].call("Machines.DeleteAsync", []string{nameOrID}, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}
-	return job(ctx, s.client, o, oneResult[MachineDetail])
+	return job(ctx, s.client, o, noResult)
 }
 
 // RemoveTag sends DELETE /Machines/{nameOrId}/Tags/{tagNameOrId} and returns

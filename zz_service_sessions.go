@@ -218,22 +218,22 @@ func (s *SessionsService) HideAsync(ctx context.Context, id string, opts ...Call
 	return job(ctx, s.client, o, noResult)
 }
 
-// Logoff sends POST /Sessions/{id}/$logoff and returns once the service has
-// done it. LogoffAsync does it as a job. Options: CitrixLocaleParam. Operation
+// LogOff sends POST /Sessions/{id}/$logoff and returns once the service has
+// done it. LogOffAsync does it as a job. Options: CitrixLocaleParam. Operation
 // Sessions_LogoffSession.
-func (s *SessionsService) Logoff(ctx context.Context, id string, opts ...CallOption) error {
-	o, _, err := operations[486].call("Sessions.Logoff", []string{id}, nil, nil, opts)
+func (s *SessionsService) LogOff(ctx context.Context, id string, opts ...CallOption) error {
+	o, _, err := operations[486].call("Sessions.LogOff", []string{id}, nil, nil, opts)
 	if err != nil {
 		return err
 	}
 	return none(ctx, s.client, o)
 }
 
-// LogoffAsync starts POST /Sessions/{id}/$logoff as a job of the service
+// LogOffAsync starts POST /Sessions/{id}/$logoff as a job of the service
 // (async=true) and returns it at once; the finished job yields nothing.
 // Options: CitrixLocaleParam. Operation Sessions_LogoffSession.
-func (s *SessionsService) LogoffAsync(ctx context.Context, id string, opts ...CallOption) (*Job[struct{}], error) {
-	o, _, err := operations[486].call("Sessions.LogoffAsync", []string{id}, nil, nil, opts)
+func (s *SessionsService) LogOffAsync(ctx context.Context, id string, opts ...CallOption) (*Job[struct{}], error) {
+	o, _, err := operations[486].call("Sessions.LogOffAsync", []string{id}, nil, nil, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -64,9 +64,9 @@ type BatchRequestsService service
 // docs/operations.md). Reach it as Client.ConfigLog.
 type ConfigLogService service
 
-// GpoService calls the 38 operations of the API's Gpo tag (see
-// docs/operations.md). Reach it as Client.Gpo.
-type GpoService service
+// GPOService calls the 38 operations of the API's Gpo tag (see
+// docs/operations.md). Reach it as Client.GPO.
+type GPOService service
 
 // HealthCheckService calls the 1 operations of the API's HealthCheck APIs tag
 // (see docs/operations.md). Reach it as Client.HealthCheck.
@@ -185,8 +185,8 @@ type services struct {
 	ConfigLog *ConfigLogService
 	// DeliveryGroups calls the operations of the DeliveryGroups APIs tag.
 	DeliveryGroups *DeliveryGroupsService
-	// Gpo calls the operations of the Gpo tag.
-	Gpo *GpoService
+	// GPO calls the operations of the Gpo tag.
+	GPO *GPOService
 	// HealthCheck calls the operations of the HealthCheck APIs tag.
 	HealthCheck *HealthCheckService
 	// Hypervisors calls the operations of the Hypervisors APIs tag.
@@ -252,7 +252,7 @@ func (c *Client) initServices() {
 	c.BatchRequests = (*BatchRequestsService)(&c.common)
 	c.ConfigLog = (*ConfigLogService)(&c.common)
 	c.DeliveryGroups = (*DeliveryGroupsService)(&c.common)
-	c.Gpo = (*GpoService)(&c.common)
+	c.GPO = (*GPOService)(&c.common)
 	c.HealthCheck = (*HealthCheckService)(&c.common)
 	c.Hypervisors = (*HypervisorsService)(&c.common)
 	c.Icons = (*IconsService)(&c.common)

@@ -19,7 +19,7 @@ type recorder struct {
 	doc  *openapi3.T
 
 	mu       sync.Mutex
-	result   string // schema of the next GET /Jobs/{id}/Results body
+	result   *openapi3.Schema // schema of the next GET /Jobs/{id}/Results body
 	seen     []exchange
 	problems []string
 }
@@ -31,11 +31,24 @@ type exchange struct {
 	status              int
 }
 
-// expectResult names the schema the next Results bodies must match.
-func (r *recorder) expectResult(schema string) {
+// expectResult names the schema the next Results bodies must match ("":
+// none; a name the spec lacks fails the test that reads Results).
+func (r *recorder) expectResult(name string) {
+	var s *openapi3.Schema
+	if name != "" {
+		if s = schemaNamed(r.doc, name); s == nil {
+			panic("no schema " + name + " in the spec")
+		}
+	}
+	r.expectResultSchema(s)
+}
+
+// expectResultSchema is expectResult for a schema the spec may declare
+// inline (a boolean, a list of strings).
+func (r *recorder) expectResultSchema(s *openapi3.Schema) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.result = schema
+	r.result = s
 }
 
 // take returns and forgets what was seen and the problems found.

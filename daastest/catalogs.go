@@ -281,7 +281,7 @@ func (s *Server) folderRef(path string) *refModel {
 	key := strings.ToLower(path)
 	f, ok := s.folders[key]
 	if !ok {
-		f = &refModel{ID: s.newUUID(), UID: len(s.folders) + 1, Name: path + `\`}
+		f = &refModel{ID: s.newUUID(), UID: nextRefUID(s.folders), Name: path + `\`}
 		s.folders[key] = f
 	}
 	return f
@@ -309,7 +309,7 @@ func (s *Server) zoneRef(name string) *refModel {
 	key := strings.ToLower(name)
 	z, ok := s.zones[key]
 	if !ok {
-		z = &refModel{ID: s.newUUID(), UID: len(s.zones) + 1, Name: name}
+		z = &refModel{ID: s.newUUID(), UID: nextRefUID(s.zones), Name: name}
 		s.zones[key] = z
 	}
 	return z

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// This file lets a test register routes of its own, for the API's
-// operations the fake does not model: [Server.Handle] and [WithRoute].
+// This file lets a test register routes of its own, which take the place of
+// the fake's (by hand or generic): [Server.Handle] and [WithRoute].
 
 // A RouteHandler answers the requests of a route registered with
 // [Server.Handle] or [WithRoute]. It runs after the fake's checks (token,
@@ -76,15 +76,16 @@ func (c *Call) DecodeJSON(v any) error {
 // The route key, the method, a space and the pattern relative to
 // /cvad/manage ("POST /Zones"), names the route in [Server.Count],
 // [Stats.ByRoute], [Request.Route] and [Fault.Route]; [Routes] lists only the
-// built-in routes. Requests to a registered route need Citrix-InstanceId,
+// routes modelled by hand. Requests to a registered route need Citrix-InstanceId,
 // like every route but GET /me.
 //
-// Routes may be registered at any time, also while requests are served;
-// a request sees the routes registered before it arrived. Handle panics
-// when the pattern is malformed, h is nil, or the route exists already (the
-// same method and pattern, whatever the parameter names and the case of
-// the literals), like http.ServeMux: a built-in route cannot be replaced by
-// accident.
+// A registered route takes the place of the fake's own route of the same
+// method and pattern (whatever the parameter names and the case of the
+// literals), whether modelled by hand or by the generic model: a test's
+// handler wins. Routes may be registered at any time, also while requests
+// are served; a request sees the routes registered before it arrived.
+// Handle panics when the pattern is malformed, h is nil, or a test
+// registered the route already, like http.ServeMux.
 func (s *Server) Handle(route string, h RouteHandler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -117,16 +118,26 @@ func (s *Server) handleLocked(method, key string, h RouteHandler) {
 	case h == nil:
 		panic(fmt.Sprintf("daastest: %s(%q): nil handler", method, key))
 	}
-	for _, old := range s.routes {
-		if old.method == rt.method && samePattern(old.pattern, rt.pattern) {
-			panic(fmt.Sprintf("daastest: %s(%q): the route exists already as %q", method, key, old.key))
-		}
-	}
 	if rt.key == routeToken {
 		panic(fmt.Sprintf("daastest: %s(%q): the key is the token endpoint's", method, key))
 	}
 	rt.handler = h
-	s.routes = append(slices.Clip(s.routes), rt)
+	table := slices.Clone(s.routes)
+	for i, old := range table {
+		if old.method != rt.method || !samePattern(old.pattern, rt.pattern) {
+			continue
+		}
+		if old.handler != nil {
+			panic(fmt.Sprintf("daastest: %s(%q): the route is registered already as %q", method, key, old.key))
+		}
+		// A route of the spec, modelled by hand or generic: the test's
+		// handler takes its place.
+		rt.siteless = old.siteless
+		table[i] = rt
+		s.routes = table
+		return
+	}
+	s.routes = append(table, rt)
 }
 
 // parseUserRoute checks a route key given to Handle and returns its route,

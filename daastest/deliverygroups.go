@@ -100,6 +100,7 @@ func (s *Server) seedGroups() {
 			invalid("WithDeliveryGroup", "%s", problem)
 		}
 	}
+	s.hand() // the sessions of WithSessions, on the machines seeded so far
 }
 
 // normalizeGroup fills defaults and checks g (except is the id of the group

@@ -11,8 +11,9 @@ import (
 
 // Request is one request the server received, as [Server.Requests] reports
 // it. Secrets are redacted: the token or Basic credentials in
-// Authorization, X-AdminCredential, X-AccessToken and Cookie headers, and
-// client_secret in token request bodies.
+// Authorization, X-AdminCredential, X-AccessToken and Cookie headers,
+// client_secret in token request bodies and credential properties
+// (Password, SecretKey, …) in other bodies.
 type Request struct {
 	// Method is the HTTP method.
 	Method string
@@ -182,7 +183,7 @@ func redactBody(route string, body []byte) []byte {
 		return redactBatchBody(body)
 	}
 	if route != routeToken || len(body) == 0 {
-		return body
+		return redactCredentials(body)
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {

@@ -86,6 +86,7 @@ type config struct {
 	logger       *slog.Logger
 	userRoutes   []userRoute  // WithRoute
 	timeouts     httpTimeouts // WithHTTPTimeouts
+	hand         *handState   // the hand-modelled families' state and seeds (handstate.go)
 }
 
 type apiClient struct{ id, secret string }
@@ -106,6 +107,7 @@ func defaultConfig() config {
 		retention:   DefaultJobRetention,
 		seed:        DefaultSeed,
 		logLimit:    DefaultRequestLogLimit,
+		hand:        newHandState(),
 	}
 }
 

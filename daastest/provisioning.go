@@ -1,7 +1,6 @@
 package daastest
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -199,6 +198,9 @@ func (s *Server) afterCreate(cat *Catalog, raw json.RawMessage, c caller, at tim
 	}
 	cat.prov.namingScheme = ps.MachineAccountCreationRules.NamingScheme
 	cat.prov.image = diskImage{path: ps.MasterImagePath, since: at}
+	if v := s.assignImageVersion(cat, raw); v != nil {
+		cat.prov.image.path = v.MasterImage
+	}
 	if ps.NumTotalMachines > 0 {
 		s.provision(cat, c, at, ps.NumTotalMachines, jobAddMachines)
 	}
@@ -309,21 +311,6 @@ type addMachineRequest struct {
 	AddAvailableMachineAccount  json.RawMessage `json:"AddAvailableMachineAccount"`
 }
 
-// checkAdminCredential checks an X-AdminCredential header: absent, or
-// "Basic " and base64 of user:password.
-func checkAdminCredential(h http.Header) *reply {
-	v := h.Get("X-AdminCredential")
-	if v == "" {
-		return nil
-	}
-	enc, ok := strings.CutPrefix(v, "Basic ")
-	raw, err := base64.StdEncoding.DecodeString(enc)
-	if user, _, found := strings.Cut(string(raw), ":"); !ok || err != nil || !found || user == "" {
-		return badRequest("invalidString", "X-AdminCredential must be 'Basic ' and the base64 of user:password", "name", "X-AdminCredential")
-	}
-	return nil
-}
-
 // addCatalogMachine serves POST /MachineCatalogs/{nameOrId}/Machines: an
 // MCS machine (created by a job, like provisioning) or a named existing
 // machine for other catalogs. The sync form starts the job too and answers
@@ -331,9 +318,6 @@ func checkAdminCredential(h http.Header) *reply {
 func (s *Server) addCatalogMachine(c *call) *reply {
 	async, rp := queryBool(c.query, "async")
 	if rp != nil {
-		return rp
-	}
-	if rp := checkAdminCredential(c.r.Header); rp != nil {
 		return rp
 	}
 	var req addMachineRequest
@@ -455,9 +439,21 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 		if rp := decodeBody(c.body, &upd); rp != nil {
 			return rp
 		}
-		if upd.MasterImagePath == nil || strings.TrimSpace(*upd.MasterImagePath) == "" {
-			return badRequest("missing", "The MasterImagePath property is required", "name", "MasterImagePath")
+	}
+	// The new image: a path, or an image version of an image definition.
+	var image string
+	if upd.MasterImagePath != nil {
+		image = strings.TrimSpace(*upd.MasterImagePath)
+	}
+	if !rollback && image == "" {
+		v, rp := s.namedImageVersion(c.body)
+		if rp != nil {
+			return rp
 		}
+		if v == nil {
+			return badRequest("missing", "The MasterImagePath or AssignImageVersionToProvisioningScheme property is required", "name", "MasterImagePath")
+		}
+		image = v.MasterImage
 	}
 	cat := s.findCatalog(c.args[0])
 	if cat == nil {
@@ -489,7 +485,7 @@ func (s *Server) changeImage(c *call, rollback bool) *reply {
 					return
 				}
 			} else {
-				storeImage(cat, upd, j.end)
+				storeImage(cat, image, upd.StoreOldImage != nil && *upd.StoreOldImage, j.end)
 			}
 			s.rollOut(cat, caller{clientID: j.owner, origin: j.origin}, j.end)
 		},
@@ -519,8 +515,8 @@ func rollBack(j *job, cat *Catalog) bool {
 // storeImage is the effect of an image update on cat, a job ending at
 // time at: the image in use is kept when the update asks for it, and the
 // update's image replaces it. Callers hold s.mu.
-func storeImage(cat *Catalog, upd imageUpdate, at time.Time) {
-	if upd.StoreOldImage == nil || !*upd.StoreOldImage {
+func storeImage(cat *Catalog, image string, keepOld bool, at time.Time) {
+	if !keepOld {
 		cat.prov.oldImages = nil
 	} else {
 		old := cat.prov.image
@@ -529,7 +525,7 @@ func storeImage(cat *Catalog, upd imageUpdate, at time.Time) {
 		}
 		cat.prov.oldImages = append(cat.prov.oldImages, old)
 	}
-	cat.prov.image = diskImage{path: *upd.MasterImagePath, since: at}
+	cat.prov.image = diskImage{path: image, since: at}
 }
 
 // hypervisorRef is the part of the spec's HypervisorResourceRefResponseModel

@@ -58,6 +58,8 @@ type route struct {
 	// handler serves a route a test registered (see custom.go); serve is
 	// nil then.
 	handler RouteHandler
+	// generic routes are served by the generic model (generic.go).
+	generic bool
 }
 
 // newRoute makes a route from its key.
@@ -74,11 +76,13 @@ func newRoute(key string, serve func(*Server, *call) *reply) *route {
 // builtinRoutes returns a new table of the routes the fake models, in the
 // order [Routes] lists them. Each resource's file lists its own routes.
 func builtinRoutes() []*route {
-	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), jobRoutes(), deliveryGroupRoutes(), batchRoutes())
+	return slices.Concat(siteRoutes(), catalogRoutes(), machineRoutes(), jobRoutes(), deliveryGroupRoutes(), batchRoutes(), handRoutes())
 }
 
-// Routes returns the keys of the routes the fake models, for
-// [Server.Count], [Fault.Route] and [Stats.ByRoute].
+// Routes returns the keys of the routes the fake models by hand, for
+// [Server.Count], [Fault.Route] and [Stats.ByRoute]. Every other operation
+// of the spec is a route of the generic model, keyed by the spec's method
+// and path template ("GET /Tags/{nameOrId}").
 func Routes() []string {
 	keys := []string{routeToken}
 	for _, rt := range builtinRoutes() {
@@ -102,9 +106,11 @@ func (s *Server) routeKeys() []string {
 		keys = []string{routeOnPremToken}
 	}
 	for _, rt := range s.routeTable() {
-		keys = append(keys, rt.key)
+		if !rt.generic {
+			keys = append(keys, rt.key)
+		}
 	}
-	return keys
+	return append(keys, "and every other operation of the spec, as METHOD /Path/{param}")
 }
 
 // matchRoute finds the route of r. Literal segments match

@@ -85,6 +85,9 @@ type Server struct {
 	faults []*faultState
 	routes []*route // the API's routes, matched in [Server.matchRoute]; copied on write (see custom.go)
 
+	generic    map[string]*genericCollection // the generic model's resources, by collection path
+	genericSeq int
+
 	log   []Request // ring buffer of the last cfg.logLimit requests
 	logAt int       // next slot once the ring is full
 	stats Stats
@@ -133,7 +136,8 @@ func NewServer(opts ...Option) *Server {
 		nextUID:  1,
 
 		nextMachineUID: 1,
-		routes:         builtinRoutes(),
+		routes:         specRoutes(builtinRoutes()),
+		generic:        map[string]*genericCollection{},
 	}
 	s.stats.ByRoute = map[string]int{}
 	s.stats.ByStatus = map[int]int{}

@@ -217,10 +217,9 @@ func TestE2EWorkerKilledBetweenStartAndRecording(t *testing.T) {
 	assert.Len(t, requests(s, routeImage), 1, "still one start request")
 	assert.True(t, out.Job.Found, "the retried start found the job of the first attempt")
 	assert.GreaterOrEqual(t, out.Job.Attempt, 2)
-	jobs, err := s.Client().Jobs.List(t.Context())
-	require.NoError(t, err)
 	n := 0
-	for _, j := range jobs {
+	for j, err := range s.Client().Jobs.All(t.Context()) {
+		require.NoError(t, err)
 		if j.Type == typeImage {
 			n++
 			assert.Equal(t, j.ID, out.Job.ID)

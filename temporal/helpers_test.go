@@ -111,12 +111,11 @@ func newEnv(t *testing.T, c *daas.Client) *testsuite.TestWorkflowEnvironment {
 // jobsOfType counts the jobs of typ the fake lists for c's API client.
 func jobsOfType(t *testing.T, c *daas.Client, typ string) int {
 	t.Helper()
-	jobs, err := c.Jobs.List(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, j := range jobs {
+	for j, err := range c.Jobs.All(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		if j.Type == typ {
 			n++
 		}

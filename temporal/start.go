@@ -159,13 +159,12 @@ func (a *Activities) started(j *daas.JobInfo, attempt int) StartedJob {
 // started: nil when there is none, an ErrorTypeAmbiguousStart error when
 // more than one could be it.
 func (a *Activities) findStarted(ctx context.Context, req StartRequest, since time.Time) (*daas.JobInfo, error) {
-	jobs, err := a.client.Jobs.List(ctx)
-	if err != nil {
-		return nil, classify(err)
-	}
 	from := since.Add(-a.opts.ClockSkew)
 	var matches []daas.JobInfo
-	for _, j := range jobs {
+	for j, err := range a.client.Jobs.All(ctx) {
+		if err != nil {
+			return nil, classify(err)
+		}
 		if strings.EqualFold(j.Type, req.JobType) && !j.CreatedAt.IsZero() && !j.CreatedAt.Before(from) &&
 			hasParameters(j.Parameters, req.Parameters) {
 			matches = append(matches, j)

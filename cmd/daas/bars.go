@@ -51,7 +51,7 @@ func (b *bars) text(i int, f func(*barState) string, wc decor.WC) decor.Decorato
 
 func (b *bars) add(i int, id string) {
 	b.mu.Lock()
-	b.jobs[i] = barState{id: clean(id), status: daas.JobNotStarted, progress: -1, start: time.Now()}
+	b.jobs[i] = barState{id: clean(id), status: daas.JobStatusNotStarted, progress: -1, start: time.Now()}
 	b.mu.Unlock()
 	bar := b.p.New(100, mpb.BarStyle(),
 		mpb.BarRemoveOnComplete(),

@@ -125,7 +125,7 @@ func (c *catalogsDeleteCmd) Run(ctx context.Context, a *app) error {
 	show := a.showOutcome(nil)
 	return a.await(ctx, &c.waitFlags, []pending{pendingOf(job)}, func(o outcome) {
 		show(o)
-		if o.info == nil || (o.info.Status != daas.JobComplete && o.info.Status != daas.JobCompleteWithWarning) {
+		if o.info == nil || (o.info.Status != daas.JobStatusComplete && o.info.Status != daas.JobStatusCompleteWithWarning) {
 			return // not deleted, or not known to be
 		}
 		note := clean(c.effects("deleted catalog", "deleted", "kept", "disabled", "left"))

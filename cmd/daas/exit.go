@@ -89,11 +89,11 @@ func credentialsRefused(err error) bool {
 // jobCode is the exit code of a job that ended with status s.
 func jobCode(s daas.JobStatus) int {
 	switch s {
-	case daas.JobFailed:
+	case daas.JobStatusFailed:
 		return exitFailed
-	case daas.JobCanceled:
+	case daas.JobStatusCanceled:
 		return exitCanceled
-	case daas.JobCompleteWithWarning:
+	case daas.JobStatusCompleteWithWarning:
 		return exitWarning
 	}
 	return exitOK

@@ -52,7 +52,7 @@ func (c *jobsListCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	jobs, err := client.Jobs.List(ctx)
+	jobs, err := allJobs(ctx, client)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (c *jobsWatchCmd) Run(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	all, err := client.Jobs.List(ctx)
+	all, err := allJobs(ctx, client)
 	if err != nil {
 		return err
 	}
@@ -179,4 +179,17 @@ func (c *jobsResultsCmd) Run(ctx context.Context, a *app) error {
 		return err
 	}
 	return printJSON(a.stdout, json.RawMessage(raw))
+}
+
+// allJobs is every job of the list, read page by page; an error comes
+// without the jobs read before it.
+func allJobs(ctx context.Context, client *daas.Client) ([]daas.JobInfo, error) {
+	var jobs []daas.JobInfo
+	for j, err := range client.Jobs.All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
 }

@@ -83,7 +83,7 @@ func (a *app) showOutcome(printResult func(any)) func(outcome) {
 		line := fmt.Sprintf("job %s %s in %v", strings.TrimSpace(o.id+" "+typ), status, round(o.elapsed))
 		if r := reason(o.err); r != "" {
 			line += ": " + r
-		} else if o.info != nil && o.info.Status == daas.JobCompleteWithWarning {
+		} else if o.info != nil && o.info.Status == daas.JobStatusCompleteWithWarning {
 			line += ": warning: " + o.info.ErrorString
 		}
 		fmt.Fprintln(a.stdout, clean(line))

@@ -1,8 +1,8 @@
 // Package daassim is the simulator of command daas-sim as a library: the
 // fake Citrix DaaS of package daastest as a standalone server, for curl,
 // PowerShell or any other client. cmd/daas-sim is [Main] and nothing else;
-// a simulator of your own, with routes the fake does not model, is a main
-// package that passes them to Main (see "Your own simulator" below).
+// a simulator of your own, with routes of your own (which take the place
+// of the fake's), is a main package that passes them to Main (see "Your own simulator" below).
 //
 //	go run ./cmd/daas-sim [flags]
 //
@@ -130,6 +130,8 @@ type settings struct {
 	catalogs      int
 	machines      int
 	groups        int
+	sessions      int
+	sessionsSet   bool // -sessions given: more than the groups hold is an error
 	jobDuration   time.Duration
 	progress      string
 	failRate      float64
@@ -154,6 +156,10 @@ const (
 	IdleTimeout       = 2 * time.Minute
 )
 
+// defaultSessions is how many user sessions the default world has, so that
+// examples/sessions finds some.
+const defaultSessions = 3
+
 // firstCatalog is the name of the first seeded catalog, which holds the
 // -machines machines.
 const firstCatalog = "Win11-Pooled-001"
@@ -168,6 +174,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.IntVar(&st.catalogs, "catalogs", 5, "number of seeded machine catalogs")
 	fs.IntVar(&st.machines, "machines", 6, "number of machines added to the first catalog, beyond those every catalog is seeded with (with -catalogs 1 or more)")
 	fs.IntVar(&st.groups, "groups", 1, "number of seeded delivery groups (Desktops-001 and on), sharing half of the -machines machines")
+	fs.IntVar(&st.sessions, "sessions", defaultSessions, "number of seeded user sessions, on the delivery groups' machines (one per single-session machine; by default fewer when they hold fewer)")
 	fs.DurationVar(&st.jobDuration, "job-duration", 3*time.Second, "how long each async job runs (service time)")
 	fs.StringVar(&st.progress, "progress", "linear", "progress curve of jobs: linear, steps or none")
 	fs.Float64Var(&st.failRate, "fail-rate", 0, "probability that a job ends Failed (0 to 1)")
@@ -182,6 +189,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	fs.Visit(func(f *flag.Flag) { st.sessionsSet = st.sessionsSet || f.Name == "sessions" })
 	switch {
 	case fs.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -191,6 +199,8 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 		return nil, fmt.Errorf("-machines %d: want 0 or more", st.machines)
 	case st.groups < 0:
 		return nil, fmt.Errorf("-groups %d: want 0 or more", st.groups)
+	case st.sessions < 0:
+		return nil, fmt.Errorf("-sessions %d: want 0 or more", st.sessions)
 	case st.jobDuration < 0:
 		return nil, fmt.Errorf("-job-duration %v: want 0 or more", st.jobDuration)
 	case st.tokenLifetime < time.Second:
@@ -232,6 +242,15 @@ func groupSeeds(n, machines int) []daastest.Option {
 		opts = append(opts, daastest.WithDeliveryGroup(g))
 	}
 	return opts
+}
+
+// sessionRoom is how many sessions the machines of -groups hold: one per
+// machine, as the first catalog is single-session.
+func sessionRoom(groups, machines int) int {
+	if groups == 0 {
+		return 0
+	}
+	return machines / 2
 }
 
 func progressCurve(name string) (daastest.ProgressCurve, bool) {
@@ -294,6 +313,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 		st.machines = 0
 	}
 	flagOpts = append(flagOpts, groupSeeds(st.groups, st.machines)...)
+	if room := sessionRoom(st.groups, st.machines); !st.sessionsSet {
+		st.sessions = min(st.sessions, room)
+	}
+	if st.sessions > 0 {
+		if room := sessionRoom(st.groups, st.machines); st.sessions > room {
+			l.Close()
+			return fmt.Errorf("-sessions %d: the delivery groups' machines hold %d (single-session)", st.sessions, room)
+		}
+		flagOpts = append(flagOpts, daastest.WithSessions(st.sessions))
+	}
 	if st.tls || st.onprem {
 		flagOpts = append(flagOpts, daastest.WithTLS())
 	}

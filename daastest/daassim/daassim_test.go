@@ -283,6 +283,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-token-lifetime", "0s"},
 		{"-catalogs", "-1"},
 		{"-groups", "-1"},
+		{"-sessions", "-1"},
+		{"-sessions", "4"}, // the group's 3 single-session machines hold 3
 		{"-job-duration", "-1s"},
 		{"extra"},
 		{"-no-such-flag"},

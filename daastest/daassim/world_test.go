@@ -63,6 +63,32 @@ func TestDefaultWorldAgrees(t *testing.T) {
 			t.Errorf("group %s: TotalDesktops %d, %d machines name it", g.Name, g.TotalDesktops, inGroup[g.Name])
 		}
 	}
+	// examples/sessions finds sessions in the default world.
+	var sessions struct {
+		Items []struct {
+			ID string `json:"Id"`
+		}
+	}
+	get("/Sessions", &sessions)
+	if len(sessions.Items) != defaultSessions {
+		t.Errorf("%d sessions, want %d", len(sessions.Items), defaultSessions)
+	}
+}
+
+// TestDefaultSessionsFitTheGroups: without -sessions, a world whose groups
+// hold fewer sessions than the default starts with what they hold.
+func TestDefaultSessionsFitTheGroups(t *testing.T) {
+	t.Parallel()
+	env, _, _ := start(t, "-addr", "127.0.0.1:0", "-quiet", "-groups", "0")
+	var sessions struct {
+		Items []struct {
+			ID string `json:"Id"`
+		}
+	}
+	getter(t, env)("/Sessions", &sessions)
+	if len(sessions.Items) != 0 {
+		t.Errorf("%d sessions without delivery groups", len(sessions.Items))
+	}
 }
 
 // TestSlowHeaderClosed: a client that sends half of its headers and then
@@ -74,12 +100,15 @@ func TestSlowHeaderClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The server's header deadline starts when it begins to read the
+	// connection, after the dial: time from before it, so that a close at
+	// the deadline never measures short.
+	start := time.Now()
 	conn, err := net.Dial("tcp", u.Host)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	start := time.Now()
 	if _, err := io.WriteString(conn, "GET /cvad/manage/me HTTP/1.1\r\nHost: "+u.Host+"\r\nAccept: appl"); err != nil {
 		t.Fatal(err)
 	}

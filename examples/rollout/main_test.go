@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
-	"github.com/daaskit/daas/daastest/daassim"
 	"github.com/daaskit/daas/examples/internal/exampleenv"
 )
 
@@ -77,27 +73,11 @@ func TestRealServiceNeedsYes(t *testing.T) {
 // service) rolls out.
 func TestRolloutAgainstDaasSim(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- daassim.Run(ctx, []string{"-addr", "127.0.0.1:0", "-quiet", "-job-duration", "20ms"}, pw, io.Discard)
-		pw.Close()
-	}()
-	env := map[string]string{}
-	sc := bufio.NewScanner(pr)
-	for len(env) < 6 && sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), "=")
-		env[k] = v
+	ctx := t.Context()
+	opts, stop, err := exampleenv.StartSim(ctx, "-job-duration", "20ms")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(env) < 6 {
-		t.Fatalf("daas-sim banner: %v (%v)", env, <-done)
-	}
-	go io.Copy(io.Discard, pr)
-	opts := exampleenv.ForTest()
-	opts.Fake.Close()
-	opts.Fake, opts.Getenv = nil, func(k string) string { return env[k] }
 	var out bytes.Buffer
 	if err := run(ctx, &out, []string{"-yes"}, opts); err != nil {
 		t.Fatalf("run against daas-sim: %v\n%s", err, &out)
@@ -107,8 +87,7 @@ func TestRolloutAgainstDaasSim(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, &out)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("daas-sim: %v", err)
 	}
 }

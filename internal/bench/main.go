@@ -48,6 +48,7 @@ func run() error {
 		retainedScale = flag.Float64("retained-scale", 2, "time scale of the retained-jobs workload (a list read's own latency is real time, which the scale magnifies)")
 		exactJobs     = flag.Int("exact-jobs", 4000, "jobs per band of the exact simulation of the schedules")
 		out           = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
+		waits         = flag.String("waits", "", "with -workload concurrency: comma-separated counts of concurrent waits (default 100,1000,10000,50000)")
 	)
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -63,7 +64,7 @@ func run() error {
 		case "exact", "single", "many", "overhead", "repeat", "retained", "frontier":
 			want[w] = true // the frontier adds single and repeat below
 		case "concurrency":
-			return runConcurrency(context.Background())
+			return runConcurrency(context.Background(), *waits)
 		default:
 			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained or frontier)", w)
 		}
@@ -181,10 +182,17 @@ func run() error {
 }
 
 // runConcurrency runs the concurrency workload alone and prints its table.
-func runConcurrency(ctx context.Context) error {
+func runConcurrency(ctx context.Context, waits string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	var cfg harness.ConcurrencyConfig
+	for _, w := range strings.FieldsFunc(waits, func(r rune) bool { return r == ',' }) {
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-waits: %q is not a positive count", w)
+		}
+		cfg.Waits = append(cfg.Waits, n)
+	}
 	rs, err := harness.RunConcurrency(ctx, cfg)
 	harness.WriteConcurrency(os.Stdout, cfg, rs)
 	return err

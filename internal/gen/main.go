@@ -44,6 +44,9 @@ func run(root, spec string) error {
 	if err != nil {
 		return err
 	}
+	if err := addFake(out, doc, decls); err != nil {
+		return err
+	}
 	stale, err := filepath.Glob(filepath.Join(root, "zz_*.go"))
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func TestSingularPlural(t *testing.T) {
 func TestServiceName(t *testing.T) {
 	for tag, want := range map[string]string{
 		"MachineCatalogs APIs": "MachineCatalogs",
-		"Gpo":                  "Gpo",
+		"Gpo":                  "GPO",
 		"Identity APIs":        "Identity",
 		"AppVPackages APIs":    "AppVPackages",
 	} {

@@ -29,7 +29,9 @@ type op struct {
 	RespSchema string // spec schema of the success body (of its items for an array)
 	Page       bool   // the success body is a page of Response (Items, ContinuationToken)
 	Statuses   []int
-	index      int // its index in the table, for the generated methods
+	Bare       []int // statuses the spec lists with no body
+	ETag       bool  // a success answer has an ETag header
+	index      int   // its index in the table, for the generated methods
 }
 
 // param is one path, query or header parameter.
@@ -103,6 +105,12 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 					return nil, fmt.Errorf("%s: status %q", row.ID, code)
 				}
 				row.Statuses = append(row.Statuses, n)
+				if len(r.Content) == 0 {
+					row.Bare = append(row.Bare, n)
+				}
+				if _, ok := r.Headers["ETag"]; ok && n/100 == 2 {
+					row.ETag = true
+				}
 				if n/100 == 2 && n != 202 {
 					if mt, ok := r.Content["application/json"]; ok && mt.Schema != nil {
 						row.RespSchema = schemaName(mt.Schema)
@@ -115,6 +123,7 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 				}
 			}
 			sort.Ints(row.Statuses)
+			sort.Ints(row.Bare)
 			ops = append(ops, row)
 			if i := strings.IndexByte(row.ID, '_'); i >= 0 {
 				byName[row.ID[i+1:]] = append(byName[row.ID[i+1:]], row.ID)
@@ -139,7 +148,35 @@ func buildOps(doc *document, types *typeSet) ([]*op, error) {
 			o.JobResult = jobResult(o, byID)
 		}
 	}
+	if err := applyResultOverrides(byID); err != nil {
+		return nil, err
+	}
 	return ops, checkMethods(ops)
+}
+
+// applyResultOverrides sets the result types resultOverrides names, on
+// the operations of the spec that has them (a test's small spec has none).
+func applyResultOverrides(byID map[string]*op) error {
+	for _, id := range sortedKeys(resultOverrides) {
+		r := resultOverrides[id]
+		o, ok := byID[id]
+		if !ok {
+			continue
+		}
+		if r.Response != "" {
+			if o.Response == "" || o.Page {
+				return fmt.Errorf("resultOverrides: %s answers no single resource", id)
+			}
+			o.Response = r.Response
+		}
+		if r.JobResult != "" {
+			if !o.Async {
+				return fmt.Errorf("resultOverrides: %s does not take async", id)
+			}
+			o.JobResult = r.JobResult
+		}
+	}
+	return nil
 }
 
 // schemaName is the component a body schema refers to, or its items for an

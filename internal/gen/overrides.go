@@ -13,6 +13,7 @@ var initialisms = map[string]string{
 	"Api":   "API",
 	"Cpu":   "CPU",
 	"Dns":   "DNS",
+	"Gpo":   "GPO",
 	"Gpu":   "GPU",
 	"Guid":  "GUID",
 	"Guids": "GUIDs",
@@ -48,59 +49,40 @@ var serviceOverrides = map[string]string{
 // keep a contract signature the generated form would not have: the
 // generator emits nothing for them. Key: "Service.Method".
 var handWrittenMethods = map[string]string{
-	// The contract's delivery-group methods: requests checked before sending, a
-	// read-back after a PATCH that answers nothing, the machines of a group
-	// by catalog and count, and the DeleteOption options.
+	// The contract's delivery-group methods: requests checked before sending,
+	// a read-back after a PATCH that answers nothing, machines added by
+	// catalog and count.
 	"DeliveryGroups.AddMachinesAsync":      "DeliveryGroups",
-	"DeliveryGroups.All":                   "DeliveryGroups",
 	"DeliveryGroups.Create":                "DeliveryGroups",
 	"DeliveryGroups.CreateAsync":           "DeliveryGroups",
-	"DeliveryGroups.Delete":                "DeliveryGroups",
-	"DeliveryGroups.DeleteAsync":           "DeliveryGroups",
-	"DeliveryGroups.Get":                   "DeliveryGroups",
-	"DeliveryGroups.List":                  "DeliveryGroups",
-	"DeliveryGroups.ListAsync":             "DeliveryGroups",
-	"DeliveryGroups.Machines":              "DeliveryGroups",
-	"DeliveryGroups.RemoveMachineAsync":    "DeliveryGroups",
 	"DeliveryGroups.StartRebootCycleAsync": "DeliveryGroups",
 	"DeliveryGroups.Update":                "DeliveryGroups",
 	"DeliveryGroups.UpdateAsync":           "DeliveryGroups",
 	// Jobs reads JobInfo with its own leniency, a list the service may answer
 	// in two shapes, and the poller's reads.
+	"Jobs.All":     "Jobs",
 	"Jobs.Cancel":  "Jobs",
 	"Jobs.Delete":  "Jobs",
 	"Jobs.Get":     "Jobs",
 	"Jobs.List":    "Jobs",
 	"Jobs.Results": "Jobs",
 	// The contract's catalog methods: requests checked before sending, a
-	// read-back after a PATCH that answers nothing, AddMachineOption and
-	// DeleteOption options, the Machines range of the contract.
+	// read-back after a create or PATCH that answers nothing, the rollback's
+	// optional reboot options.
 	"MachineCatalogs.AddMachineAsync":                 "MachineCatalogs",
-	"MachineCatalogs.All":                             "MachineCatalogs",
 	"MachineCatalogs.Create":                          "MachineCatalogs",
 	"MachineCatalogs.CreateAsync":                     "MachineCatalogs",
-	"MachineCatalogs.Delete":                          "MachineCatalogs",
-	"MachineCatalogs.DeleteAsync":                     "MachineCatalogs",
-	"MachineCatalogs.Get":                             "MachineCatalogs",
-	"MachineCatalogs.GetAsync":                        "MachineCatalogs",
-	"MachineCatalogs.List":                            "MachineCatalogs",
-	"MachineCatalogs.ListAsync":                       "MachineCatalogs",
-	"MachineCatalogs.Machines":                        "MachineCatalogs",
-	"MachineCatalogs.RemoveMachine":                   "MachineCatalogs",
 	"MachineCatalogs.RollbackProvisioningSchemeAsync": "MachineCatalogs",
 	"MachineCatalogs.Update":                          "MachineCatalogs",
 	"MachineCatalogs.UpdateAsync":                     "MachineCatalogs",
 	"MachineCatalogs.UpdateProvisioningSchemeAsync":   "MachineCatalogs",
-	// The contract's machine methods: the power actions with PowerOption
-	// (Force, Delay), an update checked before sending, DeleteOption.
-	"Machines.All":                     "Machines",
-	"Machines.Delete":                  "Machines",
-	"Machines.DeleteAsync":             "Machines",
+	// The contract's machine methods: the power and session actions, which
+	// read the machine back when the answer holds none and whose jobs yield
+	// nothing, and an update checked before sending and read back.
 	"Machines.DisconnectSessions":      "Machines",
 	"Machines.DisconnectSessionsAsync": "Machines",
-	"Machines.Get":                     "Machines",
-	"Machines.List":                    "Machines",
-	"Machines.ListAsync":               "Machines",
+	"Machines.LogOffSessions":          "Machines",
+	"Machines.LogOffSessionsAsync":     "Machines",
 	"Machines.Reboot":                  "Machines",
 	"Machines.RebootAsync":             "Machines",
 	"Machines.Resume":                  "Machines",
@@ -113,6 +95,27 @@ var handWrittenMethods = map[string]string{
 	"Machines.SuspendAsync":            "Machines",
 	"Machines.Update":                  "Machines",
 	"Machines.UpdateAsync":             "Machines",
+}
+
+// resultOverride is the Go result of one operation where the contract
+// names another type than the spec's answer.
+type resultOverride struct {
+	// Response replaces the Go type of the success body ("" keeps it).
+	Response string
+	// JobResult replaces what the finished job yields ("" keeps it).
+	JobResult string
+}
+
+// resultOverrides are the operations whose methods return what the
+// contract says rather than what the spec answers. The service answers a
+// catalog or a machine in its detail form; the contract's Get returns the
+// common form, which decodes from it (the extra fields are dropped). A
+// catalog deletion's job yields nothing the caller can use. Key: operation
+// id.
+var resultOverrides = map[string]resultOverride{
+	"MachineCatalogs_GetMachineCatalog":    {Response: "MachineCatalog", JobResult: "MachineCatalog"},
+	"MachineCatalogs_DeleteMachineCatalog": {JobResult: "struct{}"},
+	"Machines_GetMachine":                  {Response: "Machine"},
 }
 
 // verbSynonyms maps the leading verb of an operation id to the verb of its Go
@@ -132,6 +135,10 @@ var methodOverrides = map[string]string{
 	// The rule gives UpdateCatalogMachine: the op id names the machine's
 	// catalog, but the route is PATCH /Machines/{nameOrId}, the machine itself.
 	"Machines_UpdateMachineCatalogMachine": "Update",
+	// The rule gives LogoffSessions and Logoff; this library writes "log
+	// off", two words, as the machines' LogOffSessions always has.
+	"Machines_LogoffMachineSessions": "LogOffSessions",
+	"Sessions_LogoffSession":         "LogOff",
 	// A typo in the op id ("Deilivery").
 	"DeliveryGroups_GetDeiliveryGroupProjectedAutoscaleMachines": "ProjectedAutoscaleMachines",
 	// The rule gives WithoutConnection: these read a hypervisor (or its

@@ -54,6 +54,7 @@ type requestBody struct {
 
 type response struct {
 	Content map[string]mediaType `yaml:"content"`
+	Headers map[string]any       `yaml:"headers"`
 }
 
 type mediaType struct {
@@ -72,6 +73,8 @@ type schema struct {
 	AllOf                []*schema            `yaml:"allOf"`
 	AdditionalProperties additionalProperties `yaml:"additionalProperties"`
 	Enum                 []string             `yaml:"enum"`
+	MinLength            int                  `yaml:"minLength"`
+	Minimum              *float64             `yaml:"minimum"`
 	Default              any                  `yaml:"default"`
 	Deprecated           bool                 `yaml:"deprecated"`
 }

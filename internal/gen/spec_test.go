@@ -172,6 +172,11 @@ func TestOverridesUsed(t *testing.T) {
 			t.Errorf("methodOverrides[%s] = %s is what the rule gives: remove it", id, name)
 		}
 	}
+	for id := range resultOverrides {
+		if _, ok := ids[id]; !ok {
+			t.Errorf("resultOverrides: no operation %s in the spec", id)
+		}
+	}
 	for name := range typeOverrides {
 		if _, ok := doc.Components.Schemas[name]; !ok {
 			t.Errorf("typeOverrides: no schema %s in the spec", name)

@@ -52,6 +52,9 @@ components:
     Color:
       type: string
       enum: [Red, Dark_Blue]
+    JobType:
+      type: string
+      enum: [Unknown, CreateWidget]
     CollectionModelOfWidgetResponseModel:
       type: object
       properties:

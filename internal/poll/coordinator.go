@@ -66,7 +66,8 @@ type Coordinator[T any] struct {
 	registered uint64
 	lists      flight.Group[time.Duration] // one list read at a time, shared by the waiters
 	list       listState
-	costs      readCosts // what list and single reads cost (cost.go)
+	costs      readCosts          // what list and single reads cost (cost.go)
+	policies   map[Policy]*Policy // the waits' policies, shared (policy)
 }
 
 // New returns a coordinator reading svc, learning durations into stats
@@ -79,7 +80,8 @@ func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, ms
 	if debug == nil {
 		debug = func(context.Context, string, ...any) {}
 	}
-	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{}), ids: make(idCount)}
+	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{}), ids: make(idCount),
+		policies: make(map[Policy]*Policy)}
 }
 
 // Stats returns the learnt durations the coordinator feeds.
@@ -134,14 +136,31 @@ func (l *listState) at(now time.Time) listMode {
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
 	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), timer: time.NewTimer(time.Hour)}
-	w.sched.init(p.Policy, p.Started, c.stats)
 	c.mu.Lock()
+	w.sched.init(c.policy(p.Policy), p.Started, c.stats)
 	c.registered++
 	w.seq = c.registered
 	c.waiters[w] = struct{}{}
 	c.ids[w.key]++
 	c.mu.Unlock()
 	return w
+}
+
+// maxPolicies bounds the policies a coordinator keeps to share between
+// its waits: a client has one, and a few waits given options others.
+const maxPolicies = 16
+
+// policy returns a read-only copy of pol, shared by the waits of the same
+// policy: a wait holds a pointer, not its own copy. c.mu is held.
+func (c *Coordinator[T]) policy(pol Policy) *Policy {
+	if p, ok := c.policies[pol]; ok {
+		return p
+	}
+	p := &pol
+	if len(c.policies) < maxPolicies {
+		c.policies[pol] = p
+	}
+	return p
 }
 
 func (c *Coordinator[T]) unregister(w *waiter[T]) {
@@ -171,8 +190,8 @@ func (c *Coordinator[T]) batching(w *waiter[T]) bool {
 
 // costChoice decides, for a waiter due now, between the list and its own
 // read under the cost model. c.mu is held.
-func (c *Coordinator[T]) costChoice(pol Policy, now time.Time) bool {
-	req := requestBytes(pol)
+func (c *Coordinator[T]) costChoice(pol *Policy, now time.Time) bool {
+	req := requestBytes(*pol)
 	if req < 0 {
 		return true // bytes are free: the list, every tick
 	}
@@ -218,14 +237,18 @@ func (c *Coordinator[T]) dueSoon(t time.Time) int {
 // waiters it shows. It returns the floor of the next read.
 func (c *Coordinator[T]) refresh(ctx context.Context, w *waiter[T]) (time.Duration, error) {
 	return c.lists.Do(ctx, func(ctx context.Context) (time.Duration, error) {
-		// Another waiter's read may have ended, delivering w's job or
-		// failing, between w's look and this one.
+		// Another waiter's read may have ended, delivering w's job, not
+		// showing it, or failing, between w's look and this one.
 		now := time.Now()
 		c.mu.Lock()
-		delivered, l := w.has, c.list
+		delivered, unlisted, l := w.has, w.unlisted, c.list
 		c.mu.Unlock()
 		switch {
 		case delivered:
+			return 0, nil
+		case unlisted:
+			// A read that ended since w chose the list did not show its
+			// job: w reads it by itself, and no second list read is sent.
 			return 0, nil
 		case l.at(now) == listHeld:
 			return l.until.Sub(now), l.err
@@ -278,6 +301,7 @@ func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.T
 			continue
 		}
 		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = list.Items[it.i], true, floor, false, sent
+		w.shared = c.ids[w.key] > 1
 		w.timer.Reset(0) // wake it now
 		mine++
 		mineBytes += it.size

@@ -179,27 +179,33 @@ func (s *fakeService) Classify(err error) (Kind, time.Duration) {
 // handle is a wait's view of a fake job. It records what each read step
 // showed.
 type handle struct {
-	s    *fakeService
-	id   string
-	mu   sync.Mutex
-	last *fakeStatus
-	seen []*fakeStatus // each successful step's status
+	s      *fakeService
+	id     string
+	mu     sync.Mutex
+	last   *fakeStatus
+	seen   []*fakeStatus // each successful step's status
+	shared []bool        // each list status accepted: whether other waits got it too
 }
 
 func (h *handle) Read(context.Context) (*fakeStatus, time.Duration, error) {
 	v, floor, err := h.s.read(h.id)
 	if err == nil {
-		h.Accept(v)
+		h.Accept(v, false)
 	}
 	return v, floor, err
 }
 
-func (h *handle) Accept(v *fakeStatus) *fakeStatus {
-	c := *v
+func (h *handle) Accept(v *fakeStatus, shared bool) *fakeStatus {
+	c := v
+	if shared {
+		cp := *v
+		c = &cp
+	}
 	h.mu.Lock()
-	h.last = &c
+	h.last = c
+	h.shared = append(h.shared, shared)
 	h.mu.Unlock()
-	return &c
+	return c
 }
 
 func (h *handle) Begin(ctx context.Context) context.Context { return ctx }

@@ -9,30 +9,30 @@ import (
 // Schedule computes one wait's poll intervals. It is not safe for
 // concurrent use: one wait uses it.
 type Schedule struct {
-	pol Policy
+	pol *Policy       // read only; the waits of one policy share it
 	cur time.Duration // the exponential interval reached so far
 
 	// The progress origin: the job's start (progress 0 at the 202) or the
 	// first progress the wait saw.
 	originAt  time.Time
 	originPct float64
-	hasOrigin bool
 
 	// Bounds of the progress rate, in percent per second.
 	rateLo, rateHi float64
-	hasRate        bool
 
 	// The progress step: the greatest common divisor of the distinct
-	// values seen (counted from the origin).
-	step, lastDone, distinct int
+	// values seen (counted from the origin). Percents: int32 is plenty,
+	// and the small fields share one word (a waiter holds a Schedule).
+	step, lastDone, distinct int32
+
+	hasOrigin, hasRate bool
+	learnt, looked     bool // see plan
 
 	// Learnt durations: the plan of reads of the job's type, from its
 	// start (the 202), looked up once the first read shows the type.
 	stats    *Stats
 	jobStart time.Time
 	plan     []time.Duration
-	learnt   bool
-	looked   bool
 	reads    int           // reads made so far (calls of next)
 	pastCur  time.Duration // the interval past the plan
 
@@ -45,12 +45,17 @@ type Schedule struct {
 // at started (zero for a job started elsewhere), with the learnt durations
 // of stats (nil for none).
 func NewSchedule(pol Policy, started time.Time, stats *Stats) *Schedule {
-	s := new(Schedule)
-	s.init(pol, started, stats)
-	return s
+	sp := new(struct {
+		s   Schedule
+		pol Policy
+	})
+	sp.pol = pol
+	sp.s.init(&sp.pol, started, stats)
+	return &sp.s
 }
 
-func (s *Schedule) init(pol Policy, started time.Time, stats *Stats) {
+// init sets s up for a wait under pol, which it keeps and never changes.
+func (s *Schedule) init(pol *Policy, started time.Time, stats *Stats) {
 	*s = Schedule{pol: pol, cur: pol.MinInterval, stats: stats, jobStart: started}
 	if !started.IsZero() {
 		s.originAt, s.hasOrigin = started, true
@@ -304,7 +309,7 @@ func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	if pct >= 100 || done <= 0 || elapsed <= 0 {
 		return 0, false
 	}
-	if d := int(done); d != s.lastDone {
+	if d := int32(done); d != s.lastDone {
 		s.lastDone, s.distinct = d, s.distinct+1
 		s.step = gcd(s.step, d)
 	}
@@ -326,7 +331,7 @@ func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	return min(max(left, s.pol.MinInterval), s.pol.MaxInterval), true
 }
 
-func gcd(a, b int) int {
+func gcd(a, b int32) int32 {
 	for b != 0 {
 		a, b = b, a%b
 	}

@@ -173,7 +173,7 @@ func TestScheduleLearnsProgressStep(t *testing.T) {
 		pct := int(rate*float64(sec)) / 25 * 25
 		s.Next(t0.Add(time.Duration(sec)*time.Second), &Status{Progress: pct})
 	}
-	assert.Equal(t, 25, s.step)
+	assert.Equal(t, int32(25), s.step)
 	assert.True(t, s.rateLo <= rate && rate < s.rateHi, "the bounds [%v, %v) hold the true rate %v", s.rateLo, s.rateHi, rate)
 	assert.Less(t, s.rateHi/s.rateLo, 1.3, "the reads together pin the rate tighter than the last one alone (4/3)")
 }

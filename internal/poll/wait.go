@@ -12,9 +12,10 @@ type Job[T any] interface {
 	// of a successful answer.
 	Read(ctx context.Context) (T, time.Duration, error)
 	// Accept takes the job's status from a list read and returns the
-	// job's own copy of it (a list status may be delivered to several
-	// waits of one job).
-	Accept(v T) T
+	// job's own copy of it. shared says the status was delivered to other
+	// waits of the job too, which hold it as well; unshared, v is the
+	// wait's alone and needs no copy.
+	Accept(v T, shared bool) T
 	// Begin returns the context of one read step of the wait.
 	Begin(ctx context.Context) context.Context
 	// Done reports one read step: what it read and the floor of the next
@@ -64,11 +65,12 @@ type waiter[T any] struct {
 
 	// Guarded by Coordinator.mu.
 	delivered T             // what the last list read showed, not yet taken
-	has       bool          // delivered is set
 	floor     time.Duration // the Retry-After of that read
+	has       bool          // delivered is set
+	shared    bool          // delivered went to other waits of the job too
 	unlisted  bool          // the last list read did not show the job
-	due       time.Time     // when the waiter reads next
 	listing   bool          // in a list read (its own or one it joined)
+	due       time.Time     // when the waiter reads next
 	sentAt    time.Time     // when the read behind delivered was sent
 	// When the read behind the job's last status was sent: the time the
 	// status is true of, which a slow list read can leave seconds behind.
@@ -129,8 +131,8 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 // read delivered; else read the list when batching; else read the job. It
 // returns the job, the floor of the next read, or the error of the read.
 func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T, time.Duration, error) {
-	if v, floor, ok := c.take(w); ok {
-		return job.Accept(v), floor, nil
+	if v, floor, ok := c.take(w, job); ok {
+		return v, floor, nil
 	}
 	if c.batching(w) {
 		c.setListing(w, true)
@@ -144,8 +146,8 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 		c.setListing(w, false)
 		switch {
 		case err == nil:
-			if v, floor, ok := c.take(w); ok {
-				return job.Accept(v), floor, nil
+			if v, floor, ok := c.take(w, job); ok {
+				return v, floor, nil
 			}
 			// The list does not show the job (w is now unlisted): read it
 			// by itself until a list shows it.
@@ -158,8 +160,8 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 	}
 	// A list read may have delivered w's job since w looked, and the
 	// waits it ended left too few to batch: take it rather than read.
-	if v, floor, ok := c.take(w); ok {
-		return job.Accept(v), floor, nil
+	if v, floor, ok := c.take(w, job); ok {
+		return v, floor, nil
 	}
 	start := time.Now()
 	v, floor, err := job.Read(ctx)
@@ -179,17 +181,20 @@ func (c *Coordinator[T]) busy(err error) bool {
 	return kind == Busy
 }
 
-// take returns what a list read delivered to w, if anything, with the
-// floor of the next read.
-func (c *Coordinator[T]) take(w *waiter[T]) (v T, floor time.Duration, ok bool) {
+// take returns what a list read delivered to w, if anything, accepted by
+// job, with the floor of the next read.
+func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, floor time.Duration, ok bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, floor, ok = w.delivered, w.floor, w.has
+	v, floor, ok, shared := w.delivered, w.floor, w.has, w.shared
 	if ok {
 		w.seenAt = w.sentAt
 	}
 	var zero T
-	w.delivered, w.has, w.floor = zero, false, 0
+	w.delivered, w.has, w.floor, w.shared = zero, false, 0, false
+	c.mu.Unlock()
+	if ok {
+		v = job.Accept(v, shared)
+	}
 	return v, floor, ok
 }
 
@@ -240,4 +245,4 @@ func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) {
 }
 
 // pol is the wait's policy.
-func (w *waiter[T]) pol() Policy { return w.sched.pol }
+func (w *waiter[T]) pol() *Policy { return w.sched.pol }

@@ -297,6 +297,36 @@ func TestBatchDeliveryServesWaitersBelowThreshold(t *testing.T) {
 	}
 }
 
+// A list status goes to each wait of its job; it is marked shared only
+// when the job has more than one wait, so that a lone wait keeps it
+// without a copy.
+func TestBatchDeliveryMarksSharedStatuses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newFake(t)
+		ids := addJobs(s, 8, "j%02d", 10*time.Second)
+		c := newCoordinator(s)
+		hs := make([]*handle, 0, len(ids)+1)
+		for _, id := range append([]string{ids[0]}, ids...) {
+			hs = append(hs, &handle{s: s, id: id})
+		}
+		var wg sync.WaitGroup
+		for _, h := range hs {
+			wg.Go(func() {
+				_, err := c.Wait(t.Context(), h, Params{ID: h.id, Policy: batchPolicy(4), Started: time.Now()})
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		require.Positive(t, len(s.listTimes()))
+		for i, h := range hs {
+			require.NotEmpty(t, h.shared, "wait %d took no list status", i)
+			for _, shared := range h.shared {
+				assert.Equal(t, h.id == ids[0], shared, "wait %d of %s", i, h.id)
+			}
+		}
+	})
+}
+
 // A rate-limited list holds every batched waiter off for its Retry-After
 // instead of turning into a burst of single reads.
 func TestBatchListRateLimitHoldsWaiters(t *testing.T) {
@@ -413,4 +443,23 @@ func TestWaitFirstRead(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, seconds(1, 3, 7), s.pollTimes("new"), "a job just started is read after MinInterval")
 	})
+}
+
+// Waits of one policy share one copy of it; a coordinator keeps at most
+// maxPolicies to share, and a wait past them holds its own.
+func TestWaitsShareTheirPolicy(t *testing.T) {
+	c := newCoordinator(newFake(t))
+	a := c.register(Params{ID: "a", Policy: batchPolicy(4)})
+	b := c.register(Params{ID: "b", Policy: batchPolicy(4)})
+	other := c.register(Params{ID: "c", Policy: batchPolicy(5)})
+	assert.Same(t, a.pol(), b.pol())
+	assert.NotSame(t, a.pol(), other.pol())
+	assert.Equal(t, 5, other.pol().BatchThreshold)
+	for i := range 2 * maxPolicies {
+		c.register(Params{ID: fmt.Sprint("x", i), Policy: batchPolicy(10 + i)})
+	}
+	assert.Len(t, c.policies, maxPolicies)
+	late := c.register(Params{ID: "late", Policy: batchPolicy(1000)})
+	assert.Equal(t, 1000, late.pol().BatchThreshold)
+	assert.Same(t, a.pol(), c.register(Params{ID: "d", Policy: batchPolicy(4)}).pol())
 }

@@ -256,13 +256,19 @@ const TestJobDuration = 60 * time.Millisecond
 // Options.Fake.
 func ForTest(opts ...daastest.Option) Options {
 	fake := NewFake(append([]daastest.Option{daastest.WithJobDuration(TestJobDuration)}, opts...)...)
-	pol := daas.DefaultPollPolicy()
-	pol.MinInterval, pol.MaxInterval = 5*time.Millisecond, 20*time.Millisecond
 	return Options{
 		Getenv:     func(string) string { return "" },
 		Fake:       fake,
-		PollPolicy: &pol,
+		PollPolicy: testPollPolicy(),
 	}
+}
+
+// testPollPolicy is the poll policy of examples under test: intervals of 5
+// to 20 ms.
+func testPollPolicy() *daas.PollPolicy {
+	pol := daas.DefaultPollPolicy()
+	pol.MinInterval, pol.MaxInterval = 5*time.Millisecond, 20*time.Millisecond
+	return &pol
 }
 
 // FakeEnv returns a Getenv that reads, for s, the variables cmd/daas-sim

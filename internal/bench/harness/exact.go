@@ -27,6 +27,8 @@ type ExactConfig struct {
 	Jobs  int     // jobs per band (default 4000)
 	Seed  uint64  // durations and histories
 	Sigma float64 // shape of each band's log-normal durations (default 0.3)
+	// Medians are the medians of the bands (default ExactMedians).
+	Medians []time.Duration
 }
 
 func (c *ExactConfig) defaults() {
@@ -35,6 +37,9 @@ func (c *ExactConfig) defaults() {
 	}
 	if c.Sigma <= 0 {
 		c.Sigma = 0.3
+	}
+	if len(c.Medians) == 0 {
+		c.Medians = ExactMedians
 	}
 }
 
@@ -87,7 +92,7 @@ func RunExact(cfg ExactConfig) *ExactResult {
 	res := &ExactResult{Config: cfg}
 	pol := exactPolicy()
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
-	for _, m := range ExactMedians {
+	for _, m := range cfg.Medians {
 		dist := limit.LogNormal{Median: m, Sigma: cfg.Sigma}
 		budget := limit.CitrixPlus(3, pol.MaxInterval)
 		lm := limit.Quantile(dist, budget, 0.5, limit.Options{})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/daaskit/daas/daastest"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestCitrixReadsBy(t *testing.T) {
@@ -28,15 +27,3 @@ func TestSimulateCitrix(t *testing.T) {
 
 // The exact run fills every band and curve, holds the budget and prints
 // the limit beside each figure without progress.
-func TestRunExact(t *testing.T) {
-	res := RunExact(ExactConfig{Jobs: 50, Seed: 1})
-	require.Len(t, res.Rows, len(ExactMedians)*3+6)
-	for _, r := range res.Rows {
-		assert.LessOrEqual(t, r.OverMax, 3, "%s %s %s", r.Band, r.Curve, r.Policy)
-		if r.Band != "mix" && r.Curve == daastest.ProgressNone {
-			assert.Greater(t, r.LimitMedian, 0.0)
-			assert.GreaterOrEqual(t, r.MedianPct, r.LimitMedian*0.9, "%s: under the limit", r.Band)
-		}
-	}
-	assert.Contains(t, res.Markdown(), "| m = 1 min | none |")
-}

@@ -58,7 +58,7 @@ func TestLearntTargetsPassAndMiss(t *testing.T) {
 	}
 }
 
-func TestReportRendersIssue16Sections(t *testing.T) {
+func TestReportRendersTargetSections(t *testing.T) {
 	md := syntheticLearnt().Markdown()
 	for _, s := range []string{"## Targets (learnt durations)", "### What stands in the way (learnt durations)", "## 4. Repeat jobs", "## 5. Batch reads with retained jobs", "## 6. The frontier", "docs/frontier.svg",
 		"**Repeat jobs, steps progress: median 3.50%", "**Retained jobs: 5.00× the bytes.**", "**No retained jobs: 100× fewer requests.**"} {

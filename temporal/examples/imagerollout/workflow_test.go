@@ -52,10 +52,9 @@ func TestImageRolloutUpdatesTwoAtATimeThenReboots(t *testing.T) {
 	assert.Equal(t, 2, starts["POST /DeliveryGroups/{nameOrId}/$StartRebootCycle"])
 
 	// Never more than two image updates ran at once.
-	jobs, err := c.Jobs.List(t.Context())
-	require.NoError(t, err)
 	var updates []daas.JobInfo
-	for _, j := range jobs {
+	for j, err := range c.Jobs.All(t.Context()) {
+		require.NoError(t, err)
 		if j.Type == "UpdateMachineCatalogProvisioningScheme" {
 			updates = append(updates, j)
 		}
