@@ -204,4 +204,5 @@ func WriteConcurrency(w io.Writer, cfg ConcurrencyConfig, rs []ConcurrencyResult
 		fmt.Fprintf(w, "| %d | %.0f B | %.1f µs | %.2f | %s |\n", r.Waits, r.HeapPerWait,
 			float64(r.CPUPerWaitTick)/1e3, r.RequestsPerTick, r.Start.Round(time.Millisecond))
 	}
+	fmt.Fprintf(w, "\n%s", targetText(ConcurrencyTargets(rs)))
 }

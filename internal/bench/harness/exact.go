@@ -281,6 +281,7 @@ func (x *ExactResult) Markdown() string {
 		p("| %s | %s | %.2f%% | %.2f%% | %.2f | %+d | %s |\n", r.Curve, r.Policy, r.MedianPct, r.P95Pct, r.Reads, r.OverMax, verdict)
 		p("| %s | %s | %.2f%% | %.2f%% | %.2f | | |\n", c.Curve, c.Policy, c.MedianPct, c.P95Pct, c.Reads)
 	}
-	p("\n")
+	p("\n### Targets (schedules)\n\n")
+	b.WriteString(targetText(ScheduleTargets(x)))
 	return b.String()
 }

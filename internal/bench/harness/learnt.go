@@ -19,14 +19,15 @@ type FirstSeenBaseline struct {
 	MedianPct, P95Pct float64
 }
 
-// FirstSeenBaselines are the figures of that run (BENCHMARKS.md of 2026-11-28,
-// section 1, all durations).
+// FirstSeenBaselines are the figures of an earlier run (targets.json:
+// first_seen_baseline), which the first-seen schedule must not fall behind.
 func FirstSeenBaselines() []FirstSeenBaseline {
-	return []FirstSeenBaseline{
-		{daastest.ProgressLinear, 0.68, 6.18},
-		{daastest.ProgressSteps, 7.04, 74.37},
-		{daastest.ProgressNone, 11.32, 91.29},
+	b := goals().FirstSeenBaseline
+	var out []FirstSeenBaseline
+	for _, c := range []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone} {
+		out = append(out, FirstSeenBaseline{c, b.MedianPct[c.String()], b.P95Pct[c.String()]})
 	}
+	return out
 }
 
 // findRepeat returns the repeat-jobs row of policy under curve.
@@ -50,6 +51,7 @@ const defaultRequestBytes = 64 << 10
 // empty for a workload that was not).
 func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedResult) []Target {
 	var ts []Target
+	gs := goals()
 	add := func(goal string, run bool, measured string, pass bool, margin string) {
 		ts = append(ts, Target{Goal: goal, Run: run, Measured: measured, Pass: pass, Margin: margin})
 	}
@@ -59,21 +61,22 @@ func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedR
 		limit  float64
 		budget bool
 	}{
-		{daastest.ProgressNone, false, 5, false},
-		{daastest.ProgressNone, true, 20, false},
+		{daastest.ProgressNone, false, gs.Repeat.MedianPct["none"], false},
+		{daastest.ProgressNone, true, gs.Repeat.P95Pct["none"], false},
 		{daastest.ProgressNone, false, 0, true},
-		{daastest.ProgressSteps, false, 3, false},
-		{daastest.ProgressSteps, true, 15, false},
+		{daastest.ProgressSteps, false, gs.Repeat.MedianPct["steps"], false},
+		{daastest.ProgressSteps, true, gs.Repeat.P95Pct["steps"], false},
 	} {
 		r, ok := findRepeat(repeat, g.curve, repeatHistory)
 		switch {
 		case g.budget:
-			goal := fmt.Sprintf("repeat jobs, %s progress, with history: polls never more than Citrix's schedule needs + 3 (same job)", g.curve)
+			maxOver := gs.Repeat.PollsOverCitrix
+			goal := fmt.Sprintf("repeat jobs, %s progress, with history: polls never more than Citrix's schedule needs + %d (same job)", g.curve, maxOver)
 			if !ok {
 				add(goal, false, "", false, "")
 				continue
 			}
-			pass, margin := le(float64(r.MaxOverCitrix), 3)
+			pass, margin := le(float64(r.MaxOverCitrix), float64(maxOver))
 			if r.MaxOverCitrix <= 0 {
 				margin = "no job over Citrix's"
 			}
@@ -97,7 +100,7 @@ func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedR
 		rows = single.Rows()
 	}
 	for _, b := range FirstSeenBaselines() {
-		goal := fmt.Sprintf("first-seen jobs, %s progress: median and p95 no worse than on 2026-11-28 (%.2f%% / %.2f%%)", b.Curve, b.MedianPct, b.P95Pct)
+		goal := fmt.Sprintf("first-seen jobs, %s progress: median and p95 no worse than on %s (%.2f%% / %.2f%%)", b.Curve, gs.FirstSeenBaseline.Date, b.MedianPct, b.P95Pct)
 		r, ok := findRow(rows, b.Curve, DaasFirstSeen().Name, AllBuckets)
 		if !ok || r.N == 0 {
 			add(goal, false, "", false, "")
@@ -118,10 +121,11 @@ func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedR
 		pass, margin := le(d.MedianPct, f.MedianPct)
 		add(goal, true, fmt.Sprintf("daas default %.2f%% (p95 %.2f%%) against first-seen %.2f%% (p95 %.2f%%)", d.MedianPct, d.P95Pct, f.MedianPct, f.P95Pct), pass, margin)
 	}
+	rg := gs.Retained
 	goals := []string{
-		"1,000 waits, 10,000 retained jobs: requests ≤ 1/10 of one read per job per tick",
-		"1,000 waits, 10,000 retained jobs: bytes received ≤ 2× one read per job per tick",
-		"1,000 waits, no retained jobs: ≥ 1000× fewer requests than one read per job per tick",
+		fmt.Sprintf("1,000 waits, 10,000 retained jobs: requests ≤ %g× one read per job per tick", rg.RequestsRatio),
+		fmt.Sprintf("1,000 waits, 10,000 retained jobs: bytes received ≤ %g× one read per job per tick", rg.BytesRatio),
+		fmt.Sprintf("1,000 waits, no retained jobs: ≥ %g× fewer requests than one read per job per tick", rg.TimesFewerWithout),
 	}
 	if retained == nil || len(retained.Runs) < 2 || retained.BaselineRequests() == 0 {
 		for _, g := range goals {
@@ -131,15 +135,15 @@ func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedR
 	}
 	c, none := retained.Runs[1], retained.Runs[0]
 	req := float64(c.Requests()) / float64(retained.BaselineRequests())
-	pass, margin := le(req, 0.1)
+	pass, margin := le(req, rg.RequestsRatio)
 	add(goals[0], true, fmt.Sprintf("%d requests against %d: %.3f×", c.Requests(), retained.BaselineRequests(), req), pass, margin)
 	by := float64(c.Bytes) / retained.BaselineBytes()
-	pass, margin = le(by, 2)
+	pass, margin = le(by, rg.BytesRatio)
 	add(goals[1], true, fmt.Sprintf("%.1f MB against %.1f MB: %.2f×", float64(c.Bytes)/1e6, retained.BaselineBytes()/1e6, by), pass, margin)
 	base := retained.BaselineRequests()
 	fewer := float64(base) / float64(max(none.Requests(), 1))
-	pass = fewer >= 1000
-	margin = fmt.Sprintf("%.2g× the goal", fewer/1000)
+	pass = fewer >= rg.TimesFewerWithout
+	margin = fmt.Sprintf("%.2g× the goal", fewer/rg.TimesFewerWithout)
 	add(goals[2], true, fmt.Sprintf("%d requests against %d: %.0f× fewer", none.Requests(), base, fewer), pass, margin)
 	return ts
 }
@@ -215,7 +219,7 @@ func (r *Report) learntAnalysis(b *strings.Builder) {
 				base = x
 			}
 		}
-		p("- **First-seen jobs, %s progress: %.2f%% / p95 %.2f%% against %.2f%% / %.2f%% on 2026-11-28.** ", c, f.MedianPct, f.P95Pct, base.MedianPct, base.P95Pct)
+		p("- **First-seen jobs, %s progress: %.2f%% / p95 %.2f%% against %.2f%% / %.2f%% on %s.** ", c, f.MedianPct, f.P95Pct, base.MedianPct, base.P95Pct, goals().FirstSeenBaseline.Date)
 		p("The first-seen schedule (no history) is the code of that run; what differs is the run: %s. ", r.noiseNote())
 		p("In the same run daas default, which learns the durations of the jobs that ended before, has %.2f%% / %.2f%%.\n", d.MedianPct, d.P95Pct)
 	}

@@ -41,7 +41,7 @@ func TestLearntTargetsPassAndMiss(t *testing.T) {
 		"repeat jobs, none progress, with history: polls never more than Citrix's schedule needs + 3 (same job)": true,
 		"repeat jobs, steps progress, with history: median detection delay ≤ 3% of the job":                      false,
 		"repeat jobs, steps progress, with history: p95 detection delay ≤ 15% of the job":                        false,
-		"1,000 waits, 10,000 retained jobs: requests ≤ 1/10 of one read per job per tick":                        true,
+		"1,000 waits, 10,000 retained jobs: requests ≤ 0.1× one read per job per tick":                           true,
 		"1,000 waits, 10,000 retained jobs: bytes received ≤ 2× one read per job per tick":                       false,
 		"1,000 waits, no retained jobs: ≥ 1000× fewer requests than one read per job per tick":                   false,
 	} {

@@ -53,15 +53,16 @@ func Targets(single *SingleResult, many []*ManyResult, over []OverheadRow) []Tar
 
 func singleTargets(single *SingleResult, daasName string) []Target {
 	var ts []Target
+	gs := goals()
 	citrixName := CitrixSDK().Name
 	var rows []SingleRow
 	if single != nil {
 		rows = single.Rows()
 	}
-	pct := func(curve daastest.ProgressCurve, p95 bool, goal float64) Target {
-		what := "median"
+	pct := func(curve daastest.ProgressCurve, p95 bool) Target {
+		what, goal := "median", gs.Single.MedianPct[curve.String()]
 		if p95 {
-			what = "p95"
+			what, goal = "p95", gs.Single.P95Pct[curve.String()]
 		}
 		t := Target{Goal: fmt.Sprintf("%s, %s progress: %s detection delay ≤ %g%% of job duration", daasName, curve, what, goal)}
 		r, ok := findRow(rows, curve, daasName, AllBuckets)
@@ -78,12 +79,13 @@ func singleTargets(single *SingleResult, daasName string) []Target {
 		return t
 	}
 	ts = append(ts,
-		pct(daastest.ProgressLinear, false, 5), pct(daastest.ProgressLinear, true, 15),
-		pct(daastest.ProgressSteps, false, 5), pct(daastest.ProgressSteps, true, 15),
-		pct(daastest.ProgressNone, false, 25))
+		pct(daastest.ProgressLinear, false), pct(daastest.ProgressLinear, true),
+		pct(daastest.ProgressSteps, false), pct(daastest.ProgressSteps, true),
+		pct(daastest.ProgressNone, false))
 
 	// Polls per job.
-	t := Target{Goal: daasName + ": polls per job never more than Citrix's schedule needs + 3 (same job, every curve)"}
+	maxOver := gs.Single.PollsOverCitrix
+	t := Target{Goal: fmt.Sprintf("%s: polls per job never more than Citrix's schedule needs + %d (same job, every curve)", daasName, maxOver)}
 	worst, worstCurve, n := math.MinInt32, daastest.ProgressCurve(0), 0
 	for _, r := range rows {
 		if r.Policy == daasName && r.Bucket == AllBuckets && r.HasExcess {
@@ -96,11 +98,11 @@ func singleTargets(single *SingleResult, daasName string) []Target {
 	if n > 0 {
 		t.Run = true
 		t.Measured = fmt.Sprintf("worst job: %+d polls against Citrix (%s curve)", worst, worstCurve)
-		t.Pass = worst <= 3
+		t.Pass = worst <= maxOver
 		if t.Pass {
-			t.Margin = fmt.Sprintf("%d to spare", 3-worst)
+			t.Margin = fmt.Sprintf("%d to spare", maxOver-worst)
 		} else {
-			t.Margin = fmt.Sprintf("over by %d polls", worst-3)
+			t.Margin = fmt.Sprintf("over by %d polls", worst-maxOver)
 		}
 	}
 	ts = append(ts, t)
@@ -111,18 +113,19 @@ func singleTargets(single *SingleResult, daasName string) []Target {
 		curves = single.Config.Curves
 	}
 	for _, c := range curves {
-		t := Target{Goal: fmt.Sprintf("%s: median detection delay ≥ 10× lower than Citrix's schedule (%s progress)", daasName, c)}
+		lower := gs.Single.MedianTimesLowerThan
+		t := Target{Goal: fmt.Sprintf("%s: median detection delay ≥ %g× lower than Citrix's schedule (%s progress)", daasName, lower, c)}
 		d, ok1 := findRow(rows, c, daasName, AllBuckets)
 		x, ok2 := findRow(rows, c, citrixName, AllBuckets)
 		if ok1 && ok2 {
 			t.Run = true
 			ratio := x.MedianS / d.MedianS
 			t.Measured = fmt.Sprintf("%.2f s vs Citrix %.2f s: %.1f× lower", d.MedianS, x.MedianS, ratio)
-			t.Pass = ratio >= 10
+			t.Pass = ratio >= lower
 			if t.Pass {
-				t.Margin = fmt.Sprintf("%.1f× the goal", ratio/10)
+				t.Margin = fmt.Sprintf("%.1f× the goal", ratio/lower)
 			} else {
-				t.Margin = fmt.Sprintf("short by %.1f× (daas median would need ≤ %.2f s)", 10/ratio, x.MedianS/10)
+				t.Margin = fmt.Sprintf("short by %.1f× (daas median would need ≤ %.2f s)", lower/ratio, x.MedianS/lower)
 			}
 		}
 		ts = append(ts, t)
@@ -132,6 +135,7 @@ func singleTargets(single *SingleResult, daasName string) []Target {
 
 func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
 	var ts []Target
+	gs := goals()
 	// Many jobs.
 	var on, off *ManyResult
 	for _, m := range many {
@@ -141,17 +145,18 @@ func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
 			off = m
 		}
 	}
-	t := Target{Goal: "1,000 concurrent waits: batch mode ≥ 100× fewer requests than one read per job per tick"}
+	fewer := gs.Many.TimesFewerRequests
+	t := Target{Goal: fmt.Sprintf("1,000 concurrent waits: batch mode ≥ %g× fewer requests than one read per job per tick", fewer)}
 	if on != nil {
 		t.Run = true
 		base := on.Jobs * on.ListReads
 		ratio := float64(base) / float64(max(on.Requests(), 1))
 		t.Measured = fmt.Sprintf("%d status reads vs %d (%d jobs × %d ticks): %.0f× fewer", on.Requests(), base, on.Jobs, on.ListReads, ratio)
-		t.Pass = ratio >= 100
+		t.Pass = ratio >= fewer
 		if t.Pass {
-			t.Margin = fmt.Sprintf("%.1f× the goal", ratio/100)
+			t.Margin = fmt.Sprintf("%.1f× the goal", ratio/fewer)
 		} else {
-			t.Margin = fmt.Sprintf("short by %.1f×", 100/ratio)
+			t.Margin = fmt.Sprintf("short by %.1f×", fewer/ratio)
 		}
 	}
 	ts = append(ts, t)
@@ -160,11 +165,11 @@ func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
 		m    *ManyResult
 	}{{"on", on}, {"off", off}} {
 		mode, m := mm.mode, mm.m
-		t := Target{Goal: fmt.Sprintf("1,000 concurrent waits: heap per waiting job ≤ 4 KiB (batch %s)", mode)}
+		t := Target{Goal: fmt.Sprintf("1,000 concurrent waits: heap per waiting job ≤ %g KiB (batch %s)", gs.Many.HeapPerJobBytes/1024, mode)}
 		if m != nil {
 			t.Run = true
 			t.Measured = fmt.Sprintf("%.0f B (%.0f B with idle connections closed)", m.HeapPerJob, m.HeapPerJobNoIdl)
-			t.Pass, t.Margin = le(m.HeapPerJob, 4096)
+			t.Pass, t.Margin = le(m.HeapPerJob, gs.Many.HeapPerJobBytes)
 		}
 		ts = append(ts, t)
 	}
@@ -180,29 +185,30 @@ func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
 			}
 		}
 	}
-	t = Target{Goal: "List of 250 catalogs: CPU ≤ 1.25× the hand-written baseline"}
+	cpu := gs.Overhead.CPURatio
+	t = Target{Goal: fmt.Sprintf("List of 250 catalogs: CPU ≤ %g× the hand-written baseline", cpu)}
 	if sdk != nil && base != nil {
 		t.Run = true
 		rc, rt := sdk.CPUPerOp/base.CPUPerOp, sdk.NsPerOp/base.NsPerOp
 		t.Measured = fmt.Sprintf("%.2f× process CPU per op, %.2f× ns/op (both must pass)", rc, rt)
-		t.Pass, t.Margin = le(max(rc, rt), 1.25)
+		t.Pass, t.Margin = le(max(rc, rt), cpu)
 		if !t.Pass {
 			which := "ns/op"
-			if rc > 1.25 && rt > 1.25 {
+			if rc > cpu && rt > cpu {
 				which = "both"
-			} else if rc > 1.25 {
+			} else if rc > cpu {
 				which = "CPU per op"
 			}
-			t.Margin = fmt.Sprintf("%s at %.2f×, %.2f over the 1.25× limit", which, max(rc, rt), max(rc, rt)-1.25)
+			t.Margin = fmt.Sprintf("%s at %.2f×, %.2f over the %g× limit", which, max(rc, rt), max(rc, rt)-cpu, cpu)
 		}
 	}
 	ts = append(ts, t)
-	t = Target{Goal: "List of 250 catalogs: allocations ≤ 1.5× the hand-written baseline"}
+	t = Target{Goal: fmt.Sprintf("List of 250 catalogs: allocations ≤ %g× the hand-written baseline", gs.Overhead.AllocsRatio)}
 	if sdk != nil && base != nil {
 		t.Run = true
 		r := sdk.Allocs / base.Allocs
 		t.Measured = fmt.Sprintf("%.2f× allocs/op (%.0f vs %.0f); %.2f× B/op", r, sdk.Allocs, base.Allocs, sdk.BPerOp/base.BPerOp)
-		t.Pass, t.Margin = le(r, 1.5)
+		t.Pass, t.Margin = le(r, gs.Overhead.AllocsRatio)
 	}
 	ts = append(ts, t)
 	return ts
