@@ -24,6 +24,10 @@ type Schedule struct {
 	// values seen (counted from the origin). Percents: int32 is plenty,
 	// and the small fields share one word (a waiter holds a Schedule).
 	step, lastDone, distinct int32
+	// rateStep is the step the rate bounds were taken with: bounds taken
+	// before the step was known (one per percent) are too narrow for a
+	// job that reports in steps, and are not kept once it is.
+	rateStep int32
 
 	hasOrigin, hasRate bool
 	learnt, looked     bool // see plan
@@ -79,7 +83,12 @@ func (s *Schedule) First() time.Duration {
 // With enough history of the job's type, the read is placed on the
 // type's plan (see learntNext); when progress also gives an aim, the
 // sooner of the two wins, except that once the progress step is known the
-// plan's reads before the earliest finish the progress allows are skipped.
+// plan's reads before the earliest finish the progress allows are skipped,
+// and no read goes past the latest finish it allows. An aim comes before
+// the plan's read only while the budget keeps a read for that latest
+// finish: reads crowded in front of a finish that had not come yet would
+// spend the budget and leave the job unread until the budget's floor,
+// up to MaxInterval after it ended.
 func (s *Schedule) Next(now time.Time, st *Status) time.Duration {
 	d := s.next(now, st)
 	if s.jobStart.IsZero() {
@@ -111,6 +120,19 @@ func (s *Schedule) next(now time.Time, st *Status) time.Duration {
 		notBefore = s.originAt.Add(time.Duration((100 - s.originPct) / s.rateHi * float64(time.Second)))
 	}
 	dh, okh := s.learntNext(now, notBefore)
+	if okh && okp && s.distinct >= 2 && s.hasRate && s.rateLo > 0 {
+		// The latest finish the progress allows, in l.
+		latest := s.originAt.Add(time.Duration((100 - s.originPct) / s.rateLo * float64(time.Second)))
+		e, l := now.Sub(s.jobStart), latest.Sub(now)
+		last := s.floorAt(s.reads+2)-e > l // no read after this one comes by the latest finish
+		if dp < dh && dp < l && !last {
+			return max(dp, s.floorAt(s.reads+1)-e)
+		}
+		if l > 0 && (last || l < dh) {
+			dh = max(l, s.floorAt(s.reads+1)-e, s.pol.MinInterval)
+		}
+		return dh
+	}
 	if okh && (!okp || dh < dp) {
 		return dh
 	}
@@ -313,13 +335,13 @@ func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 		s.lastDone, s.distinct = d, s.distinct+1
 		s.step = gcd(s.step, d)
 	}
-	q := 1.0
+	q := int32(1)
 	if s.distinct >= 2 {
-		q = float64(s.step)
+		q = s.step
 	}
-	lo, hi := done/elapsed, (done+q)/elapsed
-	if !s.hasRate || lo >= s.rateHi || hi <= s.rateLo {
-		s.rateLo, s.rateHi, s.hasRate = lo, hi, true
+	lo, hi := done/elapsed, (done+float64(q))/elapsed
+	if !s.hasRate || q != s.rateStep || lo >= s.rateHi || hi <= s.rateLo {
+		s.rateLo, s.rateHi, s.rateStep, s.hasRate = lo, hi, q, true
 	} else {
 		s.rateLo, s.rateHi = max(s.rateLo, lo), min(s.rateHi, hi)
 	}
