@@ -64,14 +64,7 @@ func (g *Grid) Coverage(x, want float64, reads *[]int) float64 {
 		prev[i] = inf
 	}
 	prev[0] = 0
-	// The distribution at t_j/(1+x), interpolated on the grid.
-	below := make([]float64, n)
-	for j := range below {
-		f := float64(j) - w/step
-		if i := int(math.Floor(f)); i >= 0 {
-			below[j] = g.CDF[i] + (f-float64(i))*(g.CDF[min(i+1, n-1)]-g.CDF[i])
-		}
-	}
+	below := g.below(x)
 	var from [][]int32 // from[k][j]: the read before the one at j in layer k
 	best, bestJ, bestK := 0.0, 0, 0
 	deque := make([]int, 0, n) // window indices, prev[i]−cdf[i] decreasing
@@ -122,13 +115,19 @@ func (g *Grid) Coverage(x, want float64, reads *[]int) float64 {
 		prev, cur = cur, prev
 	}
 	if reads != nil {
-		var rs []int
-		for j, k := bestJ, bestK; best > 0 && k > g.Done && j > 0; k-- {
-			rs = append(rs, j)
-			j = int(from[k-g.Done-1][j])
-		}
-		slices.Reverse(rs)
-		*reads = rs
+		*reads = g.trace(from, best, bestJ, bestK)
 	}
 	return best
+}
+
+// trace returns the reads of the best schedule, which ends with a read at
+// grid index j in layer k, from the layers' back links.
+func (g *Grid) trace(from [][]int32, best float64, j, k int) []int {
+	var rs []int
+	for ; best > 0 && k > g.Done && j > 0; k-- {
+		rs = append(rs, j)
+		j = int(from[k-g.Done-1][j])
+	}
+	slices.Reverse(rs)
+	return rs
 }

@@ -45,3 +45,32 @@ func TestCoverageReturnsTheReads(t *testing.T) {
 		assert.GreaterOrEqual(t, g.U[reads[i]]-g.U[reads[i-1]], math.Log1p(x)-1e-3, "read %d", i)
 	}
 }
+
+// With both delays equal, Both serves one delay as Coverage does: the
+// reads it returns see as much within x as Coverage's best.
+func TestBothOfOneDelayIsCoverage(t *testing.T) {
+	g := uniformGrid(3)
+	x := g.Least(0.6, 1e-5)
+	var reads []int
+	want := g.Coverage(x, 0.6, &reads)
+	assert.InDelta(t, want, g.Seen(reads, x), 1e-9, "Seen agrees with Coverage on its own reads")
+	assert.InDelta(t, want, g.Seen(g.Both(x, x, 1), x), 1e-3)
+}
+
+// Two delays: the reads of Both see at least what the reads that serve
+// each delay alone see of the weighted sum, and a heavier weight on the
+// wide delay never sees less within it.
+func TestBothWeighsTheTwoDelays(t *testing.T) {
+	g := uniformGrid(4)
+	x1, x2 := g.Least(0.5, 1e-5), g.Least(0.95, 1e-5)
+	for _, w := range []float64{0.5, 1, 4} {
+		r := g.Both(x1, x2, w)
+		got := g.Seen(r, x1) + w*g.Seen(r, x2)
+		for _, x := range []float64{x1, x2} {
+			var alone []int
+			g.Coverage(x, 2, &alone)
+			assert.GreaterOrEqual(t, got, g.Seen(alone, x1)+w*g.Seen(alone, x2)-1e-9, "w=%v against the reads of %v alone", w, x)
+		}
+	}
+	assert.GreaterOrEqual(t, g.Seen(g.Both(x1, x2, 4), x2), g.Seen(g.Both(x1, x2, 0.5), x2)-1e-9)
+}

@@ -118,3 +118,36 @@ func newGrid(dist Distribution, budget Budget, opt Options) *readplan.Grid {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// Joint returns a factor a ≥ 1 such that one schedule within budget has
+// its q1-quantile within a× the least q1-quantile and its q2-quantile
+// within a× the least q2-quantile (each what Quantile returns), to within
+// tol. The two limits are reached by different schedules; Joint says how
+// close one schedule comes to both. It is the least factor the program
+// (readplan's Both, over a few weights of the two delays) finds a schedule
+// for, so the true joint factor is at most it.
+func Joint(dist Distribution, budget Budget, q1, q2, tol float64, opt Options) float64 {
+	g := newGrid(dist, budget, opt)
+	l1, l2 := g.Least(q1, tol/4), g.Least(q2, tol/4)
+	ok := func(a float64) bool {
+		for _, w := range []float64{1, 1.5, 2, 3} { // weights of the wide delay
+			r := g.Both(a*l1, a*l2, w)
+			if g.Seen(r, a*l1) >= q1 && g.Seen(r, a*l2) >= q2 {
+				return true
+			}
+		}
+		return false
+	}
+	lo, hi := 1.0, 2.0
+	for !ok(hi) {
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > tol*hi {
+		if mid := (lo + hi) / 2; ok(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}

@@ -115,3 +115,16 @@ func TestCitrixRead(t *testing.T) {
 	s := time.Second
 	assert.Equal(t, []time.Duration{0, 0, 10 * s, 20 * s, 30 * s, 60 * s, 90 * s, 120 * s}, got)
 }
+
+// One schedule serves one quantile at its limit; two quantiles of a
+// log-normal distribution pull the reads apart, so one schedule meets both
+// only some way above each limit.
+func TestJoint(t *testing.T) {
+	d := LogNormal{Median: time.Minute, Sigma: 0.3}
+	b := CitrixPlus(3, 30*time.Second)
+	opt := Options{Grid: 2000}
+	assert.InDelta(t, 1, Joint(d, b, 0.5, 0.5, 0.01, opt), 0.02)
+	j := Joint(d, b, 0.5, 0.95, 0.01, opt)
+	assert.Greater(t, j, 1.05)
+	assert.Less(t, j, 1.6)
+}
