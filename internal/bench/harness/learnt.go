@@ -43,10 +43,6 @@ func findRepeat(rows []RepeatRow, curve daastest.ProgressCurve, policy string) (
 // repeatHistory is the name of the repeat-jobs policy with history.
 const repeatHistory = "daas with history"
 
-// defaultRequestBytes is what the library's cost model counts a request
-// as (PollPolicy.BatchRequestBytes 0: 64 KiB).
-const defaultRequestBytes = 64 << 10
-
 // LearntTargets evaluates the targets of the learnt durations against what was run (nil or
 // empty for a workload that was not).
 func LearntTargets(single *SingleResult, repeat []RepeatRow, retained *RetainedResult) []Target {
@@ -165,107 +161,6 @@ func (r *Report) learntTargets(b *strings.Builder) {
 	targetTable(b, LearntTargets(r.Single, r.Repeat, r.Retained))
 }
 
-// learntAnalysis writes what stands in the way of each missed learnt-durations target,
-// from the figures of the run.
-func (r *Report) learntAnalysis(b *strings.Builder) {
-	var missed []Target
-	for _, t := range LearntTargets(r.Single, r.Repeat, r.Retained) {
-		if t.Run && !t.Pass {
-			missed = append(missed, t)
-		}
-	}
-	if len(missed) == 0 {
-		return
-	}
-	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("### What stands in the way (learnt durations)\n\n")
-	has := func(s string) bool {
-		for _, t := range missed {
-			if strings.Contains(t.Goal, s) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, c := range []daastest.ProgressCurve{daastest.ProgressNone, daastest.ProgressSteps} {
-		if !has(fmt.Sprintf("repeat jobs, %s progress, with history: median", c)) && !has(fmt.Sprintf("repeat jobs, %s progress, with history: p95", c)) {
-			continue
-		}
-		h, _ := findRepeat(r.Repeat, c, repeatHistory)
-		var bands []string
-		for _, bd := range h.Bands {
-			if bd.Jobs == 0 {
-				continue
-			}
-			span := bd.Span()
-			bands = append(bands, fmt.Sprintf("%s (%d jobs) %.2f%% / %.2f%%", span, bd.Jobs, bd.MedianPct, bd.P95Pct))
-		}
-		p("- **Repeat jobs, %s progress: median %.2f%%, p95 %.2f%% of the job, worst job %+d polls against Citrix.** ", c, h.MedianPct, h.P95Pct, h.MaxOverCitrix)
-		p("Median / p95 by job duration: %s. ", strings.Join(bands, ", "))
-		p("The long jobs meet the targets; the short ones carry the overall figures, for two reasons. ")
-		p("The first read comes MinInterval (1 s) after the request and every later one at least 1 s after the one before, so a job of a few seconds found up to 1 s late is tens of percent late whatever the schedule. ")
-		p("And the read budget: with history a wait makes at most 2 reads more than the first-seen schedule (1, 3, 7, 15, 31 s, then every 30 s) and at most 3 more than Citrix's SDK (0, 10, 20, 30, 60 s, …) by any time; ")
-		p("before the shortest duration seen it reads as the first-seen schedule does (a job that fails fast is not left unread), so a type of 10–60 s jobs, whose 20 durations spread about 3× (σ = 0.3), keeps 3 to 5 reads for that spread: steps of 25–45%% of the time run. ")
-		p("Meeting the p95 there takes about two reads more per job than the budget allows, or no reads before the shortest duration seen.\n")
-	}
-	for _, c := range []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone} {
-		if !has(fmt.Sprintf("first-seen jobs, %s progress", c)) {
-			continue
-		}
-		d, f := r.defaultAndFirstSeen(c)
-		var base FirstSeenBaseline
-		for _, x := range FirstSeenBaselines() {
-			if x.Curve == c {
-				base = x
-			}
-		}
-		p("- **First-seen jobs, %s progress: %.2f%% / p95 %.2f%% against %.2f%% / %.2f%% on %s.** ", c, f.MedianPct, f.P95Pct, base.MedianPct, base.P95Pct, goals().FirstSeenBaseline.Date)
-		p("The first-seen schedule (no history) is the code of that run; what differs is the run: %s. ", r.noiseNote())
-		p("In the same run daas default, which learns the durations of the jobs that ended before, has %.2f%% / %.2f%%.\n", d.MedianPct, d.P95Pct)
-	}
-	for _, c := range []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone} {
-		if !has(fmt.Sprintf("does not predict (single jobs, one type spread 900×), %s", c)) {
-			continue
-		}
-		d, f := r.defaultAndFirstSeen(c)
-		p("- **History that does not predict, %s progress: daas default %.2f%% against first-seen %.2f%% (%.1f against %.1f polls per job).** ", c, d.MedianPct, f.MedianPct, d.PollsMean, f.PollsMean)
-		p("In the single-job workload every job is of one type whose durations spread 900×, and a wait learns from the jobs that ended before it started, the short ones first: its bounds are not the distribution of its own job. In this run %s.\n", r.noiseNote())
-	}
-	if has("no retained jobs: ≥ 1000× fewer") {
-		n, base := r.Retained.Runs[0], r.Retained.BaselineRequests()
-		single := r.Retained.SingleBytes
-		worth := (defaultRequestBytes + n.ListReadKB*1024) / (defaultRequestBytes + single)
-		p("- **No retained jobs: %.0f× fewer requests.** The cost-aware poller read %d jobs by themselves besides its %d list reads: a list of %.0f KB costs as much, under the cost model, as about %.0f single reads (64 KiB a request + %.0f B each), so when fewer waiters than that are due (the last ones still running) it reads their own jobs and receives fewer bytes. One read per job per tick takes %d requests; the list reads alone are %.0f× fewer.\n",
-			float64(base)/float64(max(n.Requests(), 1)), n.JobReads, n.ListReads, n.ListReadKB, worth, single, base, float64(base)/float64(max(n.ListReads, 1)))
-	}
-	if has("bytes received ≤ 2×") {
-		c := r.Retained.Runs[1]
-		p("- **Retained jobs: %.2f× the bytes.** Each list read carries %d jobs (%.0f KB) and took %.0f ms of real time, %.1f s of service time at ×%g against MinInterval 1 s: ",
-			float64(c.Bytes)/r.Retained.BaselineBytes(), c.Retained+c.Jobs, c.ListReadKB, c.ListReadMs, c.ListReadMs*c.Scale/1000, c.Scale)
-		p("a list that slow leaves every waiter it served due again at once, all of them count as due and the model reads the list again. The model weighs requests against bytes, not against the time a list takes.\n")
-	}
-	p("\n")
-}
-
-// defaultAndFirstSeen returns the single-job rows of daas default and daas
-// first-seen under curve c, over all durations.
-func (r *Report) defaultAndFirstSeen(c daastest.ProgressCurve) (d, f SingleRow) {
-	rows := r.Single.Rows()
-	d, _ = findRow(rows, c, DaasDefault().Name, AllBuckets)
-	f, _ = findRow(rows, c, DaasFirstSeen().Name, AllBuckets)
-	return d, f
-}
-
-// noiseNote is the timing noise of the single-job run, as text.
-func (r *Report) noiseNote() string {
-	if r.Single == nil {
-		return "no single-job run"
-	}
-	med, p95, n := r.Single.Noise()
-	return fmt.Sprintf("at ×%g every millisecond a timer fires late shows as %g ms of service time (measured on the fixed schedules, %d waits: median %+.2f s, p95 %+.2f s), and the load average was %s before and %s after",
-		r.Single.Config.Scale, r.Single.Config.Scale, n, med, p95, r.LoadBefore, r.LoadAfter)
-}
-
 // repeatSection writes section 4, the repeat-jobs workload.
 func (r *Report) repeatSection(b *strings.Builder) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
@@ -286,7 +181,7 @@ func (r *Report) retainedSection(b *strings.Builder) {
 	b.WriteString(RetainedMarkdown(r.Retained))
 	p("\nThe cost model (internal/poll/cost.go; package documentation, \"Progress and the poll schedule\"): cost = requests × `BatchRequestBytes` (64 KiB unless set) + bytes received. ")
 	p("When a batched waiter is due the poller compares one list read (64 KiB + the last list's size) with the single reads of the waiters due within MinInterval (64 KiB + a single answer each) and takes the cheaper; after single reads worth 20 list reads the list is read again to measure it. ")
-	p("The workload runs at ×%g, not at the many-jobs ×%g: a list read's own latency is real time, which the scale magnifies (see \"What stands in the way\" when the bytes target is missed).\n\n", r.Retained.Runs[1].Scale, r.manyScale())
+	p("The workload runs at ×%g, not at the many-jobs ×%g: a list read's own latency is real time, which the scale magnifies.\n\n", r.Retained.Runs[1].Scale, r.manyScale())
 }
 
 func (r *Report) manyScale() float64 {
