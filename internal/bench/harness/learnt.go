@@ -168,10 +168,7 @@ func (r *Report) repeatSection(b *strings.Builder) {
 	p("%d job types, medians log-uniform 2 s–30 min; each type's durations log-normal around its median, σ = 0.3; one job of each type is waited for, by a fresh client per job and policy: ", r.Repeat[0].Jobs)
 	p("**daas first-seen** (DefaultPollPolicy, nothing learnt), **daas with history** (the same policy, the client loaded by `WithPollStats` with 20 earlier durations of the type) and **Citrix SDK**'s schedule. Time scale ×%g, batch reads off.\n\n", r.RepeatScale)
 	b.WriteString(RepeatMarkdown(r.Repeat))
-	p("\nHow the learnt schedule works (internal/poll: stats.go; schedule.go `Schedule.Next`, `learntNext`, `geometric`, `floorAt`): per job type the client keeps the last 32 durations (StartedAt, else CreatedAt, to EndedAt of jobs that ended Complete or CompleteWithWarning), at most 64 types (the least recently fed evicted); a wait keeps only the type's shortest (lo) and longest (hi) duration. ")
-	p("With ≥ 8 durations, after the first read shows the type, the reads between lo and hi are placed geometrically: from the time the job has run e, the next read is at e·r with r = (hi/e)^(1/n), n the reads the budget leaves up to hi, so that a job that ends just after a read is found at most (r−1)·100%% of its duration late wherever in the spread it ends. ")
-	p("The budget: the wait's k-th read comes neither before the (k−2)-th read of the first-seen schedule nor before the (k−3)-th of the reference schedule (at once, then every MaxInterval/3 up to MaxInterval, then every MaxInterval: Citrix's SDK with the default policy); progress-aimed reads obey it too. ")
-	p("Below lo the wait reads no later than the first-seen schedule would; past hi the step grows by Multiplier from the last rung. With progress the sooner of the progress aim and the ladder's read wins, and once the progress step is known the ladder starts at the earliest finish the progress allows. `internal/poll/schedule_test.go` pins the maths with exact times and `TestLearntScheduleBudget` the budget.\n\n")
+	p("\nHow the learnt schedule places its reads, and the budget it keeps: docs/polling.md, \"Learnt durations\"; the exact simulation above measures it against the limit.\n\n")
 }
 
 // retainedSection writes section 5, batch reads with retained jobs.
