@@ -68,6 +68,12 @@ type Coordinator[T any] struct {
 	list       listState
 	costs      readCosts          // what list and single reads cost (cost.go)
 	policies   map[Policy]*Policy // the waits' policies, shared (policy)
+
+	// The parked waiters by their next read, and the one timer that wakes
+	// them (wake.go): nil when nobody is parked.
+	wakes   wakeHeap[T]
+	timer   *time.Timer
+	timerAt time.Time // when timer is set to ring
 }
 
 // New returns a coordinator reading svc, learning durations into stats
@@ -135,7 +141,7 @@ func (l *listState) at(now time.Time) listMode {
 }
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
-	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), timer: time.NewTimer(time.Hour)}
+	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), wake: make(chan struct{}, 1), idx: -1}
 	c.mu.Lock()
 	w.sched.init(c.policy(p.Policy), p.Started, c.stats)
 	c.registered++
@@ -165,6 +171,8 @@ func (c *Coordinator[T]) policy(pol Policy) *Policy {
 
 func (c *Coordinator[T]) unregister(w *waiter[T]) {
 	c.mu.Lock()
+	c.wakes.remove(w)
+	c.arm(time.Now())
 	delete(c.waiters, w)
 	if c.ids[w.key]--; c.ids[w.key] <= 0 {
 		delete(c.ids, w.key)
@@ -302,7 +310,7 @@ func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.T
 		}
 		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = list.Items[it.i], true, floor, false, sent
 		w.shared = c.ids[w.key] > 1
-		w.timer.Reset(0) // wake it now
+		w.wakeUp() // now; it leaves the heap when it parks again (schedule)
 		mine++
 		mineBytes += it.size
 	}

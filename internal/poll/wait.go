@@ -57,11 +57,12 @@ type waiter[T any] struct {
 	id    string
 	key   string   // the id folded to lower case: ids are GUIDs, spelt in either case
 	sched Schedule // its policy is the wait's (pol)
-	// timer wakes the wait: when its next read is due, or at once when a
-	// list read delivered its status. Reset only with Coordinator.mu held,
-	// so that a delivery is never overwritten by a later due time.
-	timer *time.Timer
-	seq   uint64 // the wait's place in the order of registration
+	// wake wakes the wait (wake.go): when its next read is due, or at
+	// once when a list read delivered its status. Sent to and drained only
+	// with Coordinator.mu held, so that a delivery is never overwritten by
+	// a later due time.
+	wake chan struct{}
+	seq  uint64 // the wait's place in the order of registration
 
 	// Guarded by Coordinator.mu.
 	delivered T             // what the last list read showed, not yet taken
@@ -70,6 +71,7 @@ type waiter[T any] struct {
 	shared    bool          // delivered went to other waits of the job too
 	unlisted  bool          // the last list read did not show the job
 	listing   bool          // in a list read (its own or one it joined)
+	idx       int32         // its place in Coordinator.wakes; -1 when not there
 	due       time.Time     // when the waiter reads next
 	sentAt    time.Time     // when the read behind delivered was sent
 	// When the read behind the job's last status was sent: the time the
@@ -88,7 +90,6 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 	}
 	w := c.register(p)
 	defer c.unregister(w)
-	defer w.timer.Stop()
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
 	c.setDue(w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
@@ -97,7 +98,7 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 		select {
 		case <-ctx.Done():
 			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
-		case <-w.timer.C:
+		case <-w.wake:
 		}
 		v, floor, err := c.step(job.Begin(ctx), w, job)
 		floor = min(floor, p.Policy.MaxInterval)
@@ -237,11 +238,9 @@ func (c *Coordinator[T]) setListing(w *waiter[T], on bool) {
 func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	w.due = time.Now().Add(d)
-	if w.has {
-		d = 0
-	}
-	w.timer.Reset(d)
+	now := time.Now()
+	w.due = now.Add(d)
+	c.schedule(w, now)
 }
 
 // pol is the wait's policy.

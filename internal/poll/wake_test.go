@@ -1,0 +1,137 @@
+package poll
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// checkHeap checks that h is a min-heap by due time and that every
+// waiter knows its place.
+func checkHeap[T any](t *testing.T, h wakeHeap[T]) {
+	t.Helper()
+	for i, w := range h {
+		require.Equal(t, int32(i), w.idx, "waiter %d knows its place", i)
+		if i > 0 {
+			require.False(t, w.due.Before(h[(i-1)/2].due), "waiter %d is not before its parent", i)
+		}
+	}
+}
+
+// The heap stays ordered, and its waiters' places right, through any mix
+// of pushes, moves and removals.
+func TestWakeHeapOrder(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	base := time.Unix(0, 0)
+	var h wakeHeap[int]
+	ws := make([]*waiter[int], 200)
+	for i := range ws {
+		ws[i] = &waiter[int]{idx: -1}
+	}
+	for range 5000 {
+		w := ws[rnd.IntN(len(ws))]
+		if rnd.IntN(4) == 0 {
+			h.remove(w)
+			require.Equal(t, int32(-1), w.idx)
+		} else {
+			w.due = base.Add(time.Duration(rnd.IntN(1000)) * time.Millisecond)
+			h.fix(w)
+		}
+		checkHeap(t, h)
+	}
+	for len(h) > 0 {
+		top := h[0]
+		h.remove(top)
+		for _, w := range h {
+			require.False(t, w.due.Before(top.due), "removed in order")
+		}
+		checkHeap(t, h)
+	}
+}
+
+// One timer wakes every waiter at its own due time, to the instant; it is
+// set to the soonest and dropped once nobody is parked.
+func TestWakeAtDueTimes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCoordinator(newFake(t))
+		start := time.Now()
+		dues := []time.Duration{5 * time.Second, time.Second, 3 * time.Second, time.Second, 2 * time.Second}
+		got := make([]time.Duration, len(dues))
+		var wg sync.WaitGroup
+		for i, d := range dues {
+			w := c.register(Params{ID: fmt.Sprint("j", i), Policy: expPolicy()})
+			c.setDue(w, d)
+			wg.Go(func() {
+				defer c.unregister(w)
+				<-w.wake
+				got[i] = time.Since(start)
+			})
+		}
+		synctest.Wait()
+		c.mu.Lock()
+		assert.NotNil(t, c.timer, "one timer serves the parked waiters")
+		assert.Equal(t, start.Add(time.Second), c.timerAt, "set to the soonest")
+		c.mu.Unlock()
+		wg.Wait()
+		assert.Equal(t, dues, got)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		assert.Nil(t, c.timer, "no timer outlives the waits")
+		assert.Empty(t, c.wakes)
+	})
+}
+
+// A status a list read delivers wakes its waiter at once, and a later due
+// time set before the waiter takes it does not put the wake off; a wake
+// left from before a waiter parks is dropped, so it sleeps to its due time.
+func TestWakeDeliveryNotOverwritten(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCoordinator(newFake(t))
+		w := c.register(Params{ID: "j1", Policy: expPolicy()})
+		defer c.unregister(w)
+		c.setDue(w, time.Minute)
+		c.mu.Lock()
+		w.delivered, w.has = &fakeStatus{ID: "j1"}, true
+		w.wakeUp()
+		c.mu.Unlock()
+		c.setDue(w, time.Hour) // the step under way ends: due later, but a status waits
+		start := time.Now()
+		<-w.wake
+		assert.Zero(t, time.Since(start), "woken at once")
+
+		// Taken: the next park sleeps to its due time, though a wake was
+		// sent while the waiter was awake.
+		c.mu.Lock()
+		w.has = false
+		w.wakeUp()
+		c.mu.Unlock()
+		c.setDue(w, 10*time.Second)
+		<-w.wake
+		assert.Equal(t, 10*time.Second, time.Since(start))
+	})
+}
+
+// Many waits on one coordinator, woken by one timer and by list reads, all
+// end, and leave neither heap nor timer behind.
+func TestWakeManyWaitsLeaveNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newFake(t)
+		ids := addJobs(s, 50, "j%02d", 0)
+		for i, id := range ids {
+			s.jobs[id].dur = time.Duration(5+i) * time.Second
+		}
+		c := newCoordinator(s)
+		requireAllDone(t, waitAll(t.Context(), c, s, ids, defaultPolicy()))
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		assert.Nil(t, c.timer)
+		assert.Empty(t, c.wakes)
+		assert.Zero(t, len(c.waiters))
+	})
+}
