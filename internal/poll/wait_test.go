@@ -400,7 +400,7 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 		c.unregister(o)
 	}
 	h := &handle{s: s, id: "j1"}
-	v, _, err := c.step(t.Context(), w, h)
+	v, _, _, err := c.step(t.Context(), w, h, "j1")
 	require.NoError(t, err)
 	assert.Equal(t, "Complete", v.Status)
 	assert.Equal(t, "Complete", h.last.Status, "the delivery is accepted")
@@ -408,7 +408,7 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 	assert.Empty(t, s.listTimes(), "no list read")
 
 	// With nothing delivered and few waiters, the step reads the job.
-	v, _, err = c.step(t.Context(), w, h)
+	v, _, _, err = c.step(t.Context(), w, h, "j1")
 	require.NoError(t, err)
 	assert.Equal(t, "InProgress", v.Status)
 	assert.Equal(t, 1, s.singles())

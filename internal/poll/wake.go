@@ -18,7 +18,7 @@ import "time"
 // its index (idx, -1 when it is not in the heap).
 type wakeHeap[T any] []*waiter[T]
 
-func (h wakeHeap[T]) less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h wakeHeap[T]) less(i, j int) bool { return h[i].due < h[j].due }
 
 func (h wakeHeap[T]) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
@@ -128,16 +128,17 @@ func (c *Coordinator[T]) arm(now time.Time) {
 	if len(c.wakes) == 0 {
 		if c.timer != nil {
 			c.timer.Stop()
-			c.timer, c.timerAt = nil, time.Time{}
+			c.timer, c.timerAt = nil, 0
 		}
 		return
 	}
 	at := c.wakes[0].due
+	d := time.Duration(at - c.clock.instant(now))
 	switch {
 	case c.timer == nil:
-		c.timer = time.AfterFunc(at.Sub(now), c.ring)
-	case !at.Equal(c.timerAt):
-		c.timer.Reset(at.Sub(now))
+		c.timer = time.AfterFunc(d, c.ring)
+	case at != c.timerAt:
+		c.timer.Reset(d)
 	default:
 		return
 	}
@@ -150,11 +151,26 @@ func (c *Coordinator[T]) ring() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	for len(c.wakes) > 0 && !c.wakes[0].due.After(now) {
+	for t := c.clock.instant(now); len(c.wakes) > 0 && c.wakes[0].due <= t; {
 		w := c.wakes[0]
 		c.wakes.remove(w)
 		w.wakeUp()
 	}
-	c.timerAt = time.Time{} // it rang: set it again even for the same time
+	c.timerAt = -1 << 63 // it rang: set it again even for the same time
 	c.arm(now)
 }
+
+// instant is a time on a coordinator's clock: nanoseconds since its
+// epoch. A waiter holds its times so, in a third of the bytes of a
+// time.Time.
+type instant int64
+
+// clock converts times to instants and back. Its epoch is set when the
+// first wait registers and again whenever every wait has left (register),
+// so that only waits that run together share one; instants are taken and
+// read with Coordinator.mu held.
+type clock struct{ epoch time.Time }
+
+func (c clock) instant(t time.Time) instant { return instant(t.Sub(c.epoch)) }
+
+func (c clock) time(i instant) time.Time { return c.epoch.Add(time.Duration(i)) }

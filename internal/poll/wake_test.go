@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,7 +20,7 @@ func checkHeap[T any](t *testing.T, h wakeHeap[T]) {
 	for i, w := range h {
 		require.Equal(t, int32(i), w.idx, "waiter %d knows its place", i)
 		if i > 0 {
-			require.False(t, w.due.Before(h[(i-1)/2].due), "waiter %d is not before its parent", i)
+			require.GreaterOrEqual(t, w.due, h[(i-1)/2].due, "waiter %d is not before its parent", i)
 		}
 	}
 }
@@ -28,7 +29,6 @@ func checkHeap[T any](t *testing.T, h wakeHeap[T]) {
 // of pushes, moves and removals.
 func TestWakeHeapOrder(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
-	base := time.Unix(0, 0)
 	var h wakeHeap[int]
 	ws := make([]*waiter[int], 200)
 	for i := range ws {
@@ -40,7 +40,7 @@ func TestWakeHeapOrder(t *testing.T) {
 			h.remove(w)
 			require.Equal(t, int32(-1), w.idx)
 		} else {
-			w.due = base.Add(time.Duration(rnd.IntN(1000)) * time.Millisecond)
+			w.due = instant(rnd.IntN(1000))
 			h.fix(w)
 		}
 		checkHeap(t, h)
@@ -49,7 +49,7 @@ func TestWakeHeapOrder(t *testing.T) {
 		top := h[0]
 		h.remove(top)
 		for _, w := range h {
-			require.False(t, w.due.Before(top.due), "removed in order")
+			require.GreaterOrEqual(t, w.due, top.due, "removed in order")
 		}
 		checkHeap(t, h)
 	}
@@ -76,7 +76,7 @@ func TestWakeAtDueTimes(t *testing.T) {
 		synctest.Wait()
 		c.mu.Lock()
 		assert.NotNil(t, c.timer, "one timer serves the parked waiters")
-		assert.Equal(t, start.Add(time.Second), c.timerAt, "set to the soonest")
+		assert.Equal(t, start.Add(time.Second), c.clock.time(c.timerAt), "set to the soonest")
 		c.mu.Unlock()
 		wg.Wait()
 		assert.Equal(t, dues, got)
@@ -132,6 +132,73 @@ func TestWakeManyWaitsLeaveNothing(t *testing.T) {
 		defer c.mu.Unlock()
 		assert.Nil(t, c.timer)
 		assert.Empty(t, c.wakes)
-		assert.Zero(t, len(c.waiters))
+		assert.Zero(t, c.waiters)
+		assert.Empty(t, c.ids)
+	})
+}
+
+// A parked wait's waiter fits the allocator's 256-byte size class: a field
+// more would cost 32 bytes a wait.
+func TestWaiterSize(t *testing.T) {
+	assert.LessOrEqual(t, unsafe.Sizeof(waiter[*fakeStatus]{}), uintptr(256))
+}
+
+// The waits of one job are linked from the first; each leaves the chain
+// from wherever it is, and the job's entry goes with the last.
+func TestWaitsOfOneJobChained(t *testing.T) {
+	c := newCoordinator(newFake(t))
+	pol := defaultPolicy()
+	ws := []*waiter[*fakeStatus]{
+		c.register(Params{ID: "J1", Policy: pol}), c.register(Params{ID: "j1", Policy: pol}),
+		c.register(Params{ID: "j1", Policy: pol}), c.register(Params{ID: "j2", Policy: pol}),
+	}
+	chain := func() (n int) {
+		for w := c.lookup("J1"); w != nil; w = w.next {
+			n++
+		}
+		return n
+	}
+	assert.Equal(t, 3, chain())
+	assert.Equal(t, 4, c.Waiters())
+	// The chain is ws[2], ws[1], ws[0]: the middle leaves, then the
+	// first, then the last.
+	for k, i := range []int{1, 2, 0} {
+		c.unregister(ws[i])
+		assert.Equal(t, 2-k, chain())
+	}
+	assert.Nil(t, c.lookup("j1"))
+	assert.NotNil(t, c.lookup("J2"))
+	c.unregister(ws[3])
+	assert.Empty(t, c.ids)
+	assert.Zero(t, c.Waiters())
+}
+
+// The count of registrations wraps: a wait registered by a list read's
+// start is told from one registered after it across the wrap.
+func TestRegisteredByWraps(t *testing.T) {
+	for _, before := range []uint32{5, 0, 1<<32 - 1, 1 << 31} {
+		assert.True(t, (&waiter[int]{seq: before}).registeredBy(before))
+		assert.True(t, (&waiter[int]{seq: before - 3}).registeredBy(before))
+		assert.False(t, (&waiter[int]{seq: before + 1}).registeredBy(before))
+		assert.False(t, (&waiter[int]{seq: before + 1000}).registeredBy(before))
+	}
+}
+
+// The waiters' clock starts again when every wait has left, so a
+// coordinator serves waits years apart (or in another synctest bubble).
+func TestClockEpochWhenIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCoordinator(newFake(t))
+		w := c.register(Params{ID: "j1", Policy: defaultPolicy()})
+		first := c.clock.epoch
+		time.Sleep(time.Hour)
+		w2 := c.register(Params{ID: "j2", Policy: defaultPolicy()})
+		assert.Equal(t, first, c.clock.epoch, "kept while a wait runs")
+		c.unregister(w)
+		c.unregister(w2)
+		c.register(Params{ID: "j3", Policy: defaultPolicy()})
+		assert.Equal(t, first.Add(time.Hour), c.clock.epoch)
+		now := time.Now()
+		assert.Equal(t, now, c.clock.time(c.clock.instant(now)))
 	})
 }
