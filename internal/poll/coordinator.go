@@ -69,8 +69,9 @@ type Coordinator[T any] struct {
 	clock      clock                       // of the waiters' times
 	lists      flight.Group[time.Duration] // one list read at a time, shared by the waiters
 	list       listState
-	costs      readCosts          // what list and single reads cost (cost.go)
-	policies   map[Policy]*Policy // the waits' policies, shared (policy)
+	costs      readCosts                 // what list and single reads cost (cost.go)
+	policies   map[Policy]*Policy        // the waits' policies, shared (policy)
+	watches    map[<-chan struct{}]watch // the waits' contexts (ctxwatch.go)
 
 	// The parked waiters by their next read, and the one timer that wakes
 	// them (wake.go): nil when nobody is parked.
@@ -90,7 +91,7 @@ func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, ms
 		debug = func(context.Context, string, ...any) {}
 	}
 	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, ids: make(map[string]*waiter[T]),
-		policies: make(map[Policy]*Policy)}
+		policies: make(map[Policy]*Policy), watches: make(map[<-chan struct{}]watch)}
 }
 
 // Stats returns the learnt durations the coordinator feeds.
@@ -144,7 +145,8 @@ func (l *listState) at(now time.Time) listMode {
 }
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
-	w := &waiter[T]{key: strings.ToLower(p.ID), wake: make(chan struct{}, 1), idx: -1}
+	key := strings.ToLower(p.ID)
+	w := &waiter[T]{wake: make(chan struct{}, 1), idx: -1}
 	c.mu.Lock()
 	if c.waiters == 0 {
 		c.clock = clock{epoch: time.Now()}
@@ -153,8 +155,8 @@ func (c *Coordinator[T]) register(p Params) *waiter[T] {
 	c.registered++
 	w.seq = c.registered
 	c.waiters++
-	w.next = c.ids[w.key]
-	c.ids[w.key] = w
+	w.next = c.ids[key]
+	c.ids[key] = w
 	c.mu.Unlock()
 	return w
 }
@@ -181,16 +183,19 @@ func (c *Coordinator[T]) policy(pol Policy) *Policy {
 	return p
 }
 
-func (c *Coordinator[T]) unregister(w *waiter[T]) {
+// unregister ends the wait w on the job id.
+func (c *Coordinator[T]) unregister(w *waiter[T], id string) {
+	key := strings.ToLower(id)
 	c.mu.Lock()
 	c.wakes.remove(w)
 	c.arm(time.Now())
+	c.unwatch(w)
 	c.waiters--
-	switch head := c.ids[w.key]; {
+	switch head := c.ids[key]; {
 	case head == w && w.next == nil:
-		delete(c.ids, w.key)
+		delete(c.ids, key)
 	case head == w:
-		c.ids[w.key] = w.next
+		c.ids[key] = w.next
 	default:
 		for head.next != w {
 			head = head.next

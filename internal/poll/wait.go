@@ -56,13 +56,15 @@ func (e *Stopped) Unwrap() []error {
 // bytes, a size class of the allocator): times are instants of the
 // coordinator's clock, and the wait's id is the caller's.
 type waiter[T any] struct {
-	key   string   // the id folded to lower case: ids are GUIDs, spelt in either case
 	sched Schedule // its policy is the wait's (pol)
 	// wake wakes the wait (wake.go): when its next read is due, or at
 	// once when a list read delivered its status. Sent to and drained only
 	// with Coordinator.mu held, so that a delivery is never overwritten by
 	// a later due time.
 	wake chan struct{}
+	// done is the Done channel of the wait's context: the waits of one
+	// context share one watch of it (ctxwatch.go).
+	done <-chan struct{}
 
 	// Guarded by Coordinator.mu.
 	next      *waiter[T]    // the next wait of the same job (Coordinator.ids)
@@ -89,16 +91,15 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 		return zero, &Stopped{Err: err}
 	}
 	w := c.register(p)
-	defer c.unregister(w)
+	c.watch(ctx, w)
+	defer c.unregister(w, p.ID)
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
-	c.setDue(w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
+	watched := c.setDue(w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
 	var lastErr error
 	for {
-		select {
-		case <-ctx.Done():
+		if !park(ctx, w, watched) {
 			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
-		case <-w.wake:
 		}
 		v, floor, at, err := c.step(job.Begin(ctx), w, job, p.ID)
 		floor = min(floor, p.Policy.MaxInterval)
@@ -124,7 +125,28 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 			}
 			next = max(w.nextRead(at, &st), floor)
 		}
-		c.setDue(w, next)
+		watched = c.setDue(w, next)
+	}
+}
+
+// park blocks until w is woken (true) or ctx ends (false). A wait whose
+// context is watched (ctxwatch.go) blocks on its wake channel alone, which
+// the watch sends to when the context ends; any other selects on both.
+// Either way it is called after setDue, which drops stale wakes, so a
+// context that ended before is seen by the check first.
+func park[T any](ctx context.Context, w *waiter[T], watched bool) bool {
+	if watched {
+		if ctx.Err() != nil {
+			return false
+		}
+		<-w.wake
+		return ctx.Err() == nil
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-w.wake:
+		return true
 	}
 }
 
@@ -232,13 +254,15 @@ func (c *Coordinator[T]) setListing(w *waiter[T], on bool) {
 }
 
 // setDue sets w's next read in d, or at once when a list read has
-// delivered its status meanwhile.
-func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) {
+// delivered its status meanwhile. It reports whether w's context is
+// watched.
+func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
 	w.due = c.clock.instant(now.Add(d))
 	c.schedule(w, now)
+	return c.watched(w)
 }
 
 // pol is the wait's policy.

@@ -396,8 +396,8 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 	list := List[*fakeStatus]{Items: []*fakeStatus{{ID: "j1", Status: "Complete"}, {ID: "j2", Status: "Complete"}, {ID: "j3", Status: "Complete"}}, Count: 3}
 	c.deliver(&list, 0, time.Now(), c.registered)
 	c.mu.Unlock()
-	for _, o := range others { // their jobs ended: they stop waiting
-		c.unregister(o)
+	for i, o := range others { // their jobs ended: they stop waiting
+		c.unregister(o, []string{"j2", "j3"}[i])
 	}
 	h := &handle{s: s, id: "j1"}
 	v, _, _, err := c.step(t.Context(), w, h, "j1")

@@ -68,7 +68,7 @@ func TestWakeAtDueTimes(t *testing.T) {
 			w := c.register(Params{ID: fmt.Sprint("j", i), Policy: expPolicy()})
 			c.setDue(w, d)
 			wg.Go(func() {
-				defer c.unregister(w)
+				defer c.unregister(w, fmt.Sprint("j", i))
 				<-w.wake
 				got[i] = time.Since(start)
 			})
@@ -94,7 +94,7 @@ func TestWakeDeliveryNotOverwritten(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c := newCoordinator(newFake(t))
 		w := c.register(Params{ID: "j1", Policy: expPolicy()})
-		defer c.unregister(w)
+		defer c.unregister(w, "j1")
 		c.setDue(w, time.Minute)
 		c.mu.Lock()
 		w.delivered, w.has = &fakeStatus{ID: "j1"}, true
@@ -163,12 +163,12 @@ func TestWaitsOfOneJobChained(t *testing.T) {
 	// The chain is ws[2], ws[1], ws[0]: the middle leaves, then the
 	// first, then the last.
 	for k, i := range []int{1, 2, 0} {
-		c.unregister(ws[i])
+		c.unregister(ws[i], "j1")
 		assert.Equal(t, 2-k, chain())
 	}
 	assert.Nil(t, c.lookup("j1"))
 	assert.NotNil(t, c.lookup("J2"))
-	c.unregister(ws[3])
+	c.unregister(ws[3], "j2")
 	assert.Empty(t, c.ids)
 	assert.Zero(t, c.Waiters())
 }
@@ -194,8 +194,8 @@ func TestClockEpochWhenIdle(t *testing.T) {
 		time.Sleep(time.Hour)
 		w2 := c.register(Params{ID: "j2", Policy: defaultPolicy()})
 		assert.Equal(t, first, c.clock.epoch, "kept while a wait runs")
-		c.unregister(w)
-		c.unregister(w2)
+		c.unregister(w, "j1")
+		c.unregister(w2, "j2")
 		c.register(Params{ID: "j3", Policy: defaultPolicy()})
 		assert.Equal(t, first.Add(time.Hour), c.clock.epoch)
 		now := time.Now()
