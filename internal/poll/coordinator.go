@@ -146,7 +146,7 @@ func (l *listState) at(now time.Time) listMode {
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
 	key := strings.ToLower(p.ID)
-	w := &waiter[T]{wake: make(chan struct{}, 1), idx: -1}
+	w := &waiter[T]{idx: -1}
 	c.mu.Lock()
 	if c.waiters == 0 {
 		c.clock = clock{epoch: time.Now()}

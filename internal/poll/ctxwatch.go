@@ -3,14 +3,14 @@ package poll
 import "context"
 
 // The waits' contexts. A parked wait that selects on its context's Done
-// channel and its wake channel holds two of the runtime's waiting records
-// (some 96 bytes each), and every wake of it takes the lock of the Done
-// channel, which with many waits on one context (a group of waits, a
-// server's base context) all of them contend for. The waits of a context
-// that more than one wait shares are woken by one watch of it instead
-// (context.AfterFunc) and block on their wake channel alone. A wait alone
-// on its context selects on both, as a watch would cost it more than it
-// saves.
+// channel and a wake channel holds the channel (some 112 bytes) and two of
+// the runtime's waiting records (some 96 bytes each), and every wake of it
+// takes the lock of the Done channel, which with many waits on one context
+// (a group of waits, a server's base context) all of them contend for. The
+// waits of a context that more than one wait shares are woken by one watch
+// of it instead (context.AfterFunc) and sleep on their semaphore alone
+// (wake.go). A wait alone on its context selects on both, as a watch would
+// cost it more than it saves.
 
 // watch is the waits of one Done channel: how many, and the stop of its
 // AfterFunc once two or more share it (nil before).
@@ -54,8 +54,8 @@ func (c *Coordinator[T]) unwatch(w *waiter[T]) {
 	delete(c.watches, w.done)
 }
 
-// watched reports whether w's context is watched: w may block on its wake
-// channel alone. c.mu is held.
+// watched reports whether w's context is watched: w may sleep on its
+// semaphore alone. c.mu is held.
 func (c *Coordinator[T]) watched(w *waiter[T]) bool {
 	return w.done != nil && c.watches[w.done].stop != nil
 }

@@ -30,7 +30,7 @@ func waitAllCtx(c *Coordinator[*fakeStatus], s *fakeService, ids []string, pol P
 }
 
 // The waits of one context (or of contexts sharing its Done channel) are
-// watched together: parked, they block on their wake alone; when the
+// watched together: parked, they sleep on their semaphore; when the
 // context ends every one of them returns at once, and the watch goes with
 // them. A wait alone on its context is not watched.
 func TestContextWatchSharedEndsAllAtOnce(t *testing.T) {
@@ -47,6 +47,13 @@ func TestContextWatchSharedEndsAllAtOnce(t *testing.T) {
 			assert.NotNil(t, c.watches[ctx.Done()].stop, "a shared context is watched")
 			assert.Equal(t, 3, c.watches[ctx.Done()].n)
 			assert.Nil(t, c.watches[alone.Done()].stop, "a context of one wait is not")
+			for _, w := range c.ids {
+				want := onSem // on its semaphore alone
+				if w.done == alone.Done() {
+					want = onChan // in a select on its context too
+				}
+				assert.Equal(t, want, w.sleep)
+			}
 			c.mu.Unlock()
 			cancel()
 			cancelAlone()

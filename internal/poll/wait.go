@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -52,16 +53,17 @@ func (e *Stopped) Unwrap() []error {
 }
 
 // waiter is the state of one wait: its schedule, and what the coordinator
-// knows of it. Every parked wait holds one, so it is kept small (256
+// knows of it. Every parked wait holds one, so it is kept small (288
 // bytes, a size class of the allocator): times are instants of the
 // coordinator's clock, and the wait's id is the caller's.
 type waiter[T any] struct {
 	sched Schedule // its policy is the wait's (pol)
-	// wake wakes the wait (wake.go): when its next read is due, or at
-	// once when a list read delivered its status. Sent to and drained only
-	// with Coordinator.mu held, so that a delivery is never overwritten by
-	// a later due time.
-	wake chan struct{}
+	// The wait sleeps on sem or wake (wake.go) until woken: when its next
+	// read is due, at once when a list read delivered its status, or when
+	// its context ends. Woken and put to sleep only with Coordinator.mu
+	// held, so that a delivery is never overwritten by a later due time.
+	sem  sync.WaitGroup
+	wake chan struct{} // made when first needed
 	// done is the Done channel of the wait's context: the waits of one
 	// context share one watch of it (ctxwatch.go).
 	done <-chan struct{}
@@ -79,6 +81,8 @@ type waiter[T any] struct {
 	unlisted  bool          // the last list read did not show the job
 	listing   bool          // in a list read (its own or one it joined)
 	shown     bool          // shown by the list read being delivered (deliver)
+	woken     bool          // woken, and not parked since
+	sleep     sleep         // how it sleeps, when parked
 }
 
 // Wait reads job until a read shows it ended and returns that read. Reads
@@ -95,10 +99,10 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 	defer c.unregister(w, p.ID)
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
-	watched := c.setDue(w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
+	sleep := c.setDue(ctx, w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
 	var lastErr error
 	for {
-		if !park(ctx, w, watched) {
+		if !w.park(ctx, sleep) {
 			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
 		}
 		v, floor, at, err := c.step(job.Begin(ctx), w, job, p.ID)
@@ -125,28 +129,7 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 			}
 			next = max(w.nextRead(at, &st), floor)
 		}
-		watched = c.setDue(w, next)
-	}
-}
-
-// park blocks until w is woken (true) or ctx ends (false). A wait whose
-// context is watched (ctxwatch.go) blocks on its wake channel alone, which
-// the watch sends to when the context ends; any other selects on both.
-// Either way it is called after setDue, which drops stale wakes, so a
-// context that ended before is seen by the check first.
-func park[T any](ctx context.Context, w *waiter[T], watched bool) bool {
-	if watched {
-		if ctx.Err() != nil {
-			return false
-		}
-		<-w.wake
-		return ctx.Err() == nil
-	}
-	select {
-	case <-ctx.Done():
-		return false
-	case <-w.wake:
-		return true
+		sleep = c.setDue(ctx, w, next)
 	}
 }
 
@@ -254,15 +237,15 @@ func (c *Coordinator[T]) setListing(w *waiter[T], on bool) {
 }
 
 // setDue sets w's next read in d, or at once when a list read has
-// delivered its status meanwhile. It reports whether w's context is
-// watched.
-func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) bool {
+// delivered its status meanwhile, and readies w to sleep under ctx until
+// then (wake.go). It returns how w sleeps.
+func (c *Coordinator[T]) setDue(ctx context.Context, w *waiter[T], d time.Duration) sleep {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
 	w.due = c.clock.instant(now.Add(d))
 	c.schedule(w, now)
-	return c.watched(w)
+	return c.toSleep(ctx, w)
 }
 
 // pol is the wait's policy.

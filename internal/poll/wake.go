@@ -1,17 +1,26 @@
 package poll
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
-// The waiters' alarm clock. Each parked waiter blocks on its own small wake
-// channel (and its context); the coordinator keeps the parked waiters in
-// one heap by their next read, served by one timer set to the soonest. A
-// timer per waiter cost some 240 bytes (the timer and its channel); a wake
-// channel costs half that, and the heap a word per waiter.
+// The waiters' alarm clock. The coordinator keeps the parked waiters in one
+// heap by their next read, served by one timer set to the soonest: a timer
+// per waiter cost some 240 bytes (the timer and its channel), the heap
+// costs a word per waiter.
 //
-// A waiter is sent a wake when its read is due or when a list read has
-// delivered its status. Wakes are sent and taken back only with
-// Coordinator.mu held: before a waiter parks, setDue drops any wake left
-// from before and, when a status was delivered meanwhile, sends one at
+// A waiter is woken when its read is due, when a list read has delivered
+// its status, or when its context, watched, ends (ctxwatch.go). A waiter
+// whose context is watched sleeps on its semaphore (a WaitGroup: 16 bytes
+// in the waiter, and nothing but the runtime's one waiting record while it
+// blocks); any other selects on its context and a one-slot wake channel,
+// made the first time it is needed (some 112 bytes).
+//
+// Waiters are woken and put to sleep only with Coordinator.mu held: woken
+// says a wake came since the waiter last parked, so a wake is delivered
+// once, and before a waiter parks, schedule drops a wake that came while
+// it was awake and, when a status was delivered meanwhile, wakes it at
 // once, so that a delivery is never overwritten by a later due time.
 
 // wakeHeap is a min-heap of waiters by their due time; each waiter holds
@@ -91,27 +100,85 @@ func (h *wakeHeap[T]) remove(w *waiter[T]) {
 	}
 }
 
-// wake sends w a wake; one is enough, and a second is dropped. c.mu is
+// sleep is how a waiter sleeps.
+type sleep uint8
+
+const (
+	awake     sleep = iota // not parked, or woken already: it does not block
+	onSem                  // on its semaphore (sem), which a wake releases
+	onChan                 // in a select on its context and its wake channel
+	cancelled              // not at all: its context, watched, has ended
+)
+
+// wakeUp wakes w; a second wake before it parks again is dropped. c.mu is
 // held.
 func (w *waiter[T]) wakeUp() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
+	if w.woken {
+		return
 	}
+	w.woken = true
+	switch w.sleep {
+	case onSem:
+		w.sem.Done()
+	case onChan:
+		select {
+		case w.wake <- struct{}{}:
+		default: // a wake left by a select its context ended: it sleeps no more
+		}
+	}
+	w.sleep = awake
 }
 
-// unwake takes back a wake sent to w and not yet taken. c.mu is held.
-func (w *waiter[T]) unwake() {
-	select {
-	case <-w.wake:
+// toSleep readies w, scheduled, to sleep under ctx and returns how: not
+// at all when woken already; on its semaphore when ctx is watched (and
+// not at all when it has ended: the wake its end sent may have been
+// dropped by schedule); else in a select. c.mu is held.
+func (c *Coordinator[T]) toSleep(ctx context.Context, w *waiter[T]) sleep {
+	switch {
+	case w.woken:
+		w.sleep = awake
+	case c.watched(w):
+		if ctx.Err() != nil {
+			return cancelled
+		}
+		w.sleep = onSem
+		w.sem.Add(1)
 	default:
+		if w.wake == nil {
+			w.wake = make(chan struct{}, 1)
+		}
+		select {
+		case <-w.wake: // sent to a park that did not take it
+		default:
+		}
+		w.sleep = onChan
 	}
+	return w.sleep
+}
+
+// park blocks as toSleep readied it to until w is woken (true) or ctx ends
+// (false).
+func (w *waiter[T]) park(ctx context.Context, s sleep) bool {
+	switch s {
+	case cancelled:
+		return false
+	case onSem:
+		w.sem.Wait()
+		return ctx.Err() == nil
+	case onChan:
+		select {
+		case <-ctx.Done():
+			return false
+		case <-w.wake:
+		}
+	}
+	return true
 }
 
 // schedule sets w, about to park, to wake at its due time, or at once when
 // a list read has delivered its status. c.mu is held.
 func (c *Coordinator[T]) schedule(w *waiter[T], now time.Time) {
-	w.unwake()
+	w.woken = false
 	if w.has {
 		c.wakes.remove(w)
 		w.wakeUp()

