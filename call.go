@@ -221,7 +221,7 @@ type pageWire[T any] struct {
 // other items hold); an item that is not an object, or Items that are not
 // an array, fail the page. A model decodes through its plain form, without
 // its UnmarshalJSON, so that each item is scanned once, not three times.
-func (w *pageWire[T]) decodeFrom(body io.Reader, limit int64) error {
+func (w *pageWire[T]) decodeFrom(body io.Reader, _, limit int64) error {
 	dec := json.NewDecoder(io.LimitReader(body, limit))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return pageError(err, "the page is not a JSON object")

@@ -162,7 +162,7 @@ func FuzzJobInfoUnmarshal(f *testing.F) {
 			items = append(items, json.RawMessage(trimmed))
 		}
 		l := jobPage{budget: maxJobListBytes}
-		if err := l.decodeFrom(bytes.NewReader(mustJSON(t, map[string]any{"Items": append(items, json.RawMessage(`{"Id":"ok"}`))})), 1<<30); err != nil {
+		if err := l.decodeFrom(bytes.NewReader(mustJSON(t, map[string]any{"Items": append(items, json.RawMessage(`{"Id":"ok"}`))})), -1, 1<<30); err != nil {
 			t.Fatalf("job list with item %q: %v", data, err)
 		}
 		if len(l.Items) == 0 || l.Items[len(l.Items)-1].ID != "ok" {

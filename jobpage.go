@@ -20,8 +20,8 @@ type jobPage struct {
 // that does not decode that way is decoded again leniently, item by item, so that one broken job never
 // fails the read of the others. A page past the list's budget is an
 // error.
-func (l *jobPage) decodeFrom(body io.Reader, limit int64) error {
-	data, err := io.ReadAll(io.LimitReader(body, min(limit, l.budget+1)))
+func (l *jobPage) decodeFrom(body io.Reader, size, limit int64) error {
+	data, err := readBody(body, size, min(limit, l.budget+1))
 	if err != nil {
 		return err
 	}
@@ -77,4 +77,32 @@ func (l *jobPage) lenient(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// readBody reads body, at most limit bytes, into one buffer sized from the
+// body's announced length size (-1 when unknown): a job list runs to
+// megabytes, and reading it into a buffer that grows as it fills would
+// allocate twice its size and copy it as often. A body longer or shorter
+// than announced is read all the same, to limit.
+func readBody(body io.Reader, size, limit int64) ([]byte, error) {
+	if size < 0 || size >= limit {
+		return io.ReadAll(io.LimitReader(body, limit))
+	}
+	// One byte more than announced, so that the end is seen without
+	// growing the buffer.
+	buf := make([]byte, 0, size+1)
+	r := io.LimitedReader{R: body, N: limit}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // longer than announced: grow
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }

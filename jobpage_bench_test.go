@@ -62,7 +62,7 @@ func (l *lenientPage) UnmarshalJSON(data []byte) error {
 
 func decodeTyped(tb testing.TB, data []byte) []JobInfo {
 	l := jobPage{budget: maxJobListBytes}
-	if err := l.decodeFrom(bytes.NewReader(data), 1<<30); err != nil {
+	if err := l.decodeFrom(bytes.NewReader(data), int64(len(data)), 1<<30); err != nil {
 		tb.Fatal(err)
 	}
 	return l.Items

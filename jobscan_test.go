@@ -107,7 +107,7 @@ func TestJobScanLeavesOthersToTypedPass(t *testing.T) {
 			t.Errorf("the scanner read %s", s)
 		}
 		l := jobPage{budget: maxJobListBytes}
-		if err := l.decodeFrom(io.NopCloser(bytes.NewReader([]byte(s))), 1<<20); err != nil {
+		if err := l.decodeFrom(io.NopCloser(bytes.NewReader([]byte(s))), -1, 1<<20); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
 	}

@@ -136,11 +136,11 @@ func (c *Client) call(ctx context.Context, r *request, v any, want ...int) (*htt
 	if v == nil || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusSeeOther {
 		return resp, nil
 	}
-	decode := func(body io.Reader, limit int64) error { return decodeJSON(body, limit, v) }
+	decode := func(body io.Reader, _, limit int64) error { return decodeJSON(body, limit, v) }
 	if d, ok := v.(bodyDecoder); ok {
 		decode = d.decodeFrom
 	}
-	if err := decode(resp.Body, c.maxBody); err != nil {
+	if err := decode(resp.Body, resp.ContentLength, c.maxBody); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			// The body was cut by the context's end: say so, as for a call
 			// that got no answer (transportError).
@@ -152,9 +152,11 @@ func (c *Client) call(ctx context.Context, r *request, v any, want ...int) (*htt
 }
 
 // bodyDecoder is a body type that decodes itself from the answer, such as
-// a page, which tolerates some errors of its items' fields.
+// a page, which tolerates some errors of its items' fields. size is the
+// body's announced length (Content-Length), -1 when unknown; limit is the
+// most it may read.
 type bodyDecoder interface {
-	decodeFrom(body io.Reader, limit int64) error
+	decodeFrom(body io.Reader, size, limit int64) error
 }
 
 // unexpectedStatus is the detail of an *APIError for a status that is not

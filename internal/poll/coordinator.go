@@ -58,16 +58,26 @@ type Coordinator[T any] struct {
 	stats *Stats
 	debug func(ctx context.Context, msg string, args ...any)
 
-	mu      sync.Mutex
-	waiters map[*waiter[T]]struct{}
-	ids     idCount // the jobs of the waiters
-	// registered counts the waits registered so far: a list read marks
-	// unlisted only the waits registered before it started.
-	registered uint64
+	mu sync.Mutex
+	// ids holds every wait, by its job's id folded to lower case: the
+	// first wait of each job, which links to the next (waiter.next).
+	ids     map[string]*waiter[T]
+	waiters int // the waits registered
+	// registered counts the waits registered so far (wrapping): a list
+	// read marks unlisted only the waits registered before it started.
+	registered uint32
+	clock      clock                       // of the waiters' times
 	lists      flight.Group[time.Duration] // one list read at a time, shared by the waiters
 	list       listState
-	costs      readCosts          // what list and single reads cost (cost.go)
-	policies   map[Policy]*Policy // the waits' policies, shared (policy)
+	costs      readCosts                 // what list and single reads cost (cost.go)
+	policies   map[Policy]*Policy        // the waits' policies, shared (policy)
+	watches    map[<-chan struct{}]watch // the waits' contexts (ctxwatch.go)
+
+	// The parked waiters by their next read, and the one timer that wakes
+	// them (wake.go): nil when nobody is parked.
+	wakes   wakeHeap[T]
+	timer   *time.Timer
+	timerAt instant // when timer is set to ring
 }
 
 // New returns a coordinator reading svc, learning durations into stats
@@ -80,8 +90,8 @@ func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, ms
 	if debug == nil {
 		debug = func(context.Context, string, ...any) {}
 	}
-	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, waiters: make(map[*waiter[T]]struct{}), ids: make(idCount),
-		policies: make(map[Policy]*Policy)}
+	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, ids: make(map[string]*waiter[T]),
+		policies: make(map[Policy]*Policy), watches: make(map[<-chan struct{}]watch)}
 }
 
 // Stats returns the learnt durations the coordinator feeds.
@@ -91,7 +101,7 @@ func (c *Coordinator[T]) Stats() *Stats { return c.stats }
 func (c *Coordinator[T]) Waiters() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.waiters)
+	return c.waiters
 }
 
 // listMode is the state of the job list, as the waiters see it.
@@ -135,16 +145,26 @@ func (l *listState) at(now time.Time) listMode {
 }
 
 func (c *Coordinator[T]) register(p Params) *waiter[T] {
-	w := &waiter[T]{id: p.ID, key: strings.ToLower(p.ID), timer: time.NewTimer(time.Hour)}
+	key := strings.ToLower(p.ID)
+	w := &waiter[T]{idx: -1}
 	c.mu.Lock()
+	if c.waiters == 0 {
+		c.clock = clock{epoch: time.Now()}
+	}
 	w.sched.init(c.policy(p.Policy), p.Started, c.stats)
 	c.registered++
 	w.seq = c.registered
-	c.waiters[w] = struct{}{}
-	c.ids[w.key]++
+	c.waiters++
+	w.next = c.ids[key]
+	c.ids[key] = w
 	c.mu.Unlock()
 	return w
 }
+
+// registeredBy reports whether w registered by the count before: no
+// later than the before-th registration. The count wraps; a list read
+// sees far fewer than 2³¹ waits register while it runs.
+func (w *waiter[T]) registeredBy(before uint32) bool { return int32(w.seq-before) <= 0 }
 
 // maxPolicies bounds the policies a coordinator keeps to share between
 // its waits: a client has one, and a few waits given options others.
@@ -163,12 +183,26 @@ func (c *Coordinator[T]) policy(pol Policy) *Policy {
 	return p
 }
 
-func (c *Coordinator[T]) unregister(w *waiter[T]) {
+// unregister ends the wait w on the job id.
+func (c *Coordinator[T]) unregister(w *waiter[T], id string) {
+	key := strings.ToLower(id)
 	c.mu.Lock()
-	delete(c.waiters, w)
-	if c.ids[w.key]--; c.ids[w.key] <= 0 {
-		delete(c.ids, w.key)
+	c.wakes.remove(w)
+	c.arm(time.Now())
+	c.unwatch(w)
+	c.waiters--
+	switch head := c.ids[key]; {
+	case head == w && w.next == nil:
+		delete(c.ids, key)
+	case head == w:
+		c.ids[key] = w.next
+	default:
+		for head.next != w {
+			head = head.next
+		}
+		head.next = w.next
 	}
+	w.next = nil
 	c.mu.Unlock()
 }
 
@@ -182,7 +216,7 @@ func (c *Coordinator[T]) batching(w *waiter[T]) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	if len(c.waiters) <= w.pol().threshold() || w.unlisted || c.list.at(now) == listBroken {
+	if c.waiters <= w.pol().threshold() || w.unlisted || c.list.at(now) == listBroken {
 		return false
 	}
 	return c.costChoice(w.pol(), now)
@@ -219,14 +253,17 @@ func (c *Coordinator[T]) costChoice(pol *Policy, now time.Time) bool {
 // due by t. c.mu is held.
 func (c *Coordinator[T]) dueSoon(t time.Time) int {
 	var k int
-	for w := range c.waiters {
-		switch {
-		case w.unlisted:
-		case w.has:
-			k++
-		case w.listing:
-		case !w.due.After(t):
-			k++
+	by := c.clock.instant(t)
+	for _, w := range c.ids {
+		for ; w != nil; w = w.next {
+			switch {
+			case w.unlisted:
+			case w.has:
+				k++
+			case w.listing:
+			case w.due <= by:
+				k++
+			}
 		}
 	}
 	return k
@@ -281,30 +318,33 @@ func (c *Coordinator[T]) refresh(ctx context.Context, w *waiter[T]) (time.Durati
 	})
 }
 
-// deliver hands each waiter its job from a list read sent at sent, marks
-// the waiters registered before it (seq up to before) whose job the list
-// does not show, and records what the read cost. c.mu is held.
-func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.Time, before uint64) {
-	type item struct{ i, size int }
-	byID := make(map[string]item, len(list.Items))
+// deliver hands each waiter its job from a list read sent at sent (of a
+// job the list shows twice, the later), marks the waiters registered
+// before it (by the count before) whose job the list does not show, and
+// records what the read cost. c.mu is held.
+func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.Time, before uint32) {
+	at := c.clock.instant(sent)
+	var mine, mineBytes int
 	for i := range list.Items {
 		st := c.svc.Status(list.Items[i])
-		byID[strings.ToLower(st.ID)] = item{i, st.Size}
+		head := c.lookup(st.ID)
+		for w := head; w != nil; w = w.next {
+			if !w.shown {
+				mine++
+				mineBytes += st.Size
+			}
+			w.delivered, w.has, w.floor, w.unlisted, w.sentAt, w.shown = list.Items[i], true, floor, false, at, true
+			w.shared = head.next != nil
+			w.wakeUp() // now; it leaves the heap when it parks again (schedule)
+		}
 	}
-	var mine, mineBytes int
-	for w := range c.waiters {
-		it, ok := byID[w.key]
-		if !ok {
-			if w.seq <= before {
+	for _, w := range c.ids {
+		for ; w != nil; w = w.next {
+			if !w.shown && w.registeredBy(before) {
 				w.unlisted = true
 			}
-			continue
+			w.shown = false
 		}
-		w.delivered, w.has, w.floor, w.unlisted, w.sentAt = list.Items[it.i], true, floor, false, sent
-		w.shared = c.ids[w.key] > 1
-		w.timer.Reset(0) // wake it now
-		mine++
-		mineBytes += it.size
 	}
 	c.costs.observeList(list.Count, list.Bytes, mine, mineBytes)
 }
@@ -314,22 +354,19 @@ func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.T
 func (c *Coordinator[T]) waitedOn(id string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.ids.has(id)
+	return c.lookup(id) != nil
 }
 
-// idCount counts the waiters of each job id, folded to lower case.
-type idCount map[string]int
-
-// has reports whether id, in any case, is in s; it allocates nothing for
-// an id of up to 64 bytes.
-func (s idCount) has(id string) bool {
-	if _, ok := s[id]; ok {
-		return true
+// lookup returns the first waiter of the job id, in any case, or nil; it
+// allocates nothing for an id of up to 64 bytes. c.mu is held.
+func (c *Coordinator[T]) lookup(id string) *waiter[T] {
+	s := c.ids
+	if w, ok := s[id]; ok {
+		return w
 	}
 	var buf [64]byte
 	if len(id) > len(buf) {
-		_, ok := s[strings.ToLower(id)]
-		return ok
+		return s[strings.ToLower(id)]
 	}
 	b := buf[:len(id)]
 	for i := 0; i < len(id); i++ {
@@ -339,6 +376,5 @@ func (s idCount) has(id string) bool {
 		}
 		b[i] = c
 	}
-	_, ok := s[string(b)]
-	return ok
+	return s[string(b)]
 }

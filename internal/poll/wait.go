@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -52,29 +53,36 @@ func (e *Stopped) Unwrap() []error {
 }
 
 // waiter is the state of one wait: its schedule, and what the coordinator
-// knows of it.
+// knows of it. Every parked wait holds one, so it is kept small (288
+// bytes, a size class of the allocator): times are instants of the
+// coordinator's clock, and the wait's id is the caller's.
 type waiter[T any] struct {
-	id    string
-	key   string   // the id folded to lower case: ids are GUIDs, spelt in either case
 	sched Schedule // its policy is the wait's (pol)
-	// timer wakes the wait: when its next read is due, or at once when a
-	// list read delivered its status. Reset only with Coordinator.mu held,
-	// so that a delivery is never overwritten by a later due time.
-	timer *time.Timer
-	seq   uint64 // the wait's place in the order of registration
+	// The wait sleeps on sem or wake (wake.go) until woken: when its next
+	// read is due, at once when a list read delivered its status, or when
+	// its context ends. Woken and put to sleep only with Coordinator.mu
+	// held, so that a delivery is never overwritten by a later due time.
+	sem  sync.WaitGroup
+	wake chan struct{} // made when first needed
+	// done is the Done channel of the wait's context: the waits of one
+	// context share one watch of it (ctxwatch.go).
+	done <-chan struct{}
 
 	// Guarded by Coordinator.mu.
+	next      *waiter[T]    // the next wait of the same job (Coordinator.ids)
 	delivered T             // what the last list read showed, not yet taken
 	floor     time.Duration // the Retry-After of that read
+	due       instant       // when the waiter reads next
+	sentAt    instant       // when the read behind delivered was sent
+	seq       uint32        // the wait's place in the order of registration (wrapping)
+	idx       int32         // its place in Coordinator.wakes; -1 when not there
 	has       bool          // delivered is set
 	shared    bool          // delivered went to other waits of the job too
 	unlisted  bool          // the last list read did not show the job
 	listing   bool          // in a list read (its own or one it joined)
-	due       time.Time     // when the waiter reads next
-	sentAt    time.Time     // when the read behind delivered was sent
-	// When the read behind the job's last status was sent: the time the
-	// status is true of, which a slow list read can leave seconds behind.
-	seenAt time.Time
+	shown     bool          // shown by the list read being delivered (deliver)
+	woken     bool          // woken, and not parked since
+	sleep     sleep         // how it sleeps, when parked
 }
 
 // Wait reads job until a read shows it ended and returns that read. Reads
@@ -87,19 +95,17 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 		return zero, &Stopped{Err: err}
 	}
 	w := c.register(p)
-	defer c.unregister(w)
-	defer w.timer.Stop()
+	c.watch(ctx, w)
+	defer c.unregister(w, p.ID)
 	// A server's wait is honoured up to MaxInterval, like the retry policy
 	// honours one up to MaxDelay: a hostile Retry-After cannot stall a wait.
-	c.setDue(w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
+	sleep := c.setDue(ctx, w, max(w.sched.First(), min(p.Floor, p.Policy.MaxInterval)))
 	var lastErr error
 	for {
-		select {
-		case <-ctx.Done():
+		if !w.park(ctx, sleep) {
 			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
-		case <-w.timer.C:
 		}
-		v, floor, err := c.step(job.Begin(ctx), w, job)
+		v, floor, at, err := c.step(job.Begin(ctx), w, job, p.ID)
 		floor = min(floor, p.Policy.MaxInterval)
 		job.Done(ctx, v, floor, err)
 		next := floor
@@ -121,18 +127,20 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 				c.stats.Observe(st)
 				return v, nil
 			}
-			next = max(c.nextRead(w, &st), floor)
+			next = max(w.nextRead(at, &st), floor)
 		}
-		c.setDue(w, next)
+		sleep = c.setDue(ctx, w, next)
 	}
 }
 
-// step is the one read step of a wait, run on every wake: take what a list
-// read delivered; else read the list when batching; else read the job. It
-// returns the job, the floor of the next read, or the error of the read.
-func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T, time.Duration, error) {
-	if v, floor, ok := c.take(w, job); ok {
-		return v, floor, nil
+// step is the one read step of a wait on job id, run on every wake: take
+// what a list read delivered; else read the list when batching; else read
+// the job. It returns the job, the floor of the next read and when the
+// read that showed the job was sent (the time its status is true of, which
+// a slow list read can leave seconds behind), or the error of the read.
+func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T], id string) (T, time.Duration, time.Time, error) {
+	if v, floor, at, ok := c.take(w, job); ok {
+		return v, floor, at, nil
 	}
 	if c.batching(w) {
 		c.setListing(w, true)
@@ -146,22 +154,22 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 		c.setListing(w, false)
 		switch {
 		case err == nil:
-			if v, floor, ok := c.take(w, job); ok {
-				return v, floor, nil
+			if v, floor, at, ok := c.take(w, job); ok {
+				return v, floor, at, nil
 			}
 			// The list does not show the job (w is now unlisted): read it
 			// by itself until a list shows it.
 		case ctx.Err() != nil || c.busy(err):
 			var zero T
-			return zero, floor, err
+			return zero, floor, time.Time{}, err
 		default:
-			c.debug(ctx, "job list read failed; reading the job itself", "job", w.id, "error", err.Error())
+			c.debug(ctx, "job list read failed; reading the job itself", "job", id, "error", err.Error())
 		}
 	}
 	// A list read may have delivered w's job since w looked, and the
 	// waits it ended left too few to batch: take it rather than read.
-	if v, floor, ok := c.take(w, job); ok {
-		return v, floor, nil
+	if v, floor, at, ok := c.take(w, job); ok {
+		return v, floor, at, nil
 	}
 	start := time.Now()
 	v, floor, err := job.Read(ctx)
@@ -169,10 +177,9 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T]) (T,
 		size := c.svc.Status(v).Size
 		c.mu.Lock()
 		c.costs.observeSingle(size)
-		w.seenAt = start
 		c.mu.Unlock()
 	}
-	return v, floor, err
+	return v, floor, start, err
 }
 
 // busy reports whether a failed list read asks the waiters to hold off.
@@ -182,12 +189,12 @@ func (c *Coordinator[T]) busy(err error) bool {
 }
 
 // take returns what a list read delivered to w, if anything, accepted by
-// job, with the floor of the next read.
-func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, floor time.Duration, ok bool) {
+// job, with the floor of the next read and when the list read was sent.
+func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, floor time.Duration, at time.Time, ok bool) {
 	c.mu.Lock()
 	v, floor, ok, shared := w.delivered, w.floor, w.has, w.shared
 	if ok {
-		w.seenAt = w.sentAt
+		at = c.clock.time(w.sentAt)
 	}
 	var zero T
 	w.delivered, w.has, w.floor, w.shared = zero, false, 0, false
@@ -195,21 +202,18 @@ func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, floor time.Duratio
 	if ok {
 		v = job.Accept(v, shared)
 	}
-	return v, floor, ok
+	return v, floor, at, ok
 }
 
-// nextRead is the wait before w's next read after it read st. A status
-// that took more than half of MinInterval to arrive (a large list) is timed
-// from when its read was sent, the time it is true of: reads aimed at the
-// job's finish from a status seconds old would come seconds late. A fast
-// answer is timed from now. Either way reads are sent no closer together
-// than the schedule's interval; a read that took longer than that is
-// followed at once, and the cost model chooses, as for any due read,
-// whether the list or the job is read.
-func (c *Coordinator[T]) nextRead(w *waiter[T], st *Status) time.Duration {
-	c.mu.Lock()
-	at := w.seenAt
-	c.mu.Unlock()
+// nextRead is the wait before w's next read after it read st, from a read
+// sent at at. A status that took more than half of MinInterval to arrive
+// (a large list) is timed from when its read was sent, the time it is true
+// of: reads aimed at the job's finish from a status seconds old would come
+// seconds late. A fast answer is timed from now. Either way reads are sent
+// no closer together than the schedule's interval; a read that took longer
+// than that is followed at once, and the cost model chooses, as for any due
+// read, whether the list or the job is read.
+func (w *waiter[T]) nextRead(at time.Time, st *Status) time.Duration {
 	now := time.Now()
 	if at.IsZero() || now.Sub(at) <= w.pol().MinInterval/2 {
 		return w.sched.Next(now, st)
@@ -233,15 +237,15 @@ func (c *Coordinator[T]) setListing(w *waiter[T], on bool) {
 }
 
 // setDue sets w's next read in d, or at once when a list read has
-// delivered its status meanwhile.
-func (c *Coordinator[T]) setDue(w *waiter[T], d time.Duration) {
+// delivered its status meanwhile, and readies w to sleep under ctx until
+// then (wake.go). It returns how w sleeps.
+func (c *Coordinator[T]) setDue(ctx context.Context, w *waiter[T], d time.Duration) sleep {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	w.due = time.Now().Add(d)
-	if w.has {
-		d = 0
-	}
-	w.timer.Reset(d)
+	now := time.Now()
+	w.due = c.clock.instant(now.Add(d))
+	c.schedule(w, now)
+	return c.toSleep(ctx, w)
 }
 
 // pol is the wait's policy.

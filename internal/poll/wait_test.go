@@ -396,11 +396,11 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 	list := List[*fakeStatus]{Items: []*fakeStatus{{ID: "j1", Status: "Complete"}, {ID: "j2", Status: "Complete"}, {ID: "j3", Status: "Complete"}}, Count: 3}
 	c.deliver(&list, 0, time.Now(), c.registered)
 	c.mu.Unlock()
-	for _, o := range others { // their jobs ended: they stop waiting
-		c.unregister(o)
+	for i, o := range others { // their jobs ended: they stop waiting
+		c.unregister(o, []string{"j2", "j3"}[i])
 	}
 	h := &handle{s: s, id: "j1"}
-	v, _, err := c.step(t.Context(), w, h)
+	v, _, _, err := c.step(t.Context(), w, h, "j1")
 	require.NoError(t, err)
 	assert.Equal(t, "Complete", v.Status)
 	assert.Equal(t, "Complete", h.last.Status, "the delivery is accepted")
@@ -408,7 +408,7 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 	assert.Empty(t, s.listTimes(), "no list read")
 
 	// With nothing delivered and few waiters, the step reads the job.
-	v, _, err = c.step(t.Context(), w, h)
+	v, _, _, err = c.step(t.Context(), w, h, "j1")
 	require.NoError(t, err)
 	assert.Equal(t, "InProgress", v.Status)
 	assert.Equal(t, 1, s.singles())
