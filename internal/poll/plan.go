@@ -27,6 +27,12 @@ const (
 	planQuantile = 0.95
 	// planGrid is the number of grid points of the program.
 	planGrid = 1200
+	// planMaxReads bounds the reads of a plan: the program's memory and
+	// time grow with the reads the budget allows over the durations, which
+	// a type spread over hours, or a policy of a short MaxInterval, makes
+	// thousands. Past the plan the reads go on at the policy's pace, so
+	// the bound costs only jobs that outlast planMaxReads reads.
+	planMaxReads = 1024
 )
 
 // planReads returns the plan's read times, ascending, for the durations
@@ -35,6 +41,40 @@ const (
 // grid's start). The last read is at or past the longest duration the
 // distribution holds.
 func planReads(ds []time.Duration, floor func(k int) time.Duration, done int) []time.Duration {
+	g := planProgram(ds, floor, done)
+	u := g.U
+	xhi := g.Least(planQuantile, 5e-3)
+	var reads []int
+	g.Coverage(xhi, planQuantile, &reads)
+	out := make([]time.Duration, 0, len(reads)+1)
+	for _, j := range reads {
+		out = append(out, time.Duration(math.Exp(u[j])*float64(time.Second)))
+	}
+	// Up to the top of the distribution, reads (1+x) apart.
+	top := time.Duration(math.Exp(u[len(u)-1]) * float64(time.Second))
+	if len(out) == 0 {
+		out = append(out, time.Duration(math.Exp(u[0])*float64(time.Second)))
+	}
+	for float64(out[len(out)-1])*(1+xhi) < float64(top) {
+		out = append(out, time.Duration(float64(out[len(out)-1])*(1+xhi))+time.Millisecond)
+	}
+	return out
+}
+
+// kernelCDF is the smoothed distribution of the logarithms logs (kernel
+// width h) at u.
+func kernelCDF(logs []float64, h, u float64) float64 {
+	s := 0.0
+	for _, l := range logs {
+		s += 0.5 * math.Erfc(-(u-l)/h/math.Sqrt2)
+	}
+	return s / float64(len(logs))
+}
+
+// planProgram returns the program of the plan of the durations ds: their
+// smoothed distribution on planGrid points of a logarithmic grid, and the
+// reads the budget allows by each point (at most done+planMaxReads).
+func planProgram(ds []time.Duration, floor func(k int) time.Duration, done int) *readplan.Grid {
 	logs := make([]float64, len(ds))
 	mean := 0.0
 	for i, d := range ds {
@@ -51,44 +91,16 @@ func planReads(ds []time.Duration, floor func(k int) time.Duration, done int) []
 	lo, hi := slices.Min(logs)-3*h, slices.Max(logs)+3*h
 	step := (hi - lo) / planGrid
 	n := planGrid + 1
-	u := make([]float64, n)
-	cdf := make([]float64, n)
-	layer := make([]int, n) // reads the budget allows by each grid time
+	g := &readplan.Grid{U: make([]float64, n), CDF: make([]float64, n), Layer: make([]int, n), Done: done}
 	k := done
-	for i := range u {
-		u[i] = lo + float64(i)*step
-		cdf[i] = kernelCDF(logs, h, u[i])
-		t := time.Duration(math.Exp(u[i]) * float64(time.Second))
-		for floor(k+1) <= t {
+	for i := range g.U {
+		g.U[i] = lo + float64(i)*step
+		g.CDF[i] = kernelCDF(logs, h, g.U[i])
+		t := time.Duration(math.Exp(g.U[i]) * float64(time.Second))
+		for k < done+planMaxReads && floor(k+1) <= t {
 			k++
 		}
-		layer[i] = k
+		g.Layer[i] = k
 	}
-	g := &readplan.Grid{U: u, CDF: cdf, Layer: layer, Done: done}
-	xhi := g.Least(planQuantile, 5e-3)
-	var reads []int
-	g.Coverage(xhi, planQuantile, &reads)
-	out := make([]time.Duration, 0, len(reads)+1)
-	for _, j := range reads {
-		out = append(out, time.Duration(math.Exp(u[j])*float64(time.Second)))
-	}
-	// Up to the top of the distribution, reads (1+x) apart.
-	top := time.Duration(math.Exp(hi) * float64(time.Second))
-	if len(out) == 0 {
-		out = append(out, time.Duration(math.Exp(lo)*float64(time.Second)))
-	}
-	for float64(out[len(out)-1])*(1+xhi) < float64(top) {
-		out = append(out, time.Duration(float64(out[len(out)-1])*(1+xhi))+time.Millisecond)
-	}
-	return out
-}
-
-// kernelCDF is the smoothed distribution of the logarithms logs (kernel
-// width h) at u.
-func kernelCDF(logs []float64, h, u float64) float64 {
-	s := 0.0
-	for _, l := range logs {
-		s += 0.5 * math.Erfc(-(u-l)/h/math.Sqrt2)
-	}
-	return s / float64(len(logs))
+	return g
 }

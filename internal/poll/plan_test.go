@@ -3,6 +3,7 @@ package poll
 import (
 	"math"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,4 +57,43 @@ func TestPlanCachedPerDurations(t *testing.T) {
 	assert.Greater(t, p3[len(p3)-1], p1[len(p1)-1], "the plan reaches further")
 	_, ok = st.plan("other", key, s.floorAt)
 	assert.False(t, ok)
+}
+
+// Waits of one type that need its plan together compute it once: the
+// others wait for it rather than each spending the program's time.
+func TestPlanComputedOnceForWaitsTogether(t *testing.T) {
+	st := NewStats()
+	st.Load([]TypeDurations{{Type: "T", Durations: logNormalHistory(10*time.Minute, 0.3, 32)}})
+	key := planKey{min: time.Second, max: 30 * time.Second, mult: 2, done: 1}
+	s := NewSchedule(Policy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}, time.Now(), nil)
+	var wg sync.WaitGroup
+	plans := make([][]time.Duration, 8)
+	for i := range plans {
+		wg.Go(func() {
+			p, ok := st.plan("T", key, s.floorAt)
+			assert.True(t, ok)
+			plans[i] = p
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 1, st.plans)
+	for _, p := range plans {
+		assert.Equal(t, plans[0], p)
+	}
+}
+
+// The program of a plan has at most planMaxReads layers of reads after
+// those made before it, however many the budget allows over the
+// durations: a type spread over half an hour under a policy of a 2 s
+// MaxInterval allows thousands, and the program's memory and time grow
+// with them (BenchmarkPlanWideType: 1.1 s and 114 MB a plan unbounded).
+func TestPlanProgramBounded(t *testing.T) {
+	ds := make([]time.Duration, statsSamples)
+	for i := range ds {
+		ds[i] = time.Duration(2 * math.Pow(900, float64(i)/float64(len(ds)-1)) * float64(time.Second))
+	}
+	s := NewSchedule(Policy{MinInterval: time.Second, MaxInterval: 2 * time.Second, Multiplier: 2}, time.Now(), nil)
+	g := planProgram(ds, s.floorAt, 1)
+	assert.Equal(t, 1+planMaxReads, g.Layer[len(g.Layer)-1])
+	assert.NotEmpty(t, planReads(ds, s.floorAt, 1))
 }

@@ -35,6 +35,7 @@ type Stats struct {
 	mu    sync.Mutex
 	types map[string]*typeStats
 	clock uint64 // counts feeds, for eviction
+	plans int    // plans computed (see plan), for tests
 }
 
 type typeStats struct {
@@ -45,6 +46,10 @@ type typeStats struct {
 
 	plan    []time.Duration // the plan of the durations held, nil when stale
 	planFor planKey
+	// planning is closed when the plan being computed for planningFor is
+	// ready; nil when none is.
+	planning    chan struct{}
+	planningFor planKey
 }
 
 // TypeDurations is the learnt durations of one job type, oldest first.
@@ -132,18 +137,36 @@ type planKey struct {
 // plan returns the learnt plan of a type's reads (see planReads), computed
 // once per change of its durations; false when the type has too little
 // history. floor is the budget under key.
+//
+// One wait computes a plan and the waits that need the same one meanwhile
+// wait for it: many waits of a type that read their first status together
+// (a batch started at once) would otherwise each compute it, some tens of
+// milliseconds of CPU each for a widely spread type.
 func (st *Stats) plan(typ string, key planKey, floor func(k int) time.Duration) ([]time.Duration, bool) {
 	st.mu.Lock()
+	for {
+		t := st.types[typ]
+		if t == nil || t.n < statsMin {
+			st.mu.Unlock()
+			return nil, false
+		}
+		if t.plan != nil && t.planFor == key {
+			p := t.plan
+			st.mu.Unlock()
+			return p, true
+		}
+		if t.planning == nil || t.planningFor != key {
+			break
+		}
+		ready := t.planning
+		st.mu.Unlock()
+		<-ready
+		st.mu.Lock()
+	}
 	t := st.types[typ]
-	if t == nil || t.n < statsMin {
-		st.mu.Unlock()
-		return nil, false
-	}
-	if t.plan != nil && t.planFor == key {
-		p := t.plan
-		st.mu.Unlock()
-		return p, true
-	}
+	ready := make(chan struct{})
+	t.planning, t.planningFor = ready, key
+	st.plans++
 	ds := t.ordered()
 	st.mu.Unlock()
 	p := planReads(ds, floor, key.done)
@@ -153,7 +176,11 @@ func (st *Stats) plan(typ string, key planKey, floor func(k int) time.Duration) 
 	if t2 := st.types[typ]; t2 == t && slices.Equal(t.ordered(), ds) {
 		t.plan, t.planFor = p, key
 	}
+	if t.planning == ready {
+		t.planning = nil
+	}
 	st.mu.Unlock()
+	close(ready)
 	return p, true
 }
 
