@@ -126,7 +126,7 @@ func RunSingle(ctx context.Context, cfg SingleConfig) (*SingleResult, error) {
 		servers = append(servers, srv)
 		var startMu sync.Mutex // pairs each NextJob with the start that takes it
 		for pi, pol := range cfg.Policies {
-			ct := newCountingTransport(srv.Transport(), cfg.Scale, 1, true)
+			ct := newCountingTransport(&realTimes{next: srv.Transport(), epoch: srv.Now(), scale: cfg.Scale}, cfg.Scale, 1, true)
 			transports = append(transports, ct)
 			opts := []daas.Option{daas.WithHTTPClient(&http.Client{Transport: ct})}
 			if pol.IsLib() {
