@@ -39,7 +39,7 @@ func run() error {
 		manyScale     = flag.Float64("many-scale", 10, "time scale of the many-jobs workload")
 		jobs          = flag.Int("jobs", 100, "jobs of the single-job workload (each waited for by every policy under each progress curve)")
 		many          = flag.Int("many", 1000, "concurrent waits of the many-jobs workload")
-		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, single, many, overhead, repeat, retained, frontier")
+		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, single, many, overhead, repeat, retained, frontier, concurrency (alone: its table only, every count)")
 		seed          = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
 		count         = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
 		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (learnt durations)")
@@ -64,9 +64,12 @@ func run() error {
 		case "exact", "single", "many", "overhead", "repeat", "retained", "frontier":
 			want[w] = true // the frontier adds single and repeat below
 		case "concurrency":
-			return runConcurrency(context.Background(), *waits)
+			if *workload == "concurrency" {
+				return runConcurrency(context.Background(), *waits)
+			}
+			want[w] = true
 		default:
-			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained or frontier)", w)
+			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained, frontier or concurrency)", w)
 		}
 	}
 	if *scale <= 0 || *manyScale <= 0 || *retainedScale <= 0 || *jobs <= 0 || *many <= 0 || *types <= 0 {
@@ -139,6 +142,24 @@ func run() error {
 		}
 		rep.Retained = res
 	}
+	if want["concurrency"] {
+		// The target's count alone, unless -waits says otherwise: the
+		// four counts of a run of the workload alone take minutes.
+		cfg := harness.ConcurrencyConfig{Waits: []int{harness.ConcurrencyGoalWaits()}}
+		if *waits != "" {
+			ws, err := parseWaits(*waits)
+			if err != nil {
+				return err
+			}
+			cfg.Waits = ws
+		}
+		fmt.Fprintf(os.Stderr, "concurrent waits: %v on one client...\n", cfg.Waits)
+		rs, err := harness.RunConcurrency(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("concurrent waits: %w", err)
+		}
+		rep.Concurrency, rep.ConcurrencyConfig = rs, cfg
+	}
 	if want["overhead"] {
 		fmt.Fprintf(os.Stderr, "call overhead: 6 benchmarks × %d...\n", *count)
 		rows, size, err := harness.RunOverhead(*count)
@@ -186,21 +207,31 @@ func runConcurrency(ctx context.Context, waits string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	var cfg harness.ConcurrencyConfig
-	for _, w := range strings.FieldsFunc(waits, func(r rune) bool { return r == ',' }) {
-		n, err := strconv.Atoi(strings.TrimSpace(w))
-		if err != nil || n <= 0 {
-			return fmt.Errorf("-waits: %q is not a positive count", w)
-		}
-		cfg.Waits = append(cfg.Waits, n)
+	var err error
+	if cfg.Waits, err = parseWaits(waits); err != nil {
+		return err
 	}
 	rs, err := harness.RunConcurrency(ctx, cfg)
 	harness.WriteConcurrency(os.Stdout, cfg, rs)
 	return err
 }
 
+// parseWaits reads -waits: comma-separated positive counts.
+func parseWaits(waits string) ([]int, error) {
+	var out []int
+	for _, w := range strings.FieldsFunc(waits, func(r rune) bool { return r == ',' }) {
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("-waits: %q is not a positive count", w)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // allWorkloads are the workloads of a plain run (-workload all).
 func allWorkloads() []string {
-	return []string{"exact", "single", "many", "overhead", "repeat", "retained", "frontier"}
+	return []string{"exact", "single", "many", "overhead", "repeat", "retained", "frontier", "concurrency"}
 }
 
 // rootPath resolves p against the repository root unless it is absolute.

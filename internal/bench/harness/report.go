@@ -70,6 +70,9 @@ type Report struct {
 	Frontier    []FrontierPoint
 
 	Exact *ExactResult // the exact simulation of the schedules
+
+	Concurrency       []ConcurrencyResult // the concurrency workload
+	ConcurrencyConfig ConcurrencyConfig
 }
 
 // Markdown renders the report as BENCHMARKS.md.
@@ -124,6 +127,11 @@ func (r *Report) Markdown() string {
 	}
 	if r.Frontier != nil {
 		r.frontierSection(&b)
+	}
+	if r.Concurrency != nil {
+		b.WriteString("## 7. Concurrent waits on one client\n\n")
+		WriteConcurrency(&b, r.ConcurrencyConfig, r.Concurrency)
+		b.WriteString("\n")
 	}
 	return b.String()
 }

@@ -107,6 +107,10 @@ func ConcurrencyTargets(rs []ConcurrencyResult) []Target {
 	return []Target{heap, cpu, req}
 }
 
+// ConcurrencyGoalWaits is the count of waits the concurrency goals are
+// stated for (targets.json).
+func ConcurrencyGoalWaits() int { return goals().Concurrency.Waits }
+
 // targetText renders ts as a target table.
 func targetText(ts []Target) string {
 	var b strings.Builder
