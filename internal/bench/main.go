@@ -5,7 +5,7 @@
 // net/http code. It drives the daastest fake in process, with a time scale,
 // and writes the results to BENCHMARKS.md at the repository root.
 //
-//	go run ./internal/bench                 # every workload, about 6 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json
+//	go run ./internal/bench                 # every workload, about 7 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json
 //	go run ./internal/bench -workload single -jobs 200 -scale 20
 //	go run ./internal/bench -out -          # print only
 package main
