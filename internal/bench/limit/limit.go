@@ -119,13 +119,17 @@ func newGrid(dist Distribution, budget Budget, opt Options) *readplan.Grid {
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
+// jointMaxFactor bounds the factor Joint searches.
+const jointMaxFactor = 1 << 10
+
 // Joint returns a factor a ≥ 1 such that one schedule within budget has
 // its q1-quantile within a× the least q1-quantile and its q2-quantile
 // within a× the least q2-quantile (each what Quantile returns), to within
 // tol. The two limits are reached by different schedules; Joint says how
 // close one schedule comes to both. It is the least factor the program
 // (readplan's Both, over a few weights of the two delays) finds a schedule
-// for, so the true joint factor is at most it.
+// for, so the true joint factor is at most it; +Inf when none is found
+// within jointMaxFactor (a share no reads in the budget see, such as 1).
 func Joint(dist Distribution, budget Budget, q1, q2, tol float64, opt Options) float64 {
 	g := newGrid(dist, budget, opt)
 	l1, l2 := g.Least(q1, tol/4), g.Least(q2, tol/4)
@@ -140,6 +144,9 @@ func Joint(dist Distribution, budget Budget, q1, q2, tol float64, opt Options) f
 	}
 	lo, hi := 1.0, 2.0
 	for !ok(hi) {
+		if hi >= jointMaxFactor {
+			return math.Inf(1) // no schedule in the budget sees both shares
+		}
 		lo, hi = hi, 2*hi
 	}
 	for hi-lo > tol*hi {

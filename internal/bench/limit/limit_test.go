@@ -128,3 +128,10 @@ func TestJoint(t *testing.T) {
 	assert.Greater(t, j, 1.05)
 	assert.Less(t, j, 1.6)
 }
+
+// A share no schedule sees (all of the durations: the distribution has
+// mass past any read) has no factor: Joint says so rather than search on.
+func TestJointOfAShareNoneSees(t *testing.T) {
+	d := LogNormal{Median: time.Minute, Sigma: 0.3}
+	assert.True(t, math.IsInf(Joint(d, CitrixPlus(3, 30*time.Second), 0.5, 1, 0.01, Options{Grid: 500}), 1))
+}
