@@ -1,13 +1,15 @@
-// Command bench measures the daas SDK: how soon Job.Wait sees a finished
-// job and at what cost in requests, against the poll schedules of Citrix's
-// own Go SDK, Azure, Google and a naive loop; how it scales to many
-// concurrent waits; and the overhead of a call against hand-written
-// net/http code. It drives the daastest fake in process, with a time scale,
-// and writes the results to BENCHMARKS.md at the repository root.
+// Command bench measures the daas SDK: how soon a wait sees a finished
+// job and at what cost in reads, against the poll schedules of Citrix's
+// own Go SDK, Azure, Google and a naive loop, simulated exactly on a
+// virtual clock beside the theoretical limit; and, end to end against the
+// daastest fake in process, how waits scale to many concurrent jobs, list
+// against single reads, and the overhead of a call against hand-written
+// net/http code. It writes the results to BENCHMARKS.md at the repository
+// root.
 //
-//	go run ./internal/bench                 # every workload, about 7 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json
-//	go run ./internal/bench -workload single -jobs 200 -scale 20
-//	go run ./internal/bench -out -          # print only
+//	go run ./internal/bench                                 # every workload, about 4 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json
+//	go run ./internal/bench -workload exact,frontier -out -  # the schedules alone, about 15 seconds, printed only
+//	go run ./internal/bench -out -                          # every workload, printed only
 package main
 
 import (
@@ -18,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -35,18 +36,15 @@ func main() {
 
 func run() error {
 	var (
-		scale         = flag.Float64("scale", 25, "time scale of the single-job workload: the fake runs this many times faster than real time, and every poll interval is divided by it")
-		manyScale     = flag.Float64("many-scale", 10, "time scale of the many-jobs workload")
-		jobs          = flag.Int("jobs", 100, "jobs of the single-job workload (each waited for by every policy under each progress curve)")
+		manyScale     = flag.Float64("many-scale", 10, "time scale of the many-jobs workload: the fake runs this many times faster than real time, and every poll interval is divided by it")
 		many          = flag.Int("many", 1000, "concurrent waits of the many-jobs workload")
-		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, single, many, overhead, repeat, retained, frontier, concurrency (alone: its table only, every count)")
-		seed          = flag.Uint64("seed", 1, "seed of job durations, start times and Google's jitter")
+		workload      = flag.String("workload", "all", "workloads to run: all, or a comma-separated list of exact, many, overhead, retained, frontier, concurrency (alone: its table only, every count)")
+		seed          = flag.Uint64("seed", 1, "seed of job durations, histories and Google's jitter")
 		count         = flag.Int("count", 3, "runs of each call-overhead benchmark (the fastest time and the median memory figures are kept)")
 		retained      = flag.Int("retained", 10000, "finished jobs seeded on the client before the waits of the retained workload (learnt durations)")
-		types         = flag.Int("types", 100, "job types of the repeat-jobs workload (one job of each, with 20 earlier jobs of the type seen)")
 		jsonOut       = flag.String("json", "docs/frontier.json", "with the frontier (workload all or frontier): file to write its points to, relative to the repository root; empty for none")
 		retainedScale = flag.Float64("retained-scale", 2, "time scale of the retained-jobs workload (a list read's own latency is real time, which the scale magnifies)")
-		exactJobs     = flag.Int("exact-jobs", 4000, "jobs per band of the exact simulation of the schedules")
+		exactJobs     = flag.Int("exact-jobs", 4000, "jobs of each band, of the mix and of the job types in the exact simulation of the schedules")
 		out           = flag.String("out", "BENCHMARKS.md", "file to write the report to, relative to the repository root; - for stdout only")
 		waits         = flag.String("waits", "", "with -workload concurrency: comma-separated counts of concurrent waits (default 100,1000,10000,50000)")
 	)
@@ -61,19 +59,19 @@ func run() error {
 			for _, x := range allWorkloads() {
 				want[x] = true
 			}
-		case "exact", "single", "many", "overhead", "repeat", "retained", "frontier":
-			want[w] = true // the frontier adds single and repeat below
+		case "exact", "many", "overhead", "retained", "frontier":
+			want[w] = true // the frontier adds exact below
 		case "concurrency":
 			if *workload == "concurrency" {
 				return runConcurrency(context.Background(), *waits)
 			}
 			want[w] = true
 		default:
-			return fmt.Errorf("unknown workload %q (want all, exact, single, many, overhead, repeat, retained, frontier or concurrency)", w)
+			return fmt.Errorf("unknown workload %q (want all, exact, many, overhead, retained, frontier or concurrency)", w)
 		}
 	}
-	if *scale <= 0 || *manyScale <= 0 || *retainedScale <= 0 || *jobs <= 0 || *many <= 0 || *types <= 0 {
-		return errors.New("-scale, -many-scale, -retained-scale, -jobs, -many and -types must be positive")
+	if *manyScale <= 0 || *retainedScale <= 0 || *many <= 0 || *exactJobs <= 0 {
+		return errors.New("-many-scale, -retained-scale, -many and -exact-jobs must be positive")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -87,41 +85,13 @@ func run() error {
 	}
 	start := time.Now()
 
-	// The frontier needs the single-job workload with its extra policies
-	// and the repeat-jobs workload: one run of each serves the report and
-	// the picture.
+	// The frontier is drawn from the exact simulation's rows.
 	if want["frontier"] {
-		want["single"], want["repeat"] = true, true
+		want["exact"] = true
 	}
 	if want["exact"] {
-		fmt.Fprintf(os.Stderr, "exact schedules: %d jobs per band...\n", *exactJobs)
+		fmt.Fprintf(os.Stderr, "exact schedules: %d jobs per set...\n", *exactJobs)
 		rep.Exact = harness.RunExact(harness.ExactConfig{Jobs: *exactJobs, Seed: *seed})
-	}
-	if want["single"] {
-		pols := harness.Policies()
-		if want["frontier"] {
-			pols = harness.FrontierPolicies()
-		}
-		pols = append(pols, harness.DaasFirstSeen())
-		fmt.Fprintf(os.Stderr, "single jobs: %d jobs × %d policies × 3 curves at ×%g (about %s)...\n", *jobs, len(pols), *scale,
-			(time.Duration(float64(32*time.Minute) / *scale)).Round(time.Second))
-		// Fewer collections, fewer stop-the-world pauses in the timings;
-		// the live heap is a few MB.
-		old := debug.SetGCPercent(400)
-		res, err := harness.RunSingle(ctx, harness.SingleConfig{Scale: *scale, Jobs: *jobs, Seed: *seed, Policies: pols})
-		debug.SetGCPercent(old)
-		if err != nil {
-			return fmt.Errorf("single jobs: %w", err)
-		}
-		rep.Single = res
-	}
-	if want["repeat"] {
-		fmt.Fprintf(os.Stderr, "repeat jobs: %d types × 3 policies × 2 curves at ×%g...\n", *types, *scale)
-		rows, err := harness.RunRepeat(ctx, harness.RepeatConfig{Scale: *scale, Types: *types, Seed: *seed})
-		if err != nil {
-			return fmt.Errorf("repeat jobs: %w", err)
-		}
-		rep.Repeat, rep.RepeatScale = rows, *scale
 	}
 	if want["many"] {
 		cfg := harness.ManyConfig{Scale: *manyScale, Jobs: *many, Seed: *seed}
@@ -171,7 +141,7 @@ func run() error {
 	rep.Wall = time.Since(start)
 	rep.LoadAfter = harness.LoadAvg()
 	if want["frontier"] {
-		rep.Frontier = harness.FrontierPoints(rep.Single, rep.Repeat)
+		rep.Frontier = harness.FrontierPoints(rep.Exact)
 	}
 
 	md := rep.Markdown()
@@ -231,7 +201,7 @@ func parseWaits(waits string) ([]int, error) {
 
 // allWorkloads are the workloads of a plain run (-workload all).
 func allWorkloads() []string {
-	return []string{"exact", "single", "many", "overhead", "repeat", "retained", "frontier", "concurrency"}
+	return []string{"exact", "many", "overhead", "retained", "frontier", "concurrency"}
 }
 
 // rootPath resolves p against the repository root unless it is absolute.

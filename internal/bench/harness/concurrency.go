@@ -80,7 +80,7 @@ type listReplay struct {
 }
 
 func (l *listReplay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	route, _ := routeOf(r.Method, r.URL.Path)
+	route := routeOf(r.Method, r.URL.Path)
 	l.mu.Lock()
 	replay := l.replay && route == routeJobList
 	rec := l.pages[r.URL.RawQuery]

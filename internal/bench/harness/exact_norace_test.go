@@ -19,14 +19,24 @@ import (
 func TestRunExact(t *testing.T) {
 	// Three bands of the eight: the shortest, one in the middle, the longest.
 	medians := []time.Duration{ExactMedians[0], ExactMedians[3], ExactMedians[len(ExactMedians)-1]}
-	res := RunExact(ExactConfig{Jobs: 50, Seed: 1, Medians: medians})
-	require.Len(t, res.Rows, len(medians)*3+6)
+	res := RunExact(ExactConfig{Jobs: 50, Types: 10, Seed: 1, Medians: medians})
+	require.Len(t, res.Rows, 3*(len(medians)+len(MixPolicies())+len(typePolicies())))
+	lib := map[string]bool{DaasDefault().Name: true, DaasFirstSeen().Name: true, DaasWithHistory().Name: true}
 	for _, r := range res.Rows {
-		assert.LessOrEqual(t, r.OverMax, 3, "%s %s %s", r.Band, r.Curve, r.Policy)
-		if r.Band != "mix" && r.Curve == daastest.ProgressNone {
+		assert.Equal(t, 50, r.Jobs, "%s %s %s", r.Band, r.Curve, r.Policy)
+		if lib[r.Policy] {
+			assert.LessOrEqual(t, r.OverMax, 3, "%s %s %s", r.Band, r.Curve, r.Policy)
+		}
+		if r.Median > 0 && r.Curve == daastest.ProgressNone {
 			assert.Greater(t, r.LimitMedian, 0.0)
 			assert.GreaterOrEqual(t, r.MedianPct, r.LimitMedian*0.9, "%s: under the limit", r.Band)
 		}
 	}
-	assert.Contains(t, res.Markdown(), "| m = 3 min | none |")
+	for _, tg := range ScheduleTargets(res) {
+		assert.True(t, tg.Run, tg.Goal)
+	}
+	md := res.Markdown()
+	for _, want := range []string{"| m = 3 min | none |", "| none | daas first-seen |", "| steps | naive 1 s |", "### Job types", "| linear | daas with history |"} {
+		assert.Contains(t, md, want)
+	}
 }

@@ -4,33 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
-
-	"github.com/daaskit/daas"
 )
 
-// FrontierPolicies are the policies of the frontier picture (learnt durations):
-// those of the single-job workload and four settings of the library's
-// policy, one knob moved at a time, so that the picture shows what
-// Multiplier and MaxInterval trade.
-func FrontierPolicies() []Policy {
-	variant := func(name string, mult float64, maxInterval time.Duration) Policy {
-		p := daas.DefaultPollPolicy()
-		p.Multiplier, p.MaxInterval = mult, maxInterval
-		return Policy{Name: name, Desc: fmt.Sprintf("DefaultPollPolicy with Multiplier %g and MaxInterval %v", mult, maxInterval), Lib: &p}
-	}
-	return append(Policies(),
-		variant("daas ×1.5", 1.5, 30*time.Second),
-		variant("daas ×3", 3, 30*time.Second),
-		variant("daas max 10 s", 2, 10*time.Second),
-		variant("daas max 2 min", 2, 2*time.Minute),
-	)
-}
-
-// FrontierPoint is one policy under one progress curve: what its waits
-// cost (polls per job) against how late they saw their jobs end.
+// FrontierPoint is one policy under one progress curve over one set of
+// jobs of the exact simulation: what its waits cost (reads per job)
+// against how late they saw their jobs end.
 type FrontierPoint struct {
-	Workload    string  `json:"workload"` // "single" (the single-job workload) or "repeat" (repeat jobs)
+	Workload    string  `json:"workload"` // the set of jobs: "mix" or "types" (BandMix, BandTypes)
 	Curve       string  `json:"curve"`    // linear, steps, none
 	Policy      string  `json:"policy"`
 	Daas        bool    `json:"daas"` // a setting of this library
@@ -47,24 +27,16 @@ type Frontier struct {
 	Points  []FrontierPoint `json:"points"`
 }
 
-// FrontierPoints collects the points of a single-job run (every policy,
-// all durations) and of a repeat-jobs run (nil for none).
-func FrontierPoints(single *SingleResult, repeat []RepeatRow) []FrontierPoint {
-	lib := map[string]bool{}
-	for _, p := range single.Config.Policies {
-		lib[p.Name] = p.IsLib()
-	}
+// FrontierPoints collects the points of the exact simulation's mix and
+// job types: every policy under every curve.
+func FrontierPoints(x *ExactResult) []FrontierPoint {
 	var pts []FrontierPoint
-	for _, r := range single.Rows() {
-		if r.Bucket != AllBuckets || r.N == 0 {
+	for _, r := range x.Rows {
+		if r.Band != BandMix && r.Band != BandTypes {
 			continue
 		}
-		pts = append(pts, FrontierPoint{Workload: "single", Curve: r.Curve.String(), Policy: r.Policy, Daas: lib[r.Policy],
-			Jobs: r.N, PollsPerJob: r.PollsMean, MedianPct: r.MedianPct, P95Pct: r.P95Pct})
-	}
-	for _, r := range repeat {
-		pts = append(pts, FrontierPoint{Workload: "repeat", Curve: r.Curve.String(), Policy: r.Policy, Daas: strings.HasPrefix(r.Policy, "daas"),
-			Jobs: r.Jobs, PollsPerJob: r.PollsMean, MedianPct: r.MedianPct, P95Pct: r.P95Pct})
+		pts = append(pts, FrontierPoint{Workload: r.Band, Curve: r.Curve.String(), Policy: r.Policy, Daas: strings.HasPrefix(r.Policy, "daas"),
+			Jobs: r.Jobs, PollsPerJob: r.Reads, MedianPct: r.MedianPct, P95Pct: r.P95Pct})
 	}
 	return pts
 }
@@ -78,12 +50,37 @@ func FrontierJSON(f *Frontier) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// FrontierMarkdown is the points as a table.
-func FrontierMarkdown(pts []FrontierPoint) string {
-	var b strings.Builder
-	b.WriteString("| workload | progress | policy | jobs | polls/job | median delay (% of job) | p95 (%) |\n|---|---|---|---:|---:|---:|---:|\n")
-	for _, p := range pts {
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.1f | %.2f | %.2f |\n", p.Workload, p.Curve, p.Policy, p.Jobs, p.PollsPerJob, p.MedianPct, p.P95Pct)
+// frontierSection writes section 2, the frontier picture and where the
+// library's schedules stand against the anchors.
+func (r *Report) frontierSection(b *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## 2. The frontier: reads per job against median delay\n\n")
+	p("![Reads per job against median detection delay, per progress curve and policy](docs/frontier.svg)\n\n")
+	p("The mix and job-type rows of section 1, written to [docs/frontier.json](docs/frontier.json); `cd internal/bench/frontier && GOWORK=off go run .` draws [docs/frontier.svg](docs/frontier.svg) from them with gonum.org/v1/plot (a module of its own, so the library's importers never see it). ")
+	p("The four daas settings move one knob of `DefaultPollPolicy` each (Multiplier 1.5 or 3, MaxInterval 10 s or 2 min); job-type points are drawn as rings.\n\n")
+	for _, c := range []string{"linear", "steps", "none"} {
+		var anchors []FrontierPoint
+		for _, pt := range r.Frontier {
+			if pt.Workload == BandMix && pt.Curve == c && !pt.Daas {
+				anchors = append(anchors, pt)
+			}
+		}
+		for _, pt := range r.Frontier {
+			if pt.Workload != BandMix || pt.Curve != c || (pt.Policy != DaasDefault().Name && pt.Policy != DaasFirstSeen().Name) {
+				continue
+			}
+			var better []string
+			for _, a := range anchors {
+				if a.MedianPct < pt.MedianPct && a.PollsPerJob <= pt.PollsPerJob {
+					better = append(better, a.Policy)
+				}
+			}
+			verdict := "no anchor is both sooner and cheaper"
+			if len(better) > 0 {
+				verdict = strings.Join(better, ", ") + " both sooner and cheaper"
+			}
+			p("- **%s**, %s: %.2f%% at %.2f reads per job; %s.\n", c, pt.Policy, pt.MedianPct, pt.PollsPerJob, verdict)
+		}
 	}
-	return b.String()
+	p("\n")
 }

@@ -8,12 +8,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/daaskit/daas"
-	"github.com/daaskit/daas/daastest"
 )
 
 func TestPercentile(t *testing.T) {
@@ -34,22 +34,8 @@ func TestPercentile(t *testing.T) {
 	if got := Median([]float64{1, 2, 3}); got != 2 {
 		t.Errorf("Median(1, 2, 3) = %v", got)
 	}
-	if !math.IsNaN(Percentile(nil, 0.5)) || !math.IsNaN(Mean(nil)) {
+	if !math.IsNaN(Percentile(nil, 0.5)) {
 		t.Error("empty input must give NaN")
-	}
-	if got := Mean([]float64{1, 2, 6}); got != 3 {
-		t.Errorf("Mean = %v", got)
-	}
-}
-
-func TestBucketOf(t *testing.T) {
-	for d, want := range map[time.Duration]int{
-		2 * time.Second: 0, 9999 * time.Millisecond: 0, 10 * time.Second: 1, 59 * time.Second: 1,
-		time.Minute: 2, 599 * time.Second: 2, 10 * time.Minute: 3, 30 * time.Minute: 3, -time.Second: 0,
-	} {
-		if got := BucketOf(d); got != want {
-			t.Errorf("BucketOf(%v) = %d (%s), want %d (%s)", d, got, Buckets[got].Name, want, Buckets[want].Name)
-		}
 	}
 }
 
@@ -60,79 +46,53 @@ func TestLogUniformDurations(t *testing.T) {
 	if !reflect.DeepEqual(ds, again) {
 		t.Fatal("same seed, different durations")
 	}
-	var count [4]int
+	// Stratified log-uniform: each range holds its share of ln(hi/lo) to
+	// within a job or two.
+	edges := []time.Duration{lo, 10 * time.Second, time.Minute, 10 * time.Minute, hi + 1}
+	count := make([]int, len(edges)-1)
 	for _, d := range ds {
 		if d < lo || d > hi {
 			t.Fatalf("duration %v outside [%v, %v]", d, lo, hi)
 		}
-		count[BucketOf(d)]++
-	}
-	// Stratified log-uniform: each bucket holds its share of ln(hi/lo) to
-	// within a job or two.
-	total := math.Log(float64(hi) / float64(lo))
-	for i, b := range Buckets {
-		top := b.Hi
-		if top == 0 {
-			top = hi
+		for i := range count {
+			if d >= edges[i] && d < edges[i+1] {
+				count[i]++
+			}
 		}
-		want := 900 * math.Log(float64(top)/float64(max(b.Lo, lo))) / total
+	}
+	total := math.Log(float64(hi) / float64(lo))
+	for i := range count {
+		want := 900 * math.Log(float64(min(edges[i+1], hi))/float64(edges[i])) / total
 		if math.Abs(float64(count[i])-want) > 2 {
-			t.Errorf("bucket %s: %d jobs, want %.1f", b.Name, count[i], want)
+			t.Errorf("[%v, %v): %d jobs, want %.1f", edges[i], edges[i+1], count[i], want)
 		}
 	}
 }
 
 func TestRouteOf(t *testing.T) {
-	for _, tc := range []struct{ method, path, route, id string }{
-		{"GET", "/cvad/manage/Jobs/abc", routeJob, "abc"},
-		{"GET", "/cvad/manage/Jobs", routeJobList, ""},
-		{"GET", "/cvad/manage/Jobs/", routeJobList, ""},
-		{"GET", "/cvad/manage/Jobs/abc/Results", "", ""},
-		{"POST", "/cvad/manage/Jobs/abc/$cancel", "", ""},
-		{"DELETE", "/cvad/manage/Jobs/abc", "", ""},
-		{"GET", "/cvad/manage/MachineCatalogs", "", ""},
+	for _, tc := range []struct{ method, path, route string }{
+		{"GET", "/cvad/manage/Jobs/abc", routeJob},
+		{"GET", "/cvad/manage/Jobs", routeJobList},
+		{"GET", "/cvad/manage/Jobs/", routeJobList},
+		{"GET", "/cvad/manage/Jobs/abc/Results", ""},
+		{"POST", "/cvad/manage/Jobs/abc/$cancel", ""},
+		{"DELETE", "/cvad/manage/Jobs/abc", ""},
+		{"GET", "/cvad/manage/MachineCatalogs", ""},
 	} {
-		route, id := routeOf(tc.method, tc.path)
-		if route != tc.route || id != tc.id {
-			t.Errorf("routeOf(%s %s) = %q, %q; want %q, %q", tc.method, tc.path, route, id, tc.route, tc.id)
+		if route := routeOf(tc.method, tc.path); route != tc.route {
+			t.Errorf("routeOf(%s %s) = %q; want %q", tc.method, tc.path, route, tc.route)
 		}
-	}
-}
-
-func TestIdealDelay(t *testing.T) {
-	for _, tc := range []struct {
-		pol  Policy
-		d    time.Duration
-		want time.Duration
-	}{
-		{CitrixSDK(), 5 * time.Second, 5 * time.Second},   // reads at 0, 10
-		{CitrixSDK(), 25 * time.Second, 5 * time.Second},  // 0, 10, 20, 30
-		{CitrixSDK(), 31 * time.Second, 29 * time.Second}, // then every 30 s: 60
-		{CitrixSDK(), 95 * time.Second, 25 * time.Second}, // 90, 120
-		{Azure(), 31 * time.Second, 29 * time.Second},
-		{Naive(), 2500 * time.Millisecond, 500 * time.Millisecond},
-	} {
-		got, ok := idealDelay(tc.pol, tc.d)
-		if !ok || got != tc.want {
-			t.Errorf("%s, %v job: ideal delay %v (%v), want %v", tc.pol.Name, tc.d, got, ok, tc.want)
-		}
-	}
-	if _, ok := idealDelay(Google(), time.Minute); ok {
-		t.Error("Google's schedule has jitter: no exact delay")
-	}
-	if _, ok := idealDelay(DaasDefault(), time.Minute); ok {
-		t.Error("the library's schedule is no loop")
 	}
 }
 
 func TestGoogleSchedule(t *testing.T) {
-	s := Google().Schedule(rand.New(rand.NewPCG(3, 4)))
+	s := Google().Loop(rand.New(rand.NewPCG(3, 4)))
 	if s.First() != 0 {
 		t.Errorf("first read after %v, want at once", s.First())
 	}
 	cur := time.Second
 	for i := range 20 {
-		d := s.Next(0, nil)
+		d := s.Next(0, -1)
 		if d <= 0 || d > cur {
 			t.Fatalf("pause %d = %v, want in (0, %v]", i, d, cur)
 		}
@@ -141,23 +101,13 @@ func TestGoogleSchedule(t *testing.T) {
 }
 
 func TestTargets(t *testing.T) {
-	single := &SingleResult{
-		Config:    SingleConfig{Curves: []daastest.ProgressCurve{daastest.ProgressLinear}, Policies: []Policy{DaasDefault(), CitrixSDK()}},
-		Durations: []time.Duration{10 * time.Second, 100 * time.Second},
-		Jobs: []JobResult{
-			{Policy: "daas default", Index: 0, Duration: 10 * time.Second, Delay: 200 * time.Millisecond, Polls: 4},
-			{Policy: "daas default", Index: 1, Duration: 100 * time.Second, Delay: 300 * time.Millisecond, Polls: 9},
-			{Policy: "Citrix SDK", Index: 0, Duration: 10 * time.Second, Delay: 10 * time.Second, Polls: 2},
-			{Policy: "Citrix SDK", Index: 1, Duration: 100 * time.Second, Delay: 20 * time.Second, Polls: 5},
-		},
-	}
 	many := []*ManyResult{{Batch: true, Jobs: 1000, ListReads: 20, JobReads: 5, HeapPerJob: 5000}}
 	over := []OverheadRow{
 		{Client: OverheadSDK, Server: "fake", NsPerOp: 120, CPUPerOp: 110, Allocs: 200},
 		{Client: OverheadBaseline, Server: "fake", NsPerOp: 100, CPUPerOp: 100, Allocs: 100},
 	}
 	got := map[string]Target{}
-	for _, tg := range Targets(single, many, over) {
+	for _, tg := range append(ManyTargets(many), OverheadTargets(over)...) {
 		got[tg.Goal] = tg
 	}
 	check := func(prefix string, run, pass bool) {
@@ -172,11 +122,6 @@ func TestTargets(t *testing.T) {
 		}
 		t.Errorf("no target %q", prefix)
 	}
-	check("daas default, linear progress: median", true, true) // 2% and 0.3%
-	check("daas default, linear progress: p95", true, true)
-	check("daas default, steps progress: median", false, false) // not run
-	check("daas default: polls per job", true, false)           // +4 on the 100 s job
-	check("daas default: median detection delay ≥ 10× lower than Citrix's schedule (linear", true, true)
 	check("1,000 concurrent waits: batch mode", true, true) // 20000 vs 25
 	check("1,000 concurrent waits: heap per waiting job ≤ 4 KiB (batch on)", true, false)
 	check("1,000 concurrent waits: heap per waiting job ≤ 4 KiB (batch off)", false, false)
@@ -188,24 +133,14 @@ func TestTargets(t *testing.T) {
 // checks that each miss is in the table with its figure and its distance
 // to the goal, and that no format verb or NaN leaks into the text.
 func TestReportOfMissedTargets(t *testing.T) {
-	curves := []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone}
-	single := &SingleResult{
-		Config:    SingleConfig{Curves: curves, Policies: Policies(), MinDur: 2 * time.Second, MaxDur: 30 * time.Minute},
-		Durations: []time.Duration{4 * time.Second, 40 * time.Second, 5 * time.Minute},
-	}
-	for _, c := range curves {
-		for _, p := range Policies() {
-			for i, d := range single.Durations {
-				j := JobResult{Policy: p.Name, Curve: c, Index: i, Duration: d, Delay: d / 2, Polls: 3, Values: i}
-				if p.Name == CitrixSDK().Name {
-					j.Delay, j.Polls = d, 2
-				}
-				if p.Name == DaasDefault().Name && i == 2 {
-					j.Polls = 7 // +5 against Citrix
-				}
-				single.Jobs = append(single.Jobs, j)
-			}
-		}
+	x := &ExactResult{Config: ExactConfig{Jobs: 10, Types: 2, Seed: 1, Sigma: 0.3}}
+	for _, c := range exactCurves {
+		x.Rows = append(x.Rows,
+			ExactRow{Band: BandMix, Curve: c, Policy: DaasDefault().Name, Jobs: 10, MedianPct: 30, P95Pct: 90, MedianDelay: 10 * time.Second, Reads: 14, OverMax: 5},
+			ExactRow{Band: BandMix, Curve: c, Policy: CitrixSDK().Name, Jobs: 10, MedianPct: 15, P95Pct: 250, MedianDelay: 8 * time.Second, Reads: 12},
+			ExactRow{Band: BandMix, Curve: c, Policy: DaasFirstSeen().Name, Jobs: 10, MedianPct: 20, P95Pct: 100, MedianDelay: 9 * time.Second, Reads: 13, OverMax: 4},
+			ExactRow{Band: BandTypes, Curve: c, Policy: DaasWithHistory().Name, Jobs: 10, MedianPct: 10, P95Pct: 40, MedianDelay: 3 * time.Second, Reads: 11, OverMax: 4},
+			ExactRow{Band: BandTypes, Curve: c, Policy: CitrixSDK().Name, Jobs: 10, MedianPct: 15, P95Pct: 250, MedianDelay: 8 * time.Second, Reads: 12})
 	}
 	many := []*ManyResult{
 		{Batch: true, Jobs: 1000, ListReads: 20, JobReads: 900, HeapPerJob: 5000, HeapMin: 4900, HeapMax: 5100, ListReadKB: 500, ListReadMs: 80, Bytes: 1e7},
@@ -222,8 +157,10 @@ func TestReportOfMissedTargets(t *testing.T) {
 	for i := range over {
 		over[i].CPURuns = []float64{over[i].CPUPerOp, over[i].CPUPerOp * 1.2}
 	}
-	rep := &Report{Single: single, Many: many, Overhead: over, Machine: ThisMachine(), Command: "test", LoadBefore: "1 2 3", LoadAfter: "1 2 3"}
-	for _, tg := range Targets(single, many, over) {
+	rep := &Report{Exact: x, Frontier: FrontierPoints(x), Many: many, Overhead: over, Retained: syntheticRetained(200),
+		Machine: ThisMachine(), Command: "test", LoadBefore: "1 2 3", LoadAfter: "1 2 3"}
+	all := slices.Concat(ScheduleTargets(x), ManyTargets(many), OverheadTargets(over), RetainedTargets(rep.Retained))
+	for _, tg := range all {
 		if !tg.Run || tg.Pass {
 			t.Errorf("%s: run %v pass %v, want every target missed", tg.Goal, tg.Run, tg.Pass)
 		}
@@ -233,51 +170,20 @@ func TestReportOfMissedTargets(t *testing.T) {
 		t.Log(md)
 	}
 	// Every target is in the table, missed, with how far from its goal.
-	for _, tg := range Targets(single, many, over) {
+	for _, tg := range all {
 		if want := "| " + tg.Goal + " | " + tg.Measured + " | **miss**: " + tg.Margin + " |"; !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, s := range []string{"## 1. Schedules, exactly", "### The mix", "### Job types", "## 2. The frontier", "docs/frontier.svg",
+		"## 3. Many jobs", "## 4. Call overhead", "## 5. Batch reads with retained jobs"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("report lacks %q", s)
 		}
 	}
 	for _, bad := range []string{"%!", "NaN", "+Inf"} {
 		if i := strings.Index(md, bad); i >= 0 {
 			t.Errorf("report has %q: ...%s...", bad, md[max(0, i-200):min(len(md), i+100)])
-		}
-	}
-}
-
-// TestRunSingleSmall runs the single-job workload end to end: a few short
-// jobs, at a high scale.
-func TestRunSingleSmall(t *testing.T) {
-	cfg := SingleConfig{Scale: 400, Jobs: 2, Seed: 7, MinDur: 2 * time.Second, MaxDur: 10 * time.Second}
-	res, err := RunSingle(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pols := len(Policies())
-	if len(res.Jobs) != 2*pols*3 {
-		t.Fatalf("%d results, want %d", len(res.Jobs), 2*pols*3)
-	}
-	if res.ServerReads != res.HarnessReads || res.ServerReads == 0 {
-		t.Errorf("fake counted %d reads, harness %d", res.ServerReads, res.HarnessReads)
-	}
-	for _, j := range res.Jobs {
-		if j.Delay < 0 || j.Polls < 1 || j.Duration != res.Durations[j.Index] {
-			t.Errorf("%+v: want a delay ≥ 0, a read, the planned duration", j)
-		}
-	}
-	rows := res.Rows()
-	if len(rows) == 0 {
-		t.Fatal("no rows")
-	}
-	for _, r := range rows {
-		if r.Bucket == AllBuckets && r.N != 2 {
-			t.Errorf("row %+v: want both jobs", r)
-		}
-	}
-	md := (&Report{Single: res, Machine: ThisMachine(), Command: "test"}).Markdown()
-	for _, want := range []string{"## Targets", "## 1. Single jobs", "| linear | daas default | 2 |"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q", want)
 		}
 	}
 }

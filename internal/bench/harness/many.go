@@ -105,7 +105,7 @@ func RunMany(ctx context.Context, cfg ManyConfig, batch bool) (*ManyResult, erro
 	tr.MaxIdleConnsPerHost = 64 // what the library sets on the transport it makes itself
 	defer tr.CloseIdleConnections()
 	span := cfg.MaxDur + 2*time.Minute
-	ct := newCountingTransport(tr, cfg.Scale, int(span/time.Second)+1, false)
+	ct := newCountingTransport(tr, cfg.Scale, int(span/time.Second)+1)
 	pol := ScalePollPolicy(cfg.Policy, cfg.Scale)
 	pol.DisableBatch = !batch
 	client := srv.Client(daas.WithHTTPClient(&http.Client{Transport: ct}), daas.WithPollPolicy(pol))
@@ -255,4 +255,20 @@ func parallel(k, n int, f func(int) error) error {
 	}
 	wg.Wait()
 	return first
+}
+
+// sleepUntil sleeps until t; false if ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
 }

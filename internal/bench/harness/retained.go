@@ -111,3 +111,47 @@ func RetainedMarkdown(r *RetainedResult) string {
 		reqRatio, verdict(reqRatio <= 0.1), byteRatio, verdict(byteRatio <= 2))
 	return b.String()
 }
+
+// RetainedTargets judges the retained-jobs workload (targets.json:
+// retained); not run without it.
+func RetainedTargets(retained *RetainedResult) []Target {
+	rg := goals().Retained
+	ts := []Target{
+		{Goal: fmt.Sprintf("1,000 waits, 10,000 retained jobs: requests ≤ %g× one read per job per tick", rg.RequestsRatio)},
+		{Goal: fmt.Sprintf("1,000 waits, 10,000 retained jobs: bytes received ≤ %g× one read per job per tick", rg.BytesRatio)},
+		{Goal: fmt.Sprintf("1,000 waits, no retained jobs: ≥ %g× fewer requests than one read per job per tick", rg.TimesFewerWithout)},
+	}
+	if retained == nil || len(retained.Runs) < 2 || retained.BaselineRequests() == 0 {
+		return ts
+	}
+	c, none, base := retained.Runs[1], retained.Runs[0], retained.BaselineRequests()
+	req := float64(c.Requests()) / float64(base)
+	ts[0].Run, ts[0].Measured = true, fmt.Sprintf("%d requests against %d: %.3f×", c.Requests(), base, req)
+	ts[0].Pass, ts[0].Margin = le(req, rg.RequestsRatio)
+	by := float64(c.Bytes) / retained.BaselineBytes()
+	ts[1].Run, ts[1].Measured = true, fmt.Sprintf("%.1f MB against %.1f MB: %.2f×", float64(c.Bytes)/1e6, retained.BaselineBytes()/1e6, by)
+	ts[1].Pass, ts[1].Margin = le(by, rg.BytesRatio)
+	fewer := float64(base) / float64(max(none.Requests(), 1))
+	ts[2].Run, ts[2].Pass = true, fewer >= rg.TimesFewerWithout
+	ts[2].Measured = fmt.Sprintf("%d requests against %d: %.0f× fewer", none.Requests(), base, fewer)
+	ts[2].Margin = fmt.Sprintf("%.2g× the goal", fewer/rg.TimesFewerWithout)
+	return ts
+}
+
+// retainedSection writes section 5, batch reads with retained jobs.
+func (r *Report) retainedSection(b *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## 5. Batch reads with retained jobs\n\n")
+	b.WriteString(RetainedMarkdown(r.Retained))
+	p("\nThe cost model (internal/poll/cost.go; package documentation, \"Progress and the poll schedule\"): cost = requests × `BatchRequestBytes` (64 KiB unless set) + bytes received. ")
+	p("When a batched waiter is due the poller compares one list read (64 KiB + the last list's size) with the single reads of the waiters due within MinInterval (64 KiB + a single answer each) and takes the cheaper; after single reads worth 20 list reads the list is read again to measure it. ")
+	p("The workload runs at ×%g, not at the many-jobs ×%g: a list read's own latency is real time, which the scale magnifies.\n\n", r.Retained.Runs[1].Scale, r.manyScale())
+	targetTable(b, RetainedTargets(r.Retained))
+}
+
+func (r *Report) manyScale() float64 {
+	if len(r.Many) > 0 {
+		return r.Many[0].Scale
+	}
+	return 0
+}

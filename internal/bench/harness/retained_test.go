@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,40 @@ func TestRunRetainedSmall(t *testing.T) {
 	for _, want := range []string{"target ≤ 0.1", "target ≤ 2", "2012 items", "one read per job per tick"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// syntheticRetained is a retained-jobs result of 100 waits over 10 ticks:
+// the cost-aware run makes jobReads single reads and two list reads and
+// receives 3 MB (over 2× the baseline's 0.6 MB); the run without retained
+// jobs reads the list every tick (100× fewer requests than the baseline).
+func syntheticRetained(jobReads int) *RetainedResult {
+	mr := func(retained, jobReads, lists int, bytes int64) RetainedRun {
+		return RetainedRun{Name: "x", ManyResult: &ManyResult{Jobs: 100, Retained: retained, JobReads: jobReads, ListReads: lists, Bytes: bytes, Scale: 2, ListReadMs: 400, ListReadKB: 600}}
+	}
+	return &RetainedResult{Runs: []RetainedRun{mr(0, 0, 10, 1e6), mr(1000, jobReads, 2, 3e6), mr(1000, 0, 10, 9e6)}, Ticks: 10, SingleBytes: 600}
+}
+
+func TestRetainedTargets(t *testing.T) {
+	got := map[string]bool{}
+	for _, x := range RetainedTargets(syntheticRetained(50)) {
+		if !x.Run {
+			t.Errorf("%q not run", x.Goal)
+		}
+		got[x.Goal] = x.Pass
+	}
+	want := map[string]bool{
+		"1,000 waits, 10,000 retained jobs: requests ≤ 0.1× one read per job per tick":         true, // 52 of 1000
+		"1,000 waits, 10,000 retained jobs: bytes received ≤ 2× one read per job per tick":     false,
+		"1,000 waits, no retained jobs: ≥ 1000× fewer requests than one read per job per tick": false,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for _, x := range RetainedTargets(nil) {
+		if x.Run {
+			t.Errorf("%q run without a run", x.Goal)
 		}
 	}
 }

@@ -30,42 +30,6 @@ func percentileSorted(s []float64, p float64) float64 {
 // Median is Percentile(xs, 0.5).
 func Median(xs []float64) float64 { return Percentile(xs, 0.5) }
 
-// Mean returns the arithmetic mean of xs, NaN when empty.
-func Mean(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	var sum float64
-	for _, x := range xs {
-		sum += x
-	}
-	return sum / float64(len(xs))
-}
-
-// A Bucket is a range of job durations [Lo, Hi).
-type Bucket struct {
-	Name   string
-	Lo, Hi time.Duration // Hi == 0: no upper bound
-}
-
-// Buckets are the duration buckets of the single-job workload.
-var Buckets = []Bucket{
-	{Name: "< 10 s", Lo: 0, Hi: 10 * time.Second},
-	{Name: "10–60 s", Lo: 10 * time.Second, Hi: time.Minute},
-	{Name: "1–10 min", Lo: time.Minute, Hi: 10 * time.Minute},
-	{Name: "10–30 min", Lo: 10 * time.Minute, Hi: 0},
-}
-
-// BucketOf returns the index in Buckets of the bucket holding d.
-func BucketOf(d time.Duration) int {
-	for i, b := range Buckets {
-		if d >= b.Lo && (b.Hi == 0 || d < b.Hi) {
-			return i
-		}
-	}
-	return 0 // negative durations: the first bucket
-}
-
 // LogUniformDurations returns n durations log-uniformly distributed over
 // [lo, hi], stratified: the i-th falls in the i-th of n equal slices of
 // [ln lo, ln hi] at a position drawn from r, so that every part of the range

@@ -3,28 +3,15 @@ package harness
 import (
 	"fmt"
 	"math"
-
-	"github.com/daaskit/daas/daastest"
 )
 
-// A Target is one goal of the detection and cost and where the run stands against it.
+// A Target is one goal of the bench and where the run stands against it.
 type Target struct {
 	Goal     string // the target, as the issue states it
 	Measured string // the measured figure
 	Run      bool   // false: the workload that measures it was not run
 	Pass     bool
 	Margin   string // how far from the goal (for a miss: by how much)
-}
-
-// single-job lookups
-
-func findRow(rows []SingleRow, curve daastest.ProgressCurve, policy, bucket string) (SingleRow, bool) {
-	for _, r := range rows {
-		if r.Curve == curve && r.Policy == policy && r.Bucket == bucket {
-			return r, true
-		}
-	}
-	return SingleRow{}, false
 }
 
 func le(measured, goal float64) (bool, string) {
@@ -44,99 +31,11 @@ func trimFloat(x float64) string {
 	return fmt.Sprintf("%.2f", x)
 }
 
-// Targets evaluates every target of the detection and cost against what was run (nil for a
-// workload that was not), for the daas default policy.
-func Targets(single *SingleResult, many []*ManyResult, over []OverheadRow) []Target {
-	ts := singleTargets(single, DaasDefault().Name)
-	return append(ts, otherTargets(many, over)...)
-}
-
-func singleTargets(single *SingleResult, daasName string) []Target {
+// ManyTargets judges the many-jobs workload (batch on and off; nil or
+// one of them missing: not run).
+func ManyTargets(many []*ManyResult) []Target {
 	var ts []Target
 	gs := goals()
-	citrixName := CitrixSDK().Name
-	var rows []SingleRow
-	if single != nil {
-		rows = single.Rows()
-	}
-	pct := func(curve daastest.ProgressCurve, p95 bool) Target {
-		what, goal := "median", gs.Single.MedianPct[curve.String()]
-		if p95 {
-			what, goal = "p95", gs.Single.P95Pct[curve.String()]
-		}
-		t := Target{Goal: fmt.Sprintf("%s, %s progress: %s detection delay ≤ %g%% of job duration", daasName, curve, what, goal)}
-		r, ok := findRow(rows, curve, daasName, AllBuckets)
-		if !ok {
-			return t
-		}
-		v := r.MedianPct
-		if p95 {
-			v = r.P95Pct
-		}
-		t.Run = true
-		t.Measured = fmt.Sprintf("%.2f%% (all %d jobs, 2 s–30 min)", v, r.N)
-		t.Pass, t.Margin = le(v, goal)
-		return t
-	}
-	ts = append(ts,
-		pct(daastest.ProgressLinear, false), pct(daastest.ProgressLinear, true),
-		pct(daastest.ProgressSteps, false), pct(daastest.ProgressSteps, true),
-		pct(daastest.ProgressNone, false))
-
-	// Polls per job.
-	maxOver := gs.Single.PollsOverCitrix
-	t := Target{Goal: fmt.Sprintf("%s: polls per job never more than Citrix's schedule needs + %d (same job, every curve)", daasName, maxOver)}
-	worst, worstCurve, n := math.MinInt32, daastest.ProgressCurve(0), 0
-	for _, r := range rows {
-		if r.Policy == daasName && r.Bucket == AllBuckets && r.HasExcess {
-			n++
-			if r.ExcessMax > worst {
-				worst, worstCurve = r.ExcessMax, r.Curve
-			}
-		}
-	}
-	if n > 0 {
-		t.Run = true
-		t.Measured = fmt.Sprintf("worst job: %+d polls against Citrix (%s curve)", worst, worstCurve)
-		t.Pass = worst <= maxOver
-		if t.Pass {
-			t.Margin = fmt.Sprintf("%d to spare", maxOver-worst)
-		} else {
-			t.Margin = fmt.Sprintf("over by %d polls", worst-maxOver)
-		}
-	}
-	ts = append(ts, t)
-
-	// 10× lower median than Citrix.
-	curves := []daastest.ProgressCurve{daastest.ProgressLinear, daastest.ProgressSteps, daastest.ProgressNone}
-	if single != nil {
-		curves = single.Config.Curves
-	}
-	for _, c := range curves {
-		lower := gs.Single.MedianTimesLowerThan
-		t := Target{Goal: fmt.Sprintf("%s: median detection delay ≥ %g× lower than Citrix's schedule (%s progress)", daasName, lower, c)}
-		d, ok1 := findRow(rows, c, daasName, AllBuckets)
-		x, ok2 := findRow(rows, c, citrixName, AllBuckets)
-		if ok1 && ok2 {
-			t.Run = true
-			ratio := x.MedianS / d.MedianS
-			t.Measured = fmt.Sprintf("%.2f s vs Citrix %.2f s: %.1f× lower", d.MedianS, x.MedianS, ratio)
-			t.Pass = ratio >= lower
-			if t.Pass {
-				t.Margin = fmt.Sprintf("%.1f× the goal", ratio/lower)
-			} else {
-				t.Margin = fmt.Sprintf("short by %.1f× (daas median would need ≤ %.2f s)", lower/ratio, x.MedianS/lower)
-			}
-		}
-		ts = append(ts, t)
-	}
-	return ts
-}
-
-func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
-	var ts []Target
-	gs := goals()
-	// Many jobs.
 	var on, off *ManyResult
 	for _, m := range many {
 		if m.Batch {
@@ -173,8 +72,13 @@ func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
 		}
 		ts = append(ts, t)
 	}
+	return ts
+}
 
-	// Overhead.
+// OverheadTargets judges the call-overhead workload against the fake.
+func OverheadTargets(over []OverheadRow) []Target {
+	var ts []Target
+	gs := goals()
 	var sdk, base *OverheadRow
 	for i := range over {
 		if over[i].Server == "fake" {
@@ -186,7 +90,7 @@ func otherTargets(many []*ManyResult, over []OverheadRow) []Target {
 		}
 	}
 	cpu := gs.Overhead.CPURatio
-	t = Target{Goal: fmt.Sprintf("List of 250 catalogs: CPU ≤ %g× the hand-written baseline", cpu)}
+	t := Target{Goal: fmt.Sprintf("List of 250 catalogs: CPU ≤ %g× the hand-written baseline", cpu)}
 	if sdk != nil && base != nil {
 		t.Run = true
 		rc, rt := sdk.CPUPerOp/base.CPUPerOp, sdk.NsPerOp/base.NsPerOp

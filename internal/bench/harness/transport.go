@@ -17,29 +17,27 @@ const (
 )
 
 // routeOf classifies a request by the API path after /cvad/manage: a status
-// read of one job, the job list, or something else. id is the job id of a
-// one-job read.
-func routeOf(method, path string) (route, id string) {
+// read of one job, the job list, or something else ("").
+func routeOf(method, path string) string {
 	if method != http.MethodGet {
-		return "", ""
+		return ""
 	}
 	i := strings.Index(path, "/Jobs")
 	if i < 0 {
-		return "", ""
+		return ""
 	}
 	rest := path[i+len("/Jobs"):]
 	switch {
 	case rest == "" || rest == "/":
-		return routeJobList, ""
+		return routeJobList
 	case rest[0] == '/' && !strings.Contains(rest[1:], "/"):
-		return routeJob, rest[1:]
+		return routeJob
 	}
-	return "", ""
+	return ""
 }
 
-// countingTransport counts the status reads that go through it: per job
-// (when perJob is set), per route, per second of service time, and the bytes
-// of their answers.
+// countingTransport counts the status reads that go through it: per route,
+// per second of service time, and the bytes of their answers.
 type countingTransport struct {
 	next http.RoundTripper
 
@@ -50,23 +48,17 @@ type countingTransport struct {
 	jobReads  atomic.Int64 // GET /Jobs/{id}
 	listReads atomic.Int64 // GET /Jobs
 	other     atomic.Int64
-	bytes     atomic.Int64     // Content-Length of status read answers
-	listBytes atomic.Int64     // ... of GET /Jobs answers
-	perSecond []atomic.Int32   // status reads by service second since start
-	late      atomic.Int64     // reads past the end of perSecond
-	inflight  atomic.Int64     // status reads waiting for their answer
-	listMu    sync.Mutex       // guards listTimes
-	listTimes []time.Duration  // real time of each GET /Jobs, to the end of its body
-	perJobMu  sync.Mutex       //
-	perJob    map[string]int32 // GET /Jobs/{id} by job id; nil: not kept
+	bytes     atomic.Int64    // Content-Length of status read answers
+	listBytes atomic.Int64    // ... of GET /Jobs answers
+	perSecond []atomic.Int32  // status reads by service second since start
+	late      atomic.Int64    // reads past the end of perSecond
+	inflight  atomic.Int64    // status reads waiting for their answer
+	listMu    sync.Mutex      // guards listTimes
+	listTimes []time.Duration // real time of each GET /Jobs, to the end of its body
 }
 
-func newCountingTransport(next http.RoundTripper, scale float64, seconds int, perJob bool) *countingTransport {
-	t := &countingTransport{next: next, start: time.Now(), scale: scale, perSecond: make([]atomic.Int32, seconds)}
-	if perJob {
-		t.perJob = map[string]int32{}
-	}
-	return t
+func newCountingTransport(next http.RoundTripper, scale float64, seconds int) *countingTransport {
+	return &countingTransport{next: next, start: time.Now(), scale: scale, perSecond: make([]atomic.Int32, seconds)}
 }
 
 // serviceSince returns the service time elapsed since the transport's start.
@@ -75,15 +67,10 @@ func (t *countingTransport) serviceSince() time.Duration {
 }
 
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	route, id := routeOf(req.Method, req.URL.Path)
+	route := routeOf(req.Method, req.URL.Path)
 	switch route {
 	case routeJob:
 		t.jobReads.Add(1)
-		if t.perJob != nil {
-			t.perJobMu.Lock()
-			t.perJob[id]++
-			t.perJobMu.Unlock()
-		}
 	case routeJobList:
 		t.listReads.Add(1)
 	default:
@@ -110,13 +97,6 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		}
 	}
 	return resp, err
-}
-
-// jobPolls returns the GET /Jobs/{id} reads of one job.
-func (t *countingTransport) jobPolls(id string) int {
-	t.perJobMu.Lock()
-	defer t.perJobMu.Unlock()
-	return int(t.perJob[id])
 }
 
 // peakPerSecond returns the most status reads in one second of service
