@@ -1,7 +1,8 @@
 // Command frontier draws docs/frontier.svg from docs/frontier.json (written
-// by `go run ./internal/bench`, the full run): for each progress
-// curve, polls per job against the median detection delay of every policy,
-// so that a reader sees where each policy stands. It is a module of its
+// by `go run ./internal/bench`, from its exact simulation of the
+// schedules): for each progress curve, reads per job against the median
+// detection delay of every policy over the mix of jobs and over the job
+// types, so that a reader sees where each policy stands. It is a module of its
 // own so that the plotting library stays out of the daas module's graph.
 //
 //	cd internal/bench/frontier && GOWORK=off go run . -in ../../../docs/frontier.json -out ../../../docs/frontier.svg
@@ -24,7 +25,8 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// point is one policy under one curve, as the harness writes it.
+// point is one policy under one curve over one set of jobs ("mix" or
+// "types"), as the harness writes it.
 type point struct {
 	Workload    string  `json:"workload"`
 	Curve       string  `json:"curve"`
@@ -79,34 +81,42 @@ var curves = []struct{ name, title string }{
 	{"none", "no progress"},
 }
 
-// palette gives each policy its colour, in the order first seen.
+// palette gives each policy its colour, in the order first seen: one
+// each for the mix's ten policies and the job types' three.
 var palette = []color.RGBA{
 	{R: 0x1f, G: 0x5f, B: 0xbf, A: 0xff}, {R: 0xc0, G: 0x39, B: 0x2b, A: 0xff}, {R: 0xe6, G: 0x7e, B: 0x22, A: 0xff},
 	{R: 0x27, G: 0xae, B: 0x60, A: 0xff}, {R: 0x7f, G: 0x8c, B: 0x8d, A: 0xff}, {R: 0x8e, G: 0x44, B: 0xad, A: 0xff},
 	{R: 0x16, G: 0xa0, B: 0x85, A: 0xff}, {R: 0xd3, G: 0x54, B: 0x00, A: 0xff}, {R: 0x2c, G: 0x3e, B: 0x50, A: 0xff},
 	{R: 0xf1, G: 0xc4, B: 0x0f, A: 0xff}, {R: 0xe9, G: 0x1e, B: 0x63, A: 0xff}, {R: 0x00, G: 0x96, B: 0x88, A: 0xff},
+	{R: 0x79, G: 0x55, B: 0x48, A: 0xff},
 }
 
 // style is how one policy is drawn: daas settings as filled circles, the
-// anchors as squares, the repeat-jobs workload's points as rings.
+// anchors as squares, the job types' points as rings.
 type style struct {
 	name  string
 	glyph draw.GlyphStyle
 }
 
+// label is a point's name in the legend: its policy, and its set of jobs
+// unless it is the mix.
+func label(pt point) string {
+	if pt.Workload == "types" {
+		return pt.Policy + " (job types)"
+	}
+	return pt.Policy
+}
+
 func styles(pts []point) map[string]style {
 	m := map[string]style{}
 	for _, pt := range pts {
-		name := pt.Policy
-		if pt.Workload == "repeat" {
-			name += " (repeat jobs)"
-		}
+		name := label(pt)
 		if _, ok := m[name]; ok {
 			continue
 		}
 		g := draw.GlyphStyle{Color: palette[len(m)%len(palette)], Radius: vg.Points(4.5), Shape: draw.BoxGlyph{}}
 		switch {
-		case pt.Workload == "repeat":
+		case pt.Workload == "types":
 			g.Shape = draw.RingGlyph{}
 		case pt.Daas:
 			g.Shape = draw.CircleGlyph{}
@@ -135,11 +145,7 @@ func draw3(w io.Writer, f *frontier) error {
 	legend.Legend.Padding = vg.Points(3)
 	var order []string
 	for _, pt := range f.Points {
-		name := pt.Policy
-		if pt.Workload == "repeat" {
-			name += " (repeat jobs)"
-		}
-		if !slices.Contains(order, name) {
+		if name := label(pt); !slices.Contains(order, name) {
 			order = append(order, name)
 		}
 	}
@@ -159,7 +165,7 @@ func draw3(w io.Writer, f *frontier) error {
 	sty := row[0].Title.TextStyle
 	sty.XAlign = draw.XCenter
 	dc.FillText(sty, vg.Point{X: width / 2, Y: height - 0.3*vg.Inch},
-		fmt.Sprintf("Polls per job against median detection delay: lower left is better (%s, %s)", f.Date, f.Command))
+		fmt.Sprintf("Reads per job against median detection delay, simulated exactly: lower left is better (%s, %s)", f.Date, f.Command))
 	dc.Max.Y -= 0.45 * vg.Inch
 	tiles := draw.Tiles{Rows: 1, Cols: len(row), PadX: vg.Inch / 3, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
 	cs := plot.Align([][]*plot.Plot{row}, tiles, dc)
@@ -188,7 +194,7 @@ func ranges(pts []point) (x, y [2]float64) {
 func panel(title string, pts []point, curve string, st map[string]style, xr, yr [2]float64) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "polls per job (mean)"
+	p.X.Label.Text = "reads per job (mean)"
 	p.Y.Label.Text = "median detection delay, % of the job"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
@@ -204,11 +210,7 @@ func panel(title string, pts []point, curve string, st map[string]style, xr, yr 
 		if err != nil {
 			return nil, err
 		}
-		name := pt.Policy
-		if pt.Workload == "repeat" {
-			name += " (repeat jobs)"
-		}
-		s.GlyphStyle = st[name].glyph
+		s.GlyphStyle = st[label(pt)].glyph
 		p.Add(s)
 	}
 	if n == 0 {

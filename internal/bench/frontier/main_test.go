@@ -17,9 +17,9 @@ func TestDraw(t *testing.T) {
 	f := frontier{Command: "go run ./internal/bench -workload frontier", Date: "2026-12-05 22:00 UTC"}
 	for _, c := range curves {
 		f.Points = append(f.Points,
-			point{Workload: "single", Curve: c.name, Policy: "daas default", Daas: true, Jobs: 100, PollsPerJob: 11.4, MedianPct: 0.7},
-			point{Workload: "single", Curve: c.name, Policy: "Citrix SDK", Jobs: 100, PollsPerJob: 11.8, MedianPct: 13.7},
-			point{Workload: "repeat", Curve: c.name, Policy: "daas with history", Daas: true, Jobs: 100, PollsPerJob: 13.5, MedianPct: 6.1},
+			point{Workload: "mix", Curve: c.name, Policy: "daas default", Daas: true, Jobs: 100, PollsPerJob: 11.4, MedianPct: 0.7},
+			point{Workload: "mix", Curve: c.name, Policy: "Citrix SDK", Jobs: 100, PollsPerJob: 11.8, MedianPct: 13.7},
+			point{Workload: "types", Curve: c.name, Policy: "daas with history", Daas: true, Jobs: 100, PollsPerJob: 13.5, MedianPct: 6.1},
 		)
 	}
 	in, out := filepath.Join(dir, "f.json"), filepath.Join(dir, "f.svg")
@@ -45,7 +45,7 @@ func TestDraw(t *testing.T) {
 			t.Fatalf("not XML: %v", err)
 		}
 	}
-	for _, want := range []string{"<svg", "daas default", "Citrix SDK", "daas with history (repeat jobs)", "no progress", "progress in 25% steps"} {
+	for _, want := range []string{"<svg", "daas default", "Citrix SDK", "daas with history (job types)", "no progress", "progress in 25% steps"} {
 		if !strings.Contains(string(svg), want) {
 			t.Errorf("SVG lacks %q", want)
 		}
