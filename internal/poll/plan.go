@@ -130,3 +130,40 @@ func planProgram(ds []time.Duration, floor func(k int) time.Duration, done int) 
 	}
 	return g
 }
+
+// fillPlan returns plan with reads added where it is sparser than the
+// first-seen schedule (step(t) is that schedule's interval at t) and the
+// budget has reads to spare: a read goes in a gap only if every later
+// read of the plan still keeps to the budget. The plan sees a share of
+// the durations within its delay and spends no read beyond; where the
+// durations spread wide (a type whose jobs take seconds to hours) that
+// delay is large, the plan's reads far apart, and the budget unspent.
+func fillPlan(plan []time.Duration, floor func(k int) time.Duration, done int, step func(time.Duration) time.Duration) []time.Duration {
+	n := len(plan)
+	// spare[i] is how many reads may go before plan[i] without moving
+	// plan[i] or any later read before its floor.
+	spare := make([]int, n+1)
+	spare[n] = planMaxReads
+	for i := n - 1; i >= 0; i-- {
+		m := 0
+		for m < spare[i+1] && floor(done+i+1+m+1) <= plan[i] {
+			m++
+		}
+		spare[i] = m
+	}
+	out := make([]time.Duration, 0, n)
+	added := 0
+	for i, p := range plan {
+		if i > 0 {
+			for t := plan[i-1]; added < spare[i]; added++ {
+				s := max(t+step(t), floor(done+len(out)+1))
+				if s >= p {
+					break
+				}
+				out, t = append(out, s), s
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}

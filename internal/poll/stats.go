@@ -134,6 +134,21 @@ type planKey struct {
 	done     int
 }
 
+// step returns the interval of the first-seen schedule of key's policy
+// (without jitter) at t after the job's start.
+func (k planKey) step(t time.Duration) time.Duration {
+	at, step := time.Duration(0), k.min
+	for at+step <= t {
+		at += step
+		next := min(k.max, time.Duration(float64(step)*k.mult))
+		if next == step {
+			break
+		}
+		step = next
+	}
+	return step
+}
+
 // plan returns the learnt plan of a type's reads (see planReads), computed
 // once per change of its durations; false when the type has too little
 // history. floor is the budget under key.
@@ -169,7 +184,7 @@ func (st *Stats) plan(typ string, key planKey, floor func(k int) time.Duration) 
 	st.plans++
 	ds := t.ordered()
 	st.mu.Unlock()
-	p := planReads(ds, floor, key.done)
+	p := fillPlan(planReads(ds, floor, key.done), floor, key.done, key.step)
 	st.mu.Lock()
 	// The durations may have changed meanwhile: the plan is kept only for
 	// the ones it was computed from.
