@@ -30,6 +30,9 @@ func TestRunExact(t *testing.T) {
 		if r.Median > 0 && r.Curve == daastest.ProgressNone {
 			assert.Greater(t, r.LimitMedian, 0.0)
 			assert.GreaterOrEqual(t, r.MedianPct, r.LimitMedian*0.9, "%s: under the limit", r.Band)
+			// The guard read spends one read of the budget before any plan.
+			assert.Greater(t, r.GuardMedian, r.LimitMedian, "%s", r.Band)
+			assert.Greater(t, r.GuardP95, r.LimitP95, "%s", r.Band)
 		}
 	}
 	for _, tg := range ScheduleTargets(res) {

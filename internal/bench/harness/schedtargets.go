@@ -99,6 +99,10 @@ func ScheduleTargets(x *ExactResult) []Target {
 				t.Measured += fmt.Sprintf("; knowing the distribution, one schedule comes within %.2f× of both limits", none.LimitJoint)
 			}
 		}
+		if none.GuardMedian > 0 {
+			med.Measured += fmt.Sprintf("; after the guard read the limit is %.2f%% (%.2f×)", none.GuardMedian, none.MedianPct/none.GuardMedian)
+			p95.Measured += fmt.Sprintf("; after the guard read the limit is %.2f%% (%.2f×)", none.GuardP95, none.P95Pct/none.GuardP95)
+		}
 		ts = append(ts, med, p95,
 			times(fmt.Sprintf("learnt, steps progress, m = %s: median ≤ %g× the no-progress limit", name, e.StepsTimesNoneLimit), steps.MedianPct, steps.LimitMedian, e.StepsTimesNoneLimit),
 			times(fmt.Sprintf("learnt, steps progress, m = %s: p95 ≤ %g× the no-progress limit", name, e.StepsTimesNoneLimit), steps.P95Pct, steps.LimitP95, e.StepsTimesNoneLimit))
