@@ -21,8 +21,10 @@ type Schedule struct {
 	rateLo, rateHi float64
 
 	// The progress step: the greatest common divisor of the distinct
-	// values seen (counted from the origin). Percents: int32 is plenty,
-	// and the small fields share one word (a waiter holds a Schedule).
+	// values seen (counted from the origin), known once distinct is 2 (two
+	// values seen, or one read again where progress by the percent would
+	// have moved on; see aim). Percents: int32 is plenty, and the small
+	// fields share one word (a waiter holds a Schedule).
 	step, lastDone, distinct int32
 	// rateStep is the step the rate bounds were taken with: bounds taken
 	// before the step was known (one per percent) are too narrow for a
@@ -314,13 +316,16 @@ func (s *Schedule) expRead(j int) time.Duration {
 // assumed steady since the origin) satisfies pct <= r·t < pct+q, where q is
 // the job's progress step: 1 for a job that reports every percent, 25 for
 // one that reports 25, 50, 75 (learnt as the greatest common divisor of the
-// values seen). The wait intersects these bounds over all its reads, which
-// soon pins the rate far below one step; when a read contradicts the earlier
+// values seen, from two of them, or from one read again where progress by
+// the percent would have moved on). The wait intersects these bounds over
+// all its reads, which soon pins the rate far below one step; once the step
+// is learnt, the upper bounds taken before are dropped and the lower ones,
+// which hold whatever the step, kept. When a read contradicts the earlier
 // ones (progress that is not steady), the bounds restart from it. The read
-// is aimed at the middle of the finish's range while it is wide, and at its
-// latest end once the range is within 10%: a read that lands just before the
-// finish costs a second read MinInterval later, one just after costs only
-// the small slack.
+// is aimed at the middle of the finish's range while it is wide (of what is
+// left of it once the middle has passed), and at its latest end once the
+// range is within 10%: a read that lands just before the finish costs a
+// second read MinInterval later, one just after costs only the small slack.
 func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 	if !s.hasOrigin {
 		s.originAt, s.originPct, s.hasOrigin = now, float64(pct), true
@@ -340,17 +345,34 @@ func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 		q = s.step
 	}
 	lo, hi := done/elapsed, (done+float64(q))/elapsed
-	if !s.hasRate || q != s.rateStep || lo >= s.rateHi || hi <= s.rateLo {
+	if q == 1 && s.step > 1 && s.hasRate && int32(done) == s.lastDone && hi <= s.rateLo {
+		// The one value seen, read again where progress by the percent
+		// would have moved on: the job reports in steps, each at most that
+		// value (the step divides every value). The step counts as known.
+		s.distinct, q = 2, s.step
+		hi = (done + float64(q)) / elapsed
+	}
+	switch {
+	case !s.hasRate || hi <= s.rateLo || q == s.rateStep && lo >= s.rateHi:
 		s.rateLo, s.rateHi, s.rateStep, s.hasRate = lo, hi, q, true
-	} else {
+	case q != s.rateStep:
+		// The step is new: the upper bounds taken with the old one are
+		// too narrow for it, the lower bounds hold whatever the step.
+		s.rateLo, s.rateHi, s.rateStep = max(s.rateLo, lo), hi, q
+	default:
 		s.rateLo, s.rateHi = max(s.rateLo, lo), min(s.rateHi, hi)
 	}
 	rate := (s.rateLo + s.rateHi) / 2
 	if s.rateHi/s.rateLo-1 <= 0.10 {
 		rate = s.rateLo
 	}
-	left := time.Duration(((100-s.originPct)/rate - elapsed) * float64(time.Second))
-	return min(max(left, s.pol.MinInterval), s.pol.MaxInterval), true
+	left := (100-s.originPct)/rate - elapsed
+	if left <= 0 {
+		// The middle has passed and the job runs on: it ends between now
+		// and the latest finish, of which the middle is the aim.
+		left = ((100-s.originPct)/s.rateLo - elapsed) / 2
+	}
+	return min(max(time.Duration(left*float64(time.Second)), s.pol.MinInterval), s.pol.MaxInterval), true
 }
 
 func gcd(a, b int32) int32 {

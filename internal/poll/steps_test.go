@@ -63,3 +63,40 @@ func TestStepsJobReadByItsLatestFinish(t *testing.T) {
 		}
 	}
 }
+
+// A value read again where progress by the percent would have moved on
+// says the job reports in steps: the bounds of the earlier reads that hold
+// whatever the step are kept. A 30 s job reporting quarters shows 25 at
+// 7.6 s, so it ends by 30.4 s; read again at 12.8 s it shows 25 still.
+// Taken as a contradiction, that second read restarted the bounds from
+// itself alone and aimed the next read near 50 s, 20 s after the job
+// ended.
+func TestStepsValueReadAgainKeepsItsBounds(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const d = 30 * time.Second
+	s := NewSchedule(noJitter(), t0, nil)
+	var next time.Duration
+	for _, at := range []time.Duration{7600 * time.Millisecond, 12800 * time.Millisecond} {
+		next = at + s.Next(t0.Add(at), &Status{Progress: stepsProgress(d)(at)})
+	}
+	assert.Equal(t, int32(25), s.step)
+	assert.InDelta(t, 25/7.6, s.rateLo, 1e-9, "the bound of the first read kept")
+	assert.LessOrEqual(t, next, 30400*time.Millisecond, "read by the latest finish the first read allows")
+}
+
+// A read aimed at the middle of the range of finishes never lands in the
+// past: once the middle has passed with the job still running, the aim is
+// the middle of what is left. A job that showed 75 at 129.5 s and again at
+// 137.5 s ends between then and 172.7 s (75% by 129.5 s); the middle of
+// its rate range puts the finish at 120 s, and reads aimed there came
+// every MinInterval, spending the budget while the job ran on.
+func TestAimAfterItsMiddlePassed(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSchedule(noJitter(), t0, nil)
+	s.Next(t0.Add(129500*time.Millisecond), &Status{Progress: 75})
+	now := 137500 * time.Millisecond
+	next := s.Next(t0.Add(now), &Status{Progress: 75})
+	latest := 129500 * time.Millisecond * 4 / 3
+	assert.Greater(t, next, 10*time.Second, "not at MinInterval")
+	assert.LessOrEqual(t, now+next, latest, "not past the latest finish")
+}
