@@ -134,7 +134,7 @@ func RetainedTargets(retained *RetainedResult) []Target {
 	fewer := float64(base) / float64(max(none.Requests(), 1))
 	ts[2].Run, ts[2].Pass = true, fewer >= rg.TimesFewerWithout
 	ts[2].Measured = fmt.Sprintf("%d requests against %d: %.0f× fewer", none.Requests(), base, fewer)
-	ts[2].Margin = fmt.Sprintf("%.2g× the goal", fewer/rg.TimesFewerWithout)
+	ts[2].Margin = fmt.Sprintf("%.2f× the goal", fewer/rg.TimesFewerWithout)
 	return ts
 }
 

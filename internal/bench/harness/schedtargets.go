@@ -162,7 +162,7 @@ func ScheduleTargets(x *ExactResult) []Target {
 		if r, ok := x.Row(BandMix, c, fs); ok {
 			t.Run, t.Pass = true, r.MedianPct <= bm && r.P95Pct <= bp
 			t.Measured = fmt.Sprintf("%.2f%% / %.2f%% (%s)", r.MedianPct, r.P95Pct, exact(r))
-			t.Margin = fmt.Sprintf("median %.3g×, p95 %.3g× the baseline", r.MedianPct/bm, r.P95Pct/bp)
+			t.Margin = fmt.Sprintf("median %.3f×, p95 %.3f× the baseline", r.MedianPct/bm, r.P95Pct/bp)
 		}
 		ts = append(ts, t)
 	}

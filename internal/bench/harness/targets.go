@@ -16,9 +16,9 @@ type Target struct {
 
 func le(measured, goal float64) (bool, string) {
 	if measured <= goal {
-		return true, fmt.Sprintf("%.2g× the limit", measured/goal)
+		return true, fmt.Sprintf("%.2f× the limit", measured/goal)
 	}
-	return false, fmt.Sprintf("over by %s (%.2g× the limit)", trimFloat(measured-goal), measured/goal)
+	return false, fmt.Sprintf("over by %s (%.2f× the limit)", trimFloat(measured-goal), measured/goal)
 }
 
 func trimFloat(x float64) string {
