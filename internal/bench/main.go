@@ -8,7 +8,7 @@
 // root.
 //
 //	go run ./internal/bench                                 # every workload, about 4 minutes on 2 cores: BENCHMARKS.md, docs/frontier.json
-//	go run ./internal/bench -workload exact,frontier -out -  # the schedules alone, about 15 seconds, printed only
+//	go run ./internal/bench -workload exact,frontier -out -  # the schedules alone, about 20 seconds, printed only
 //	go run ./internal/bench -out -                          # every workload, printed only
 package main
 
