@@ -236,8 +236,8 @@ func itemAuthorization(v string) string {
 	return v
 }
 
-// redactBatchBody hides the secret headers inside the items of a batch
-// body, for the request log.
+// redactBatchBody hides the secret headers and the credentials in the
+// bodies of the items of a batch body, for the request log.
 func redactBatchBody(body []byte) []byte {
 	var req batchRequest
 	if err := json.Unmarshal(body, &req); err != nil {
@@ -245,6 +245,9 @@ func redactBatchBody(body []byte) []byte {
 	}
 	h := http.Header{}
 	for i := range req.Items {
+		if b := req.Items[i].Body; b != nil {
+			*b = string(redactCredentials([]byte(*b)))
+		}
 		for j, nv := range req.Items[i].Headers {
 			h.Set(nv.Name, nv.Value)
 			if v := redactHeader(h).Get(nv.Name); v != nv.Value {

@@ -37,8 +37,9 @@
 // GET /me, the Sites, MachineCatalogs (with their machines and provisioning
 // scheme: $UpdateProvisioningScheme, $RollbackProvisioningScheme, MCS
 // provisioning), Machines (with power and session actions), DeliveryGroups
-// (machines, $StartRebootCycle), POST /$batch and the Jobs routes; [Routes]
-// lists them.
+// (machines, $StartRebootCycle), the Hypervisors with their resource
+// pools, ImageDefinitions with their versions, Sessions, Zones, Admin
+// folders, POST /$batch and the Jobs routes; [Routes] lists them.
 //
 // # Modelled generically
 //
@@ -49,8 +50,8 @@
 // or answers the model filled; GET, HEAD, PATCH (merge), PUT (upsert) and
 // DELETE of an item find it by name or id in any case, else 404; a $action
 // is accepted and answers its model filled. async=true answers 202 with a
-// job of the spec's first job type (the operation's name when it names
-// none) whose effect comes when it ends and whose Results redirect (303)
+// job of the spec's first job type ("Unknown" when it names none) whose
+// effect comes when it ends and whose Results redirect (303)
 // where the spec says, else to the resource, else carry the answer.
 //
 // # Choices where the spec is silent

@@ -55,7 +55,8 @@ type genericResult struct {
 // serveGeneric serves one operation of the generic model, sync or async.
 // Callers hold s.mu.
 func (s *Server) serveGeneric(op *specOp, c *call) *reply {
-	async := op.Async && strings.EqualFold(c.query.Get("async"), "true")
+	async, _ := queryBool(c.query, "async") // checked by checkParams
+	async = async && op.Async
 	if !async {
 		res, rp := s.genericEffect(op, c, c.now)
 		if rp != nil {
@@ -293,8 +294,8 @@ func (s *Server) genericItemOp(op *specOp, c *call, now time.Time) (genericResul
 		var patch map[string]json.RawMessage
 		_ = json.Unmarshal(c.body, &patch)
 		for k, v := range patch {
-			if k == "Id" || k == "Uid" {
-				continue // a resource keeps its id
+			if k == "Id" || k == "Uid" || isCredential(k) {
+				continue // a resource keeps its id; a credential is not kept
 			}
 			it.props[k] = v
 			if k == "Name" {
@@ -313,14 +314,16 @@ func entityOf(key string) string {
 }
 
 // newGenericItem makes a resource from a request body's properties, kept
-// as sent: its Id (a new UUID unless given) and Name (given, else
+// as sent but for credentials, which are never stored: its Id (a new UUID unless given) and Name (given, else
 // "name-<n>") are what it is found by. Its answers are built from them by
 // the operation's response model (genericanswer.go).
 func (s *Server) newGenericItem(body map[string]json.RawMessage) *genericItem {
 	s.genericSeq++
 	it := &genericItem{uid: s.genericSeq, props: map[string]json.RawMessage{}}
 	for k, v := range body {
-		it.props[k] = v
+		if !isCredential(k) {
+			it.props[k] = v
+		}
 	}
 	if raw, ok := lookupFold(it.props, "Id"); !ok || json.Unmarshal(raw, &it.id) != nil || it.id == "" {
 		it.id = s.newUUID()

@@ -158,15 +158,10 @@ func findIdentified[T identified](xs []T, nameOrID string) T {
 // listOrJob answers a list request: one page of all() (in UID order) by
 // limit and continuationToken, each item rendered by render; with
 // async=true a job of jobType whose results are the page, taken when it
-// ends. An operation the spec gives no async (jobType "") refuses it.
+// ends. (checkParams has refused an async that is not true or false, and
+// async=true on a list the spec gives no async.)
 func listOrJob[T identified](s *Server, c *call, kind, jobType string, all func() []T, render func(T) any) *reply {
-	async, rp := queryBool(c.query, "async")
-	if rp != nil {
-		return rp
-	}
-	if async && jobType == "" {
-		return badRequest("invalidArgument", "This list does not run as a job; async is not a parameter of it", "name", "async")
-	}
+	async, _ := queryBool(c.query, "async")
 	limit, after, rp := pageQuery(c.query, kind)
 	if rp != nil {
 		return rp
@@ -233,8 +228,9 @@ func required(property, v string) *reply {
 	return nil
 }
 
-// nextRefUID is the UID of a new zone or folder: one above the highest,
-// so that a UID is never reused after a delete (lists page by UID).
+// nextRefUID is the UID of a new zone or folder: one above the highest
+// held, so that UIDs ascend in the order of creation (lists page by UID).
+// Deleting the highest frees its UID for the next one.
 func nextRefUID(refs map[string]*refModel) int {
 	n := 0
 	for _, r := range refs {

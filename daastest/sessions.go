@@ -1,6 +1,7 @@
 package daastest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -263,14 +264,10 @@ func (s *Server) listSessions(c *call, jobType string, keep func(*session) bool)
 			}
 			return slices.DeleteFunc(slices.Clone(live), func(x *session) bool { return !keep(x) })
 		},
-		func(x *session) any { return rawJSON(selectFields(marshal(s.sessionModel(x, s.nowLocked())), fields)) })
+		func(x *session) any {
+			return json.RawMessage(selectFields(marshal(s.sessionModel(x, s.nowLocked())), fields))
+		})
 }
-
-// rawJSON is JSON written as it is.
-type rawJSON []byte
-
-// MarshalJSON returns r.
-func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
 
 // findSession finds a live session by id. Callers hold s.mu.
 func (s *Server) findSession(c *call) (*session, *reply) {

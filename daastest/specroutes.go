@@ -72,7 +72,8 @@ func checkOp(op *specOp, c *call) *reply {
 }
 
 // checkParams refuses a request without a required query parameter or
-// header, and async=true where the operation takes no async.
+// header, an async that is neither true nor false, and async=true where
+// the operation takes no async.
 func checkParams(op *specOp, c *call) *reply {
 	for _, p := range op.Params {
 		if !p.Required {
@@ -85,12 +86,12 @@ func checkParams(op *specOp, c *call) *reply {
 			return badRequest("missing", fmt.Sprintf("The %s header is required", p.Name), "name", p.Name)
 		}
 	}
-	if !op.Async && c.query.Has("async") {
+	if c.query.Has("async") {
 		async, rp := queryBool(c.query, "async")
 		if rp != nil {
 			return rp
 		}
-		if async {
+		if async && !op.Async {
 			return badRequest("invalidString", "The operation does not run as a job: it takes no async", "name", "async", "value", c.query.Get("async"))
 		}
 	}
