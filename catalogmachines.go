@@ -60,7 +60,7 @@ func (s *MachineCatalogsService) AddMachineAsync(ctx context.Context, nameOrID s
 	}
 	if req.MachineName != "" {
 		if err := checkID("machine name", req.MachineName); err != nil {
-			return nil, err
+			return nil, forMethod("MachineCatalogs.AddMachineAsync", err)
 		}
 	}
 	return job(ctx, s.client, o, oneResult[MachineCatalog])
@@ -107,8 +107,12 @@ func (s *MachineCatalogsService) UpdateProvisioningSchemeAsync(ctx context.Conte
 	if err := o.checkFor("MachineCatalogs.UpdateProvisioningSchemeAsync"); err != nil {
 		return nil, err
 	}
+	const what = "MachineCatalogs.UpdateProvisioningSchemeAsync"
 	if strings.TrimSpace(req.MasterImagePath) == "" && req.AssignImageVersionToProvisioningScheme == nil {
-		return nil, inputErr("UpdateProvisioningSchemeRequest", "MasterImagePath or AssignImageVersionToProvisioningScheme is required")
+		return nil, inputErr(what, "MasterImagePath or AssignImageVersionToProvisioningScheme is required")
+	}
+	if a := req.AssignImageVersionToProvisioningScheme; a != nil && (strings.TrimSpace(a.ImageDefinition) == "" || strings.TrimSpace(a.ImageVersion) == "") {
+		return nil, inputErr(what, "AssignImageVersionToProvisioningScheme needs ImageDefinition and ImageVersion")
 	}
 	return job(ctx, s.client, o, oneResult[MachineCatalog])
 }

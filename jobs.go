@@ -26,11 +26,8 @@ type jobReader interface {
 
 // Get reads one job (GET /Jobs/{id}).
 func (s *JobsService) Get(ctx context.Context, id string) (*JobInfo, error) {
-	if err := checkJobID(id); err != nil {
-		return nil, forMethod("Jobs.Get", err)
-	}
 	info, _, err := s.readJob(ctx, id)
-	return info, err
+	return info, forMethod("Jobs.Get", err)
 }
 
 func (s *JobsService) readJob(ctx context.Context, id string) (*JobInfo, time.Duration, error) {

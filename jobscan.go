@@ -72,6 +72,12 @@ func scanJobPage(data []byte) (items []JobInfo, token *string, ok bool) {
 	return items, token, true
 }
 
+// minJobBytes is the least size a page's first job is taken to have when
+// the jobs slice is sized from it: the size of a JobInfo. A job of the
+// service is about twice that (an id, a type, a status, times), so its
+// pages are sized as before.
+const minJobBytes = 256
+
 // jobs reads an array of jobs (or null: none) at depth and appends them
 // to dst.
 func (s *jobScan) jobs(dst []JobInfo, depth int) []JobInfo {
@@ -90,8 +96,11 @@ func (s *jobScan) jobs(dst []JobInfo, depth int) []JobInfo {
 		s.job(&dst[len(dst)-1], depth)
 		if depth == 0 && first < 0 && s.i > start {
 			// The jobs of a page are alike: the first one's size tells
-			// how many the page holds, and the slice is grown once.
-			first = s.i - start
+			// how many the page holds, and the slice is grown once. The
+			// size is taken as at least minJobBytes, so that a tiny
+			// first job before large ones reserves at most about the
+			// page's size in JobInfos, not dozens of times it.
+			first = max(s.i-start, minJobBytes)
 			if n := len(dst) + (len(s.b)-s.i)/first + 1; n > cap(dst) {
 				dst = append(make([]JobInfo, 0, n), dst...)
 			}

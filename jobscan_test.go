@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -110,5 +112,25 @@ func TestJobScanLeavesOthersToTypedPass(t *testing.T) {
 		if err := l.decodeFrom(io.NopCloser(bytes.NewReader([]byte(s))), -1, 1<<20); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
+	}
+}
+
+// A page whose first job is tiny and whose others are large is decoded in
+// memory of the order of its size: the jobs slice is sized from the first
+// job's size, taken as at least minJobBytes. Before, a 7-byte first job
+// before one job of 4 MiB made the scanner reserve 600,000 JobInfos
+// (about 150 MB for this 4 MiB page).
+func TestJobPageSizedForATinyFirstJob(t *testing.T) {
+	big := `{"Id":"` + strings.Repeat("x", 4<<20) + `"}`
+	data := []byte(`{"Items":[{"a":0},` + big + `]}`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	items, _, ok := scanJobPage(data)
+	runtime.ReadMemStats(&after)
+	if !ok || len(items) != 2 {
+		t.Fatalf("scanned %d jobs, ok %v", len(items), ok)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 4*uint64(len(data)) {
+		t.Errorf("%d bytes allocated for a page of %d bytes", got, len(data))
 	}
 }

@@ -83,6 +83,17 @@ func TestMachinesBadInputNoRequest(t *testing.T) {
 	assert.ErrorContains(t, err, "InFolder does not apply")
 	_, err = c.MachineCatalogs.UpdateProvisioningSchemeAsync(t.Context(), "Pool", daas.UpdateProvisioningSchemeRequest{})
 	assert.ErrorContains(t, err, "MasterImagePath or AssignImageVersionToProvisioningScheme is required")
+	if assert.ErrorAs(t, err, &ie) {
+		assert.Equal(t, "MachineCatalogs.UpdateProvisioningSchemeAsync", ie.Op)
+	}
+	_, err = c.MachineCatalogs.UpdateProvisioningSchemeAsync(t.Context(), "Pool", daas.UpdateProvisioningSchemeRequest{
+		AssignImageVersionToProvisioningScheme: &daas.AssignImageVersionToProvisioningSchemeRequest{ImageDefinition: "win11"},
+	})
+	assert.ErrorContains(t, err, "needs ImageDefinition and ImageVersion")
+	_, err = c.MachineCatalogs.AddMachineAsync(t.Context(), "Pool", daas.AddMachineRequest{MachineName: "a\x00b"})
+	if assert.ErrorAs(t, err, &ie) {
+		assert.Equal(t, "MachineCatalogs.AddMachineAsync", ie.Op)
+	}
 	_, err = c.MachineCatalogs.AddMachineAsync(t.Context(), "Pool", daas.AddMachineRequest{}, daas.AdminCredential("", "pw"))
 	assert.Error(t, err)
 	assert.Equal(t, before, srv.Stats().Requests, "bad input must not reach the service")
