@@ -335,7 +335,7 @@ func (c *Coordinator[T]) deliver(list *List[T], floor time.Duration, sent time.T
 			}
 			w.delivered, w.has, w.floor, w.unlisted, w.sentAt, w.shown = list.Items[i], true, floor, false, at, true
 			w.shared = head.next != nil
-			w.wakeUp() // now; it leaves the heap when it parks again (schedule)
+			w.wakeUp() // now; schedule moves it in the heap when it parks again
 		}
 	}
 	for _, w := range c.ids {

@@ -12,9 +12,14 @@
 //   - the [Coordinator]: the waits of one client, the list's state (ready,
 //     being read, broken for a while, held by a 429/503) and the choice
 //     between the list and a job's own read (coordinator.go, wait.go);
+//   - the parked waits: one heap of wake times served by one timer
+//     (wake.go), and one watch of a context that several waits share
+//     (ctxwatch.go);
 //   - the [Schedule]: one wait's intervals, exponential, aimed at the
-//     finish that progress predicts, or laddered between the durations
+//     finish that progress predicts, or on the plan of the durations
 //     learnt for the job's type (schedule.go);
+//   - the plan: where reads see most of a type's durations within the
+//     read budget, by readplan's dynamic program (plan.go);
 //   - the cost model that weighs a list read against the single reads it
 //     replaces (cost.go);
 //   - the learnt durations, per job type ([Stats], stats.go).

@@ -46,7 +46,7 @@ func TestPlanCachedPerDurations(t *testing.T) {
 	st := NewStats()
 	st.Load([]TypeDurations{{Type: "T", Durations: logNormalHistory(time.Minute, 0.3, 16)}})
 	s := NewSchedule(noJitter(), time.Time{}, nil)
-	key := planKey{min: time.Second, max: 30 * time.Second, mult: 2, done: 1}
+	key := planKey{ladder: ladder{min: time.Second, max: 30 * time.Second, mult: 2}, done: 1}
 	p1, ok := st.plan("T", key, s.floorAt)
 	require.True(t, ok)
 	p2, _ := st.plan("T", key, s.floorAt)
@@ -64,7 +64,7 @@ func TestPlanCachedPerDurations(t *testing.T) {
 func TestPlanComputedOnceForWaitsTogether(t *testing.T) {
 	st := NewStats()
 	st.Load([]TypeDurations{{Type: "T", Durations: logNormalHistory(10*time.Minute, 0.3, 32)}})
-	key := planKey{min: time.Second, max: 30 * time.Second, mult: 2, done: 1}
+	key := planKey{ladder: ladder{min: time.Second, max: 30 * time.Second, mult: 2}, done: 1}
 	s := NewSchedule(Policy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}, time.Now(), nil)
 	var wg sync.WaitGroup
 	plans := make([][]time.Duration, 8)

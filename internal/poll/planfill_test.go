@@ -46,7 +46,7 @@ func medianDelay(reads, ds []time.Duration) float64 {
 // before its floor.
 func TestPlanFilledWhereDurationsSpreadWide(t *testing.T) {
 	s := NewSchedule(noJitter(), time.Now(), nil)
-	key := planKey{min: time.Second, max: 30 * time.Second, mult: 2, done: 1}
+	key := planKey{ladder: ladder{min: time.Second, max: 30 * time.Second, mult: 2}, done: 1}
 	st := NewStats()
 	st.Load([]TypeDurations{{Type: "T", Durations: logUniformHistory(2*time.Second, 30*time.Minute, statsSamples)}})
 	plan, ok := st.plan("T", key, s.floorAt)
@@ -68,7 +68,7 @@ func TestPlanFilledWhereDurationsSpreadWide(t *testing.T) {
 // plan before its own.
 func TestPlanFillKeepsTheReadsOfANarrowType(t *testing.T) {
 	s := NewSchedule(noJitter(), time.Now(), nil)
-	step := planKey{min: time.Second, max: 30 * time.Second, mult: 2}.step
+	step := ladder{min: time.Second, max: 30 * time.Second, mult: 2}.step
 	for _, m := range []time.Duration{10 * time.Second, 5 * time.Minute, time.Hour} {
 		plan := planReads(logNormalHistory(m, 0.3, statsSamples), s.floorAt, 1)
 		filled := fillPlan(plan, s.floorAt, 1, step)

@@ -109,7 +109,7 @@ func (s *Schedule) next(now time.Time, st *Status) time.Duration {
 	s.reads++
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
 	if st != nil && !s.looked && st.Type != "" && s.stats != nil {
-		key := planKey{min: s.pol.MinInterval, max: s.pol.MaxInterval, mult: s.pol.Multiplier, done: s.reads}
+		key := planKey{ladder: s.ladder(), done: s.reads}
 		s.plan, s.learnt = s.stats.plan(st.Type, key, s.floorAt)
 		s.looked = true
 	}
@@ -117,12 +117,15 @@ func (s *Schedule) next(now time.Time, st *Status) time.Duration {
 	if st != nil && !s.pol.DisableProgressAim && st.Progress >= 0 {
 		dp, okp = s.aim(now, st.Progress)
 	}
+	// known: the progress step and the rate's bounds are known (rateLo
+	// is then above 0: a read counts only once progress has moved).
+	known := okp && s.distinct >= 2 && s.hasRate
 	notBefore := now
-	if okp && s.distinct >= 2 && s.hasRate {
+	if known {
 		notBefore = s.originAt.Add(time.Duration((100 - s.originPct) / s.rateHi * float64(time.Second)))
 	}
 	dh, okh := s.learntNext(now, notBefore)
-	if okh && okp && s.distinct >= 2 && s.hasRate && s.rateLo > 0 {
+	if okh && known {
 		// The latest finish the progress allows, in l.
 		latest := s.originAt.Add(time.Duration((100 - s.originPct) / s.rateLo * float64(time.Second)))
 		e, l := now.Sub(s.jobStart), latest.Sub(now)
@@ -278,14 +281,32 @@ func (s *Schedule) refCount(t time.Duration) int {
 	return n
 }
 
-// expCount returns how many reads the first-seen schedule (the policy's
-// exponential one without jitter: MinInterval, then intervals growing by
-// Multiplier to MaxInterval) has made by t after the job's start.
-func (s *Schedule) expCount(t time.Duration) int {
-	n, at, step := 0, time.Duration(0), s.pol.MinInterval
+// ladder is the first-seen schedule of a policy without jitter: reads at
+// min, then at intervals growing by mult up to max.
+type ladder struct {
+	min, max time.Duration
+	mult     float64
+}
+
+// ladder returns the first-seen schedule of s's policy.
+func (s *Schedule) ladder() ladder {
+	return ladder{min: s.pol.MinInterval, max: s.pol.MaxInterval, mult: s.pol.Multiplier}
+}
+
+// expCount returns how many reads the first-seen schedule has made by t
+// after the job's start.
+func (s *Schedule) expCount(t time.Duration) int { return s.ladder().count(t) }
+
+// expRead returns the time of the first-seen schedule's j-th read after
+// the job's start (0 for j < 1).
+func (s *Schedule) expRead(j int) time.Duration { return s.ladder().read(j) }
+
+// count returns how many reads the ladder has made by t.
+func (l ladder) count(t time.Duration) int {
+	n, at, step := 0, time.Duration(0), l.min
 	for at+step <= t {
 		at, n = at+step, n+1
-		next := min(s.pol.MaxInterval, time.Duration(float64(step)*s.pol.Multiplier))
+		next := min(l.max, time.Duration(float64(step)*l.mult))
 		if next == step {
 			return n + int((t-at)/step)
 		}
@@ -294,19 +315,25 @@ func (s *Schedule) expCount(t time.Duration) int {
 	return n
 }
 
-// expRead returns the time of the first-seen schedule's j-th read after
-// the job's start (0 for j < 1).
-func (s *Schedule) expRead(j int) time.Duration {
-	at, step := time.Duration(0), s.pol.MinInterval
+// read returns the time of the ladder's j-th read (0 for j < 1).
+func (l ladder) read(j int) time.Duration {
+	at, step := time.Duration(0), l.min
 	for ; j > 0; j-- {
 		at += step
-		next := min(s.pol.MaxInterval, time.Duration(float64(step)*s.pol.Multiplier))
+		next := min(l.max, time.Duration(float64(step)*l.mult))
 		if next == step {
 			return at + time.Duration(j-1)*step
 		}
 		step = next
 	}
 	return at
+}
+
+// step returns the ladder's interval at t: from its last read by t to
+// the next.
+func (l ladder) step(t time.Duration) time.Duration {
+	n := l.count(t)
+	return l.read(n+1) - l.read(n)
 }
 
 // aim returns the interval to the finish estimated from the progress seen
@@ -345,7 +372,8 @@ func (s *Schedule) aim(now time.Time, pct int) (time.Duration, bool) {
 		q = s.step
 	}
 	lo, hi := done/elapsed, (done+float64(q))/elapsed
-	if q == 1 && s.step > 1 && s.hasRate && int32(done) == s.lastDone && hi <= s.rateLo {
+	if q == 1 && s.step > 1 && s.hasRate && hi <= s.rateLo {
+		// (q is 1 while one value has been seen, so this read shows it.)
 		// The one value seen, read again where progress by the percent
 		// would have moved on: the job reports in steps, each at most that
 		// value (the step divides every value). The step counts as known.

@@ -129,24 +129,8 @@ func (t *typeStats) ordered() []time.Duration {
 // planKey is what a plan depends on besides the durations: the budget
 // (the policy's first-seen schedule) and the reads made before it.
 type planKey struct {
-	min, max time.Duration
-	mult     float64
-	done     int
-}
-
-// step returns the interval of the first-seen schedule of key's policy
-// (without jitter) at t after the job's start.
-func (k planKey) step(t time.Duration) time.Duration {
-	at, step := time.Duration(0), k.min
-	for at+step <= t {
-		at += step
-		next := min(k.max, time.Duration(float64(step)*k.mult))
-		if next == step {
-			break
-		}
-		step = next
-	}
-	return step
+	ladder
+	done int
 }
 
 // plan returns the learnt plan of a type's reads (see planReads), computed

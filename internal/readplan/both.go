@@ -102,32 +102,36 @@ func (g *Grid) below(x float64) []float64 {
 // window is a sliding-window maximum: indices pushed in ascending order
 // with their values, dropped from the front as the window moves on.
 type window struct {
-	idx  []int
-	val  []float64
+	e    []entry
 	head int
 }
 
-func (w *window) reset() { w.idx, w.val, w.head = w.idx[:0], w.val[:0], 0 }
+type entry struct {
+	i int
+	v float64
+}
+
+func (w *window) reset() { w.e, w.head = w.e[:0], 0 }
 
 // push adds index i with value v, dropping the ones it outranks.
 func (w *window) push(i int, v float64) {
-	for len(w.idx) > w.head && w.val[len(w.val)-1] <= v {
-		w.idx, w.val = w.idx[:len(w.idx)-1], w.val[:len(w.val)-1]
+	for len(w.e) > w.head && w.e[len(w.e)-1].v <= v {
+		w.e = w.e[:len(w.e)-1]
 	}
-	w.idx, w.val = append(w.idx, i), append(w.val, v)
+	w.e = append(w.e, entry{i, v})
 }
 
 // drop removes the indices at or below i.
 func (w *window) drop(i int) {
-	for len(w.idx) > w.head && w.idx[w.head] <= i {
+	for len(w.e) > w.head && w.e[w.head].i <= i {
 		w.head++
 	}
 }
 
 // max returns the largest value in the window and its index.
 func (w *window) max() (float64, int, bool) {
-	if len(w.idx) == w.head {
+	if len(w.e) == w.head {
 		return 0, 0, false
 	}
-	return w.val[w.head], w.idx[w.head], true
+	return w.e[w.head].v, w.e[w.head].i, true
 }

@@ -67,37 +67,29 @@ func (g *Grid) Coverage(x, want float64, reads *[]int) float64 {
 	below := g.below(x)
 	var from [][]int32 // from[k][j]: the read before the one at j in layer k
 	best, bestJ, bestK := 0.0, 0, 0
-	deque := make([]int, 0, n) // window indices, prev[i]−cdf[i] decreasing
+	var win window // prev[i]−cdf[i] over the reads i inside the window of j
 	for k := g.Done + 1; k <= g.Layer[n-1]; k++ {
 		var at []int32
 		if reads != nil {
 			at = make([]int32, n)
 		}
 		prefix, prefixAt := inf, -1 // max prev[i] for i <= j−back
-		deque, head := deque[:0], 0
+		win.reset()
 		for j := range n {
 			if i := j - back; i >= 0 && prev[i] > prefix {
 				prefix, prefixAt = prev[i], i
 			}
 			if i := j - 1; i >= 0 && i > j-back {
-				v := prev[i] - g.CDF[i]
-				for len(deque) > head && prev[deque[len(deque)-1]]-g.CDF[deque[len(deque)-1]] <= v {
-					deque = deque[:len(deque)-1]
-				}
-				deque = append(deque, i)
+				win.push(i, prev[i]-g.CDF[i])
 			}
-			for len(deque) > head && deque[head] <= j-back {
-				head++
-			}
+			win.drop(j - back)
 			cur[j] = inf
 			if j == 0 || g.Layer[j] < k {
 				continue
 			}
 			v, i := prefix+g.CDF[j]-below[j], prefixAt
-			if len(deque) > head {
-				if c := prev[deque[head]] - g.CDF[deque[head]] + g.CDF[j]; c > v {
-					v, i = c, deque[head]
-				}
+			if c, ci, ok := win.max(); ok && c+g.CDF[j] > v {
+				v, i = c+g.CDF[j], ci
 			}
 			cur[j] = v
 			if at != nil {
