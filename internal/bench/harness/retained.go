@@ -99,16 +99,6 @@ func RetainedMarkdown(r *RetainedResult) string {
 	}
 	p("| one read per job per tick (baseline: %d jobs × the %d ticks of batch mode without retained jobs, %.0f B per read) | %d | %d | | | %.1f | | | | |\n\n",
 		c.Jobs, r.Ticks, r.SingleBytes, c.Retained, r.BaselineRequests(), r.BaselineBytes()/1e6)
-	reqRatio := float64(c.Requests()) / float64(r.BaselineRequests())
-	byteRatio := float64(c.Bytes) / r.BaselineBytes()
-	verdict := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "missed"
-	}
-	p("Against the baseline the cost-aware policy made %.3f× the requests (target ≤ 0.1: %s) and received %.2f× the bytes (target ≤ 2: %s).\n",
-		reqRatio, verdict(reqRatio <= 0.1), byteRatio, verdict(byteRatio <= 2))
 	return b.String()
 }
 
