@@ -1,6 +1,7 @@
 package daastest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -20,9 +21,11 @@ import (
 // Name) moves its subfolders, catalogs and delivery groups with it: their
 // FullName changes; a catalog or group moves between folders with its own
 // PATCH AdminFolder. A folder that holds anything cannot be deleted (409,
-// ErrorCode ConstraintViolation). Where the spec is silent: a create's
-// Path is the parent folder's path (ParentId its id); the folder counts
-// are those of its own items, not its subfolders'.
+// ErrorCode ConstraintViolation). A create takes its parent from Path or
+// from ParentId, which the spec makes exclusive: both is a 400. Where the
+// spec is silent: a create's Path is the parent folder's path (ParentId
+// its id); the folder counts are those of its own items, not its
+// subfolders'.
 
 // Route keys of the admin folders.
 const (
@@ -153,7 +156,11 @@ func (s *Server) createFolder(c *call) *reply {
 	if rp := folderNameProblem(name); rp != nil {
 		return rp
 	}
-	parent, rp := s.folderUnder(req.ParentID + req.Path)
+	if req.ParentID != "" && req.Path != "" {
+		return badRequest("invalidArgument", "Path and ParentId are exclusive: give one or the other, not both",
+			"name", "ParentId", "value", req.ParentID)
+	}
+	parent, rp := s.folderUnder(cmp.Or(req.ParentID, req.Path))
 	if rp != nil {
 		return rp
 	}
