@@ -15,7 +15,9 @@ import (
 // GetHypervisorResourcePool, CreateHypervisorResourcePool,
 // UpdateHypervisorResourcePool; an update names storage by StoragePath,
 // and a storage marked Superseded is dropped). A pool's
-// ConnectionType must be its connection's. Where the spec is silent: a
+// ConnectionType must be its connection's. Pool names are unique in any
+// case (409, HostingUnitDuplicateObjectExists); a rename that changes only
+// the case takes effect. Where the spec is silent: a
 // pool is found by name or id; the delete job's type is
 // DeleteHypervisorResourcePool (JobType lists none); its storage and
 // network are echoed as references whose paths are under the pool's
@@ -391,8 +393,8 @@ func (s *Server) updatePool(c *call) *reply {
 			if !s.livePool(p) {
 				return result{failed: notFoundFailure("HypervisorResourcePool", p.ID)}
 			}
-			if req.Name != nil && !strings.EqualFold(*req.Name, p.Name) {
-				if s.findResourcePool(*req.Name) != nil {
+			if req.Name != nil {
+				if other := s.findResourcePool(*req.Name); other != nil && other != p {
 					return result{failed: duplicatePool(*req.Name)}
 				}
 				p.Name = strings.TrimSpace(*req.Name)

@@ -19,7 +19,8 @@ import (
 // is never deleted (400). Renaming a zone renames it where catalogs and
 // connections name it. A zone that holds catalogs or connections cannot
 // be deleted (409, ErrorCode CatalogInUse or the connection's
-// ConstraintViolation). Where the spec is silent: $moveItems models the
+// ConstraintViolation). Zone names are unique in any case; a rename that
+// changes only the case takes effect. Where the spec is silent: $moveItems models the
 // ItemType values HypervisorConnection and MachineCatalog and refuses the
 // others (400); an item is found by Id, else by Name.
 
@@ -173,11 +174,12 @@ func (s *Server) updateZone(c *call) *reply {
 			if s.zones[strings.ToLower(z.Name)] != z {
 				return result{failed: notFoundFailure("Zone", z.ID)}
 			}
-			if req.Name != nil && !strings.EqualFold(*req.Name, z.Name) {
-				if s.findZone(*req.Name) != nil {
-					return result{failed: duplicateFailure("zone", *req.Name)}
+			if req.Name != nil {
+				name := strings.TrimSpace(*req.Name)
+				if other := s.findZone(name); other != nil && other != z {
+					return result{failed: duplicateFailure("zone", name)}
 				}
-				s.renameZone(z, strings.TrimSpace(*req.Name))
+				s.renameZone(z, name)
 			}
 			info := s.zoneInfo(z)
 			req.applyTo(info)

@@ -184,3 +184,39 @@ func TestAdminFolders(t *testing.T) {
 		eq(t, "folders after the delete job", len(left), 1)
 	})
 }
+
+// TestZoneCaseOnlyRename: a rename that changes only the case of a zone's
+// name takes effect, where catalogs name the zone too; names stay unique
+// in any case.
+func TestZoneCaseOnlyRename(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := daastest.NewServer(daastest.WithoutListener(), daastest.WithCatalog(daastest.Catalog{Name: "Pool"}))
+		defer s.Close()
+		c, ctx := s.Client(), t.Context()
+		for _, name := range []string{"zone1", "zone2"} {
+			if err := c.Zones.Create(ctx, daas.CreateZoneRequest{Name: name}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Zones.MoveItemsIntoZone(ctx, "zone1", daas.ZonedItemsRequest{Items: []daas.ZonedItemRequest{
+			{Name: "Pool", ItemType: daas.ZonableItemTypeMachineCatalog},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Zones.Update(ctx, "zone1", daas.EditZoneRequest{Name: daas.Ptr("Zone1")}); err != nil {
+			t.Fatal(err)
+		}
+		z, err := c.Zones.Get(ctx, "zone1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "renamed", z.Name, "Zone1")
+		cat, err := c.MachineCatalogs.Get(ctx, "Pool")
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "catalog's zone", cat.Zone.Name, "Zone1")
+		err = c.Zones.Update(ctx, "zone2", daas.EditZoneRequest{Name: daas.Ptr(" ZONE1 ")})
+		eq(t, "rename onto another zone", apiStatus(err), http.StatusConflict)
+	})
+}
