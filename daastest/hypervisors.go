@@ -20,7 +20,8 @@ import (
 // HypervisorNotContactable). Credentials in a request (Password,
 // SecretKey, ApplicationSecret, …) are accepted and never stored or
 // echoed. Where the spec is silent: deleting a connection deletes its
-// resource pools with it; a create's PoolDetails creates its first pool.
+// resource pools with it; a create's PoolDetails creates its first pool,
+// and the create fails as a pool create does when a pool has that name.
 
 // Route keys of the hosting connections, as the spec spells the paths.
 const (
@@ -327,6 +328,11 @@ func (s *Server) createHypervisor(c *call) *reply {
 			if reason, bad := st.failTests[strings.ToLower(h.Name)]; bad {
 				return result{failed: &failure{status: http.StatusBadRequest, kind: "hypervisorNotContactable",
 					code: "HypervisorNotContactable", detail: "The hypervisor could not be contacted: " + reason, params: []string{"name", h.Name}}}
+			}
+			if req.PoolDetails != nil {
+				if f := s.poolNameTaken(req.PoolDetails.Name, nil); f != nil {
+					return result{failed: f}
+				}
 			}
 			h.ID, h.UID = s.newUUID(), st.uid()
 			st.hypervisors = append(st.hypervisors, h)

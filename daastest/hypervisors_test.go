@@ -264,3 +264,29 @@ func TestConnectionCredentialsNotLogged(t *testing.T) {
 	}
 	eq(t, "redacted bodies", n, 2)
 }
+
+// TestHypervisorPoolDetailsDuplicate: a connection's first pool
+// (PoolDetails) goes through the pool create's duplicate check: a name
+// another pool has fails the create, sync and as a job, and leaves no
+// connection behind.
+func TestHypervisorPoolDetailsDuplicate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := daastest.NewServer(daastest.WithoutListener())
+		defer s.Close()
+		c, ctx := s.Client(), t.Context()
+		if _, err := c.Hypervisors.Create(ctx, newConnectionRequest("vc01")); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.Hypervisors.Create(ctx, newConnectionRequest("vc02"))
+		eq(t, "sync create", apiStatus(err), http.StatusConflict)
+		req := newConnectionRequest("vc03")
+		req.PoolDetails.Name = " POOL-A"
+		job, err := c.Hypervisors.CreateAsync(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = job.Wait(ctx)
+		eq(t, "async create", jobCode(t, err), "HostingUnitDuplicateObjectExists")
+		eq(t, "connections", s.Hypervisors(), []string{"vc01"})
+	})
+}

@@ -66,8 +66,10 @@ type poolRequest struct {
 	StorageBalanceType     string      `json:"StorageBalanceType"`
 }
 
-// check refuses a request without its required properties.
+// check refuses a request without its required properties, and trims the
+// name as it is stored.
 func (r *poolRequest) check() *reply {
+	r.Name = strings.TrimSpace(r.Name)
 	if rp := required("Name", r.Name); rp != nil {
 		return rp
 	}
@@ -278,8 +280,8 @@ func (s *Server) createPool(c *call) *reply {
 			if !slices.Contains(s.hand().hypervisors, h) {
 				return result{failed: notFoundFailure("Hypervisor", h.ID)}
 			}
-			if findIdentified(h.pools, req.Name) != nil || s.findResourcePool(req.Name) != nil {
-				return result{failed: duplicatePool(req.Name)}
+			if f := s.poolNameTaken(req.Name, nil); f != nil {
+				return result{failed: f}
 			}
 			p := s.addPool(h, &req)
 			return result{status: http.StatusCreated, body: p.model(), redirect: "/hypervisors/" + h.ID + "/resourcePools/" + p.ID}
@@ -299,6 +301,15 @@ func (s *Server) deletePool(c *call) *reply {
 			h.pools = slices.DeleteFunc(h.pools, func(x *resourcePool) bool { return x == p })
 			return result{status: http.StatusNoContent}
 		})
+}
+
+// poolNameTaken refuses name (trimmed, as stored) when a pool of any
+// connection other than self has it. Callers hold s.mu.
+func (s *Server) poolNameTaken(name string, self *resourcePool) *failure {
+	if other := s.findResourcePool(name); other != nil && other != self {
+		return duplicatePool(name)
+	}
+	return nil
 }
 
 // duplicatePool is a second pool of the same name.
@@ -394,10 +405,11 @@ func (s *Server) updatePool(c *call) *reply {
 				return result{failed: notFoundFailure("HypervisorResourcePool", p.ID)}
 			}
 			if req.Name != nil {
-				if other := s.findResourcePool(*req.Name); other != nil && other != p {
-					return result{failed: duplicatePool(*req.Name)}
+				name := strings.TrimSpace(*req.Name)
+				if f := s.poolNameTaken(name, p); f != nil {
+					return result{failed: f}
 				}
-				p.Name = strings.TrimSpace(*req.Name)
+				p.Name = name
 			}
 			req.applyTo(&p.req)
 			return result{status: http.StatusNoContent, redirect: "/hypervisors/" + h.ID + "/resourcePools/" + p.ID}
