@@ -113,15 +113,21 @@ func zoneRoutes() []*route {
 	}
 }
 
-// zoneRequest is CreateZoneRequestModel and EditZoneRequestModel.
-type zoneRequest struct {
-	Name             *string      `json:"Name"`
-	Description      *string      `json:"Description"`
-	ResourceLocation *string      `json:"ResourceLocation"`
-	Metadata         *[]NameValue `json:"Metadata"`
+// editZoneRequest is EditZoneRequestModel, which has no ResourceLocation:
+// a PATCH that sends one is refused as any unknown property is.
+type editZoneRequest struct {
+	Name        *string      `json:"Name"`
+	Description *string      `json:"Description"`
+	Metadata    *[]NameValue `json:"Metadata"`
 }
 
-func (r *zoneRequest) applyTo(info *zoneInfo) {
+// createZoneRequest is CreateZoneRequestModel.
+type createZoneRequest struct {
+	editZoneRequest
+	ResourceLocation *string `json:"ResourceLocation"`
+}
+
+func (r *editZoneRequest) applyTo(info *zoneInfo) {
 	if r.Description != nil {
 		info.Description = *r.Description
 	}
@@ -131,7 +137,7 @@ func (r *zoneRequest) applyTo(info *zoneInfo) {
 }
 
 func (s *Server) createZone(c *call) *reply {
-	var req zoneRequest
+	var req createZoneRequest
 	if rp := decodeBody(c.body, &req); rp != nil {
 		return rp
 	}
@@ -156,7 +162,7 @@ func (s *Server) createZone(c *call) *reply {
 }
 
 func (s *Server) updateZone(c *call) *reply {
-	var req zoneRequest
+	var req editZoneRequest
 	if rp := decodeBody(c.body, &req); rp != nil {
 		return rp
 	}

@@ -220,3 +220,15 @@ func TestZoneCaseOnlyRename(t *testing.T) {
 		eq(t, "rename onto another zone", apiStatus(err), http.StatusConflict)
 	})
 }
+
+// TestZoneEditRefusesResourceLocation: a zone's create takes a
+// ResourceLocation, but the spec's edit model has none, so a PATCH that
+// sends one is refused as any unknown property is, and changes nothing.
+func TestZoneEditRefusesResourceLocation(t *testing.T) {
+	f := newFixture(t)
+	f.want(http.StatusCreated, "POST", "/Zones", `{"Name": "Paris", "ResourceLocation": "rl-1"}`)
+	m := f.want(http.StatusBadRequest, "PATCH", "/Zones/Paris", `{"Description": "moved", "ResourceLocation": "rl-2"}`)
+	eq(t, "refused property", errorBody(t, m, "invalidJson")["name"], "ResourceLocation")
+	z := f.want(http.StatusOK, "GET", "/Zones/Paris", "")
+	eq(t, "description unchanged", z["Description"], nil)
+}
