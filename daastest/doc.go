@@ -46,8 +46,9 @@
 // Every other operation. Resources live in collections keyed by their
 // collection path, so sub-resources are apart. POST on a collection creates
 // (a new UUID Id unless given, Name given or "name-<n>", the answer's
-// required properties filled); GET lists a page (limit, continuationToken)
-// or answers the model filled; GET, HEAD, PATCH (merge), PUT (upsert) and
+// required properties filled); GET lists a page (limit, continuationToken;
+// as a job, its Results page as a hand-modelled list's do) or answers the
+// model filled; GET, HEAD, PATCH (merge), PUT (upsert) and
 // DELETE of an item find it by name or id in any case, else 404; a $action
 // is accepted and answers its model filled. async=true answers 202 with a
 // job of the spec's first job type ("Unknown" when it names none) whose

@@ -22,6 +22,8 @@ type genericItem struct {
 	props map[string]json.RawMessage
 }
 
+func (it *genericItem) ident() (string, int, string) { return it.id, it.uid, it.name }
+
 // genericCollection is the resources under one collection path, in
 // creation order.
 type genericCollection struct {
@@ -44,9 +46,12 @@ func (g *genericCollection) find(nameOrID string) int {
 type genericResult struct {
 	status int
 	body   []byte            // nil: no body
-	items  []json.RawMessage // a list's items (body is then one page of them)
+	items  []json.RawMessage // an unpaged list's items
 	list   bool
-	path   string // the resource's path, when the operation made or read one
+	// page renders the pages of a paged list (body is then the page the
+	// request asked for).
+	page pageFunc
+	path string // the resource's path, when the operation made or read one
 	// created is the id of the resource a create made, under the request's
 	// path.
 	created string
@@ -68,7 +73,9 @@ func (s *Server) serveGeneric(op *specOp, c *call) *reply {
 		}
 		return rp
 	}
-	if _, _, rp := pageQuery(c.query, genericKind(op, c)); rp != nil && op.Response == respPage {
+	kind := genericKind(op, c)
+	limit, _, rp := pageQuery(c.query, kind)
+	if rp != nil && op.Response == respPage {
 		return rp
 	}
 	typ := "Unknown" // the spec's JobType for a job its description does not type
@@ -90,6 +97,8 @@ func (s *Server) serveGeneric(op *specOp, c *call) *reply {
 				j.redirect = apiRoot + s.redirectPath(op, c, res)
 			case res.list && op.Response == respArray:
 				j.single = marshal(res.items) // the operation's own answer: an array
+			case res.page != nil:
+				s.listResults(c.query, limit, kind, res.page)(j)
 			case res.list:
 				j.items, j.isList = res.items, true
 			case res.body != nil:
@@ -214,27 +223,9 @@ func (s *Server) genericList(op *specOp, c *call, key string) (genericResult, *r
 		if rp != nil {
 			return genericResult{}, rp
 		}
-		page := collection{Items: []json.RawMessage{}}
-		var every []json.RawMessage
-		lastUID := 0
-		for _, it := range all {
-			if it.uid <= after {
-				continue
-			}
-			raw := listItem(op, it, c.now)
-			every = append(every, raw)
-			switch {
-			case len(page.Items) < limit:
-				page.Items, lastUID = append(page.Items, raw), it.uid
-			case page.ContinuationToken == nil:
-				tok := encodeToken(kind, lastUID)
-				page.ContinuationToken = &tok
-			}
-		}
-		if every == nil {
-			every = []json.RawMessage{}
-		}
-		return genericResult{status: http.StatusOK, body: marshal(page), items: every, list: true}, nil
+		page := pageAfter(func() []*genericItem { return all }, after,
+			func(it *genericItem) json.RawMessage { return listItem(op, it, c.now) })
+		return genericResult{status: http.StatusOK, body: pagedReply(kind, page, limit).body, list: true, page: page}, nil
 	case respArray:
 		items := []json.RawMessage{}
 		for _, it := range all {

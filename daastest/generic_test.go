@@ -169,3 +169,43 @@ func TestGenericAnswerFollowsTheModel(t *testing.T) {
 	_, results := f.call("GET", "/Jobs/"+id+"/Results", "")
 	eq(t, "array Results", strings.TrimSpace(string(results)), "[]")
 }
+
+// TestGenericAsyncListPages: an async generic list pages like the sync
+// one: limit (or WithResultPageSize) bounds its Results, whose
+// ContinuationToken, passed back to the list, starts a job for the next
+// page.
+func TestGenericAsyncListPages(t *testing.T) {
+	f := newFixture(t, daastest.WithJobDuration(0))
+	for _, name := range []string{"a", "b", "c", "d", "e"} {
+		f.want(http.StatusCreated, "POST", "/ApplicationGroups", `{"Name": "`+name+`"}`)
+	}
+	names := func(f *fixture, q string) (got []string, tok string) {
+		t.Helper()
+		m := f.want(http.StatusOK, "GET", "/Jobs/"+f.startJob("GET", "/ApplicationGroups?async=true"+q, "")+"/Results", "")
+		for _, it := range items(t, m) {
+			got = append(got, it["Name"].(string))
+		}
+		tok, _ = m["ContinuationToken"].(string)
+		return got, tok
+	}
+	got, tok := names(f, "&limit=2")
+	eq(t, "first page", got, []string{"a", "b"})
+	if tok == "" {
+		t.Fatal("the first page has no ContinuationToken")
+	}
+	got, tok = names(f, "&limit=2&continuationToken="+url.QueryEscape(tok))
+	eq(t, "second page", got, []string{"c", "d"})
+	sync := f.want(http.StatusOK, "GET", "/ApplicationGroups?limit=2&continuationToken="+url.QueryEscape(tok), "")
+	eq(t, "the token reads on in the sync list", len(items(t, sync)), 1)
+	got, _ = names(f, "")
+	eq(t, "without limit, every item", len(got), 5)
+
+	g := newFixture(t, daastest.WithJobDuration(0), daastest.WithResultPageSize(3))
+	for _, name := range []string{"a", "b", "c", "d"} {
+		g.want(http.StatusCreated, "POST", "/ApplicationGroups", `{"Name": "`+name+`"}`)
+	}
+	got, tok = names(g, "")
+	eq(t, "result page size", got, []string{"a", "b", "c"})
+	got, tok = names(g, "&continuationToken="+url.QueryEscape(tok))
+	eq(t, "last page", [2]any{got, tok}, [2]any{[]string{"d"}, ""})
+}

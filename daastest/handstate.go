@@ -166,22 +166,7 @@ func listOrJob[T identified](s *Server, c *call, kind, jobType string, all func(
 	if rp != nil {
 		return rp
 	}
-	page := func(limit int) ([]json.RawMessage, int, bool) {
-		items := []json.RawMessage{}
-		last := 0
-		for _, x := range all() {
-			_, uid, _ := x.ident()
-			if uid <= after {
-				continue
-			}
-			if limit >= 0 && len(items) == limit {
-				return items, last, true
-			}
-			items = append(items, marshal(render(x)))
-			last = uid
-		}
-		return items, last, false
-	}
+	page := pageAfter(all, after, func(x T) json.RawMessage { return marshal(render(x)) })
 	if !async {
 		return pagedReply(kind, page, limit)
 	}

@@ -33,6 +33,28 @@ func pageQuery(q map[string][]string, kind string) (limit, after int, rp *reply)
 	return limit, after, nil
 }
 
+// pageAfter is the pageFunc of a listing of all() (read when a page is
+// rendered, in UID order) after the UID after, each item rendered by
+// render.
+func pageAfter[T identified](all func() []T, after int, render func(T) json.RawMessage) pageFunc {
+	return func(limit int) ([]json.RawMessage, int, bool) {
+		items := []json.RawMessage{}
+		last := 0
+		for _, x := range all() {
+			_, uid, _ := x.ident()
+			if uid <= after {
+				continue
+			}
+			if limit >= 0 && len(items) == limit {
+				return items, last, true
+			}
+			items = append(items, render(x))
+			last = uid
+		}
+		return items, last, false
+	}
+}
+
 // pagedReply answers one page of a list.
 func pagedReply(kind string, page pageFunc, limit int) *reply {
 	items, last, more := page(limit)
