@@ -23,10 +23,12 @@ import (
 // (a machine power action or log off ended them) is no longer listed.
 // Where the spec is silent: $search models SearchFilters on SessionState,
 // UserName, UserPrincipalName, UserDisplayName, MachineName, DeliveryGroup
-// and MachineCatalog with the operators Equals, NotEquals, Contains,
-// NotContains, StartsWith, EndsWith and In (comma-separated), and
-// BasicSearchString as a substring of the user's or machine's name; other
-// properties, operators and SearchFilterGroups are refused (400).
+// and MachineCatalog (the full name the session's machine shows; a value
+// that names a catalog by id stands for its name) with the operators
+// Equals, NotEquals, Contains, NotContains, StartsWith, EndsWith and In
+// (comma-separated), and BasicSearchString as a substring of the user's
+// or machine's name; other properties, operators and SearchFilterGroups
+// are refused (400).
 
 // Route keys of the sessions.
 const (

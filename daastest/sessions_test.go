@@ -217,3 +217,28 @@ func TestWithSessionsNeedsRoom(t *testing.T) {
 		daastest.WithMachines("Solo", 2), daastest.WithDeliveryGroup(daastest.DeliveryGroup{Name: "D", Catalog: "Solo", Machines: 2}),
 		daastest.WithSessions(3))
 }
+
+// TestSessionSearchByCatalog: the MachineCatalog filter matches the
+// session's machine's catalog as the session shows it (its full name), so
+// every operator works on the name; a catalog given by id still matches.
+func TestSessionSearchByCatalog(t *testing.T) {
+	s := daastest.NewServer(sessionWorld()...)
+	defer s.Close()
+	c, ctx := s.Client(), t.Context()
+	count := func(op daas.SearchOperator, value string) int {
+		t.Helper()
+		page, err := c.Sessions.SearchPage(ctx, daas.MachineAndSessionSearchRequest{SearchFilters: []daas.MachineAndSessionSearchFilterRequest{
+			{Property: daas.MachineAndSessionSearchPropertyMachineCatalog, Operator: op, Value: value},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Items)
+	}
+	eq(t, "equals the name", count(daas.SearchOperatorEquals, "shared"), 5)
+	eq(t, "equals the id", count(daas.SearchOperatorEquals, s.Catalogs()[0].ID), 5)
+	eq(t, "contains", count(daas.SearchOperatorContains, "HAR"), 5)
+	eq(t, "starts with", count(daas.SearchOperatorStartsWith, "Sh"), 5)
+	eq(t, "in", count(daas.SearchOperatorIn, "Other, Shared"), 5)
+	eq(t, "another catalog", count(daas.SearchOperatorStartsWith, "Other"), 0)
+}

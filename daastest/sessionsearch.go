@@ -28,15 +28,22 @@ type searchFilter struct {
 }
 
 // sessionSearchProperties are the SearchFilters properties the fake
-// models, each read from a session.
-var sessionSearchProperties = map[string]func(*session) string{
-	"SessionState":      func(x *session) string { return x.State },
-	"UserName":          func(x *session) string { return x.User },
-	"UserPrincipalName": func(x *session) string { _, n, _ := strings.Cut(x.User, `\`); return n },
-	"UserDisplayName":   func(x *session) string { return x.DisplayName },
-	"MachineName":       func(x *session) string { return x.machine.Name },
-	"DeliveryGroup":     func(x *session) string { return x.machine.DeliveryGroupName },
-	"MachineCatalog":    func(x *session) string { return x.machine.Catalog },
+// models, each read from a session. A machine property reads the
+// session's machine as the session's answer shows it: MachineCatalog is
+// the catalog's full name, the Name of Machine.MachineCatalog.
+var sessionSearchProperties = map[string]func(*Server, *session) string{
+	"SessionState":      func(_ *Server, x *session) string { return x.State },
+	"UserName":          func(_ *Server, x *session) string { return x.User },
+	"UserPrincipalName": func(_ *Server, x *session) string { _, n, _ := strings.Cut(x.User, `\`); return n },
+	"UserDisplayName":   func(_ *Server, x *session) string { return x.DisplayName },
+	"MachineName":       func(_ *Server, x *session) string { return x.machine.Name },
+	"DeliveryGroup":     func(_ *Server, x *session) string { return x.machine.DeliveryGroupName },
+	"MachineCatalog": func(s *Server, x *session) string {
+		if cat := s.findCatalog(x.machine.Catalog); cat != nil {
+			return cat.fullName()
+		}
+		return ""
+	},
 }
 
 // searchOperators are the SearchOperator values the fake models.
@@ -73,10 +80,10 @@ func (s *Server) searchSessions(c *call) *reply {
 		read, match, want := sessionSearchProperties[prop], searchOperators[op], f.Value
 		if prop == "MachineCatalog" {
 			if cat := s.findCatalog(want); cat != nil {
-				want = cat.ID
+				want = cat.fullName() // a catalog given by id or by name with | for \
 			}
 		}
-		tests = append(tests, func(x *session) bool { return match(read(x), want) })
+		tests = append(tests, func(x *session) bool { return match(read(s, x), want) })
 	}
 	if q := strings.ToLower(req.BasicSearchString); q != "" {
 		tests = append(tests, func(x *session) bool {
