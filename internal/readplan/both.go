@@ -135,3 +135,42 @@ func (w *window) max() (float64, int, bool) {
 	}
 	return w.e[w.head].v, w.e[w.head].i, true
 }
+
+// Joint returns the reads of one schedule within the budget that sees a
+// share q1 of the durations within a·x1 and a share q2 within a·x2, for
+// the least factor a ≥ 1 it finds (to a relative precision tol), and a:
+// x1 and x2 are typically the least delays of the two shares (what Least
+// returns, on this grid or on another budget's), which different
+// schedules reach. Each factor is tried with Both over the weights of the
+// wide delay given, in order (the first that works is kept), so the true
+// least factor is at most a. It returns nil and +Inf when no factor up to
+// maxFactor works.
+func (g *Grid) Joint(x1, q1, x2, q2, tol, maxFactor float64, weights []float64) ([]int, float64) {
+	try := func(a float64) []int {
+		for _, w := range weights {
+			r := g.Both(a*x1, a*x2, w)
+			if g.Seen(r, a*x1) >= q1 && g.Seen(r, a*x2) >= q2 {
+				return r
+			}
+		}
+		return nil
+	}
+	lo, hi := 1.0, 2.0
+	best := try(hi)
+	for best == nil {
+		if hi >= maxFactor {
+			return nil, math.Inf(1)
+		}
+		lo, hi = hi, 2*hi
+		best = try(hi)
+	}
+	for hi-lo > tol*hi {
+		mid := (lo + hi) / 2
+		if r := try(mid); r != nil {
+			hi, best = mid, r
+		} else {
+			lo = mid
+		}
+	}
+	return best, hi
+}

@@ -74,3 +74,23 @@ func TestBothWeighsTheTwoDelays(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, g.Seen(g.Both(x1, x2, 4), x2), g.Seen(g.Both(x1, x2, 0.5), x2)-1e-9)
 }
+
+// Joint finds one schedule for two delays: its reads see each share
+// within the factor it returns. Over log-uniform durations evenly spaced
+// reads serve every share, so one schedule comes near both limits (a
+// log-normal one pulls them apart: the limit package's TestJoint); the
+// factor of a share and itself is 1; a share no reads see has no factor.
+func TestJointServesBothShares(t *testing.T) {
+	g := uniformGrid(4)
+	x1, x2 := g.Least(0.5, 1e-5), g.Least(0.95, 1e-5)
+	r, a := g.Joint(x1, 0.5, x2, 0.95, 0.01, 16, []float64{1, 2})
+	require.NotNil(t, r)
+	assert.GreaterOrEqual(t, g.Seen(r, a*x1), 0.5)
+	assert.GreaterOrEqual(t, g.Seen(r, a*x2), 0.95)
+	assert.Less(t, a, 1.05)
+	_, one := g.Joint(x1, 0.5, x1, 0.5, 0.01, 16, []float64{1})
+	assert.InDelta(t, 1, one, 0.02)
+	r, a = g.Joint(x1, 0.5, x2, 1.5, 0.01, 16, []float64{1})
+	assert.Nil(t, r)
+	assert.True(t, math.IsInf(a, 1))
+}

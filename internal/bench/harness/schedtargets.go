@@ -97,6 +97,9 @@ func ScheduleTargets(x *ExactResult) []Target {
 			// distribution exactly.
 			for _, t := range []*Target{&med, &p95} {
 				t.Measured += fmt.Sprintf("; knowing the distribution, one schedule comes within %.2f× of both limits", none.LimitJoint)
+				if none.GuardJoint > 0 {
+					t.Measured += fmt.Sprintf(", and one that makes the guard read within %.2f×", none.GuardJoint)
+				}
 			}
 		}
 		if none.GuardMedian > 0 {

@@ -123,38 +123,16 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 const jointMaxFactor = 1 << 10
 
 // Joint returns a factor a ≥ 1 such that one schedule within budget has
-// its q1-quantile within a× the least q1-quantile and its q2-quantile
-// within a× the least q2-quantile (each what Quantile returns), to within
-// tol. The two limits are reached by different schedules; Joint says how
-// close one schedule comes to both. It is the least factor the program
-// (readplan's Both, over a few weights of the two delays) finds a schedule
-// for, so the true joint factor is at most it; +Inf when none is found
-// within jointMaxFactor (a share no reads in the budget see, such as 1).
-func Joint(dist Distribution, budget Budget, q1, q2, tol float64, opt Options) float64 {
-	g := newGrid(dist, budget, opt)
-	l1, l2 := g.Least(q1, tol/4), g.Least(q2, tol/4)
-	ok := func(a float64) bool {
-		for _, w := range []float64{1, 1.5, 2, 3} { // weights of the wide delay
-			r := g.Both(a*l1, a*l2, w)
-			if g.Seen(r, a*l1) >= q1 && g.Seen(r, a*l2) >= q2 {
-				return true
-			}
-		}
-		return false
-	}
-	lo, hi := 1.0, 2.0
-	for !ok(hi) {
-		if hi >= jointMaxFactor {
-			return math.Inf(1) // no schedule in the budget sees both shares
-		}
-		lo, hi = hi, 2*hi
-	}
-	for hi-lo > tol*hi {
-		if mid := (lo + hi) / 2; ok(mid) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return hi
+// its q1-quantile within a·ref1 and its q2-quantile within a·ref2, to
+// within tol. With ref1 and ref2 the least quantiles under the same
+// budget (what Quantile returns), which different schedules reach, it says
+// how close one schedule comes to both; with the limits of a looser
+// budget, how close a schedule under this one can come to them. It is the
+// least factor the program (readplan's Joint, over a few weights of the
+// two delays) finds a schedule for, so the true joint factor is at most
+// it; +Inf when none is found within jointMaxFactor (a share no reads in
+// the budget see, such as 1).
+func Joint(dist Distribution, budget Budget, q1, ref1, q2, ref2, tol float64, opt Options) float64 {
+	_, a := newGrid(dist, budget, opt).Joint(ref1, q1, ref2, q2, tol, jointMaxFactor, []float64{1, 1.5, 2, 3})
+	return a
 }

@@ -123,15 +123,29 @@ func TestJoint(t *testing.T) {
 	d := LogNormal{Median: time.Minute, Sigma: 0.3}
 	b := CitrixPlus(3, 30*time.Second)
 	opt := Options{Grid: 2000}
-	assert.InDelta(t, 1, Joint(d, b, 0.5, 0.5, 0.01, opt), 0.02)
-	j := Joint(d, b, 0.5, 0.95, 0.01, opt)
+	l1, l2 := Quantile(d, b, 0.5, opt), Quantile(d, b, 0.95, opt)
+	assert.InDelta(t, 1, Joint(d, b, 0.5, l1, 0.5, l1, 0.01, opt), 0.02)
+	j := Joint(d, b, 0.5, l1, 0.95, l2, 0.01, opt)
 	assert.Greater(t, j, 1.05)
 	assert.Less(t, j, 1.6)
+}
+
+// Against the limits of a looser budget, a schedule under a tighter one
+// comes no closer than one under the looser: one read fewer by any time
+// (the read that shows a job's type, made before any plan) moves the
+// joint factor of one-minute jobs up by a tenth or more.
+func TestJointAgainstALooserBudget(t *testing.T) {
+	d := LogNormal{Median: time.Minute, Sigma: 0.3}
+	b, tight := CitrixPlus(3, 30*time.Second), CitrixPlus(2, 30*time.Second)
+	opt := Options{Grid: 2000}
+	l1, l2 := Quantile(d, b, 0.5, opt), Quantile(d, b, 0.95, opt)
+	loose := Joint(d, b, 0.5, l1, 0.95, l2, 0.01, opt)
+	assert.Greater(t, Joint(d, tight, 0.5, l1, 0.95, l2, 0.01, opt), loose*1.1)
 }
 
 // A share no schedule sees (all of the durations: the distribution has
 // mass past any read) has no factor: Joint says so rather than search on.
 func TestJointOfAShareNoneSees(t *testing.T) {
 	d := LogNormal{Median: time.Minute, Sigma: 0.3}
-	assert.True(t, math.IsInf(Joint(d, CitrixPlus(3, 30*time.Second), 0.5, 1, 0.01, Options{Grid: 500}), 1))
+	assert.True(t, math.IsInf(Joint(d, CitrixPlus(3, 30*time.Second), 0.5, 0.05, 1, 0.2, 0.01, Options{Grid: 500}), 1))
 }
