@@ -1,7 +1,6 @@
 package daastest
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -22,10 +21,13 @@ import (
 // FullName changes; a catalog or group moves between folders with its own
 // PATCH AdminFolder. A folder that holds anything cannot be deleted (409,
 // ErrorCode ConstraintViolation). A create takes its parent from Path or
-// from ParentId, which the spec makes exclusive: both is a 400. Where the
-// spec is silent: a create's Path is the parent folder's path (ParentId
-// its id); the folder counts are those of its own items, not its
-// subfolders'.
+// from ParentId, which the spec makes exclusive: both is a 400. As the
+// spec says, the folders of Path that do not exist are created with it,
+// and Name may be left out (absent or null) when Path is given: the folder
+// created is then Path's last folder. An unknown ParentId is a 404. Where
+// the spec is silent: a Path that is a folder's id stands for its path; a
+// create without Name whose Path exists already is a duplicate; the folder
+// counts are those of its own items, not its subfolders'.
 
 // Route keys of the admin folders.
 const (
@@ -117,7 +119,7 @@ func adminFolderRoutes() []*route {
 
 // createFolderRequest is CreateAdminFolderRequestModel.
 type createFolderRequest struct {
-	Name              string   `json:"Name"`
+	Name              *string  `json:"Name"`
 	Path              string   `json:"Path"`
 	ParentID          string   `json:"ParentId"`
 	ObjectIdentifiers []string `json:"ObjectIdentifiers"`
@@ -152,30 +154,46 @@ func (s *Server) createFolder(c *call) *reply {
 	if rp := decodeBody(c.body, &req); rp != nil {
 		return rp
 	}
-	name := strings.TrimSpace(req.Name)
-	if rp := folderNameProblem(name); rp != nil {
-		return rp
-	}
 	if req.ParentID != "" && req.Path != "" {
 		return badRequest("invalidArgument", "Path and ParentId are exclusive: give one or the other, not both",
 			"name", "ParentId", "value", req.ParentID)
 	}
-	parent, rp := s.folderUnder(cmp.Or(req.ParentID, req.Path))
+	var name string
+	if req.Name != nil || normalizeFolder(req.Path) == "" { // Name may be left out only with Path
+		if name = strings.TrimSpace(deref(req.Name)); folderNameProblem(name) != nil {
+			return folderNameProblem(name)
+		}
+	}
+	parent, rp := s.folderUnder(req.ParentID)
 	if rp != nil {
 		return rp
 	}
-	path := strings.TrimPrefix(parent+`\`+name, `\`)
+	if req.Path != "" {
+		parent = normalizeFolder(s.folderPath(req.Path))
+	}
+	path := normalizeFolder(parent + `\` + name)
 	return s.perform(c, jobSpec{typ: "CreateAdminFolder", params: []NameValue{{Name: "Path", Value: path}}},
 		func(time.Time) result {
 			if s.findFolder(path) != nil {
 				return result{failed: duplicateFailure("folder", path)}
 			}
-			if parent != "" && s.findFolder(parent) == nil {
-				return result{failed: notFoundFailure("AdminFolder", parent)}
+			if req.ParentID != "" && s.findFolder(parent) == nil {
+				return result{failed: notFoundFailure("AdminFolder", req.ParentID)}
 			}
-			f := s.folderRef(path)
+			f := s.makeFolders(path)
 			return result{status: http.StatusCreated, body: s.adminFolderModel(f), redirect: "/AdminFolders/" + f.ID}
 		})
+}
+
+// makeFolders returns the folder at path, creating it and each folder
+// above it that does not exist, outermost first. Callers hold s.mu.
+func (s *Server) makeFolders(path string) *refModel {
+	parts := strings.Split(path, `\`)
+	var f *refModel
+	for i := range parts {
+		f = s.folderRef(strings.Join(parts[:i+1], `\`))
+	}
+	return f
 }
 
 // editFolderRequest is EditAdminFolderRequestModel.

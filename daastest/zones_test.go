@@ -122,8 +122,11 @@ func TestAdminFolders(t *testing.T) {
 		}
 		eq(t, "path", paris.Path, `Europe\Paris\`)
 		eq(t, "parent", paris.Parent.ID, eu.ID)
-		_, err = c.AdminFolders.Create(ctx, daas.CreateAdminFolderRequest{Name: "Nice", Path: "Asia", ObjectIdentifiers: []daas.AdminFolderObjectIdentifier{}})
-		eq(t, "unknown parent", apiStatus(err), http.StatusNotFound)
+		nice, err := c.AdminFolders.Create(ctx, daas.CreateAdminFolderRequest{Name: "Nice", Path: "Asia", ObjectIdentifiers: []daas.AdminFolderObjectIdentifier{}})
+		if err != nil {
+			t.Fatal(err) // the spec: folders missing along Path are created
+		}
+		eq(t, "made along Path", nice.Path, `Asia\Nice\`)
 
 		if _, err := c.MachineCatalogs.Update(ctx, "Pool", daas.UpdateMachineCatalogRequest{AdminFolder: daas.Ptr(paris.ID)}); err != nil {
 			t.Fatal(err)
@@ -166,7 +169,7 @@ func TestAdminFolders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eq(t, "folders", len(page.Items), 1)
+		eq(t, "folders", len(page.Items), 3)
 		eq(t, "left", page.Items[0].Path, `Paris\`)
 
 		if _, err := c.AdminFolders.Create(ctx, daas.CreateAdminFolderRequest{Name: "Tmp", ObjectIdentifiers: []daas.AdminFolderObjectIdentifier{}}); err != nil {
@@ -181,7 +184,7 @@ func TestAdminFolders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eq(t, "folders after the delete job", len(left), 1)
+		eq(t, "folders after the delete job", len(left), 3)
 	})
 }
 
