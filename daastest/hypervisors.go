@@ -19,7 +19,9 @@ import (
 // it cannot reach the hypervisor (400, or the job's ErrorCode
 // HypervisorNotContactable). Credentials in a request (Password,
 // SecretKey, ApplicationSecret, …) are accepted and never stored or
-// echoed. Where the spec is silent: deleting a connection deletes its
+// echoed. Where the spec is silent: a connection's name is trimmed and
+// unique in any case, on create and on rename (409, or the job's
+// ErrorCode DuplicateObject); deleting a connection deletes its
 // resource pools with it; a create's PoolDetails creates its first pool,
 // and the create fails as a pool create does when a pool has that name.
 
@@ -322,8 +324,8 @@ func (s *Server) createHypervisor(c *call) *reply {
 	return s.perform(c, jobSpec{typ: "CreateHypervisor", params: []NameValue{{Name: "Name", Value: h.Name}}},
 		func(time.Time) result {
 			st := s.hand()
-			if s.findHypervisor(h.Name) != nil {
-				return result{failed: duplicateFailure("hosting connection", h.Name)}
+			if f := s.hypervisorNameTaken(h.Name, nil); f != nil {
+				return result{failed: f}
 			}
 			if reason, bad := st.failTests[strings.ToLower(h.Name)]; bad {
 				return result{failed: &failure{status: http.StatusBadRequest, kind: "hypervisorNotContactable",
@@ -385,14 +387,24 @@ func (s *Server) updateHypervisor(c *call) *reply {
 				return result{failed: notFoundFailure("Hypervisor", h.ID)}
 			}
 			if req.Name != nil {
-				if other := s.findHypervisor(*req.Name); other != nil && other != h {
-					return result{failed: duplicateFailure("hosting connection", *req.Name)}
+				name := strings.TrimSpace(*req.Name)
+				if f := s.hypervisorNameTaken(name, h); f != nil {
+					return result{failed: f}
 				}
-				h.Name = strings.TrimSpace(*req.Name)
+				h.Name = name
 			}
 			req.applyTo(h)
 			return result{status: http.StatusNoContent, redirect: "/hypervisors/" + h.ID}
 		})
+}
+
+// hypervisorNameTaken refuses name (trimmed, as stored) when a connection
+// other than self has it in any case. Callers hold s.mu.
+func (s *Server) hypervisorNameTaken(name string, self *hypervisor) *failure {
+	if other := s.findHypervisor(name); other != nil && other != self {
+		return duplicateFailure("hosting connection", name)
+	}
+	return nil
 }
 
 // editRefused checks an edit of h or of one of its pools: the edit's

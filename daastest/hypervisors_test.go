@@ -290,3 +290,36 @@ func TestHypervisorPoolDetailsDuplicate(t *testing.T) {
 		eq(t, "connections", s.Hypervisors(), []string{"vc01"})
 	})
 }
+
+// TestHypervisorRenameDuplicateTrimmedName: a rename's duplicate check
+// compares the name as it is stored, trimmed and in any case, sync and as
+// a job; a connection may still take its own name in another case.
+func TestHypervisorRenameDuplicateTrimmedName(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := daastest.NewServer(daastest.WithoutListener())
+		defer s.Close()
+		c, ctx := s.Client(), t.Context()
+		for _, name := range []string{"vc01", "vc02"} {
+			req := newConnectionRequest(name)
+			req.PoolDetails.Name = "Pool-" + name
+			if _, err := c.Hypervisors.Create(ctx, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		edit := func(name string) daas.EditHypervisorConnectionRequest {
+			return daas.EditHypervisorConnectionRequest{Name: daas.Ptr(name), ConnectionType: daas.HypervisorConnectionTypeVCenter}
+		}
+		err := c.Hypervisors.Update(ctx, "vc02", edit(" VC01 "))
+		eq(t, "padded duplicate rename", apiStatus(err), http.StatusConflict)
+		job, err := c.Hypervisors.UpdateAsync(ctx, "vc02", edit("vc01\t"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = job.Wait(ctx)
+		eq(t, "padded duplicate rename job", jobCode(t, err), "DuplicateObject")
+		if err := c.Hypervisors.Update(ctx, "vc01", edit(" VC01")); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "connections", s.Hypervisors(), []string{"VC01", "vc02"})
+	})
+}
