@@ -22,7 +22,8 @@ import (
 // session. A session whose machine is gone, off, or has no sessions left
 // (a machine power action or log off ended them) is no longer listed.
 // Where the spec is silent: $search models SearchFilters on SessionState,
-// UserName, UserPrincipalName, UserDisplayName, MachineName, DeliveryGroup
+// UserName, UserPrincipalName (User.PrincipalName, user@domain, as the
+// session shows it), UserDisplayName, MachineName, DeliveryGroup
 // and MachineCatalog (the full name the session's machine shows; a value
 // that names a catalog by id stands for its name) with the operators
 // Equals, NotEquals, Contains, NotContains, StartsWith, EndsWith and In
@@ -60,6 +61,13 @@ type session struct {
 }
 
 func (x *session) ident() (string, int, string) { return x.ID, x.UID, x.ID }
+
+// principalName is the user's principal name as the session shows it
+// (User.PrincipalName): name@domain.local, in lower case.
+func (x *session) principalName() string {
+	domain, name, _ := strings.Cut(x.User, `\`)
+	return strings.ToLower(name + "@" + domain + ".local")
+}
 
 // SessionMessage is a message sent to a session with $sendMessage.
 type SessionMessage struct {
@@ -236,7 +244,7 @@ func (s *Server) sessionModel(x *session, now time.Time) sessionModel {
 		Machine: s.machineModel(x.machine, now), SessionType: "Desktop", StartTime: start, FormattedStartTime: start,
 		State: x.State, StateChangeTime: changed, FormattedStateChangeTime: changed, UntrustedUserName: x.User,
 		User: sessionUser{DisplayName: x.DisplayName, PropertiesFetched: 1, Domain: domain, SamName: x.User, Name: name,
-			PrincipalName: strings.ToLower(name + "@" + domain + ".local")},
+			PrincipalName: x.principalName()},
 	}
 }
 

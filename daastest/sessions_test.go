@@ -2,6 +2,7 @@ package daastest_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"testing/synctest"
 
@@ -241,4 +242,39 @@ func TestSessionSearchByCatalog(t *testing.T) {
 	eq(t, "starts with", count(daas.SearchOperatorStartsWith, "Sh"), 5)
 	eq(t, "in", count(daas.SearchOperatorIn, "Other, Shared"), 5)
 	eq(t, "another catalog", count(daas.SearchOperatorStartsWith, "Other"), 0)
+}
+
+// TestSessionSearchByPrincipalName: the UserPrincipalName filter matches
+// the user's principal name as the session shows it (user@domain), not
+// the bare user name.
+func TestSessionSearchByPrincipalName(t *testing.T) {
+	s := daastest.NewServer(sessionWorld()...)
+	defer s.Close()
+	c, ctx := s.Client(), t.Context()
+	x, err := c.Sessions.Get(ctx, s.Sessions()[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	upn := x.User.PrincipalName
+	_, domain, ok := strings.Cut(upn, "@")
+	if !ok {
+		t.Fatalf("PrincipalName %q has no @", upn)
+	}
+	found := func(op daas.SearchOperator, value string) []string {
+		t.Helper()
+		page, err := c.Sessions.SearchPage(ctx, daas.MachineAndSessionSearchRequest{SearchFilters: []daas.MachineAndSessionSearchFilterRequest{
+			{Property: daas.MachineAndSessionSearchPropertyUserPrincipalName, Operator: op, Value: value},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, y := range page.Items {
+			ids = append(ids, y.ID)
+		}
+		return ids
+	}
+	eq(t, "equals the UPN", found(daas.SearchOperatorEquals, strings.ToUpper(upn)), []string{x.ID})
+	eq(t, "ends with the domain", len(found(daas.SearchOperatorEndsWith, "@"+domain)), 5)
+	eq(t, "the bare name", found(daas.SearchOperatorEquals, "user004"), []string(nil))
 }

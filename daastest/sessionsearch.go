@@ -34,7 +34,7 @@ type searchFilter struct {
 var sessionSearchProperties = map[string]func(*Server, *session) string{
 	"SessionState":      func(_ *Server, x *session) string { return x.State },
 	"UserName":          func(_ *Server, x *session) string { return x.User },
-	"UserPrincipalName": func(_ *Server, x *session) string { _, n, _ := strings.Cut(x.User, `\`); return n },
+	"UserPrincipalName": func(_ *Server, x *session) string { return x.principalName() },
 	"UserDisplayName":   func(_ *Server, x *session) string { return x.DisplayName },
 	"MachineName":       func(_ *Server, x *session) string { return x.machine.Name },
 	"DeliveryGroup":     func(_ *Server, x *session) string { return x.machine.DeliveryGroupName },
