@@ -76,6 +76,28 @@
 //   - $cancel of a job that cannot be and DELETE of a running job: 409.
 //   - $SkipRemaining: 501 without sub jobs, 303 once complete, 200 with the
 //     job once failed or canceled; skipped sub jobs show Canceled.
+//   - Session search ($search) models the properties its sessions' answer
+//     shows (their Machine's included) and CurrentUser, with the operators
+//     Equals, NotEquals, Contains, NotContains, StartsWith, NotStartsWith,
+//     EndsWith, NotEndsWith, In, NotIn, and LessThan, LessThanOrEquals,
+//     GreaterThan, GreaterThanOrEquals on SessionCount. The spec gives no
+//     meaning to the other operators, so they are refused (400): Like,
+//     NotLike, ContainsLike, NotContainsLike, ContainsStartsWith,
+//     NotContainsStartsWith, ContainsEndsWith, NotContainsEndsWith, Any,
+//     None, IsWithin, IsNotWithin; so are the properties the answer does
+//     not show, times, and Uid (the session's or its machine's):
+//     AgentVersion, AppsInUse,
+//     AzureAdJoinedMode, ConnectedViaHostName, ConnectedViaIP,
+//     ControllerDnsName, DrainingUntilShutdown, HostingServerName,
+//     HypervisorConnection, LastConnectionTime, LastConnectionUser,
+//     LastDeregistrationReason, LastDeregistrationTime,
+//     LaunchedViaHostName, LaunchedViaIP, LoadIndex,
+//     MachineUnavailableReason, OSType, OSVersion, PublishedName,
+//     SecureIcaActive, SessionStateChangeTime, SmartAccessFilters,
+//     StartTime, Uid, VdaUpgrade, VdaUpgradeState, WindowsConnectionSetting;
+//     and SearchFilterGroups. The spec says some properties are not
+//     supported for sessions without naming them; the fake accepts those
+//     it models.
 //   - Batch items take "CWSAuth bearer=", "Bearer " or no Authorization (the
 //     batch's caller); they run one after the other.
 //   - At most [MaxMachinesPerRequest] machines per request (400 outOfRange).

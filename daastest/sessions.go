@@ -21,15 +21,20 @@ import (
 // LogoffSessions, SendSessionMessage) whose result redirects to the
 // session. A session whose machine is gone, off, or has no sessions left
 // (a machine power action or log off ended them) is no longer listed.
-// Where the spec is silent: $search models SearchFilters on SessionState,
-// UserName, UserPrincipalName (User.PrincipalName, user@domain, as the
-// session shows it), UserDisplayName, MachineName, DeliveryGroup
-// and MachineCatalog (the full name the session's machine shows; a value
-// that names a catalog by id stands for its name) with the operators
-// Equals, NotEquals, Contains, NotContains, StartsWith, EndsWith and In
-// (comma-separated), and BasicSearchString as a substring of the user's
-// or machine's name; other properties, operators and SearchFilterGroups
-// are refused (400).
+// $search (sessionsearch.go) matches a filter on what the session's
+// answer shows, its Machine's properties included, as the spec has a
+// machine property match a session hosted on a machine that matches:
+// MachineCatalog is the full name (a value that names a catalog by id
+// stands for its name), UserPrincipalName is User.PrincipalName
+// (user@domain), CurrentUser is the users (DOMAIN\name) of the sessions
+// on the session's machine, its current users as the spec's
+// AssociatedUsers has them. Where the spec is silent: text compares in any
+// case; In and NotIn take a comma-separated list; a property with several
+// values matches when one of them does, a negated operator (NotEquals,
+// NotIn, …) when none does; the ordering operators compare numbers
+// (SessionCount) only; BasicSearchString is a substring of the user's or
+// machine's name. Other operators and properties, and SearchFilterGroups,
+// are refused (400); doc.go lists them.
 
 // Route keys of the sessions.
 const (

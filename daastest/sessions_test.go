@@ -1,7 +1,9 @@
 package daastest_test
 
 import (
+	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -169,7 +171,7 @@ func TestSessionSearch(t *testing.T) {
 		eq(t, "found by job", len(found), 1)
 
 		_, err = c.Sessions.SearchPage(ctx, daas.MachineAndSessionSearchRequest{SearchFilters: []daas.MachineAndSessionSearchFilterRequest{
-			{Property: daas.MachineAndSessionSearchPropertyHostedMachineName, Operator: daas.SearchOperatorEquals, Value: "x"},
+			{Property: daas.MachineAndSessionSearchPropertyAgentVersion, Operator: daas.SearchOperatorEquals, Value: "x"},
 		}})
 		eq(t, "unmodelled property", apiStatus(err), http.StatusBadRequest)
 	})
@@ -277,4 +279,80 @@ func TestSessionSearchByPrincipalName(t *testing.T) {
 	eq(t, "equals the UPN", found(daas.SearchOperatorEquals, strings.ToUpper(upn)), []string{x.ID})
 	eq(t, "ends with the domain", len(found(daas.SearchOperatorEndsWith, "@"+domain)), 5)
 	eq(t, "the bare name", found(daas.SearchOperatorEquals, "user004"), []string(nil))
+}
+
+// TestSessionSearchOperatorsAndProperties: the operators and properties
+// of the spec's enums that the fake models. CurrentUser is a machine
+// property (the users of the sessions on the session's machine), so it
+// matches every session on a machine one of whose users matches; the
+// negated operators match when no value matches; the ordering operators
+// compare numbers. Those the fake does not model are refused (400).
+func TestSessionSearchOperatorsAndProperties(t *testing.T) {
+	s := daastest.NewServer(sessionWorld()...)
+	defer s.Close()
+	c, ctx := s.Client(), t.Context()
+	ids := s.Sessions()
+	first, err := c.Sessions.Get(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	domain, _, _ := strings.Cut(first.User.SamName, `\`)
+	users := func(p daas.MachineAndSessionSearchProperty, op daas.SearchOperator, value string) []string {
+		t.Helper()
+		page, err := c.Sessions.SearchPage(ctx, daas.MachineAndSessionSearchRequest{SearchFilters: []daas.MachineAndSessionSearchFilterRequest{
+			{Property: p, Operator: op, Value: value},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, x := range page.Items {
+			_, name, _ := strings.Cut(x.User.SamName, `\`)
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		return names
+	}
+	// The 5 sessions sit in turn on 3 machines: user001 and user004 on the
+	// first, user002 and user005 on the second, user003 on the third.
+	eq(t, "CurrentUser", users(daas.MachineAndSessionSearchPropertyCurrentUser, daas.SearchOperatorEquals, domain+`\user004`),
+		[]string{"user001", "user004"})
+	eq(t, "CurrentUser, not", users(daas.MachineAndSessionSearchPropertyCurrentUser, daas.SearchOperatorNotEquals, domain+`\USER004`),
+		[]string{"user002", "user003", "user005"})
+	eq(t, "CurrentUser in", users(daas.MachineAndSessionSearchPropertyCurrentUser, daas.SearchOperatorIn, "x, "+domain+`\user003`),
+		[]string{"user003"})
+	eq(t, "not starts with", users(daas.MachineAndSessionSearchPropertyUserDisplayName, daas.SearchOperatorNotStartsWith, "user 00"), []string(nil))
+	eq(t, "not ends with", users(daas.MachineAndSessionSearchPropertyUserName, daas.SearchOperatorNotEndsWith, "1"),
+		[]string{"user002", "user003", "user004", "user005"})
+	eq(t, "not in", users(daas.MachineAndSessionSearchPropertyClientName, daas.SearchOperatorNotIn, "client-001,CLIENT-002"),
+		[]string{"user003", "user004", "user005"})
+	eq(t, "protocol", len(users(daas.MachineAndSessionSearchPropertyConnectionProtocol, daas.SearchOperatorEquals, "hdx")), 5)
+	eq(t, "machine power", len(users(daas.MachineAndSessionSearchPropertyPowerState, daas.SearchOperatorEquals, "on")), 5)
+	eq(t, "machine flag", len(users(daas.MachineAndSessionSearchPropertyInMaintenanceMode, daas.SearchOperatorEquals, "False")), 5)
+	eq(t, "more than one session", users(daas.MachineAndSessionSearchPropertySessionCount, daas.SearchOperatorGreaterThan, "1"),
+		[]string{"user001", "user002", "user004", "user005"})
+	eq(t, "at most one session", users(daas.MachineAndSessionSearchPropertySessionCount, daas.SearchOperatorLessThanOrEquals, "1"),
+		[]string{"user003"})
+
+	refused := func(what string, p daas.MachineAndSessionSearchProperty, op daas.SearchOperator, value, param string) {
+		t.Helper()
+		_, err := c.Sessions.SearchPage(ctx, daas.MachineAndSessionSearchRequest{SearchFilters: []daas.MachineAndSessionSearchFilterRequest{
+			{Property: p, Operator: op, Value: value},
+		}})
+		var ae *daas.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: error %v, want a 400", what, err)
+		}
+		i := slices.IndexFunc(ae.Parameters, func(p daas.NameValue) bool { return p.Name == "name" })
+		if i < 0 {
+			t.Fatalf("%s: error %v names no property", what, err)
+		}
+		eq(t, what, ae.Parameters[i].Value, param)
+	}
+	refused("ContainsLike", daas.MachineAndSessionSearchPropertyUserName, daas.SearchOperatorContainsLike, "user*", "Operator")
+	refused("Like", daas.MachineAndSessionSearchPropertyUserName, daas.SearchOperatorLike, "user*", "Operator")
+	refused("IsWithin", daas.MachineAndSessionSearchPropertyStartTime, daas.SearchOperatorIsWithin, "1", "Property")
+	refused("order of text", daas.MachineAndSessionSearchPropertyUserName, daas.SearchOperatorLessThan, "m", "Operator")
+	refused("order of no number", daas.MachineAndSessionSearchPropertySessionCount, daas.SearchOperatorLessThan, "two", "Value")
+	refused("a property not shown", daas.MachineAndSessionSearchPropertyOSType, daas.SearchOperatorEquals, "Windows", "Property")
 }
