@@ -20,6 +20,12 @@ import (
 // dense where they crowd, sparse in the tails, none where none end. It is
 // the method of the bench's theoretical limit, run on what the client
 // learnt; the bench measures the distance between the two.
+//
+// The plan of a job that reports progress serves the shortest
+// planProgressShare of the durations alone: a job's progress shows where
+// it will end only once it has moved, so the short jobs, which end before
+// a read shows any, are the plan's to see, while the long ones are found
+// by the reads their progress aims (see Schedule.Next).
 const (
 	// planQuantile is the share of jobs the plan sees within its delay:
 	// it balances the median delay (best with reads crowded at the centre)
@@ -45,15 +51,27 @@ const (
 	// thousands. Past the plan the reads go on at the policy's pace, so
 	// the bound costs only jobs that outlast planMaxReads reads.
 	planMaxReads = 1024
+	// planProgressShare is the share of the durations the plan of a job
+	// that reports progress serves (see above). In the bench's exact
+	// simulation, steps of 25% and types of 10 s to 10 min, it took the
+	// p95 from 0.97–1.20 times the no-progress limit to 0.79–0.98 (30
+	// min and 2 h stay at 1.00–1.01), and the linear p95s fell too.
+	planProgressShare = 0.7
 )
 
 // planReads returns the plan's read times, ascending, for the durations
-// ds; the budget's floor(k) is the earliest time of the k-th read, of
+// ds of a type whose jobs report progress or not; the budget's floor(k) is the earliest time of the k-th read, of
 // which the first done are made before the plan begins (at or below the
 // grid's start). The last read is at or past the longest duration the
 // distribution holds.
-func planReads(ds []time.Duration, floor func(k int) time.Duration, done int) []time.Duration {
+func planReads(ds []time.Duration, floor func(k int) time.Duration, done int, progress bool) []time.Duration {
 	g := planProgram(ds, floor, done)
+	if progress {
+		// The plan sees the shortest planProgressShare as it would all.
+		for i, c := range g.CDF {
+			g.CDF[i] = min(1, c/planProgressShare)
+		}
+	}
 	u := g.U
 	xhi := g.Least(planQuantile, 5e-3)
 	var reads []int

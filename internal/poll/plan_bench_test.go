@@ -19,7 +19,7 @@ func BenchmarkPlanWideType(b *testing.B) {
 			pol := Policy{MinInterval: time.Second, MaxInterval: max, Multiplier: 2}
 			s := NewSchedule(pol, time.Now(), nil)
 			for b.Loop() {
-				planReads(ds, s.floorAt, 1)
+				planReads(ds, s.floorAt, 1, false)
 			}
 		})
 	}

@@ -28,7 +28,7 @@ func logNormalHistory(m time.Duration, sigma float64, n int) []time.Duration {
 func TestPlanReadsWhereDurationsAre(t *testing.T) {
 	hist := logNormalHistory(time.Minute, 0.3, 32)
 	s := NewSchedule(noJitter(), time.Time{}, nil)
-	plan := planReads(hist, s.floorAt, 1)
+	plan := planReads(hist, s.floorAt, 1, false)
 	require.True(t, slices.IsSorted(plan), "%v", plan)
 	assert.Greater(t, plan[0], hist[0]/2, "no reads far below the shortest duration")
 	assert.GreaterOrEqual(t, plan[len(plan)-1], hist[len(hist)-2], "the plan reaches the longest durations")
@@ -95,5 +95,5 @@ func TestPlanProgramBounded(t *testing.T) {
 	s := NewSchedule(Policy{MinInterval: time.Second, MaxInterval: 2 * time.Second, Multiplier: 2}, time.Now(), nil)
 	g := planProgram(ds, s.floorAt, 1)
 	assert.Equal(t, 1+planMaxReads, g.Layer[len(g.Layer)-1])
-	assert.NotEmpty(t, planReads(ds, s.floorAt, 1))
+	assert.NotEmpty(t, planReads(ds, s.floorAt, 1, false))
 }

@@ -70,7 +70,7 @@ func TestPlanFillKeepsTheReadsOfANarrowType(t *testing.T) {
 	s := NewSchedule(noJitter(), time.Now(), nil)
 	step := ladder{min: time.Second, max: 30 * time.Second, mult: 2}.step
 	for _, m := range []time.Duration{10 * time.Second, 5 * time.Minute, time.Hour} {
-		plan := planReads(logNormalHistory(m, 0.3, statsSamples), s.floorAt, 1)
+		plan := planReads(logNormalHistory(m, 0.3, statsSamples), s.floorAt, 1, false)
 		filled := fillPlan(plan, s.floorAt, 1, step)
 		j := 0 // plan[j] is the next read of the plan in filled
 		for i, at := range filled {

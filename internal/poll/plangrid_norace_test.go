@@ -24,7 +24,7 @@ import (
 func TestPlanGridFineForLongTypes(t *testing.T) {
 	const m, sigma = 2 * time.Hour, 0.3
 	pol := Policy{MinInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 2}
-	plan := planReads(logNormalHistory(m, sigma, statsSamples), NewSchedule(pol, time.Now(), nil).floorAt, 1)
+	plan := planReads(logNormalHistory(m, sigma, statsSamples), NewSchedule(pol, time.Now(), nil).floorAt, 1, false)
 	var delays []float64
 	for _, d := range logNormalHistory(m, sigma, 2000) {
 		i, _ := slices.BinarySearch(plan, d)

@@ -109,7 +109,7 @@ func (s *Schedule) next(now time.Time, st *Status) time.Duration {
 	s.reads++
 	s.cur = min(s.pol.MaxInterval, time.Duration(float64(s.cur)*s.pol.Multiplier))
 	if st != nil && !s.looked && st.Type != "" && s.stats != nil {
-		key := planKey{ladder: s.ladder(), done: s.reads}
+		key := planKey{ladder: s.ladder(), done: s.reads, progress: st.Progress >= 0}
 		s.plan, s.learnt = s.stats.plan(st.Type, key, s.floorAt)
 		s.looked = true
 	}

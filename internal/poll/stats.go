@@ -44,12 +44,27 @@ type typeStats struct {
 	next int    // where the next sample goes
 	used uint64 // Stats.clock at the last feed
 
-	plan    []time.Duration // the plan of the durations held, nil when stale
+	// The plans of the durations held, for jobs that report no progress
+	// and for jobs that do (see planKey).
+	slots [2]planSlot
+}
+
+// planSlot holds one plan of a type and the one being computed.
+type planSlot struct {
+	plan    []time.Duration // nil when stale
 	planFor planKey
 	// planning is closed when the plan being computed for planningFor is
 	// ready; nil when none is.
 	planning    chan struct{}
 	planningFor planKey
+}
+
+// slot returns the slot of the plans of key.
+func (t *typeStats) slot(key planKey) *planSlot {
+	if key.progress {
+		return &t.slots[1]
+	}
+	return &t.slots[0]
 }
 
 // TypeDurations is the learnt durations of one job type, oldest first.
@@ -101,7 +116,7 @@ func (st *Stats) add(typ string, d time.Duration) {
 	t.next = (t.next + 1) % statsSamples
 	t.n = min(t.n+1, statsSamples)
 	t.used = st.clock
-	t.plan = nil
+	t.slots[0].plan, t.slots[1].plan = nil, nil
 }
 
 // evict drops the type fed least recently. st.mu is held.
@@ -127,10 +142,12 @@ func (t *typeStats) ordered() []time.Duration {
 }
 
 // planKey is what a plan depends on besides the durations: the budget
-// (the policy's first-seen schedule) and the reads made before it.
+// (the policy's first-seen schedule), the reads made before it, and
+// whether the job reports progress (see planProgressShare).
 type planKey struct {
 	ladder
-	done int
+	done     int
+	progress bool
 }
 
 // plan returns the learnt plan of a type's reads (see planReads), computed
@@ -149,34 +166,36 @@ func (st *Stats) plan(typ string, key planKey, floor func(k int) time.Duration) 
 			st.mu.Unlock()
 			return nil, false
 		}
-		if t.plan != nil && t.planFor == key {
-			p := t.plan
+		sl := t.slot(key)
+		if sl.plan != nil && sl.planFor == key {
+			p := sl.plan
 			st.mu.Unlock()
 			return p, true
 		}
-		if t.planning == nil || t.planningFor != key {
+		if sl.planning == nil || sl.planningFor != key {
 			break
 		}
-		ready := t.planning
+		ready := sl.planning
 		st.mu.Unlock()
 		<-ready
 		st.mu.Lock()
 	}
 	t := st.types[typ]
+	sl := t.slot(key)
 	ready := make(chan struct{})
-	t.planning, t.planningFor = ready, key
+	sl.planning, sl.planningFor = ready, key
 	st.plans++
 	ds := t.ordered()
 	st.mu.Unlock()
-	p := fillPlan(planReads(ds, floor, key.done), floor, key.done, key.step)
+	p := fillPlan(planReads(ds, floor, key.done, key.progress), floor, key.done, key.step)
 	st.mu.Lock()
 	// The durations may have changed meanwhile: the plan is kept only for
 	// the ones it was computed from.
 	if t2 := st.types[typ]; t2 == t && slices.Equal(t.ordered(), ds) {
-		t.plan, t.planFor = p, key
+		sl.plan, sl.planFor = p, key
 	}
-	if t.planning == ready {
-		t.planning = nil
+	if sl.planning == ready {
+		sl.planning = nil
 	}
 	st.mu.Unlock()
 	close(ready)
