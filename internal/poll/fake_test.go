@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,6 +56,9 @@ type fakeService struct {
 	getFail  func(id string) error
 	// getFloor is the Retry-After of every successful single read.
 	getFloor time.Duration
+	// described counts the statuses described (Status); not under mu,
+	// which ReadList holds while it asks the coordinator what it wants.
+	described atomic.Int64
 }
 
 func newFake(t testing.TB) *fakeService {
@@ -155,6 +159,7 @@ func (s *fakeService) read(id string) (*fakeStatus, time.Duration, error) {
 }
 
 func (s *fakeService) Status(v *fakeStatus) Status {
+	s.described.Add(1)
 	terminal := v.Status == "Complete" || v.Status == "CompleteWithWarning" || v.Status == "Failed" || v.Status == "Canceled"
 	return Status{
 		ID: v.ID, Type: v.Type, Progress: v.Progress,

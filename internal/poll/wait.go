@@ -105,7 +105,7 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 		if !w.park(ctx, sleep) {
 			return zero, &Stopped{Err: ctx.Err(), LastErr: lastErr}
 		}
-		v, floor, at, err := c.step(job.Begin(ctx), w, job, p.ID)
+		v, st, floor, at, err := c.step(job.Begin(ctx), w, job, p.ID)
 		floor = min(floor, p.Policy.MaxInterval)
 		job.Done(ctx, v, floor, err)
 		next := floor
@@ -122,7 +122,6 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 			next = max(w.sched.Next(time.Now(), nil), floor, min(retryAfter, p.Policy.MaxInterval))
 		} else {
 			lastErr = nil
-			st := c.svc.Status(v)
 			if st.Terminal {
 				c.stats.Observe(st)
 				return v, nil
@@ -135,12 +134,13 @@ func (c *Coordinator[T]) Wait(ctx context.Context, job Job[T], p Params) (T, err
 
 // step is the one read step of a wait on job id, run on every wake: take
 // what a list read delivered; else read the list when batching; else read
-// the job. It returns the job, the floor of the next read and when the
-// read that showed the job was sent (the time its status is true of, which
-// a slow list read can leave seconds behind), or the error of the read.
-func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T], id string) (T, time.Duration, time.Time, error) {
-	if v, floor, at, ok := c.take(w, job); ok {
-		return v, floor, at, nil
+// the job. It returns the job and its status (described once, here), the
+// floor of the next read and when the read that showed the job was sent
+// (the time its status is true of, which a slow list read can leave
+// seconds behind), or the error of the read.
+func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T], id string) (T, Status, time.Duration, time.Time, error) {
+	if v, st, floor, at, ok := c.take(w, job); ok {
+		return v, st, floor, at, nil
 	}
 	if c.batching(w) {
 		c.setListing(w, true)
@@ -154,32 +154,33 @@ func (c *Coordinator[T]) step(ctx context.Context, w *waiter[T], job Job[T], id 
 		c.setListing(w, false)
 		switch {
 		case err == nil:
-			if v, floor, at, ok := c.take(w, job); ok {
-				return v, floor, at, nil
+			if v, st, floor, at, ok := c.take(w, job); ok {
+				return v, st, floor, at, nil
 			}
 			// The list does not show the job (w is now unlisted): read it
 			// by itself until a list shows it.
 		case ctx.Err() != nil || c.busy(err):
 			var zero T
-			return zero, floor, time.Time{}, err
+			return zero, Status{}, floor, time.Time{}, err
 		default:
 			c.debug(ctx, "job list read failed; reading the job itself", "job", id, "error", err.Error())
 		}
 	}
 	// A list read may have delivered w's job since w looked, and the
 	// waits it ended left too few to batch: take it rather than read.
-	if v, floor, at, ok := c.take(w, job); ok {
-		return v, floor, at, nil
+	if v, st, floor, at, ok := c.take(w, job); ok {
+		return v, st, floor, at, nil
 	}
 	start := time.Now()
 	v, floor, err := job.Read(ctx)
-	if err == nil {
-		size := c.svc.Status(v).Size
-		c.mu.Lock()
-		c.costs.observeSingle(size)
-		c.mu.Unlock()
+	if err != nil {
+		return v, Status{}, floor, start, err
 	}
-	return v, floor, start, err
+	st := c.svc.Status(v)
+	c.mu.Lock()
+	c.costs.observeSingle(st.Size)
+	c.mu.Unlock()
+	return v, st, floor, start, nil
 }
 
 // busy reports whether a failed list read asks the waiters to hold off.
@@ -189,8 +190,9 @@ func (c *Coordinator[T]) busy(err error) bool {
 }
 
 // take returns what a list read delivered to w, if anything, accepted by
-// job, with the floor of the next read and when the list read was sent.
-func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, floor time.Duration, at time.Time, ok bool) {
+// job and described, with the floor of the next read and when the list
+// read was sent.
+func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, st Status, floor time.Duration, at time.Time, ok bool) {
 	c.mu.Lock()
 	v, floor, ok, shared := w.delivered, w.floor, w.has, w.shared
 	if ok {
@@ -201,8 +203,9 @@ func (c *Coordinator[T]) take(w *waiter[T], job Job[T]) (v T, floor time.Duratio
 	c.mu.Unlock()
 	if ok {
 		v = job.Accept(v, shared)
+		st = c.svc.Status(v)
 	}
-	return v, floor, at, ok
+	return v, st, floor, at, ok
 }
 
 // nextRead is the wait before w's next read after it read st, from a read

@@ -26,6 +26,19 @@ func TestWaitScheduleExponential(t *testing.T) {
 	})
 }
 
+// A wait describes each status it reads by itself once: the step that
+// read it measures its size from the description the wait then judges.
+func TestWaitDescribesEachReadOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newFake(t)
+		s.add(&fakeJob{id: "j1", dur: 100 * time.Second})
+		_, err := waitOne(t.Context(), newCoordinator(s), s, "j1", expPolicy())
+		require.NoError(t, err)
+		assert.Equal(t, 8, s.singles())
+		assert.Equal(t, int64(s.singles()), s.described.Load(), "one description a read")
+	})
+}
+
 func TestWaitScheduleJitterBounds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newFake(t)
@@ -400,17 +413,19 @@ func TestReadStepTakesDeliveryBelowThreshold(t *testing.T) {
 		c.unregister(o, []string{"j2", "j3"}[i])
 	}
 	h := &handle{s: s, id: "j1"}
-	v, _, _, err := c.step(t.Context(), w, h, "j1")
+	v, st, _, _, err := c.step(t.Context(), w, h, "j1")
 	require.NoError(t, err)
 	assert.Equal(t, "Complete", v.Status)
+	assert.True(t, st.Terminal, "the step describes what it took")
 	assert.Equal(t, "Complete", h.last.Status, "the delivery is accepted")
 	assert.Zero(t, s.singles(), "no single read")
 	assert.Empty(t, s.listTimes(), "no list read")
 
 	// With nothing delivered and few waiters, the step reads the job.
-	v, _, _, err = c.step(t.Context(), w, h, "j1")
+	v, st, _, _, err = c.step(t.Context(), w, h, "j1")
 	require.NoError(t, err)
 	assert.Equal(t, "InProgress", v.Status)
+	assert.False(t, st.Terminal, "the step describes what it read")
 	assert.Equal(t, 1, s.singles())
 }
 
