@@ -187,8 +187,13 @@ func (c *Coordinator[T]) policy(pol Policy) *Policy {
 func (c *Coordinator[T]) unregister(w *waiter[T], id string) {
 	key := strings.ToLower(id)
 	c.mu.Lock()
+	// The timer is set to the soonest due time of the heap (arm): only
+	// the soonest leaving changes it. Any other leaves it as it is.
+	soonest := w.idx == 0
 	c.wakes.remove(w)
-	c.arm(time.Now())
+	if soonest {
+		c.arm(time.Now())
+	}
 	c.unwatch(w)
 	c.waiters--
 	switch head := c.ids[key]; {

@@ -87,6 +87,44 @@ func TestWakeAtDueTimes(t *testing.T) {
 	})
 }
 
+// A wait that leaves moves the timer only when it was the soonest: the
+// timer stays set to the soonest due time of those left, and goes with the
+// last.
+func TestWakeTimerFollowsLeavingWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCoordinator(newFake(t))
+		start := time.Now()
+		ws := make([]*waiter[*fakeStatus], 3)
+		for i := range ws {
+			ws[i] = c.register(Params{ID: fmt.Sprint("j", i), Policy: expPolicy()})
+			c.setDue(t.Context(), ws[i], time.Duration(i+1)*time.Second)
+		}
+		timerAt := func() (*time.Timer, time.Duration) {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if c.timer == nil {
+				return nil, 0
+			}
+			assert.Equal(t, c.wakes[0].due, c.timerAt, "set to the soonest")
+			return c.timer, c.clock.time(c.timerAt).Sub(start)
+		}
+		timer, at := timerAt()
+		require.NotNil(t, timer)
+		assert.Equal(t, time.Second, at)
+		c.unregister(ws[1], "j1") // not the soonest
+		got, at := timerAt()
+		assert.Same(t, timer, got)
+		assert.Equal(t, time.Second, at, "left as it was")
+		c.unregister(ws[0], "j0") // the soonest
+		got, at = timerAt()
+		assert.Same(t, timer, got)
+		assert.Equal(t, 3*time.Second, at, "moved to the next soonest")
+		c.unregister(ws[2], "j2")
+		got, _ = timerAt()
+		assert.Nil(t, got, "no timer outlives the waits")
+	})
+}
+
 // A status a list read delivers wakes its waiter at once, and a later due
 // time set before the waiter takes it does not put the wake off; a wake
 // left from before a waiter parks is dropped, so it sleeps to its due time.
