@@ -69,9 +69,9 @@ type Coordinator[T any] struct {
 	clock      clock                       // of the waiters' times
 	lists      flight.Group[time.Duration] // one list read at a time, shared by the waiters
 	list       listState
-	costs      readCosts                 // what list and single reads cost (cost.go)
-	policies   map[Policy]*Policy        // the waits' policies, shared (policy)
-	watches    map[<-chan struct{}]watch // the waits' contexts (ctxwatch.go)
+	costs      readCosts                    // what list and single reads cost (cost.go)
+	policies   map[Policy]*Policy           // the waits' policies, shared (policy)
+	watches    map[<-chan struct{}]watch[T] // the waits' contexts (ctxwatch.go)
 
 	// The parked waiters by their next read, and the one timer that wakes
 	// them (wake.go): nil when nobody is parked.
@@ -91,7 +91,7 @@ func New[T any](svc Service[T], stats *Stats, debug func(ctx context.Context, ms
 		debug = func(context.Context, string, ...any) {}
 	}
 	return &Coordinator[T]{svc: svc, stats: stats, debug: debug, ids: make(map[string]*waiter[T]),
-		policies: make(map[Policy]*Policy), watches: make(map[<-chan struct{}]watch)}
+		policies: make(map[Policy]*Policy), watches: make(map[<-chan struct{}]watch[T])}
 }
 
 // Stats returns the learnt durations the coordinator feeds.

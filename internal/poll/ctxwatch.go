@@ -12,11 +12,14 @@ import "context"
 // (wake.go). A wait alone on its context selects on both, as a watch would
 // cost it more than it saves.
 
-// watch is the waits of one Done channel: how many, and the stop of its
-// AfterFunc once two or more share it (nil before).
-type watch struct {
-	n    int
-	stop func() bool
+// watch is the waits of one Done channel: how many, the first of them
+// (each links to the next and the one before, so that one leaves at no
+// cost and the channel's end visits its own waits only), and the stop of
+// its AfterFunc once two or more share it (nil before).
+type watch[T any] struct {
+	n     int
+	first *waiter[T]
+	stop  func() bool
 }
 
 // watch records that w waits under ctx, and watches ctx once another wait
@@ -31,6 +34,10 @@ func (c *Coordinator[T]) watch(ctx context.Context, w *waiter[T]) {
 	w.done = done
 	g := c.watches[done]
 	g.n++
+	if g.first != nil {
+		g.first.ctxPrev = w
+	}
+	w.ctxNext, g.first = g.first, w
 	if g.n >= 2 && g.stop == nil {
 		g.stop = context.AfterFunc(ctx, func() { c.ended(done) })
 	}
@@ -44,6 +51,15 @@ func (c *Coordinator[T]) unwatch(w *waiter[T]) {
 		return
 	}
 	g := c.watches[w.done]
+	if w.ctxPrev != nil {
+		w.ctxPrev.ctxNext = w.ctxNext
+	} else {
+		g.first = w.ctxNext
+	}
+	if w.ctxNext != nil {
+		w.ctxNext.ctxPrev = w.ctxPrev
+	}
+	w.ctxPrev, w.ctxNext = nil, nil
 	if g.n--; g.n > 0 {
 		c.watches[w.done] = g
 		return
@@ -61,15 +77,12 @@ func (c *Coordinator[T]) watched(w *waiter[T]) bool {
 }
 
 // ended wakes the waits of the Done channel done, which is closed: each
-// sees its context ended.
+// sees its context ended. It visits those waits only, however many others
+// the coordinator has.
 func (c *Coordinator[T]) ended(done <-chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, w := range c.ids {
-		for ; w != nil; w = w.next {
-			if w.done == done {
-				w.wakeUp()
-			}
-		}
+	for w := c.watches[done].first; w != nil; w = w.ctxNext {
+		w.wakeUp()
 	}
 }

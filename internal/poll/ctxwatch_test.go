@@ -140,3 +140,91 @@ func TestContextWatchManyWaitsComplete(t *testing.T) {
 		assert.Empty(t, c.watches)
 	})
 }
+
+// The end of a context costs in proportion to its waits, not to every
+// wait of the coordinator: 10,000 waits in pairs on 5,000 contexts, or in
+// four groups on four, and one context ending at a time.
+func BenchmarkContextEnded(b *testing.B) {
+	for _, perCtx := range []int{2, 2500} {
+		b.Run(fmt.Sprintf("waits=10000/per-context=%d", perCtx), func(b *testing.B) {
+			const n = 10000
+			c := newCoordinator(newFake(b))
+			dones := make([]<-chan struct{}, 0, n/perCtx)
+			ws := make([]*waiter[*fakeStatus], n)
+			var ctx context.Context
+			for i := range ws {
+				if i%perCtx == 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithCancel(b.Context())
+					b.Cleanup(cancel)
+					dones = append(dones, ctx.Done())
+				}
+				ws[i] = c.register(Params{ID: fmt.Sprintf("j%05d", i), Policy: expPolicy()})
+				c.watch(ctx, ws[i])
+			}
+			i := 0
+			for b.Loop() {
+				c.ended(dones[i%len(dones)])
+				i++
+			}
+			b.StopTimer()
+			for i, w := range ws {
+				c.unregister(w, fmt.Sprintf("j%05d", i))
+			}
+		})
+	}
+}
+
+// The waits of one context are linked from its watch, and only they: each
+// leaves the list from wherever it is, and the end of the context wakes
+// the waits of that list, no other.
+func TestContextWatchListsItsWaits(t *testing.T) {
+	c := newCoordinator(newFake(t))
+	ctxA, cancelA := context.WithCancel(t.Context())
+	defer cancelA()
+	ctxB, cancelB := context.WithCancel(t.Context())
+	defer cancelB()
+	var a, b []*waiter[*fakeStatus]
+	for i := range 4 {
+		w := c.register(Params{ID: fmt.Sprint("a", i), Policy: expPolicy()})
+		c.watch(ctxA, w)
+		a = append(a, w)
+		w = c.register(Params{ID: fmt.Sprint("b", i), Policy: expPolicy()})
+		c.watch(ctxB, w)
+		b = append(b, w)
+	}
+	list := func(ctx context.Context) []*waiter[*fakeStatus] {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		var ws []*waiter[*fakeStatus]
+		var prev *waiter[*fakeStatus]
+		for w := c.watches[ctx.Done()].first; w != nil; w = w.ctxNext {
+			assert.Same(t, prev, w.ctxPrev, "linked both ways")
+			ws, prev = append(ws, w), w
+		}
+		assert.Len(t, ws, c.watches[ctx.Done()].n)
+		return ws
+	}
+	assert.ElementsMatch(t, a, list(ctxA))
+	assert.ElementsMatch(t, b, list(ctxB))
+	// The list is a[3], a[2], a[1], a[0]: the middle leaves, then the
+	// first, then the last.
+	for _, i := range []int{1, 3, 0} {
+		c.unregister(a[i], fmt.Sprint("a", i))
+	}
+	assert.Equal(t, []*waiter[*fakeStatus]{a[2]}, list(ctxA))
+	assert.ElementsMatch(t, b, list(ctxB))
+
+	c.ended(ctxB.Done())
+	c.mu.Lock()
+	assert.False(t, a[2].woken, "a wait of another context is not woken")
+	for _, w := range b {
+		assert.True(t, w.woken)
+	}
+	c.mu.Unlock()
+	c.unregister(a[2], "a2")
+	for i, w := range b {
+		c.unregister(w, fmt.Sprint("b", i))
+	}
+	assert.Empty(t, c.watches)
+}

@@ -54,8 +54,9 @@ func (e *Stopped) Unwrap() []error {
 
 // waiter is the state of one wait: its schedule, and what the coordinator
 // knows of it. Every parked wait holds one, so it is kept small (288
-// bytes, a size class of the allocator): times are instants of the
-// coordinator's clock, and the wait's id is the caller's.
+// bytes, which fill a size class of the allocator: a field more would
+// cost 32 bytes a wait): times are instants of the coordinator's clock,
+// and the wait's id is the caller's.
 type waiter[T any] struct {
 	sched Schedule // its policy is the wait's (pol)
 	// The wait sleeps on sem or wake (wake.go) until woken: when its next
@@ -65,8 +66,10 @@ type waiter[T any] struct {
 	sem  sync.WaitGroup
 	wake chan struct{} // made when first needed
 	// done is the Done channel of the wait's context: the waits of one
-	// context share one watch of it (ctxwatch.go).
-	done <-chan struct{}
+	// context share one watch of it (ctxwatch.go), which links them
+	// through ctxPrev and ctxNext (guarded by Coordinator.mu).
+	done             <-chan struct{}
+	ctxPrev, ctxNext *waiter[T]
 
 	// Guarded by Coordinator.mu.
 	next      *waiter[T]    // the next wait of the same job (Coordinator.ids)
