@@ -64,11 +64,11 @@ var errJobListCap = fmt.Errorf("the job list holds more than %d MiB across its p
 // [ContinuationToken] for the next one, or use [JobsService.All] to range
 // over every job.
 func (s *JobsService) List(ctx context.Context, opts ...CallOption) (*Page[JobInfo], error) {
-	_, cfg, err := operation("Jobs", "List").call("Jobs.List", nil, nil, nil, opts)
+	o, cfg, err := jobsList("Jobs.List", opts)
 	if err != nil {
 		return nil, err
 	}
-	l, _, err := s.jobsPage(ctx, cfg, cfg.token, maxJobListBytes)
+	l, _, err := s.jobsPage(ctx, o, cfg, cfg.token, maxJobListBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +88,14 @@ func (s *JobsService) List(ctx context.Context, opts ...CallOption) (*Page[JobIn
 // or more than 64 MiB of pages in all ends the sequence with its error,
 // yielded once. Breaking out of the loop stops the reading.
 func (s *JobsService) All(ctx context.Context, opts ...CallOption) iter.Seq2[JobInfo, error] {
-	_, cfg, err := operation("Jobs", "List").call("Jobs.All", nil, nil, nil, opts)
+	o, cfg, err := jobsList("Jobs.All", opts)
 	return func(yield func(JobInfo, error) bool) {
 		if err != nil {
 			yield(JobInfo{}, err)
 			return
 		}
 		stopped := false
-		_, err := s.readJobsFrom(ctx, cfg, func(j *JobInfo) bool {
+		_, err := s.readJobsFrom(ctx, o, cfg, func(j *JobInfo) bool {
 			stopped = !yield(*j, nil)
 			return !stopped
 		})
@@ -105,24 +105,23 @@ func (s *JobsService) All(ctx context.Context, opts ...CallOption) iter.Seq2[Job
 	}
 }
 
+// jobsList is the op of GET /Jobs for the method named what, with the
+// caller's options, and those options.
+func jobsList(what string, opts []CallOption) (op, *listConfig, error) {
+	return operation("Jobs", "List").call(what, nil, nil, nil, opts)
+}
+
 // jobsPage reads the page of the job list that token names (the first for
-// ""), with the query parameters and headers of cfg (nil for none), holding
-// at most budget bytes, and the Retry-After of its answer.
-func (s *JobsService) jobsPage(ctx context.Context, cfg *listConfig, token string, budget int64) (*jobPage, time.Duration, error) {
-	q := url.Values{}
-	var h http.Header
-	if cfg != nil {
-		q, h = cfg.query(), cfg.header
-	}
-	q.Del("continuationToken")
-	if token != "" {
-		q.Set("continuationToken", token)
-	}
-	r, err := s.client.newRequest(http.MethodGet, "Jobs", q, nil)
+// ""), sending o, the job list's op, with the options of cfg, holding at
+// most budget bytes, and the Retry-After of its answer.
+func (s *JobsService) jobsPage(ctx context.Context, o op, cfg *listConfig, token string, budget int64) (*jobPage, time.Duration, error) {
+	page := *cfg
+	page.token = token
+	o.query = page.query()
+	r, err := o.request(s.client)
 	if err != nil {
 		return nil, 0, err
 	}
-	r.header = h
 	l := &jobPage{budget: budget}
 	resp, err := s.client.call(ctx, r, l, http.StatusOK)
 	if err != nil {
@@ -135,21 +134,23 @@ func (s *JobsService) jobsPage(ctx context.Context, cfg *listConfig, token strin
 // its page is decoded; a page is dropped once visited, so what the list
 // keeps in memory is what visit keeps.
 func (s *JobsService) readJobs(ctx context.Context, visit func(*JobInfo)) (time.Duration, error) {
-	return s.readJobsFrom(ctx, nil, func(j *JobInfo) bool { visit(j); return true })
+	o, cfg, err := jobsList("Jobs.List", nil)
+	if err != nil {
+		return 0, err
+	}
+	return s.readJobsFrom(ctx, o, cfg, func(j *JobInfo) bool { visit(j); return true })
 }
 
-// readJobsFrom is readJobs with the options of cfg (nil for none), from its
-// token; it stops, without an error, when visit returns false.
-func (s *JobsService) readJobsFrom(ctx context.Context, cfg *listConfig, visit func(*JobInfo) bool) (time.Duration, error) {
-	var token string
-	if cfg != nil {
-		token = cfg.token
-	}
+// readJobsFrom is readJobs sending o, the job list's op, with the options
+// of cfg, from its token; it stops, without an error, when visit returns
+// false.
+func (s *JobsService) readJobsFrom(ctx context.Context, o op, cfg *listConfig, visit func(*JobInfo) bool) (time.Duration, error) {
+	token := cfg.token
 	var floor time.Duration
 	seen := map[string]bool{}
 	budget := int64(maxJobListBytes)
 	for page := 1; ; page++ {
-		l, ra, err := s.jobsPage(ctx, cfg, token, budget)
+		l, ra, err := s.jobsPage(ctx, o, cfg, token, budget)
 		if err != nil {
 			return 0, err
 		}
