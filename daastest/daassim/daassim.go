@@ -281,6 +281,12 @@ func checkLoopback(addr string) error {
 // add to them ([daastest.WithRoute]) or override them; an invalid one
 // panics, as in [daastest.NewServer].
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...daastest.Option) error {
+	return run(ctx, args, stdout, stderr, ReadHeaderTimeout, opts...)
+}
+
+// run is Run with a header timeout of its own in place of
+// ReadHeaderTimeout, so that a test of it need not wait ten seconds.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, headerTimeout time.Duration, opts ...daastest.Option) error {
 	st, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -304,7 +310,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...d
 		daastest.WithTimeScale(st.timeScale),
 		daastest.WithSeed(st.seed),
 		daastest.WithRequestLogLimit(1000),
-		daastest.WithHTTPTimeouts(ReadHeaderTimeout, ReadTimeout, IdleTimeout),
+		daastest.WithHTTPTimeouts(headerTimeout, ReadTimeout, IdleTimeout),
 	}
 	if st.catalogs > 0 && st.machines > 0 {
 		flagOpts = append(flagOpts, daastest.WithMachines(firstCatalog, st.machines))

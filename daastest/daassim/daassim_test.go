@@ -50,12 +50,21 @@ func start(t *testing.T, args ...string) (env map[string]string, stderr *syncBuf
 // startWith is start with daastest options for Run.
 func startWith(t *testing.T, opts []daastest.Option, args ...string) (env map[string]string, stderr *syncBuffer, stop func() error) {
 	t.Helper()
+	return startRun(t, Run, opts, args...)
+}
+
+// runFunc is the signature of Run.
+type runFunc func(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...daastest.Option) error
+
+// startRun is startWith running run in place of Run.
+func startRun(t *testing.T, run runFunc, opts []daastest.Option, args ...string) (env map[string]string, stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	stderr = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		err := Run(ctx, args, pw, stderr, opts...)
+		err := run(ctx, args, pw, stderr, opts...)
 		pw.CloseWithError(errors.New("run returned"))
 		done <- err
 	}()
