@@ -206,7 +206,7 @@ func ConcurrencyTargets(rs []ConcurrencyResult) []Target {
 			continue
 		}
 		us := float64(r.CPUPerWaitTick) / 1e3
-		heap.Run, heap.Measured = true, fmt.Sprintf("%.0f B", r.HeapPerWait)
+		heap.Run, heap.Measured = true, fmt.Sprintf("%.0f B (and %.0f B of the goroutine that waits, the caller's)", r.HeapPerWait, r.GoroutinePerWait)
 		heap.Pass, heap.Margin = le(r.HeapPerWait, g.HeapPerWaitBytes)
 		cpu.Run, cpu.Measured = true, fmt.Sprintf("%.1f µs", us)
 		cpu.Pass, cpu.Margin = le(us, g.CPUPerWaitTickUS)
