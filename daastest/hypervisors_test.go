@@ -26,6 +26,20 @@ func newConnectionRequest(name string) daas.CreateHypervisorRequest {
 	}
 }
 
+// connected returns a fake without a listener, closed when the test
+// ends, and a client of it on which the vCenter connection name (with
+// its pool Pool-A) has been created.
+func connected(t *testing.T, name string) (*daastest.Server, *daas.Client) {
+	t.Helper()
+	s := daastest.NewServer(daastest.WithoutListener())
+	t.Cleanup(s.Close)
+	c := s.Client()
+	if _, err := c.Hypervisors.Create(t.Context(), newConnectionRequest(name)); err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
 // apiStatus returns the status of an *daas.APIError, or 0.
 func apiStatus(err error) int {
 	var ae *daas.APIError
@@ -151,12 +165,8 @@ func TestHypervisorLifecycle(t *testing.T) {
 // name fail as an unreachable hypervisor.
 func TestConnectionTestCanFail(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := daastest.NewServer(daastest.WithoutListener())
-		defer s.Close()
-		c, ctx := s.Client(), t.Context()
-		if _, err := c.Hypervisors.Create(ctx, newConnectionRequest("vc01")); err != nil {
-			t.Fatal(err)
-		}
+		s, c := connected(t, "vc01")
+		ctx := t.Context()
 		rep, err := c.Hypervisors.Test(ctx, "vc01")
 		if err != nil {
 			t.Fatal(err)
@@ -271,12 +281,8 @@ func TestConnectionCredentialsNotLogged(t *testing.T) {
 // connection behind.
 func TestHypervisorPoolDetailsDuplicate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := daastest.NewServer(daastest.WithoutListener())
-		defer s.Close()
-		c, ctx := s.Client(), t.Context()
-		if _, err := c.Hypervisors.Create(ctx, newConnectionRequest("vc01")); err != nil {
-			t.Fatal(err)
-		}
+		s, c := connected(t, "vc01")
+		ctx := t.Context()
 		_, err := c.Hypervisors.Create(ctx, newConnectionRequest("vc02"))
 		eq(t, "sync create", apiStatus(err), http.StatusConflict)
 		req := newConnectionRequest("vc03")

@@ -13,12 +13,8 @@ import (
 // resource pool's name takes effect.
 func TestPoolCaseOnlyRename(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := daastest.NewServer(daastest.WithoutListener())
-		defer s.Close()
-		c, ctx := s.Client(), t.Context()
-		if _, err := c.Hypervisors.Create(ctx, newConnectionRequest("vc01")); err != nil {
-			t.Fatal(err)
-		}
+		_, c := connected(t, "vc01")
+		ctx := t.Context()
 		if err := c.Hypervisors.UpdateResourcePool(ctx, "vc01", "Pool-A", daas.EditHypervisorResourcePoolRequest{
 			Name: daas.Ptr("POOL-A"), ConnectionType: daas.HypervisorConnectionTypeVCenter,
 		}); err != nil {
