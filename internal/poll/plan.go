@@ -53,17 +53,18 @@ const (
 	planMaxReads = 1024
 	// planProgressShare is the share of the durations the plan of a job
 	// that reports progress serves (see above). In the bench's exact
-	// simulation, steps of 25% and types of 10 s to 10 min, it took the
-	// p95 from 0.97–1.20 times the no-progress limit to 0.79–0.98 (30
-	// min and 2 h stay at 1.00–1.01), and the linear p95s fell too.
+	// simulation (seeds 1–3), with steps of 25%, it took the p95 of types
+	// of 10 s to 10 min from 0.97–1.20 times the no-progress limit (seed
+	// 1) to 0.76–0.98; types of 30 min and 2 h stay at 0.98–1.04. The
+	// linear p95s fell too.
 	planProgressShare = 0.7
 )
 
 // planReads returns the plan's read times, ascending, for the durations
-// ds of a type whose jobs report progress or not; the budget's floor(k) is the earliest time of the k-th read, of
-// which the first done are made before the plan begins (at or below the
-// grid's start). The last read is at or past the longest duration the
-// distribution holds.
+// ds of a type whose jobs report progress or not; the budget's floor(k)
+// is the earliest time of the k-th read, of which the first done are made
+// before the plan begins (at or below the grid's start). The last read is
+// at or past the longest duration the distribution holds.
 func planReads(ds []time.Duration, floor func(k int) time.Duration, done int, progress bool) []time.Duration {
 	g := planProgram(ds, floor, done)
 	if progress {
