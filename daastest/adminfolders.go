@@ -22,8 +22,9 @@ import (
 // PATCH AdminFolder. A folder that holds anything cannot be deleted (409,
 // ErrorCode ConstraintViolation). A create takes its parent from Path or
 // from ParentId, which the spec makes exclusive: both is a 400. As the
-// spec says, the folders of Path that do not exist are created with it,
-// and Name may be left out (absent or null) when Path is given: the folder
+// spec says, the folders of Path that do not exist are created with it
+// (their names obey Name's rule: a / is a 400, and nothing is made), and
+// Name may be left out (absent or null) when Path is given: the folder
 // created is then Path's last folder. An unknown ParentId is a 404. Where
 // the spec is silent: a Path that is a folder's id stands for its path; a
 // create without Name whose Path exists already is a duplicate; the folder
@@ -160,8 +161,9 @@ func (s *Server) createFolder(c *call) *reply {
 	}
 	var name string
 	if req.Name != nil || normalizeFolder(req.Path) == "" { // Name may be left out only with Path
-		if name = strings.TrimSpace(deref(req.Name)); folderNameProblem(name) != nil {
-			return folderNameProblem(name)
+		name = strings.TrimSpace(deref(req.Name))
+		if rp := folderNameProblem(name); rp != nil {
+			return rp
 		}
 	}
 	parent, rp := s.folderUnder(req.ParentID)
@@ -170,6 +172,11 @@ func (s *Server) createFolder(c *call) *reply {
 	}
 	if req.Path != "" {
 		parent = normalizeFolder(s.folderPath(req.Path))
+		// Path's folders are made with it: their names obey Name's rule
+		// (\ and | are Path's separators).
+		if strings.Contains(parent, "/") {
+			return badRequest("invalidString", "a folder name in Path must not contain /", "name", "Path", "value", req.Path)
+		}
 	}
 	path := normalizeFolder(parent + `\` + name)
 	return s.perform(c, jobSpec{typ: "CreateAdminFolder", params: []NameValue{{Name: "Path", Value: path}}},

@@ -53,3 +53,13 @@ func TestAdminFolderCreateAlongPath(t *testing.T) {
 	m = f.want(http.StatusNotFound, "POST", "/AdminFolders", `{"Name": "Lima", "ParentId": "00000000-0000-0000-0000-000000000000", "ObjectIdentifiers": []}`)
 	eq(t, "unknown ParentId", errorBody(t, m, "notFound")["entityType"], "AdminFolder")
 }
+
+// TestAdminFolderPathNamesChecked: the folders a create makes along Path
+// obey Name's rule, so a Path with a / in a folder's name is refused
+// (400) and makes no folder at all.
+func TestAdminFolderPathNamesChecked(t *testing.T) {
+	f := newFixture(t)
+	m := f.want(http.StatusBadRequest, "POST", "/AdminFolders", `{"Name": "Paris", "Path": "Europe\\Ile/France", "ObjectIdentifiers": []}`)
+	eq(t, "the property", errorBody(t, m, "invalidString")["name"], "Path")
+	f.want(http.StatusNotFound, "GET", "/AdminFolders/Europe", "")
+}

@@ -20,9 +20,9 @@ import (
 // connections name it. A zone that holds catalogs or connections cannot
 // be deleted (409, ErrorCode CatalogInUse or the connection's
 // ConstraintViolation). Zone names are unique in any case; a rename that
-// changes only the case takes effect. Where the spec is silent: $moveItems models the
-// ItemType values HypervisorConnection and MachineCatalog and refuses the
-// others (400); an item is found by Id, else by Name.
+// changes only the case takes effect. Where the spec is silent: $moveItems
+// models the ItemType values HypervisorConnection and MachineCatalog and
+// refuses the others (400); an item is found by Id, else by Name.
 
 // Route keys of the zones.
 const (
